@@ -1,0 +1,89 @@
+//! Lookups on the chains: one adapter per family (only `evm` so far) and the
+//! search of one query across its candidate chains in parallel. The first
+//! chain to find the transaction answers; the others are cancelled.
+
+pub mod evm;
+pub mod rpc;
+
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+
+use alloy_primitives::B256;
+
+use crate::config::{Chain, Config, Family};
+use crate::model::TxFacts;
+use rpc::RpcClient;
+
+/// Why one endpoint could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointFailure {
+    /// Redacted URL.
+    pub endpoint: String,
+    pub what: String,
+    /// The endpoint answered for another chain.
+    pub chain_mismatch: bool,
+}
+
+/// What one chain said about a query.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChainOutcome {
+    Found {
+        facts: Box<TxFacts>,
+        endpoint: String,
+        failures: Vec<EndpointFailure>,
+    },
+    /// At least one trusted endpoint answered that it does not know the hash.
+    NotFound {
+        endpoints: Vec<String>,
+        failures: Vec<EndpointFailure>,
+    },
+    /// No endpoint gave a usable answer.
+    Unavailable { failures: Vec<EndpointFailure> },
+}
+
+/// The outcome on every chain searched, in configuration order; when a chain
+/// found the transaction, only that chain's outcome and those that finished
+/// before it.
+#[derive(Debug, Clone)]
+pub struct Search {
+    pub outcomes: Vec<(String, ChainOutcome)>,
+}
+
+/// Searches every chain in `chains` for the transaction `hash` at once.
+pub async fn search_tx(
+    client: &RpcClient,
+    config: &Config,
+    chains: &[String],
+    hash: B256,
+) -> Search {
+    let mut pending: FuturesUnordered<_> = chains
+        .iter()
+        .filter_map(|key| config.chain(key))
+        .map(|chain| async move { (chain.key.clone(), lookup_tx(client, chain, hash).await) })
+        .collect();
+    let mut outcomes = Vec::new();
+    while let Some((key, outcome)) = pending.next().await {
+        let found = matches!(outcome, ChainOutcome::Found { .. });
+        outcomes.push((key, outcome));
+        if found {
+            break;
+        }
+    }
+    let order = |k: &String| chains.iter().position(|c| c == k);
+    outcomes.sort_by_key(|(k, _)| order(k));
+    Search { outcomes }
+}
+
+async fn lookup_tx(client: &RpcClient, chain: &Chain, hash: B256) -> ChainOutcome {
+    match chain.family {
+        Family::Evm => evm::lookup_tx(client, chain, hash).await,
+        // config::parse refuses other families until their adapters exist.
+        other => ChainOutcome::Unavailable {
+            failures: vec![EndpointFailure {
+                endpoint: String::new(),
+                what: format!("the {} family is not supported yet", other.as_str()),
+                chain_mismatch: false,
+            }],
+        },
+    }
+}

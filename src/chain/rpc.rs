@@ -1,0 +1,410 @@
+//! The shared HTTP + JSON-RPC client. One `batch` call is one HTTP request;
+//! answers are matched to calls by id, not by order, and a call whose id is
+//! missing fails alone. Endpoint-level failures (transport, timeout, HTTP
+//! status, rate limit, a body that is not JSON-RPC, a body over the size cap)
+//! are one typed error so the caller can move to the next endpoint and say
+//! why. URLs are only ever shown redacted.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::log::Log;
+
+/// Bodies larger than this are refused: no honest answer to our calls is near it.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// An RPC endpoint: the URL used for requests and the redacted form shown to people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    url: String,
+    pub shown: String,
+}
+
+impl Endpoint {
+    pub fn new(url: &str) -> Self {
+        Endpoint {
+            url: url.to_string(),
+            shown: redact_url(url),
+        }
+    }
+}
+
+/// One JSON-RPC call of a batch.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: &'static str,
+    pub params: Value,
+}
+
+impl Call {
+    pub fn new(method: &'static str, params: Value) -> Self {
+        Call { method, params }
+    }
+}
+
+/// Why an endpoint as a whole gave no usable answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EndpointError {
+    #[error("could not connect ({0})")]
+    Connect(String),
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+    #[error("rate limited (HTTP {status}{})", retry_after.map(|d| format!(", retry after {}s", d.as_secs())).unwrap_or_default())]
+    RateLimited {
+        status: u16,
+        retry_after: Option<Duration>,
+    },
+    #[error("HTTP {status}: {snippet}")]
+    Http { status: u16, snippet: String },
+    #[error("the answer is not JSON-RPC ({detail}): {snippet}")]
+    Undecodable { detail: String, snippet: String },
+    #[error("the answer is larger than {} MiB", MAX_BODY_BYTES / 1024 / 1024)]
+    TooLarge,
+    #[error("the batch was refused: {0}")]
+    BatchRefused(String),
+    #[error("transport error ({0})")]
+    Transport(String),
+}
+
+/// Why one call of a batch has no usable result.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CallError {
+    #[error("JSON-RPC error {code}: {message}")]
+    Rpc {
+        code: i64,
+        message: String,
+        data: Option<Value>,
+    },
+    #[error("the batch answer has no response with this call's id")]
+    Missing,
+    #[error("unexpected result ({0})")]
+    Decode(String),
+}
+
+pub type CallResult = Result<Value, CallError>;
+
+/// Decodes one call's result into a wire type; `null` stays representable via `Option`.
+pub fn decode<T: serde::de::DeserializeOwned>(result: &CallResult) -> Result<T, CallError> {
+    let value = result.as_ref().map_err(Clone::clone)?;
+    serde_json::from_value(value.clone()).map_err(|e| CallError::Decode(e.to_string()))
+}
+
+#[derive(Debug, Clone)]
+pub struct RpcClient {
+    http: reqwest::Client,
+    timeout: Duration,
+    log: Log,
+}
+
+impl RpcClient {
+    pub fn new(timeout: Duration, log: Log) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .user_agent(concat!("txdoctor/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(RpcClient { http, timeout, log })
+    }
+
+    /// Sends `calls` as one JSON-RPC batch and returns one result per call, in
+    /// the order of `calls`.
+    pub async fn batch(
+        &self,
+        endpoint: &Endpoint,
+        calls: &[Call],
+    ) -> Result<Vec<CallResult>, EndpointError> {
+        let body: Vec<Value> = calls
+            .iter()
+            .enumerate()
+            .map(|(i, c)| json!({"jsonrpc": "2.0", "id": i + 1, "method": c.method, "params": c.params}))
+            .collect();
+        let methods: Vec<_> = calls.iter().map(|c| c.method).collect();
+        let started = std::time::Instant::now();
+        let outcome = self
+            .send(endpoint, &body)
+            .await
+            .and_then(|v| match_by_id(v, calls.len()));
+        let ms = started.elapsed().as_millis();
+        match &outcome {
+            Ok(_) => self.log.verbose(format_args!(
+                "{} [{}] answered in {ms} ms",
+                endpoint.shown,
+                methods.join(", ")
+            )),
+            Err(e) => self.log.verbose(format_args!(
+                "{} [{}] failed after {ms} ms: {e}",
+                endpoint.shown,
+                methods.join(", ")
+            )),
+        }
+        outcome
+    }
+
+    async fn send(&self, endpoint: &Endpoint, body: &[Value]) -> Result<Value, EndpointError> {
+        let mut response = self
+            .http
+            .post(&endpoint.url)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| self.classify(e))?;
+        let status = response.status();
+        if status.as_u16() == 429
+            || (status.as_u16() == 503 && response.headers().contains_key("retry-after"))
+        {
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
+            return Err(EndpointError::RateLimited {
+                status: status.as_u16(),
+                retry_after,
+            });
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(e))? {
+            if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(EndpointError::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if !status.is_success() {
+            return Err(EndpointError::Http {
+                status: status.as_u16(),
+                snippet: snippet(&bytes),
+            });
+        }
+        serde_json::from_slice(&bytes).map_err(|e| EndpointError::Undecodable {
+            detail: e.to_string(),
+            snippet: snippet(&bytes),
+        })
+    }
+
+    fn classify(&self, e: reqwest::Error) -> EndpointError {
+        // reqwest's message names the URL, which may hold a key: drop it.
+        let e = e.without_url();
+        if e.is_timeout() {
+            EndpointError::Timeout(self.timeout)
+        } else if e.is_connect() {
+            EndpointError::Connect(root_cause(&e))
+        } else {
+            EndpointError::Transport(root_cause(&e))
+        }
+    }
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+/// The first bytes of a body, on one line, for error messages.
+fn snippet(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]);
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.is_empty() {
+        "(empty body)".to_string()
+    } else {
+        one_line
+    }
+}
+
+/// Pairs batch responses with calls 1..=n by id.
+fn match_by_id(answer: Value, n: usize) -> Result<Vec<CallResult>, EndpointError> {
+    let items = match answer {
+        Value::Array(items) => items,
+        // A lone object: either the endpoint's refusal of the whole batch, or
+        // (for a batch of one) a server that unwraps single-call batches.
+        Value::Object(obj) => {
+            let id = obj.get("id").and_then(id_of);
+            if n == 1 && id == Some(1) {
+                vec![Value::Object(obj)]
+            } else {
+                let msg = obj
+                    .get("error")
+                    .and_then(|e| e.get("message"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("a single object instead of a batch answer");
+                return Err(EndpointError::BatchRefused(msg.to_string()));
+            }
+        }
+        other => {
+            return Err(EndpointError::Undecodable {
+                detail: "expected a JSON array".into(),
+                snippet: snippet(other.to_string().as_bytes()),
+            });
+        }
+    };
+    let mut out: Vec<CallResult> = vec![Err(CallError::Missing); n];
+    for item in items {
+        let Some(id) = item.get("id").and_then(id_of) else {
+            continue;
+        };
+        let Some(slot) = id.checked_sub(1).and_then(|i| out.get_mut(i as usize)) else {
+            continue;
+        };
+        *slot = response_of(item);
+    }
+    Ok(out)
+}
+
+fn id_of(v: &Value) -> Option<u64> {
+    v.as_u64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+}
+
+fn response_of(item: Value) -> CallResult {
+    if let Some(err) = item.get("error").filter(|e| !e.is_null()) {
+        return Err(CallError::Rpc {
+            code: err.get("code").and_then(Value::as_i64).unwrap_or(0),
+            message: err
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            data: err.get("data").cloned(),
+        });
+    }
+    match item {
+        Value::Object(mut obj) if obj.contains_key("result") => {
+            Ok(obj.remove("result").unwrap_or(Value::Null))
+        }
+        _ => Err(CallError::Decode(
+            "a response with neither result nor error".into(),
+        )),
+    }
+}
+
+/// Hides what could be a secret in an endpoint URL: user info, every query
+/// value, and path segments that look like API keys.
+pub fn redact_url(url: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return "(unparseable URL)".to_string();
+    };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        let _ = parsed.set_username("***");
+        let _ = parsed.set_password(None);
+    }
+    if parsed.query().is_some() {
+        let pairs: Vec<String> = parsed
+            .query_pairs()
+            .map(|(k, _)| format!("{k}=***"))
+            .collect();
+        parsed.set_query(Some(&pairs.join("&")));
+    }
+    let segments: Option<Vec<String>> = parsed.path_segments().map(|s| {
+        s.map(|seg| {
+            if looks_like_key(seg) {
+                "***".to_string()
+            } else {
+                seg.to_string()
+            }
+        })
+        .collect()
+    });
+    if let Some(segments) = segments {
+        parsed.set_path(&segments.join("/"));
+    }
+    parsed.to_string().trim_end_matches('/').to_string()
+}
+
+fn looks_like_key(segment: &str) -> bool {
+    segment.len() >= 16
+        && segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && segment.bytes().any(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_hides_keys_and_keeps_the_host() {
+        assert_eq!(
+            redact_url("https://mainnet.infura.io/v3/9aa3d95b3bc440fa88ea12eaa4456161"),
+            "https://mainnet.infura.io/v3/***"
+        );
+        assert_eq!(
+            redact_url("https://eth-mainnet.g.alchemy.com/v2/AbCdEf12345678901234xyz"),
+            "https://eth-mainnet.g.alchemy.com/v2/***"
+        );
+        assert_eq!(
+            redact_url("https://rpc.example.org/?apikey=secret&x=1"),
+            "https://rpc.example.org/?apikey=***&x=***"
+        );
+        assert_eq!(
+            redact_url("https://user:pass@rpc.example.org/"),
+            "https://***@rpc.example.org"
+        );
+        assert_eq!(
+            redact_url("https://api.avax.network/ext/bc/C/rpc"),
+            "https://api.avax.network/ext/bc/C/rpc"
+        );
+        assert_eq!(
+            redact_url("https://ethereum-rpc.publicnode.com"),
+            "https://ethereum-rpc.publicnode.com"
+        );
+        assert!(!redact_url("https://x.io/v2/AbCdEf12345678901234xyz").contains("AbCdEf"));
+    }
+
+    #[test]
+    fn batch_answers_are_matched_by_id_not_order() {
+        let answer = json!([
+            {"jsonrpc": "2.0", "id": 3, "result": "0x3"},
+            {"jsonrpc": "2.0", "id": "1", "result": null},
+            {"jsonrpc": "2.0", "id": 9, "result": "stray"},
+        ]);
+        let out = match_by_id(answer, 3).unwrap();
+        assert_eq!(out[0], Ok(Value::Null));
+        assert_eq!(out[1], Err(CallError::Missing));
+        assert_eq!(out[2], Ok(json!("0x3")));
+    }
+
+    #[test]
+    fn call_errors_keep_code_message_and_data() {
+        let answer = json!([{"jsonrpc": "2.0", "id": 1, "error": {"code": 3, "message": "execution reverted", "data": "0x08c379a0"}}]);
+        match &match_by_id(answer, 1).unwrap()[0] {
+            Err(CallError::Rpc {
+                code: 3,
+                message,
+                data: Some(d),
+            }) => {
+                assert_eq!(message, "execution reverted");
+                assert_eq!(d, "0x08c379a0");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_lone_error_object_refuses_the_batch() {
+        let answer = json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32600, "message": "batch requests are not supported"}});
+        assert_eq!(
+            match_by_id(answer, 5),
+            Err(EndpointError::BatchRefused(
+                "batch requests are not supported".into()
+            ))
+        );
+        let single = json!({"jsonrpc": "2.0", "id": 1, "result": "0x1"});
+        assert_eq!(match_by_id(single, 1).unwrap(), vec![Ok(json!("0x1"))]);
+        assert!(matches!(
+            match_by_id(json!("hello"), 1),
+            Err(EndpointError::Undecodable { .. })
+        ));
+    }
+
+    #[test]
+    fn snippets_are_short_and_on_one_line() {
+        let html = format!("<html>\n<body>{}</body></html>", "x".repeat(500));
+        let s = snippet(html.as_bytes());
+        assert!(s.len() <= 200 && !s.contains('\n'), "{s}");
+    }
+}

@@ -1,0 +1,329 @@
+//! The chains.toml schema. `parse` is pure and validates everything a lookup
+//! relies on (so a bad file fails at start-up with the key that is wrong, not
+//! halfway through a lookup); `load` only reads the file. The file at the top
+//! of the repository is compiled in as `BUILTIN`.
+
+use std::path::Path;
+
+use alloy_primitives::Address;
+use anyhow::{Context, Result, bail};
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+/// The chains.toml shipped inside the binary: real public endpoints, no keys.
+pub const BUILTIN: &str = include_str!("../chains.toml");
+
+/// Families a chain can belong to; each has its own adapter under `chain/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Evm,
+    Tron,
+    Bitcoin,
+    Solana,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Evm => "evm",
+            Family::Tron => "tron",
+            Family::Bitcoin => "bitcoin",
+            Family::Solana => "solana",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    chains: IndexMap<String, RawChain>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChain {
+    name: String,
+    family: Family,
+    chain_id: Option<u64>,
+    symbol: String,
+    decimals: u8,
+    confirmations: u64,
+    block_time_secs: f64,
+    rpc: Vec<String>,
+    explorer_tx: String,
+    #[serde(default)]
+    explorer_tx_aliases: Vec<String>,
+    explorer_address: Option<String>,
+    #[serde(default)]
+    tokens: Vec<RawToken>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawToken {
+    symbol: String,
+    address: String,
+    decimals: u8,
+}
+
+/// A parsed, validated configuration: chains in the order the file lists them.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub chains: Vec<Chain>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Chain {
+    /// The key in chains.toml (`eth`, `bsc`, …), used by `--chain` and in output.
+    pub key: String,
+    pub name: String,
+    pub family: Family,
+    pub chain_id: Option<u64>,
+    pub symbol: String,
+    pub decimals: u8,
+    pub confirmations: u64,
+    pub block_time_secs: f64,
+    pub rpc: Vec<String>,
+    pub explorer_tx: String,
+    pub explorer_tx_aliases: Vec<String>,
+    pub explorer_address: Option<String>,
+    pub tokens: Vec<Token>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub symbol: String,
+    pub address: Address,
+    pub decimals: u8,
+}
+
+impl Config {
+    pub fn chain(&self, key: &str) -> Option<&Chain> {
+        self.chains.iter().find(|c| c.key == key)
+    }
+}
+
+impl Chain {
+    pub fn token(&self, address: &Address) -> Option<&Token> {
+        self.tokens.iter().find(|t| &t.address == address)
+    }
+
+    pub fn tx_url(&self, hash: &str) -> String {
+        self.explorer_tx.replace("{hash}", hash)
+    }
+
+    /// Every template whose links name this chain: the main one first.
+    pub fn tx_templates(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.explorer_tx.as_str())
+            .chain(self.explorer_tx_aliases.iter().map(String::as_str))
+    }
+}
+
+/// Reads and parses a chains.toml file.
+pub fn load(path: &Path) -> Result<Config> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the configuration {}", path.display()))?;
+    parse(&text).with_context(|| format!("invalid configuration {}", path.display()))
+}
+
+/// Parses and validates chains.toml text.
+pub fn parse(text: &str) -> Result<Config> {
+    let raw: RawFile = toml::from_str(text)?;
+    if raw.chains.is_empty() {
+        bail!("no chains configured: add at least one [chains.<key>] table");
+    }
+    let chains = raw
+        .chains
+        .into_iter()
+        .map(|(key, c)| validate(key, c))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Config { chains })
+}
+
+fn validate(key: String, c: RawChain) -> Result<Chain> {
+    let at = |field: &str| format!("chains.{key}.{field}");
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+    {
+        bail!("chain key {key:?} must be letters, digits, '-' or '_'");
+    }
+    match c.family {
+        Family::Evm => {
+            if c.chain_id.is_none() {
+                bail!(
+                    "{} is required for an evm chain: every endpoint is checked against it",
+                    at("chain_id")
+                );
+            }
+        }
+        other => bail!(
+            "{}: the {} family is not supported by this version of txdoctor (supported: evm)",
+            at("family"),
+            other.as_str()
+        ),
+    }
+    if c.rpc.is_empty() {
+        bail!("{} lists no endpoint", at("rpc"));
+    }
+    for url in &c.rpc {
+        let parsed = url::Url::parse(url).with_context(|| {
+            format!(
+                "{}: {:?} is not a URL",
+                at("rpc"),
+                crate::chain::rpc::redact_url(url)
+            )
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            bail!("{}: only http and https endpoints are supported", at("rpc"));
+        }
+    }
+    if c.confirmations == 0 {
+        bail!("{} must be at least 1", at("confirmations"));
+    }
+    if !(c.block_time_secs.is_finite() && c.block_time_secs > 0.0) {
+        bail!(
+            "{} must be a positive number of seconds",
+            at("block_time_secs")
+        );
+    }
+    for t in std::iter::once(&c.explorer_tx).chain(&c.explorer_tx_aliases) {
+        if !t.contains("{hash}") || url::Url::parse(&t.replace("{hash}", "h")).is_err() {
+            bail!(
+                "{}: {t:?} must be a URL containing {{hash}}",
+                at("explorer_tx")
+            );
+        }
+    }
+    let tokens = c
+        .tokens
+        .into_iter()
+        .map(|t| {
+            let address = t.address.parse::<Address>().with_context(|| {
+                format!(
+                    "{}: {:?} is not a 0x address",
+                    at("tokens.address"),
+                    t.address
+                )
+            })?;
+            Ok(Token {
+                symbol: t.symbol,
+                address,
+                decimals: t.decimals,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Chain {
+        key,
+        name: c.name,
+        family: c.family,
+        chain_id: c.chain_id,
+        symbol: c.symbol,
+        decimals: c.decimals,
+        confirmations: c.confirmations,
+        block_time_secs: c.block_time_secs,
+        rpc: c.rpc,
+        explorer_tx: c.explorer_tx,
+        explorer_tx_aliases: c.explorer_tx_aliases,
+        explorer_address: c.explorer_address,
+        tokens,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_config_has_the_seven_evm_chains_in_order() {
+        let cfg = parse(BUILTIN).unwrap();
+        let keys: Vec<_> = cfg.chains.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["eth", "bsc", "polygon", "arbitrum", "op", "base", "avax"]
+        );
+        let ids: Vec<_> = cfg.chains.iter().map(|c| c.chain_id.unwrap()).collect();
+        assert_eq!(ids, [1, 56, 137, 42161, 10, 8453, 43114]);
+        for c in &cfg.chains {
+            assert!(c.rpc.len() >= 2, "{} needs two endpoints", c.key);
+            assert!(c.rpc.iter().all(|u| u.starts_with("https://")), "{}", c.key);
+            assert!(
+                c.tokens.iter().any(|t| t.symbol.starts_with("USDT")),
+                "{} lacks USDT",
+                c.key
+            );
+            assert!(
+                c.tokens.iter().any(|t| t.symbol == "USDC"),
+                "{} lacks USDC",
+                c.key
+            );
+        }
+    }
+
+    #[test]
+    fn bsc_stablecoins_have_18_decimals_elsewhere_6() {
+        let cfg = parse(BUILTIN).unwrap();
+        for c in &cfg.chains {
+            let want = if c.key == "bsc" { 18 } else { 6 };
+            for t in &c.tokens {
+                assert_eq!(t.decimals, want, "{} {}", c.key, t.symbol);
+            }
+        }
+    }
+
+    #[test]
+    fn fractional_block_time_is_accepted() {
+        let cfg = parse(BUILTIN).unwrap();
+        assert_eq!(cfg.chain("bsc").unwrap().block_time_secs, 0.45);
+        assert_eq!(cfg.chain("eth").unwrap().block_time_secs, 12.0);
+    }
+
+    const MINIMAL: &str = r#"
+[chains.local]
+name = "Local"
+family = "evm"
+chain_id = 31337
+symbol = "ETH"
+decimals = 18
+confirmations = 3
+block_time_secs = 1
+rpc = ["http://127.0.0.1:8545"]
+explorer_tx = "https://example.org/tx/{hash}"
+"#;
+
+    #[test]
+    fn minimal_contract_shape_parses() {
+        let cfg = parse(MINIMAL).unwrap();
+        let c = &cfg.chains[0];
+        assert_eq!(
+            (c.key.as_str(), c.chain_id, c.confirmations),
+            ("local", Some(31337), 3)
+        );
+        assert!(c.tokens.is_empty());
+    }
+
+    #[test]
+    fn errors_name_the_key_at_fault() {
+        let no_id = MINIMAL.replace("chain_id = 31337\n", "");
+        assert!(format!("{:#}", parse(&no_id).unwrap_err()).contains("chains.local.chain_id"));
+        let bad_rpc = MINIMAL.replace("http://127.0.0.1:8545", "not a url");
+        assert!(format!("{:#}", parse(&bad_rpc).unwrap_err()).contains("chains.local.rpc"));
+        let no_placeholder = MINIMAL.replace("/tx/{hash}", "/tx/");
+        assert!(format!("{:#}", parse(&no_placeholder).unwrap_err()).contains("explorer_tx"));
+        let typo = MINIMAL.replace("symbol = ", "symbl = ");
+        assert!(parse(&typo).is_err());
+        let tron = MINIMAL.replace("\"evm\"", "\"tron\"");
+        assert!(format!("{:#}", parse(&tron).unwrap_err()).contains("not supported"));
+    }
+
+    #[test]
+    fn token_addresses_are_checked() {
+        let bad = format!(
+            "{MINIMAL}\n[[chains.local.tokens]]\nsymbol = \"X\"\naddress = \"0x12\"\ndecimals = 6\n"
+        );
+        assert!(format!("{:#}", parse(&bad).unwrap_err()).contains("tokens.address"));
+    }
+}

@@ -1,0 +1,388 @@
+//! Facts → verdict. One small function per rule, no I/O: what the endpoints
+//! answered (a `Search`) becomes a `TxReport` with the contract's status and
+//! reason codes. The rule that matters most: `not_found` only when every chain
+//! searched had a trusted endpoint answer "unknown hash"; any chain that could
+//! not be asked turns the verdict into `unknown`.
+
+use crate::chain::{ChainOutcome, EndpointFailure, Search};
+use crate::config::{Chain, Config};
+use crate::model::{FailureKind, Reason, Status, TxFacts, TxReport, Warning};
+
+/// Status, reason and confirmation figures for a transaction that was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    pub status: Status,
+    pub reason: Reason,
+    pub confirmations: Option<u64>,
+    pub required: u64,
+    pub eta_seconds: Option<u64>,
+}
+
+pub fn verdict(facts: &TxFacts, chain: &Chain) -> Verdict {
+    let required = chain.confirmations;
+    let Some(block) = facts.block else {
+        // Pending: the wait is at least one block plus the confirmations.
+        return Verdict {
+            status: Status::Pending,
+            reason: Reason::Waiting,
+            confirmations: Some(0),
+            required,
+            eta_seconds: Some(seconds(required, chain.block_time_secs)),
+        };
+    };
+    let confirmations = confirmations(block, facts.head);
+    if facts.succeeded == Some(false) {
+        return Verdict {
+            status: Status::Failed,
+            reason: failure_reason(facts),
+            confirmations: Some(confirmations),
+            required,
+            eta_seconds: None,
+        };
+    }
+    if confirmations >= required {
+        Verdict {
+            status: Status::Finalized,
+            reason: Reason::Included,
+            confirmations: Some(confirmations),
+            required,
+            eta_seconds: None,
+        }
+    } else {
+        Verdict {
+            status: Status::Confirmed,
+            reason: Reason::Included,
+            confirmations: Some(confirmations),
+            required,
+            eta_seconds: Some(seconds(required - confirmations, chain.block_time_secs)),
+        }
+    }
+}
+
+/// The block that holds the transaction counts as one. A load-balanced
+/// endpoint may report a head below the block it just served: that is one.
+pub fn confirmations(block: u64, head: Option<u64>) -> u64 {
+    head.map_or(1, |h| h.saturating_sub(block) + 1).max(1)
+}
+
+fn seconds(blocks: u64, block_time: f64) -> u64 {
+    (blocks as f64 * block_time).ceil() as u64
+}
+
+pub fn failure_reason(facts: &TxFacts) -> Reason {
+    match facts.failure.as_ref().map(|f| f.kind) {
+        Some(FailureKind::OutOfGas) => Reason::OutOfGas,
+        Some(
+            FailureKind::ErrorString
+            | FailureKind::Panic
+            | FailureKind::CustomError
+            | FailureKind::NodeMessage
+            | FailureKind::EmptyRevert,
+        ) => Reason::Reverted,
+        Some(FailureKind::NotReproduced | FailureKind::Unavailable) | None => Reason::Other,
+    }
+}
+
+/// Builds the report of one transaction query from what the chains answered.
+pub fn tx_report(
+    input: &str,
+    hash: &str,
+    searched: &[String],
+    search: &Search,
+    config: &Config,
+) -> TxReport {
+    let single = (searched.len() == 1)
+        .then(|| config.chain(&searched[0]))
+        .flatten();
+    let mut report = TxReport {
+        query: input.to_string(),
+        chain: single.map(|c| c.key.clone()),
+        chain_name: single.map(|c| c.name.clone()),
+        searched: searched.to_vec(),
+        hash: hash.to_string(),
+        status: Status::NotFound,
+        reason: Reason::NotFound,
+        confirmations: None,
+        required_confirmations: single.map(|c| c.confirmations),
+        eta_seconds: None,
+        facts: None,
+        explorer_url: single.map(|c| c.tx_url(hash)),
+        warnings: Vec::new(),
+    };
+
+    let found = search.outcomes.iter().find_map(|(key, o)| match o {
+        ChainOutcome::Found {
+            facts, failures, ..
+        } => Some((key, facts, failures)),
+        _ => None,
+    });
+    if let Some((key, facts, failures)) = found {
+        let chain = config
+            .chain(key)
+            .expect("outcomes only name configured chains");
+        let v = verdict(facts, chain);
+        report.chain = Some(chain.key.clone());
+        report.chain_name = Some(chain.name.clone());
+        report.status = v.status;
+        report.reason = v.reason;
+        report.confirmations = v.confirmations;
+        report.required_confirmations = Some(v.required);
+        report.eta_seconds = v.eta_seconds;
+        report.explorer_url = Some(chain.tx_url(&facts.hash));
+        report.hash = facts.hash.clone();
+        report.warnings = endpoint_warnings(key, failures);
+        report.facts = Some((**facts).clone());
+        return report;
+    }
+
+    let mut unavailable = Vec::new();
+    for (key, outcome) in &search.outcomes {
+        match outcome {
+            ChainOutcome::NotFound { failures, .. } => {
+                report.warnings.extend(endpoint_warnings(key, failures))
+            }
+            ChainOutcome::Unavailable { failures } => {
+                report.warnings.extend(endpoint_warnings(key, failures));
+                unavailable.push((key, failures));
+            }
+            ChainOutcome::Found { .. } => unreachable!("handled above"),
+        }
+    }
+    if !unavailable.is_empty() {
+        report.status = Status::Unknown;
+        let all_mismatch = unavailable
+            .iter()
+            .all(|(_, f)| !f.is_empty() && f.iter().all(|e| e.chain_mismatch));
+        report.reason = if all_mismatch {
+            Reason::ChainMismatch
+        } else {
+            Reason::EndpointsUnavailable
+        };
+    }
+    report
+}
+
+fn endpoint_warnings(chain: &str, failures: &[EndpointFailure]) -> Vec<Warning> {
+    failures
+        .iter()
+        .map(|f| Warning {
+            code: if f.chain_mismatch {
+                "chain_mismatch"
+            } else {
+                "endpoint_failed"
+            },
+            message: if f.endpoint.is_empty() {
+                format!("{chain}: {}", f.what)
+            } else {
+                format!("{chain}: {} {}", f.endpoint, f.what)
+            },
+            endpoint: (!f.endpoint.is_empty()).then(|| f.endpoint.clone()),
+            chain: Some(chain.to_string()),
+        })
+        .collect()
+}
+
+/// Chains that answered "unknown hash" and chains that could not be asked.
+pub fn split_searched(search: &Search) -> (Vec<String>, Vec<String>) {
+    let mut not_found = Vec::new();
+    let mut unavailable = Vec::new();
+    for (key, outcome) in &search.outcomes {
+        match outcome {
+            ChainOutcome::NotFound { .. } => not_found.push(key.clone()),
+            ChainOutcome::Unavailable { .. } => unavailable.push(key.clone()),
+            ChainOutcome::Found { .. } => {}
+        }
+    }
+    (not_found, unavailable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{BUILTIN, parse};
+    use crate::model::{Amount, Failure};
+    use alloy_primitives::U256;
+
+    fn cfg() -> Config {
+        parse(BUILTIN).unwrap()
+    }
+
+    fn facts(block: Option<u64>, head: u64, succeeded: Option<bool>) -> TxFacts {
+        TxFacts {
+            hash: format!("0x{}", "ab".repeat(32)),
+            from: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266".into(),
+            to: None,
+            nonce: Some(1),
+            value: Amount::new(U256::ZERO, 18, "ETH"),
+            block,
+            head: Some(head),
+            succeeded,
+            fee: None,
+            token_transfers: vec![],
+            intended_transfer: None,
+            failure: None,
+            contract_created: None,
+            congestion: None,
+        }
+    }
+
+    #[test]
+    fn confirmations_count_the_holding_block() {
+        assert_eq!(confirmations(100, Some(100)), 1);
+        assert_eq!(confirmations(100, Some(163)), 64);
+        assert_eq!(
+            confirmations(100, Some(90)),
+            1,
+            "a lagging head never gives zero"
+        );
+        assert_eq!(confirmations(100, None), 1);
+    }
+
+    #[test]
+    fn finalized_at_the_threshold_confirmed_below_with_eta() {
+        let cfg = cfg();
+        let eth = cfg.chain("eth").unwrap();
+        let v = verdict(&facts(Some(100), 163, Some(true)), eth);
+        assert_eq!(
+            (v.status, v.reason, v.confirmations, v.eta_seconds),
+            (Status::Finalized, Reason::Included, Some(64), None)
+        );
+        let v = verdict(&facts(Some(100), 162, Some(true)), eth);
+        assert_eq!(
+            (v.status, v.confirmations, v.eta_seconds),
+            (Status::Confirmed, Some(63), Some(12))
+        );
+        let bsc = cfg.chain("bsc").unwrap();
+        let v = verdict(&facts(Some(100), 104, Some(true)), bsc);
+        assert_eq!(
+            (v.status, v.confirmations, v.eta_seconds),
+            (Status::Confirmed, Some(5), Some(5)),
+            "10 × 0.45 s rounds up"
+        );
+    }
+
+    #[test]
+    fn pending_and_failed() {
+        let cfg = cfg();
+        let eth = cfg.chain("eth").unwrap();
+        assert_eq!(
+            verdict(&facts(None, 100, None), eth).status,
+            Status::Pending
+        );
+        let mut f = facts(Some(100), 200, Some(false));
+        assert_eq!(
+            verdict(&f, eth).reason,
+            Reason::Other,
+            "no evidence, no guess"
+        );
+        f.failure = Some(Failure {
+            message: Some("x".into()),
+            kind: FailureKind::ErrorString,
+            data: None,
+        });
+        assert_eq!(
+            (verdict(&f, eth).status, verdict(&f, eth).reason),
+            (Status::Failed, Reason::Reverted)
+        );
+        f.failure = Some(Failure {
+            message: None,
+            kind: FailureKind::OutOfGas,
+            data: None,
+        });
+        assert_eq!(verdict(&f, eth).reason, Reason::OutOfGas);
+        f.failure = Some(Failure {
+            message: None,
+            kind: FailureKind::EmptyRevert,
+            data: None,
+        });
+        assert_eq!(verdict(&f, eth).reason, Reason::Reverted);
+    }
+
+    fn fail(endpoint: &str, mismatch: bool) -> EndpointFailure {
+        EndpointFailure {
+            endpoint: endpoint.into(),
+            what: "could not connect".into(),
+            chain_mismatch: mismatch,
+        }
+    }
+
+    fn run(outcomes: Vec<(&str, ChainOutcome)>) -> TxReport {
+        let search = Search {
+            outcomes: outcomes
+                .into_iter()
+                .map(|(k, o)| (k.to_string(), o))
+                .collect(),
+        };
+        let searched: Vec<String> = search.outcomes.iter().map(|(k, _)| k.clone()).collect();
+        tx_report("q", "0xab", &searched, &search, &cfg())
+    }
+
+    #[test]
+    fn not_found_needs_an_answer_from_every_chain() {
+        let nf = || ChainOutcome::NotFound {
+            endpoints: vec!["https://a".into()],
+            failures: vec![],
+        };
+        let r = run(vec![("eth", nf()), ("bsc", nf())]);
+        assert_eq!((r.status, r.reason), (Status::NotFound, Reason::NotFound));
+        assert_eq!(r.chain, None, "several chains searched: no chain named");
+
+        let r = run(vec![
+            ("eth", nf()),
+            (
+                "bsc",
+                ChainOutcome::Unavailable {
+                    failures: vec![fail("https://b", false)],
+                },
+            ),
+        ]);
+        assert_eq!(
+            (r.status, r.reason),
+            (Status::Unknown, Reason::EndpointsUnavailable)
+        );
+        assert_eq!(r.warnings.len(), 1);
+        assert_eq!(r.warnings[0].endpoint.as_deref(), Some("https://b"));
+        assert_eq!(r.warnings[0].chain.as_deref(), Some("bsc"));
+
+        let r = run(vec![(
+            "bsc",
+            ChainOutcome::Unavailable {
+                failures: vec![fail("https://b", true)],
+            },
+        )]);
+        assert_eq!(
+            (r.status, r.reason),
+            (Status::Unknown, Reason::ChainMismatch)
+        );
+        assert_eq!(r.chain.as_deref(), Some("bsc"));
+    }
+
+    #[test]
+    fn found_wins_and_keeps_that_chains_endpoint_warnings() {
+        let found = ChainOutcome::Found {
+            facts: Box::new(facts(Some(10), 20, Some(true))),
+            endpoint: "https://ok".into(),
+            failures: vec![fail("https://dead", false)],
+        };
+        let r = run(vec![
+            (
+                "eth",
+                ChainOutcome::Unavailable {
+                    failures: vec![fail("https://x", false)],
+                },
+            ),
+            ("bsc", found),
+        ]);
+        assert_eq!(
+            (r.status, r.chain.as_deref(), r.confirmations),
+            (Status::Confirmed, Some("bsc"), Some(11))
+        );
+        assert_eq!(r.warnings.len(), 1);
+        assert_eq!(r.warnings[0].endpoint.as_deref(), Some("https://dead"));
+        assert!(
+            r.explorer_url
+                .unwrap()
+                .starts_with("https://bscscan.com/tx/0x")
+        );
+    }
+}

@@ -1,0 +1,48 @@
+//! The thin binary: parse flags, run the command, turn an error into one line
+//! on stderr (plus a hint) and an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use txdoctor::cli::{Cli, Command};
+use txdoctor::commands;
+use txdoctor::exit::{self, UsageError};
+use txdoctor::settings::Settings;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("txdoctor: {e:#}");
+            if let Some(hint) = e
+                .downcast_ref::<UsageError>()
+                .and_then(|u| u.hint.as_deref())
+            {
+                eprintln!("hint: {hint}");
+            }
+            ExitCode::from(exit::for_error(&e))
+        }
+    }
+}
+
+fn run(cli: &Cli) -> anyhow::Result<u8> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let mut stdout = std::io::stdout().lock();
+    runtime.block_on(async {
+        match &cli.command {
+            Command::Check(args) => {
+                let settings =
+                    Settings::resolve(args.config.config.as_deref(), cli.verbose, cli.quiet)?;
+                commands::check::run(args, &settings, &mut stdout).await
+            }
+            Command::Chains(args) => {
+                let settings =
+                    Settings::resolve(args.config.config.as_deref(), cli.verbose, cli.quiet)?;
+                commands::chains::run(args, &settings, &mut stdout).await
+            }
+        }
+    })
+}

@@ -1,0 +1,319 @@
+//! Chain-neutral facts and the report built from them. Adapters under `chain/`
+//! produce `TxFacts`; `diagnose` turns them into a `Verdict`; `render` prints
+//! the `TxReport`. Amounts stay integers in the smallest unit (`U256`) until
+//! they are printed.
+
+use alloy_primitives::U256;
+use serde::Serialize;
+
+/// The status codes of the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pending,
+    Confirmed,
+    Finalized,
+    Failed,
+    Replaced,
+    Dropped,
+    NotFound,
+    Unknown,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Confirmed => "confirmed",
+            Status::Finalized => "finalized",
+            Status::Failed => "failed",
+            Status::Replaced => "replaced",
+            Status::Dropped => "dropped",
+            Status::NotFound => "not_found",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+/// The reason codes of the contract (those this version can produce).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    Included,
+    Waiting,
+    Reverted,
+    OutOfGas,
+    Other,
+    NotFound,
+    EndpointsUnavailable,
+    ChainMismatch,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Included => "included",
+            Reason::Waiting => "waiting",
+            Reason::Reverted => "reverted",
+            Reason::OutOfGas => "out_of_gas",
+            Reason::Other => "other",
+            Reason::NotFound => "not_found",
+            Reason::EndpointsUnavailable => "endpoints_unavailable",
+            Reason::ChainMismatch => "chain_mismatch",
+        }
+    }
+}
+
+/// An integer amount of some unit with the decimals that make it whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount {
+    pub raw: U256,
+    pub decimals: u8,
+    pub symbol: String,
+}
+
+impl Amount {
+    pub fn new(raw: U256, decimals: u8, symbol: impl Into<String>) -> Self {
+        Amount {
+            raw,
+            decimals,
+            symbol: symbol.into(),
+        }
+    }
+
+    /// The exact value in whole units, e.g. "1.5" or "0.000021".
+    pub fn amount(&self) -> String {
+        format_units(self.raw, self.decimals)
+    }
+
+    /// "1.5 ETH"
+    pub fn display(&self) -> String {
+        format!("{} {}", self.amount(), self.symbol)
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("raw", &self.raw.to_string())?;
+        m.serialize_entry("amount", &self.amount())?;
+        m.serialize_entry("symbol", &self.symbol)?;
+        m.end()
+    }
+}
+
+/// `raw / 10^decimals` as an exact decimal string without trailing zeros.
+pub fn format_units(raw: U256, decimals: u8) -> String {
+    let digits = raw.to_string();
+    let d = decimals as usize;
+    if d == 0 {
+        return digits;
+    }
+    let (int, frac) = if digits.len() > d {
+        let (i, f) = digits.split_at(digits.len() - d);
+        (i.to_string(), f.to_string())
+    } else {
+        ("0".to_string(), format!("{digits:0>d$}"))
+    };
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        int
+    } else {
+        format!("{int}.{frac}")
+    }
+}
+
+/// What the transaction cost and how that broke down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fee {
+    #[serde(flatten)]
+    pub total: Amount,
+    pub gas_used: Option<u64>,
+    pub gas_limit: Option<u64>,
+    /// Price per gas actually paid, in the native unit's smallest denomination.
+    pub gas_price: Option<String>,
+    /// The part paid for posting the transaction to L1 (OP Stack chains).
+    pub l1_fee: Option<Amount>,
+    /// The part paid for blob data (EIP-4844).
+    pub blob_fee: Option<Amount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenTransfer {
+    pub token: String,
+    pub symbol: Option<String>,
+    pub from: String,
+    pub to: String,
+    pub raw: String,
+    /// Whole units; null when the token's decimals could not be learned.
+    pub amount: Option<String>,
+    #[serde(skip)]
+    pub value: U256,
+    #[serde(skip)]
+    pub decimals: Option<u8>,
+}
+
+impl TokenTransfer {
+    /// "250 USDT", or the raw amount and contract when nothing is known of the token.
+    pub fn display(&self) -> String {
+        match (&self.amount, &self.symbol) {
+            (Some(a), Some(s)) => format!("{a} {s}"),
+            (Some(a), None) => format!("{a} of token {}", self.token),
+            (None, Some(s)) => format!("{} base units of {s}", self.raw),
+            (None, None) => format!("{} base units of token {}", self.raw, self.token),
+        }
+    }
+}
+
+/// Why an included transaction failed, as far as the evidence shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// The decoded message, or null when no reason could be obtained.
+    pub message: Option<String>,
+    /// Where the message came from (see `FailureKind`).
+    pub kind: FailureKind,
+    /// The raw revert data (hex), when any was returned.
+    pub data: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureKind {
+    /// `Error(string)`: the contract's own message.
+    ErrorString,
+    /// `Panic(uint256)`: a Solidity check such as division by zero.
+    Panic,
+    /// A custom error, by name when known, else by selector.
+    CustomError,
+    /// Every unit of the gas limit was used.
+    OutOfGas,
+    /// The node's error text, when it returned no revert data.
+    NodeMessage,
+    /// The contract reverted without saying why.
+    EmptyRevert,
+    /// Replaying the call succeeded: the failure depended on state that has changed.
+    NotReproduced,
+    /// No replay answer could be had.
+    Unavailable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CongestionLevel {
+    Low,
+    Normal,
+    High,
+    Extreme,
+}
+
+impl CongestionLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CongestionLevel::Low => "low",
+            CongestionLevel::Normal => "normal",
+            CongestionLevel::High => "high",
+            CongestionLevel::Extreme => "extreme",
+        }
+    }
+}
+
+/// The network's load and the figures behind the level.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Congestion {
+    pub level: CongestionLevel,
+    /// Base fee of the next block, in gwei (null on chains without one).
+    pub base_fee_gwei: Option<f64>,
+    /// Change of the base fee across the sampled blocks, in percent.
+    pub base_fee_change_pct: Option<f64>,
+    /// Mean gas used / gas limit over the sampled blocks, 0–1.
+    pub block_fullness: f64,
+    /// Median priority fee paid in the sampled blocks, in gwei.
+    pub priority_fee_gwei: Option<f64>,
+    pub blocks_sampled: usize,
+}
+
+/// A stable code and a human message; more fields go in `extra`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<String>,
+}
+
+/// What an adapter learned about one transaction on one chain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TxFacts {
+    pub hash: String,
+    pub from: String,
+    pub to: Option<String>,
+    pub nonce: Option<u64>,
+    pub value: Amount,
+    /// The block that holds it; `None` while pending.
+    pub block: Option<u64>,
+    /// The newest block the answering endpoint knew.
+    pub head: Option<u64>,
+    /// Execution outcome once included.
+    pub succeeded: Option<bool>,
+    pub fee: Option<Fee>,
+    pub token_transfers: Vec<TokenTransfer>,
+    /// A token transfer the transaction asked for (decoded from its input),
+    /// shown when it failed or is still pending and so moved nothing yet.
+    pub intended_transfer: Option<TokenTransfer>,
+    pub failure: Option<Failure>,
+    pub contract_created: Option<String>,
+    pub congestion: Option<Congestion>,
+}
+
+/// The full answer for one query, ready to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TxReport {
+    pub query: String,
+    /// The chain key where it was found (or the only one searched).
+    pub chain: Option<String>,
+    /// Human name of that chain.
+    pub chain_name: Option<String>,
+    pub searched: Vec<String>,
+    pub hash: String,
+    pub status: Status,
+    pub reason: Reason,
+    pub confirmations: Option<u64>,
+    pub required_confirmations: Option<u64>,
+    pub eta_seconds: Option<u64>,
+    pub facts: Option<TxFacts>,
+    pub explorer_url: Option<String>,
+    pub warnings: Vec<Warning>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_units_is_exact() {
+        let u = |s: &str| U256::from_str_radix(s, 10).unwrap();
+        assert_eq!(format_units(u("1500000000000000000"), 18), "1.5");
+        assert_eq!(format_units(u("21000000000000"), 18), "0.000021");
+        assert_eq!(format_units(u("250000000"), 6), "250");
+        assert_eq!(format_units(u("0"), 18), "0");
+        assert_eq!(format_units(u("1"), 18), "0.000000000000000001");
+        assert_eq!(format_units(u("123"), 0), "123");
+        assert_eq!(
+            format_units(U256::MAX, 18),
+            "115792089237316195423570985008687907853269984665640564039457.584007913129639935"
+        );
+    }
+
+    #[test]
+    fn amount_serialises_as_the_contract_says() {
+        let a = Amount::new(U256::from(1_500_000_000_000_000_000u128), 18, "ETH");
+        let v = serde_json::to_value(&a).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"raw": "1500000000000000000", "amount": "1.5", "symbol": "ETH"})
+        );
+    }
+}

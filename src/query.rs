@@ -1,0 +1,383 @@
+//! What the user pasted → a `Query`: the thing to look up and the chains it can
+//! be on. Pure: it needs the configuration (to recognise explorer links) and
+//! nothing else, and it never touches the network, so bad input fails before
+//! any request is sent.
+
+use alloy_primitives::{Address, B256};
+
+use crate::config::{Config, Family};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A 32-byte EVM transaction hash.
+    EvmTx(B256),
+    /// A 20-byte EVM account address.
+    EvmAddress(Address),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// Exactly what the user gave, for the report's `query` field.
+    pub input: String,
+    pub target: Target,
+    /// The chain keys to search, in configuration order. A link names one chain.
+    pub chains: Vec<String>,
+    /// True when an explorer link fixed the chain.
+    pub from_link: bool,
+}
+
+/// Why an input cannot be looked up; each message is one line a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("nothing to look up: the query is empty")]
+    Empty,
+    #[error(
+        "{0:?} is not a transaction hash, address or explorer link (an EVM transaction hash is 0x followed by 64 hex digits)"
+    )]
+    Unrecognised(String),
+    #[error("{shown:?} is a link to {host}, which is not a configured explorer{hint}")]
+    UnknownExplorer {
+        shown: String,
+        host: String,
+        hint: String,
+    },
+    #[error(
+        "the link {0:?} is from a configured explorer but holds no transaction hash or address"
+    )]
+    LinkWithoutHash(String),
+    #[error("there is no chain {0:?} in the configuration (see `txdoctor chains`)")]
+    UnknownChain(String),
+    #[error("the link is for chain {link}, but --chain {flag} was given")]
+    ChainConflict { link: String, flag: String },
+    #[error("no configured chain can hold {0}")]
+    NoCandidateChain(String),
+}
+
+/// Parses one query. `only_chain` is the `--chain` flag.
+pub fn parse(input: &str, config: &Config, only_chain: Option<&str>) -> Result<Query, QueryError> {
+    if let Some(key) = only_chain {
+        if config.chain(key).is_none() {
+            return Err(QueryError::UnknownChain(key.to_string()));
+        }
+    }
+    let text = clean(input);
+    if text.is_empty() {
+        return Err(QueryError::Empty);
+    }
+    let (target, link_chain) = if looks_like_link(text) {
+        let (target, chain) = parse_link(text, config)?;
+        (target, Some(chain))
+    } else {
+        (
+            parse_bare(text).ok_or_else(|| QueryError::Unrecognised(text.to_string()))?,
+            None,
+        )
+    };
+    let chains = match (&link_chain, only_chain) {
+        (Some(link), Some(flag)) if link != flag => {
+            return Err(QueryError::ChainConflict {
+                link: link.clone(),
+                flag: flag.to_string(),
+            });
+        }
+        (Some(link), _) => vec![link.clone()],
+        (None, Some(flag)) => vec![flag.to_string()],
+        (None, None) => config
+            .chains
+            .iter()
+            .filter(|c| fits(&target, c.family))
+            .map(|c| c.key.clone())
+            .collect(),
+    };
+    if chains.is_empty() {
+        return Err(QueryError::NoCandidateChain(describe(&target).to_string()));
+    }
+    for key in &chains {
+        let family = config.chain(key).map(|c| c.family);
+        if family.is_some_and(|f| !fits(&target, f)) {
+            return Err(QueryError::NoCandidateChain(format!(
+                "{} on chain {key}",
+                describe(&target)
+            )));
+        }
+    }
+    Ok(Query {
+        input: input.to_string(),
+        target,
+        chains,
+        from_link: link_chain.is_some(),
+    })
+}
+
+/// Strips what customers wrap around a paste: whitespace, quotes, backticks,
+/// angle brackets and a trailing slash.
+fn clean(input: &str) -> &str {
+    let quotes: &[char] = &['"', '\'', '`', '“', '”', '‘', '’', '<', '>'];
+    let mut s = input.trim();
+    loop {
+        let next = s.trim_matches(quotes).trim().trim_end_matches('/').trim();
+        if next == s {
+            return s;
+        }
+        s = next;
+    }
+}
+
+fn looks_like_link(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.")
+}
+
+fn fits(target: &Target, family: Family) -> bool {
+    match target {
+        Target::EvmTx(_) | Target::EvmAddress(_) => family == Family::Evm,
+    }
+}
+
+fn describe(target: &Target) -> &'static str {
+    match target {
+        Target::EvmTx(_) => "an EVM transaction hash",
+        Target::EvmAddress(_) => "an EVM address",
+    }
+}
+
+/// A hash or address on its own, `0x` optional, any case.
+fn parse_bare(s: &str) -> Option<Target> {
+    let hex = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s);
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    match hex.len() {
+        64 => hex.parse::<B256>().ok().map(Target::EvmTx),
+        // An address must carry its 0x: forty bare hex digits are too easily
+        // something else (a truncated hash, a key fragment).
+        40 if hex.len() != s.len() => hex.parse::<Address>().ok().map(Target::EvmAddress),
+        _ => None,
+    }
+}
+
+/// Normalises a URL for prefix matching: lower-case scheme and host, no `www.`.
+fn normalise_link(s: &str) -> String {
+    let s = if s.to_ascii_lowercase().starts_with("www.") {
+        format!("https://{s}")
+    } else {
+        s.to_string()
+    };
+    let (scheme, rest) = s.split_once("://").unwrap_or(("https", &s));
+    let (host, path) = match rest.find(['/', '?', '#']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let scheme = if scheme.eq_ignore_ascii_case("http") {
+        "https"
+    } else {
+        "https"
+    };
+    format!("{scheme}://{host}{path}")
+}
+
+fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryError> {
+    let link = normalise_link(text);
+    for chain in &config.chains {
+        let templates = chain
+            .tx_templates()
+            .chain(chain.explorer_address.as_deref().map(|t| t).into_iter());
+        for template in templates {
+            let placeholder = if template.contains("{hash}") {
+                "{hash}"
+            } else {
+                "{address}"
+            };
+            let Some((prefix, _)) = template.split_once(placeholder) else {
+                continue;
+            };
+            let prefix = normalise_link(prefix);
+            let Some(rest) = strip_prefix_ignore_case(&link, &prefix) else {
+                continue;
+            };
+            let id = rest.split(['/', '?', '#', '&']).next().unwrap_or("");
+            return match parse_bare(id) {
+                Some(target) => Ok((target, chain.key.clone())),
+                None => Err(QueryError::LinkWithoutHash(text.to_string())),
+            };
+        }
+    }
+    let host = link
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split(['/', '?', '#']).next())
+        .unwrap_or("")
+        .to_string();
+    let hint = last_hex_run(&link)
+        .and_then(|h| parse_bare(&h).map(|_| h))
+        .map(|h| format!("; to search every configured chain, paste the hash alone: {h}"))
+        .unwrap_or_else(|| {
+            "; paste the transaction hash alone, or add the explorer to chains.toml".to_string()
+        });
+    Err(QueryError::UnknownExplorer {
+        shown: text.to_string(),
+        host,
+        hint,
+    })
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+/// The last path segment that looks like a hash, for the hint on unknown links.
+fn last_hex_run(link: &str) -> Option<String> {
+    link.split(['/', '?', '#', '&', '='])
+        .filter(|seg| {
+            let hex = seg.strip_prefix("0x").unwrap_or(seg);
+            hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+        .last()
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{BUILTIN, parse as parse_config};
+
+    const HASH: &str = "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060";
+
+    fn cfg() -> Config {
+        parse_config(BUILTIN).unwrap()
+    }
+
+    fn tx(q: &Query) -> B256 {
+        match q.target {
+            Target::EvmTx(h) => h,
+            ref other => panic!("not a tx: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bare_hash_in_any_wrapping_searches_every_evm_chain() {
+        let cfg = cfg();
+        let want: B256 = HASH.parse().unwrap();
+        for input in [
+            HASH.to_string(),
+            HASH[2..].to_string(),
+            HASH.to_uppercase().replace("0X", "0x"),
+            HASH[2..].to_uppercase(),
+            format!("  \"{HASH}\"\n"),
+            format!("'{HASH}'"),
+            format!("`{HASH}`"),
+            format!("“{HASH}”"),
+        ] {
+            let q = parse(&input, &cfg, None).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(tx(&q), want, "{input:?}");
+            assert_eq!(q.chains.len(), 7, "{input:?}");
+            assert!(!q.from_link);
+            assert_eq!(q.input, input);
+        }
+    }
+
+    #[test]
+    fn chain_flag_restricts_the_search() {
+        let q = parse(HASH, &cfg(), Some("bsc")).unwrap();
+        assert_eq!(q.chains, ["bsc"]);
+        assert_eq!(
+            parse(HASH, &cfg(), Some("nope")).unwrap_err(),
+            QueryError::UnknownChain("nope".into())
+        );
+    }
+
+    #[test]
+    fn every_configured_explorer_link_fixes_its_chain() {
+        let cfg = cfg();
+        for chain in &cfg.chains {
+            for template in chain.tx_templates() {
+                for link in [
+                    template.replace("{hash}", HASH),
+                    format!("{}/", template.replace("{hash}", HASH)),
+                    template
+                        .replace("{hash}", HASH)
+                        .replace("https://", "https://www."),
+                    template.replace("{hash}", &HASH[2..].to_uppercase()),
+                    format!("{}?tab=logs#eventlog", template.replace("{hash}", HASH)),
+                    format!(" <{}> ", template.replace("{hash}", HASH)),
+                ] {
+                    let q = parse(&link, &cfg, None).unwrap_or_else(|e| panic!("{link}: {e}"));
+                    assert_eq!(q.chains, [chain.key.clone()], "{link}");
+                    assert!(q.from_link);
+                    assert_eq!(tx(&q), HASH.parse::<B256>().unwrap());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bscscan_link_is_bsc_and_conflicting_flag_is_refused() {
+        let link = format!("https://bscscan.com/tx/{HASH}");
+        assert_eq!(parse(&link, &cfg(), None).unwrap().chains, ["bsc"]);
+        assert!(matches!(
+            parse(&link, &cfg(), Some("eth")),
+            Err(QueryError::ChainConflict { .. })
+        ));
+    }
+
+    #[test]
+    fn address_links_and_bare_addresses_are_addresses() {
+        let addr = "0xdAC17F958D2ee523a2206206994597C13D831ec7";
+        let q = parse(
+            &format!("https://etherscan.io/address/{addr}"),
+            &cfg(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(q.target, Target::EvmAddress(addr.parse().unwrap()));
+        assert_eq!(q.chains, ["eth"]);
+        let q = parse(&addr.to_lowercase(), &cfg(), None).unwrap();
+        assert!(matches!(q.target, Target::EvmAddress(_)));
+        assert_eq!(q.chains.len(), 7);
+    }
+
+    #[test]
+    fn testnet_and_unknown_explorers_are_refused_with_the_hash_as_hint() {
+        for link in [
+            format!("https://sepolia.etherscan.io/tx/{HASH}"),
+            format!("https://testnet.bscscan.com/tx/{HASH}"),
+            format!("https://example.com/tx/{HASH}"),
+        ] {
+            match parse(&link, &cfg(), None) {
+                Err(QueryError::UnknownExplorer { hint, .. }) => {
+                    assert!(hint.contains(HASH), "{hint}")
+                }
+                other => panic!("{link}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn garbage_is_refused() {
+        let cfg = cfg();
+        for input in [
+            "",
+            "   ",
+            "hello",
+            "0x1234",
+            &HASH[..65],
+            &format!("{HASH}00"),
+            "0xzz504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
+            "dAC17F958D2ee523a2206206994597C13D831ec7",
+            "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+        ] {
+            assert!(parse(input, &cfg, None).is_err(), "{input:?} was accepted");
+        }
+        assert!(matches!(
+            parse("https://etherscan.io/tx/0x1234", &cfg, None),
+            Err(QueryError::LinkWithoutHash(_))
+        ));
+    }
+}

@@ -1,0 +1,263 @@
+//! The paste-ready paragraph: what happened, the numbers that matter, what to
+//! do next, and the explorer link, in the customer's language. Built only
+//! from the report and the string table, so it is deterministic.
+
+use super::i18n::Lang;
+use crate::model::{Reason, Status, TokenTransfer, TxFacts, TxReport};
+
+/// How many token transfers a sentence lists before "and N more".
+const LIST_MAX: usize = 3;
+
+/// `chain_names` maps chain keys to display names (from the configuration).
+pub fn paragraph(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> String) -> String {
+    let mut sentences = Vec::new();
+    let chain = report.chain_name.clone().unwrap_or_default();
+    match &report.facts {
+        Some(facts) => found(report, facts, &chain, lang, &mut sentences),
+        None => missing(report, lang, chain_names, &mut sentences),
+    }
+    if let Some(url) = &report.explorer_url {
+        sentences.push(lang.t("explorer_link", &[("url", url)]));
+    }
+    sentences.join(" ")
+}
+
+fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut Vec<String>) {
+    let what = what(facts, lang);
+    let confirmations = report.confirmations.unwrap_or(0).to_string();
+    let required = report.required_confirmations.unwrap_or(0).to_string();
+    let eta = report
+        .eta_seconds
+        .map(|s| duration(s, lang))
+        .unwrap_or_default();
+    let base = [
+        ("what", what.as_str()),
+        ("chain", chain),
+        ("confirmations", &confirmations),
+        ("required", &required),
+        ("eta", &eta),
+    ];
+    let fee = facts.fee.as_ref().map(|f| f.total.display());
+    match report.status {
+        Status::Finalized => {
+            out.push(lang.t("finalized_included", &base));
+            out.extend(fee.map(|f| lang.t("fee_paid", &[("fee", &f)])));
+            out.push(lang.t("next_finalized", &base));
+        }
+        Status::Confirmed => {
+            out.push(lang.t("confirmed_included", &base));
+            out.extend(fee.map(|f| lang.t("fee_paid", &[("fee", &f)])));
+            out.push(lang.t("next_confirmed", &base));
+        }
+        Status::Failed => {
+            let message = facts.failure.as_ref().and_then(|f| f.message.clone());
+            let gas_limit = facts
+                .fee
+                .as_ref()
+                .and_then(|f| f.gas_limit)
+                .map(|g| g.to_string())
+                .unwrap_or_default();
+            let id = match (report.reason, &message) {
+                (Reason::OutOfGas, _) => "failed_out_of_gas",
+                (Reason::Reverted, Some(_)) => "failed_reverted",
+                (Reason::Reverted, None) => "failed_reverted_silent",
+                _ => "failed_other",
+            };
+            let message = message.unwrap_or_default();
+            out.push(lang.t(
+                id,
+                &[
+                    base[0],
+                    base[1],
+                    ("message", &message),
+                    ("gas_limit", &gas_limit),
+                ],
+            ));
+            out.extend(fee.map(|f| lang.t("fee_paid_failed", &[("fee", &f)])));
+            let next = if report.reason == Reason::OutOfGas {
+                "next_failed_out_of_gas"
+            } else {
+                "next_failed"
+            };
+            out.push(lang.t(next, &base));
+        }
+        // Pending and the statuses later issues add (replaced, dropped).
+        _ => {
+            out.push(lang.t("pending_waiting", &base));
+            out.push(lang.t("next_pending", &base));
+        }
+    }
+}
+
+fn missing(
+    report: &TxReport,
+    lang: Lang,
+    chain_names: &dyn Fn(&str) -> String,
+    out: &mut Vec<String>,
+) {
+    let chains = chain_list(&report.searched, lang, chain_names);
+    let hash = report.hash.as_str();
+    match (report.status, report.reason) {
+        (Status::NotFound, _) => {
+            out.push(lang.t(
+                "not_found_not_found",
+                &[("hash", hash), ("chains", &chains)],
+            ));
+            out.push(lang.t("next_not_found", &[]));
+        }
+        (_, Reason::ChainMismatch) => {
+            out.push(lang.t(
+                "unknown_chain_mismatch",
+                &[("hash", hash), ("chains", &chains)],
+            ));
+            out.push(lang.t("next_unknown", &[]));
+        }
+        _ => {
+            let unavailable: Vec<String> = report
+                .warnings
+                .iter()
+                .filter_map(|w| w.chain.clone())
+                .fold(Vec::new(), |mut acc, c| {
+                    if !acc.contains(&c) {
+                        acc.push(c);
+                    }
+                    acc
+                });
+            let answered: Vec<String> = report
+                .searched
+                .iter()
+                .filter(|c| !unavailable.contains(c))
+                .cloned()
+                .collect();
+            if answered.is_empty() || unavailable.is_empty() {
+                out.push(lang.t(
+                    "unknown_endpoints_unavailable",
+                    &[("hash", hash), ("chains", &chains)],
+                ));
+            } else {
+                let found_none = join(
+                    &answered.iter().map(|c| chain_names(c)).collect::<Vec<_>>(),
+                    lang,
+                );
+                let unavailable = join(
+                    &unavailable
+                        .iter()
+                        .map(|c| chain_names(c))
+                        .collect::<Vec<_>>(),
+                    lang,
+                );
+                out.push(lang.t(
+                    "unknown_partial",
+                    &[
+                        ("hash", hash),
+                        ("found_none", &found_none),
+                        ("unavailable", &unavailable),
+                    ],
+                ));
+            }
+            out.push(lang.t("next_unknown", &[]));
+        }
+    }
+}
+
+/// "transfer of 250 USDT to 0x…", or the best description the facts allow.
+fn what(facts: &TxFacts, lang: Lang) -> String {
+    let transfers: Vec<&TokenTransfer> = if facts.token_transfers.is_empty() {
+        facts.intended_transfer.iter().collect()
+    } else {
+        facts.token_transfers.iter().collect()
+    };
+    match transfers.as_slice() {
+        [one] => return lang.t("what_token", &[("amount", &one.display()), ("to", &one.to)]),
+        [] => {}
+        many => {
+            let mut items: Vec<String> = many
+                .iter()
+                .take(LIST_MAX)
+                .map(|t| lang.t("what_token", &[("amount", &t.display()), ("to", &t.to)]))
+                .collect();
+            if many.len() > LIST_MAX {
+                items.push(lang.t(
+                    "list_more",
+                    &[("count", &(many.len() - LIST_MAX).to_string())],
+                ));
+            }
+            return lang.t(
+                "what_tokens",
+                &[
+                    ("count", &many.len().to_string()),
+                    ("list", &items.join("; ")),
+                ],
+            );
+        }
+    }
+    if facts.contract_created.is_some() {
+        return lang.t("what_contract_creation", &[]);
+    }
+    match &facts.to {
+        Some(to) if !facts.value.raw.is_zero() => lang.t(
+            "what_native",
+            &[("amount", &facts.value.display()), ("to", to)],
+        ),
+        Some(to) => lang.t("what_call", &[("to", to)]),
+        None => lang.t("what_plain", &[]),
+    }
+}
+
+fn chain_list(keys: &[String], lang: Lang, chain_names: &dyn Fn(&str) -> String) -> String {
+    let names: Vec<String> = keys.iter().map(|k| chain_names(k)).collect();
+    if names.len() > 3 {
+        return lang.t(
+            "chains_configured",
+            &[
+                ("count", &names.len().to_string()),
+                ("list", &names.join(", ")),
+            ],
+        );
+    }
+    join(&names, lang)
+}
+
+fn join(names: &[String], lang: Lang) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => lang.t("list_and", &[("first", &init.join(", ")), ("last", last)]),
+    }
+}
+
+/// "about 12 seconds" style durations, rounded to what a person cares about.
+pub fn duration(secs: u64, lang: Lang) -> String {
+    let (n, one, many) = match secs {
+        0..=90 => (secs.max(1), "eta_one_second", "eta_seconds"),
+        91..=5400 => (secs.div_ceil(60), "eta_one_minute", "eta_minutes"),
+        _ => (secs.div_ceil(3600), "eta_one_hour", "eta_hours"),
+    };
+    if n == 1 {
+        lang.t(one, &[])
+    } else {
+        lang.t(many, &[("n", &n.to_string())])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(0, Lang::En), "1 second");
+        assert_eq!(duration(12, Lang::En), "12 seconds");
+        assert_eq!(duration(91, Lang::En), "2 minutes");
+        assert_eq!(duration(756, Lang::En), "13 minutes");
+        assert_eq!(duration(3600, Lang::En), "60 minutes");
+        assert_eq!(duration(7200, Lang::En), "2 hours");
+    }
+
+    #[test]
+    fn lists_join_with_and() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(join(&s(&["A"]), Lang::En), "A");
+        assert_eq!(join(&s(&["A", "B", "C"]), Lang::En), "A, B and C");
+    }
+}

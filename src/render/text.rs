@@ -1,0 +1,176 @@
+//! Human output: a compact table of the facts, then the paragraph an agent
+//! pastes into the reply. Width and colour are arguments.
+
+use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+
+use super::i18n::Lang;
+use super::paragraph::paragraph;
+use crate::model::{Status, TxReport, format_units};
+
+pub struct TextOptions {
+    pub lang: Lang,
+    /// Terminal width; `None` lets the table take what it needs.
+    pub width: Option<u16>,
+    pub color: bool,
+}
+
+pub fn tx_text(
+    report: &TxReport,
+    opts: &TextOptions,
+    chain_names: &dyn Fn(&str) -> String,
+) -> String {
+    let lang = opts.lang;
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    match opts.width {
+        Some(w) => {
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+            table.set_width(w);
+        }
+        None => {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    if !opts.color {
+        table.force_no_tty();
+    }
+    let mut row = |label: &str, value: String| {
+        table.add_row(vec![Cell::new(lang.t(label, &[])), Cell::new(value)]);
+    };
+
+    match &report.chain_name {
+        Some(name) => row(
+            "label_chain",
+            format!("{name} ({})", report.chain.as_deref().unwrap_or_default()),
+        ),
+        None => row(
+            "label_searched",
+            report
+                .searched
+                .iter()
+                .map(|c| chain_names(c))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+    }
+    row("label_hash", report.hash.clone());
+    let status = format!("{} ({})", report.status.as_str(), report.reason.as_str());
+    let status_color = match report.status {
+        Status::Finalized | Status::Confirmed => Color::Green,
+        Status::Pending => Color::Yellow,
+        Status::Failed | Status::Replaced | Status::Dropped => Color::Red,
+        Status::NotFound | Status::Unknown => Color::Magenta,
+    };
+    let label = lang.t("label_status", &[]);
+    if opts.color {
+        table.add_row(vec![Cell::new(label), Cell::new(status).fg(status_color)]);
+    } else {
+        table.add_row(vec![Cell::new(label), Cell::new(status)]);
+    }
+    let mut row = |label: &str, value: String| {
+        table.add_row(vec![Cell::new(lang.t(label, &[])), Cell::new(value)]);
+    };
+    if let (Some(c), Some(r), true) = (
+        report.confirmations,
+        report.required_confirmations,
+        report.facts.is_some(),
+    ) {
+        row(
+            "label_confirmations",
+            lang.t(
+                "value_confirmations",
+                &[
+                    ("confirmations", &c.to_string()),
+                    ("required", &r.to_string()),
+                ],
+            ),
+        );
+    }
+    if let Some(f) = &report.facts {
+        row("label_from", f.from.clone());
+        if let Some(to) = &f.to {
+            row("label_to", to.clone());
+        }
+        if !f.value.raw.is_zero() || f.token_transfers.is_empty() {
+            row("label_value", f.value.display());
+        }
+        let token_line = |t: &crate::model::TokenTransfer| {
+            lang.t(
+                "value_token_line",
+                &[("amount", &t.display()), ("from", &t.from), ("to", &t.to)],
+            )
+        };
+        if !f.token_transfers.is_empty() {
+            row(
+                "label_tokens",
+                f.token_transfers
+                    .iter()
+                    .map(token_line)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+        }
+        if let Some(t) = &f.intended_transfer {
+            row("label_attempted", token_line(t));
+        }
+        if let Some(fee) = &f.fee {
+            let gwei = fee
+                .gas_price
+                .as_deref()
+                .and_then(|p| p.parse().ok())
+                .map(|p| format_units(p, 9))
+                .unwrap_or_default();
+            let mut extra = String::new();
+            if let Some(l1) = &fee.l1_fee {
+                extra.push_str(&lang.t("value_fee_l1", &[("l1", &l1.display())]));
+            }
+            if let Some(blob) = &fee.blob_fee {
+                extra.push_str(&lang.t("value_fee_blob", &[("blob", &blob.display())]));
+            }
+            let gas_used = fee.gas_used.map(|g| g.to_string()).unwrap_or_default();
+            row(
+                "label_fee",
+                lang.t(
+                    "value_fee_breakdown",
+                    &[
+                        ("fee", &fee.total.display()),
+                        ("gas_used", &gas_used),
+                        ("price", &gwei),
+                        ("extra", &extra),
+                    ],
+                ),
+            );
+        }
+        if let Some(failure) = &f.failure {
+            row(
+                "label_failure",
+                failure
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| lang.t("value_failure_none", &[])),
+            );
+        }
+        if let Some(c) = &f.congestion {
+            let base_fee = c
+                .base_fee_gwei
+                .map(|g| lang.t("value_congestion_base_fee", &[("gwei", &g.to_string())]))
+                .unwrap_or_default();
+            let fullness = format!("{:.0}", c.block_fullness * 100.0);
+            row(
+                "label_congestion",
+                lang.t(
+                    "value_congestion",
+                    &[
+                        ("level", c.level.as_str()),
+                        ("fullness", &fullness),
+                        ("base_fee", &base_fee),
+                    ],
+                ),
+            );
+        }
+    }
+    if let Some(url) = &report.explorer_url {
+        row("label_explorer", url.clone());
+    }
+    format!("{table}\n\n{}\n", paragraph(report, lang, chain_names))
+}
