@@ -55,10 +55,10 @@ pub enum QueryError {
 
 /// Parses one query. `only_chain` is the `--chain` flag.
 pub fn parse(input: &str, config: &Config, only_chain: Option<&str>) -> Result<Query, QueryError> {
-    if let Some(key) = only_chain {
-        if config.chain(key).is_none() {
-            return Err(QueryError::UnknownChain(key.to_string()));
-        }
+    if let Some(key) = only_chain
+        && config.chain(key).is_none()
+    {
+        return Err(QueryError::UnknownChain(key.to_string()));
     }
     let text = clean(input);
     if text.is_empty() {
@@ -166,19 +166,15 @@ fn normalise_link(s: &str) -> String {
     } else {
         s.to_string()
     };
-    let (scheme, rest) = s.split_once("://").unwrap_or(("https", &s));
+    // http and https links name the same page: compare both as https.
+    let rest = s.split_once("://").map_or(s.as_str(), |(_, rest)| rest);
     let (host, path) = match rest.find(['/', '?', '#']) {
         Some(i) => rest.split_at(i),
         None => (rest, ""),
     };
     let host = host.to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host);
-    let scheme = if scheme.eq_ignore_ascii_case("http") {
-        "https"
-    } else {
-        "https"
-    };
-    format!("{scheme}://{host}{path}")
+    format!("https://{host}{path}")
 }
 
 fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryError> {
@@ -186,7 +182,7 @@ fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryErro
     for chain in &config.chains {
         let templates = chain
             .tx_templates()
-            .chain(chain.explorer_address.as_deref().map(|t| t).into_iter());
+            .chain(chain.explorer_address.as_deref());
         for template in templates {
             let placeholder = if template.contains("{hash}") {
                 "{hash}"
@@ -235,11 +231,10 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 /// The last path segment that looks like a hash, for the hint on unknown links.
 fn last_hex_run(link: &str) -> Option<String> {
     link.split(['/', '?', '#', '&', '='])
-        .filter(|seg| {
+        .rfind(|seg| {
             let hex = seg.strip_prefix("0x").unwrap_or(seg);
             hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())
         })
-        .last()
         .map(str::to_string)
 }
 
@@ -309,7 +304,7 @@ mod tests {
                     format!(" <{}> ", template.replace("{hash}", HASH)),
                 ] {
                     let q = parse(&link, &cfg, None).unwrap_or_else(|e| panic!("{link}: {e}"));
-                    assert_eq!(q.chains, [chain.key.clone()], "{link}");
+                    assert_eq!(q.chains, std::slice::from_ref(&chain.key), "{link}");
                     assert!(q.from_link);
                     assert_eq!(tx(&q), HASH.parse::<B256>().unwrap());
                 }

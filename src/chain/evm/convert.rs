@@ -109,11 +109,10 @@ fn is_erc20_transfer(log: &Log) -> bool {
 pub fn token_transfers(logs: &[Log], book: &TokenBook) -> Vec<TokenTransfer> {
     logs.iter()
         .filter(|l| is_erc20_transfer(l))
-        .filter_map(|l| {
+        .map(|l| {
             let from = Address::from_word(l.topics[1]);
             let to = Address::from_word(l.topics[2]);
-            let value = U256::from_be_slice(&l.data);
-            Some(transfer(l.address, from, to, value, book))
+            transfer(l.address, from, to, U256::from_be_slice(&l.data), book)
         })
         .collect()
 }

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run). Installs what the tests need by
+# itself — the pinned anvil and cast from the npm registry, as package-lock.json
+# records them — then checks formatting and lints and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+anvil=node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
+if ! "$anvil" --version 2>/dev/null | grep -q '1\.7\.1'; then
+  echo "installing anvil and cast (npm ci)…" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+"$anvil" --version | head -1 >&2
+
+cargo fmt --check
+cargo clippy --locked --all-targets -- -D warnings
+cargo test --locked "$@"

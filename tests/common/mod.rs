@@ -1,0 +1,291 @@
+//! Test harness: a real anvil node per test on a free loopback port (killed on
+//! drop), a small JSON-RPC client to create transactions in real states, a
+//! chains.toml writer and a runner for the txdoctor binary.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use alloy_primitives::{Address, U256, hex};
+use alloy_sol_types::SolValue;
+use serde_json::{Value, json};
+
+/// anvil's first three unlocked dev accounts.
+pub const ALICE: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+pub const BOB: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+pub const CAROL: &str = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+
+const TOKEN_BIN: &str = include_str!("../contracts/TestToken.bin");
+
+fn anvil_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("TXDOCTOR_ANVIL") {
+        return PathBuf::from(p);
+    }
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
+    assert!(
+        p.exists(),
+        "anvil is not installed at {}: run scripts/test.sh, which installs it from the npm registry",
+        p.display()
+    );
+    p
+}
+
+pub struct Anvil {
+    child: Child,
+    pub url: String,
+    pub chain_id: u64,
+}
+
+impl Drop for Anvil {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Anvil {
+    pub fn spawn(chain_id: u64) -> Anvil {
+        Self::spawn_with(chain_id, &[])
+    }
+
+    pub fn spawn_with(chain_id: u64, extra: &[&str]) -> Anvil {
+        let mut child = Command::new(anvil_bin())
+            .args([
+                "--port",
+                "0",
+                "--host",
+                "127.0.0.1",
+                "--chain-id",
+                &chain_id.to_string(),
+            ])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start anvil");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sent = false;
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if !sent && let Some(addr) = line.strip_prefix("Listening on ") {
+                    let _ = tx.send(addr.trim().to_string());
+                    sent = true;
+                }
+                // keep draining so anvil never blocks on a full pipe
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("anvil printed no 'Listening on' line");
+        Anvil {
+            child,
+            url: format!("http://{addr}"),
+            chain_id,
+        }
+    }
+
+    pub fn try_rpc(&self, method: &str, params: Value) -> Result<Value, Value> {
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+        let resp: Value = ureq::post(&self.url)
+            .send_json(body)
+            .expect("anvil answers")
+            .into_json()
+            .expect("json");
+        match resp.get("error") {
+            Some(e) => Err(e.clone()),
+            None => Ok(resp["result"].clone()),
+        }
+    }
+
+    pub fn rpc(&self, method: &str, params: Value) -> Value {
+        self.try_rpc(method, params.clone())
+            .unwrap_or_else(|e| panic!("{method} {params}: {e}"))
+    }
+
+    /// Sends from an unlocked dev account and waits until it is mined; returns the hash.
+    pub fn send(&self, tx: Value) -> String {
+        let hash = self.send_pending(tx);
+        self.receipt(&hash);
+        hash
+    }
+
+    /// Sends without waiting for a block (automine off, or a queued nonce).
+    pub fn send_pending(&self, tx: Value) -> String {
+        self.rpc("eth_sendTransaction", json!([tx]))
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    pub fn mine(&self, blocks: u64) {
+        self.rpc("anvil_mine", json!([format!("0x{blocks:x}")]));
+    }
+
+    pub fn block_number(&self) -> u64 {
+        u64::from_str_radix(
+            self.rpc("eth_blockNumber", json!([]))
+                .as_str()
+                .unwrap()
+                .trim_start_matches("0x"),
+            16,
+        )
+        .unwrap()
+    }
+
+    /// The receipt, once anvil has mined the transaction (it mines asynchronously).
+    pub fn receipt(&self, hash: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let r = self.rpc("eth_getTransactionReceipt", json!([hash]));
+            if !r.is_null() {
+                return r;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{hash} was not mined within 10 s"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Deploys tests/contracts/TestToken.sol; the deployer (ALICE) holds `supply`.
+    pub fn deploy_token(&self, name: &str, symbol: &str, decimals: u8, supply: U256) -> String {
+        let args = (
+            name.to_string(),
+            symbol.to_string(),
+            U256::from(decimals),
+            supply,
+        )
+            .abi_encode_params();
+        let code = format!("0x{}{}", TOKEN_BIN.trim(), hex::encode(args));
+        let hash = self.send(json!({"from": ALICE, "data": code, "gas": "0x500000"}));
+        let receipt = self.receipt(&hash);
+        assert_eq!(receipt["status"], "0x1", "token deployment failed");
+        receipt["contractAddress"].as_str().unwrap().to_string()
+    }
+
+    /// A contract call from `from` with an explicit gas limit, so that a call
+    /// that will fail is still sent (no estimate) and mined.
+    pub fn call_tx(&self, from: &str, to: &str, data: Vec<u8>, gas: u64) -> String {
+        self.send(json!({"from": from, "to": to, "data": hex::encode_prefixed(data), "gas": format!("0x{gas:x}")}))
+    }
+}
+
+pub fn hex_u256(v: &Value) -> U256 {
+    U256::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+}
+
+/// One `[chains.<key>]` table for a test configuration.
+pub struct ChainSpec<'a> {
+    pub key: &'a str,
+    pub chain_id: u64,
+    pub rpc: Vec<String>,
+    pub confirmations: u64,
+    pub block_time_secs: f64,
+    pub symbol: &'a str,
+    pub explorer: &'a str,
+    /// (symbol, address, decimals)
+    pub tokens: Vec<(&'a str, String, u8)>,
+}
+
+impl<'a> ChainSpec<'a> {
+    pub fn new(key: &'a str, chain_id: u64, rpc: Vec<String>) -> Self {
+        ChainSpec {
+            key,
+            chain_id,
+            rpc,
+            confirmations: 12,
+            block_time_secs: 12.0,
+            symbol: "ETH",
+            explorer: "https://etherscan.io/tx/{hash}",
+            tokens: vec![],
+        }
+    }
+}
+
+pub struct TestConfig {
+    _dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+pub fn write_config(chains: &[ChainSpec]) -> TestConfig {
+    let mut text = String::new();
+    for c in chains {
+        let rpc: Vec<String> = c.rpc.iter().map(|u| format!("{u:?}")).collect();
+        text.push_str(&format!(
+            "[chains.{key}]\nname = \"Test {key}\"\nfamily = \"evm\"\nchain_id = {id}\nsymbol = \"{sym}\"\ndecimals = 18\nconfirmations = {conf}\nblock_time_secs = {bt}\nrpc = [{rpc}]\nexplorer_tx = \"{explorer}\"\n\n",
+            key = c.key,
+            id = c.chain_id,
+            sym = c.symbol,
+            conf = c.confirmations,
+            bt = c.block_time_secs,
+            rpc = rpc.join(", "),
+            explorer = c.explorer,
+        ));
+        for (symbol, address, decimals) in &c.tokens {
+            text.push_str(&format!("[[chains.{}.tokens]]\nsymbol = \"{symbol}\"\naddress = \"{address}\"\ndecimals = {decimals}\n\n", c.key));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chains.toml");
+    std::fs::write(&path, text).unwrap();
+    TestConfig { _dir: dir, path }
+}
+
+/// A loopback address nothing listens on: connections are refused.
+pub fn dead_endpoint() -> String {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    format!("http://127.0.0.1:{port}")
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not one JSON object ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+/// Runs the txdoctor binary with `args`, isolated from the user's environment.
+pub fn txdoctor(args: &[&str]) -> Run {
+    let started = Instant::now();
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(env!("CARGO_BIN_EXE_txdoctor"))
+        .args(args)
+        .env_remove("TXDOCTOR_CONFIG")
+        .env("NO_COLOR", "1")
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run txdoctor");
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8(stdout).unwrap(),
+        stderr: String::from_utf8(stderr).unwrap(),
+        elapsed: started.elapsed(),
+    }
+}
+
+pub fn address(s: &str) -> Address {
+    s.parse().unwrap()
+}
