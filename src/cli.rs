@@ -75,7 +75,7 @@ pub struct CheckArgs {
     /// Print the contract's JSON object (one per line for several queries).
     #[arg(long, conflicts_with = "reply")]
     pub json: bool,
-    /// Language of the paragraph.
+    /// Language of the paragraph and the table labels.
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,
     /// Print only the paste-ready paragraph.
@@ -98,6 +98,7 @@ pub struct ChainsArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LangArg {
     En,
+    Zh,
 }
 
 #[cfg(test)]

@@ -57,6 +57,7 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
 
     let lang = match args.lang {
         LangArg::En => Lang::En,
+        LangArg::Zh => Lang::Zh,
     };
     let names = |k: &str| settings.chain_name(k);
     let width = if settings.stdout_color {
@@ -97,6 +98,15 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
         }
     }
     super::print(out, &text)?;
+    if !args.json
+        && reports
+            .iter()
+            .any(|r| r.status == crate::model::Status::Unknown)
+    {
+        settings.log.warn(format_args!(
+            "no usable answer from some endpoints; `txdoctor chains --probe` shows which answer, and --config FILE can list endpoints that are reachable from here"
+        ));
+    }
     Ok(reports
         .iter()
         .map(|r| exit::for_status(r.status))

@@ -10,21 +10,26 @@ use std::sync::OnceLock;
 pub enum Lang {
     #[default]
     En,
+    Zh,
 }
 
 const EN: &str = include_str!("locales/en.toml");
+const ZH: &str = include_str!("locales/zh.toml");
 
 impl Lang {
     fn source(self) -> &'static str {
         match self {
             Lang::En => EN,
+            Lang::Zh => ZH,
         }
     }
 
     fn table(self) -> &'static HashMap<String, String> {
         static EN_TABLE: OnceLock<HashMap<String, String>> = OnceLock::new();
+        static ZH_TABLE: OnceLock<HashMap<String, String>> = OnceLock::new();
         let cell = match self {
             Lang::En => &EN_TABLE,
+            Lang::Zh => &ZH_TABLE,
         };
         cell.get_or_init(|| parse_table(self.source()))
     }
@@ -110,6 +115,27 @@ mod tests {
         assert!(t.len() > 40);
         assert!(t.values().all(|v| !v.trim().is_empty()));
         assert_eq!(placeholders("{b} {a} {b}"), ["a", "b"]);
+    }
+
+    /// Every language has every English message, with the same placeholders.
+    #[test]
+    fn every_language_matches_english_ids_and_placeholders() {
+        let en = Lang::En.table();
+        for lang in [Lang::Zh] {
+            let table = lang.table();
+            for (id, text) in en {
+                let other = table
+                    .get(id)
+                    .unwrap_or_else(|| panic!("{lang:?} lacks {id:?}"));
+                assert_eq!(placeholders(other), placeholders(text), "{lang:?} {id:?}");
+            }
+            for id in table.keys() {
+                assert!(
+                    en.contains_key(id),
+                    "{lang:?} has {id:?}, which English does not"
+                );
+            }
+        }
     }
 
     /// Every message id the code uses exists in English (the fallback).

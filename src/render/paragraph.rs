@@ -19,7 +19,20 @@ pub fn paragraph(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> St
     if let Some(url) = &report.explorer_url {
         sentences.push(lang.t("explorer_link", &[("url", url)]));
     }
-    sentences.join(" ")
+    join_sentences(&sentences)
+}
+
+/// Sentences separated by a space, except after full-width punctuation
+/// (Chinese and Japanese run sentences together).
+fn join_sentences(sentences: &[String]) -> String {
+    let mut out = String::new();
+    for s in sentences {
+        if !out.is_empty() && !out.ends_with(['。', '！', '？', '」', '）']) {
+            out.push(' ');
+        }
+        out.push_str(s);
+    }
+    out
 }
 
 fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut Vec<String>) {
@@ -95,14 +108,12 @@ fn missing(
     chain_names: &dyn Fn(&str) -> String,
     out: &mut Vec<String>,
 ) {
-    let chains = chain_list(&report.searched, lang, chain_names);
+    let chains = chain_list(&report.searched, lang, chain_names, false);
     let hash = report.hash.as_str();
     match (report.status, report.reason) {
         (Status::NotFound, _) => {
-            out.push(lang.t(
-                "not_found_not_found",
-                &[("hash", hash), ("chains", &chains)],
-            ));
+            let any = chain_list(&report.searched, lang, chain_names, true);
+            out.push(lang.t("not_found_not_found", &[("hash", hash), ("chains", &any)]));
             out.push(lang.t("next_not_found", &[]));
         }
         (_, Reason::ChainMismatch) => {
@@ -204,9 +215,15 @@ fn what(facts: &TxFacts, lang: Lang) -> String {
     }
 }
 
-fn chain_list(keys: &[String], lang: Lang, chain_names: &dyn Fn(&str) -> String) -> String {
+/// Chain names joined; with `any`, a long list reads "any of the N configured networks (…)".
+fn chain_list(
+    keys: &[String],
+    lang: Lang,
+    chain_names: &dyn Fn(&str) -> String,
+    any: bool,
+) -> String {
     let names: Vec<String> = keys.iter().map(|k| chain_names(k)).collect();
-    if names.len() > 3 {
+    if any && names.len() > 3 {
         return lang.t(
             "chains_configured",
             &[
@@ -252,6 +269,13 @@ mod tests {
         assert_eq!(duration(756, Lang::En), "13 minutes");
         assert_eq!(duration(3600, Lang::En), "60 minutes");
         assert_eq!(duration(7200, Lang::En), "2 hours");
+    }
+
+    #[test]
+    fn sentences_join_with_spaces_only_where_the_script_uses_them() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_sentences(&s(&["One.", "Two."])), "One. Two.");
+        assert_eq!(join_sentences(&s(&["一。", "二。"])), "一。二。");
     }
 
     #[test]

@@ -1,0 +1,70 @@
+//! `txdoctor chains`: the configured chains, and `--probe` telling an endpoint
+//! that is up from one that is down or serves another chain.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn probe_tells_up_down_and_wrong_chain_apart() {
+    let eth = Anvil::spawn(1);
+    let bsc = Anvil::spawn(56);
+    let dead = dead_endpoint();
+    let cfg = write_config(&[ChainSpec::new(
+        "eth",
+        1,
+        vec![eth.url.clone(), dead.clone(), bsc.url.clone()],
+    )]);
+    let run = txdoctor(&[
+        "chains",
+        "--probe",
+        "--json",
+        "--config",
+        cfg.path.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = run.json();
+    let endpoints = v[0]["endpoints"].as_array().unwrap();
+    assert_eq!(endpoints[0]["status"], "up");
+    assert_eq!(endpoints[1]["status"], "down");
+    assert_eq!(endpoints[1]["url"], dead);
+    assert_eq!(endpoints[2]["status"], "wrong_chain");
+    assert_eq!(endpoints[2]["chain_id"], "56");
+
+    let only_dead = write_config(&[ChainSpec::new("eth", 1, vec![dead])]);
+    let run = txdoctor(&[
+        "chains",
+        "--probe",
+        "--config",
+        only_dead.path.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 6, "no endpoint up: exit 6");
+    assert!(
+        run.stdout.contains("down: could not connect"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn builtin_list_has_the_seven_evm_chains_without_a_network_call() {
+    let run = txdoctor(&["chains", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let keys: Vec<String> = run
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["chain"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        keys,
+        ["eth", "bsc", "polygon", "arbitrum", "op", "base", "avax"]
+    );
+    let text = txdoctor(&["chains"]);
+    assert!(
+        text.stdout.contains("BNB Smart Chain") && text.stdout.contains("0.45 s"),
+        "{}",
+        text.stdout
+    );
+}
