@@ -11,9 +11,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-10}
 delay=${2:-150}
 
-anvil=node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
-cast=node_modules/@foundry-rs/cast-linux-amd64/bin/cast
-[ -x "$cast" ] && "$anvil" --version >/dev/null 2>&1 || npm ci --no-audit --no-fund --loglevel=error
+source scripts/local-node.sh
 cargo build --release --locked -q
 txdoctor=target/release/txdoctor
 
@@ -22,10 +20,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$anvil" --port 0 --host 127.0.0.1 --chain-id 1 > "$work/anvil.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do grep -q 'Listening on' "$work/anvil.log" && break; sleep 0.1; done
-node_url="http://$(grep -o 'Listening on [0-9.:]*' "$work/anvil.log" | awk '{print $3}')"
+start_anvil 1 "$work"
+pids+=("$anvil_pid")
 
 alice=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
 bob=0x70997970C51812dc3A010C7d01b50e0d17dc79C8

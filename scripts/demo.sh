@@ -9,18 +9,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=("$@")
 
-anvil=node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
-cast=node_modules/@foundry-rs/cast-linux-amd64/bin/cast
-[ -x "$cast" ] && "$anvil" --version >/dev/null 2>&1 || npm ci --no-audit --no-fund --loglevel=error
+source scripts/local-node.sh
 cargo build --locked -q
 txdoctor=target/debug/txdoctor
 
 work=$(mktemp -d)
-"$anvil" --port 0 --host 127.0.0.1 --chain-id 56 > "$work/anvil.log" 2>&1 &
-anvil_pid=$!
+start_anvil 56 "$work"
 trap 'kill $anvil_pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do grep -q 'Listening on' "$work/anvil.log" && break; sleep 0.1; done
-rpc="http://$(grep -o 'Listening on [0-9.:]*' "$work/anvil.log" | awk '{print $3}')"
+rpc=$node_url
 
 alice=0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266
 bob=0x70997970C51812dc3A010C7d01b50e0d17dc79C8

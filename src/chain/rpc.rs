@@ -117,23 +117,81 @@ impl RpcClient {
         let body: Vec<Value> = calls
             .iter()
             .enumerate()
-            .map(|(i, c)| json!({"jsonrpc": "2.0", "id": i + 1, "method": c.method, "params": c.params}))
+            .map(|(i, c)| request(i + 1, c))
             .collect();
-        let methods: Vec<_> = calls.iter().map(|c| c.method).collect();
-        let started = std::time::Instant::now();
         let outcome = self
-            .send(endpoint, &body)
+            .logged(endpoint, calls, "batch", self.send(endpoint, &json!(body)))
             .await
             .and_then(|v| match_by_id(v, calls.len()));
+        match outcome {
+            // Some public endpoints refuse batches but answer single calls:
+            // send them one by one, concurrently, so the wait stays one round trip.
+            Err(EndpointError::BatchRefused(_)) if calls.len() > 1 => {
+                self.one_by_one(endpoint, calls).await
+            }
+            other => other,
+        }
+    }
+
+    async fn one_by_one(
+        &self,
+        endpoint: &Endpoint,
+        calls: &[Call],
+    ) -> Result<Vec<CallResult>, EndpointError> {
+        let answers: Vec<Result<CallResult, EndpointError>> =
+            futures_util::future::join_all(calls.iter().map(|c| async move {
+                let answer = self
+                    .logged(
+                        endpoint,
+                        std::slice::from_ref(c),
+                        "single call",
+                        self.send(endpoint, &request(1, c)),
+                    )
+                    .await?;
+                let mut matched = match_by_id(answer, 1)?;
+                Ok(matched.pop().unwrap_or(Err(CallError::Missing)))
+            }))
+            .await;
+        // The endpoint fails as a whole only when every call failed as a whole.
+        if let Some(Err(e)) = answers
+            .iter()
+            .find(|a| a.is_err())
+            .filter(|_| answers.iter().all(Result::is_err))
+        {
+            return Err(e.clone());
+        }
+        Ok(answers
+            .into_iter()
+            .map(|a| {
+                a.unwrap_or_else(|e| {
+                    Err(CallError::Decode(format!(
+                        "the endpoint failed this call: {e}"
+                    )))
+                })
+            })
+            .collect())
+    }
+
+    /// Runs one HTTP exchange and logs it with `-v`.
+    async fn logged(
+        &self,
+        endpoint: &Endpoint,
+        calls: &[Call],
+        what: &str,
+        exchange: impl std::future::Future<Output = Result<Value, EndpointError>>,
+    ) -> Result<Value, EndpointError> {
+        let methods: Vec<_> = calls.iter().map(|c| c.method).collect();
+        let started = std::time::Instant::now();
+        let outcome = exchange.await;
         let ms = started.elapsed().as_millis();
         match &outcome {
             Ok(_) => self.log.verbose(format_args!(
-                "{} [{}] answered in {ms} ms",
+                "{} {what} [{}] answered in {ms} ms",
                 endpoint.shown,
                 methods.join(", ")
             )),
             Err(e) => self.log.verbose(format_args!(
-                "{} [{}] failed after {ms} ms: {e}",
+                "{} {what} [{}] failed after {ms} ms: {e}",
                 endpoint.shown,
                 methods.join(", ")
             )),
@@ -141,7 +199,7 @@ impl RpcClient {
         outcome
     }
 
-    async fn send(&self, endpoint: &Endpoint, body: &[Value]) -> Result<Value, EndpointError> {
+    async fn send(&self, endpoint: &Endpoint, body: &Value) -> Result<Value, EndpointError> {
         let mut response = self
             .http
             .post(&endpoint.url)
@@ -194,6 +252,10 @@ impl RpcClient {
             EndpointError::Transport(root_cause(&e))
         }
     }
+}
+
+fn request(id: usize, call: &Call) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "method": call.method, "params": call.params})
 }
 
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {

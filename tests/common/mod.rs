@@ -3,6 +3,8 @@
 //! chains.toml writer and a runner for the txdoctor binary.
 #![allow(dead_code)]
 
+pub mod fake;
+
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

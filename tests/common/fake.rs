@@ -1,0 +1,154 @@
+//! An in-process HTTP server for endpoint faults a real node does not produce
+//! (rate limits, HTML error pages, refused batches). Each request is passed to
+//! a handler; the server fails the test if it was never hit.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(body: impl Into<String>) -> Reply {
+        Reply {
+            status: 200,
+            headers: vec![],
+            body: body.into(),
+        }
+    }
+
+    pub fn status(status: u16, body: impl Into<String>) -> Reply {
+        Reply {
+            status,
+            headers: vec![],
+            body: body.into(),
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+pub struct FakeServer {
+    pub url: String,
+    hits: Arc<AtomicUsize>,
+    bodies: Arc<Mutex<Vec<String>>>,
+}
+
+impl FakeServer {
+    pub fn start(handler: impl Fn(&str) -> Reply + Send + Sync + 'static) -> FakeServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let hits = Arc::new(AtomicUsize::new(0));
+        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let handler = Arc::new(handler);
+        let (h, b) = (hits.clone(), bodies.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let (handler, hits, bodies) = (handler.clone(), h.clone(), b.clone());
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    loop {
+                        let mut length = 0usize;
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        loop {
+                            line.clear();
+                            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                                return;
+                            }
+                            if line == "\r\n" {
+                                break;
+                            }
+                            if let Some((k, v)) = line.split_once(':')
+                                && k.eq_ignore_ascii_case("content-length")
+                            {
+                                length = v.trim().parse().unwrap_or(0);
+                            }
+                        }
+                        let mut body = vec![0; length];
+                        if reader.read_exact(&mut body).is_err() {
+                            return;
+                        }
+                        let body = String::from_utf8_lossy(&body).to_string();
+                        hits.fetch_add(1, Ordering::SeqCst);
+                        bodies.lock().unwrap().push(body.clone());
+                        let reply = handler(&body);
+                        let mut head = format!(
+                            "HTTP/1.1 {} Fake\r\nContent-Length: {}\r\n",
+                            reply.status,
+                            reply.body.len()
+                        );
+                        if !reply
+                            .headers
+                            .iter()
+                            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+                        {
+                            head.push_str("Content-Type: application/json\r\n");
+                        }
+                        for (k, v) in &reply.headers {
+                            head.push_str(&format!("{k}: {v}\r\n"));
+                        }
+                        head.push_str("\r\n");
+                        if stream
+                            .write_all(head.as_bytes())
+                            .and_then(|_| stream.write_all(reply.body.as_bytes()))
+                            .is_err()
+                        {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        FakeServer { url, hits, bodies }
+    }
+
+    /// A fake that forwards every request to `upstream` unchanged.
+    pub fn proxy(
+        upstream: &str,
+        filter: impl Fn(&str) -> Option<Reply> + Send + Sync + 'static,
+    ) -> FakeServer {
+        let upstream = upstream.to_string();
+        FakeServer::start(move |body| {
+            if let Some(reply) = filter(body) {
+                return reply;
+            }
+            let resp = ureq::post(&upstream)
+                .set("Content-Type", "application/json")
+                .send_string(body)
+                .unwrap();
+            Reply::json(resp.into_string().unwrap())
+        })
+    }
+
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::SeqCst)
+    }
+
+    pub fn bodies(&self) -> Vec<String> {
+        self.bodies.lock().unwrap().clone()
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            assert!(
+                self.hits() > 0,
+                "the fake server at {} was never hit: the test did not test it",
+                self.url
+            );
+        }
+    }
+}
