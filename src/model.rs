@@ -148,10 +148,6 @@ pub struct TokenTransfer {
     pub raw: String,
     /// Whole units; null when the token's decimals could not be learned.
     pub amount: Option<String>,
-    #[serde(skip)]
-    pub value: U256,
-    #[serde(skip)]
-    pub decimals: Option<u8>,
 }
 
 impl TokenTransfer {
@@ -285,6 +281,8 @@ pub struct TxReport {
     pub eta_seconds: Option<u64>,
     pub facts: Option<TxFacts>,
     pub explorer_url: Option<String>,
+    /// The endpoints (redacted) whose answers the verdict rests on.
+    pub answered_by: Vec<String>,
     pub warnings: Vec<Warning>,
 }
 

@@ -107,16 +107,19 @@ pub fn tx_report(
         eta_seconds: None,
         facts: None,
         explorer_url: single.map(|c| c.tx_url(hash)),
+        answered_by: Vec::new(),
         warnings: Vec::new(),
     };
 
     let found = search.outcomes.iter().find_map(|(key, o)| match o {
         ChainOutcome::Found {
-            facts, failures, ..
-        } => Some((key, facts, failures)),
+            facts,
+            failures,
+            endpoint,
+        } => Some((key, facts, failures, endpoint)),
         _ => None,
     });
-    if let Some((key, facts, failures)) = found {
+    if let Some((key, facts, failures, endpoint)) = found {
         let chain = config
             .chain(key)
             .expect("outcomes only name configured chains");
@@ -131,6 +134,7 @@ pub fn tx_report(
         report.explorer_url = Some(chain.tx_url(&facts.hash));
         report.hash = facts.hash.clone();
         report.warnings = endpoint_warnings(key, failures);
+        report.answered_by = vec![endpoint.clone()];
         report.facts = Some((**facts).clone());
         return report;
     }
@@ -138,8 +142,12 @@ pub fn tx_report(
     let mut unavailable = Vec::new();
     for (key, outcome) in &search.outcomes {
         match outcome {
-            ChainOutcome::NotFound { failures, .. } => {
-                report.warnings.extend(endpoint_warnings(key, failures))
+            ChainOutcome::NotFound {
+                failures,
+                endpoints,
+            } => {
+                report.warnings.extend(endpoint_warnings(key, failures));
+                report.answered_by.extend(endpoints.iter().cloned());
             }
             ChainOutcome::Unavailable { failures } => {
                 report.warnings.extend(endpoint_warnings(key, failures));
@@ -180,20 +188,6 @@ fn endpoint_warnings(chain: &str, failures: &[EndpointFailure]) -> Vec<Warning> 
             chain: Some(chain.to_string()),
         })
         .collect()
-}
-
-/// Chains that answered "unknown hash" and chains that could not be asked.
-pub fn split_searched(search: &Search) -> (Vec<String>, Vec<String>) {
-    let mut not_found = Vec::new();
-    let mut unavailable = Vec::new();
-    for (key, outcome) in &search.outcomes {
-        match outcome {
-            ChainOutcome::NotFound { .. } => not_found.push(key.clone()),
-            ChainOutcome::Unavailable { .. } => unavailable.push(key.clone()),
-            ChainOutcome::Found { .. } => {}
-        }
-    }
-    (not_found, unavailable)
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ pub fn tx_json(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> Stri
         "congestion": f.and_then(|f| f.congestion.as_ref()),
         "explorer_url": report.explorer_url,
         "diagnosis": paragraph(report, lang, chain_names),
+        "answered_by": report.answered_by,
         "warnings": report.warnings,
     })
 }

@@ -9,3 +9,134 @@ pub mod paragraph;
 pub mod text;
 
 pub use i18n::Lang;
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::U256;
+
+    use super::*;
+    use crate::model::*;
+
+    const BOB: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    const USDT: &str = "0x55d398326f99059fF775485246999027B3197955";
+
+    fn usdt_report() -> TxReport {
+        let transfer = TokenTransfer {
+            token: USDT.into(),
+            symbol: Some("USDT".into()),
+            from: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266".into(),
+            to: BOB.into(),
+            raw: "250000000000000000000".into(),
+            amount: Some("250".into()),
+        };
+        let facts = TxFacts {
+            hash: format!("0x{}", "ab".repeat(32)),
+            from: transfer.from.clone(),
+            to: Some(USDT.into()),
+            nonce: Some(4),
+            value: Amount::new(U256::ZERO, 18, "BNB"),
+            block: Some(100),
+            head: Some(104),
+            succeeded: Some(true),
+            fee: Some(Fee {
+                total: Amount::new(U256::from(21_000_000_000_000u64), 18, "BNB"),
+                gas_used: Some(21000),
+                gas_limit: Some(60000),
+                gas_price: Some("1000000000".into()),
+                l1_fee: None,
+                blob_fee: None,
+            }),
+            token_transfers: vec![transfer],
+            intended_transfer: None,
+            failure: None,
+            contract_created: None,
+            congestion: None,
+        };
+        TxReport {
+            query: "q".into(),
+            chain: Some("bsc".into()),
+            chain_name: Some("BNB Smart Chain".into()),
+            searched: vec!["bsc".into()],
+            hash: facts.hash.clone(),
+            status: Status::Confirmed,
+            reason: Reason::Included,
+            confirmations: Some(5),
+            required_confirmations: Some(15),
+            eta_seconds: Some(5),
+            facts: Some(facts),
+            explorer_url: Some("https://bscscan.com/tx/0xabab".into()),
+            answered_by: vec!["https://bsc-rpc.publicnode.com".into()],
+            warnings: vec![],
+        }
+    }
+
+    fn names(k: &str) -> String {
+        k.to_uppercase()
+    }
+
+    #[test]
+    fn text_is_plain_without_colour_and_names_the_token_recipient() {
+        let opts = text::TextOptions {
+            lang: Lang::En,
+            width: None,
+            color: false,
+        };
+        let out = text::tx_text(&usdt_report(), &opts, &names);
+        assert!(!out.contains('\u{1b}'), "no ANSI escapes without colour");
+        for want in [
+            "confirmed (included)",
+            "5 of 15",
+            "250 USDT",
+            "0.000021 BNB (21000 gas × 1 gwei)",
+        ] {
+            assert!(out.contains(want), "{want:?} missing:\n{out}");
+        }
+        assert!(
+            !out.contains("Value"),
+            "a zero native value beside a token transfer is noise"
+        );
+        let paragraph = out.split("\n\n").nth(1).unwrap();
+        assert_eq!(
+            paragraph.trim(),
+            format!(
+                "Your transfer of 250 USDT to {BOB} on BNB Smart Chain succeeded and has 5 of the 15 confirmations required; \
+                 it will be final in about 5 seconds. The network fee was 0.000021 BNB. No action is needed: the receiving \
+                 platform credits it once it reaches 15 confirmations. Details: https://bscscan.com/tx/0xabab"
+            )
+        );
+    }
+
+    #[test]
+    fn json_has_every_contract_field() {
+        let v = json::tx_json(&usdt_report(), Lang::En, &names);
+        for field in [
+            "query",
+            "kind",
+            "chain",
+            "hash",
+            "status",
+            "reason",
+            "block",
+            "confirmations",
+            "required_confirmations",
+            "eta_seconds",
+            "from",
+            "to",
+            "nonce",
+            "value",
+            "fee",
+            "token_transfers",
+            "failure",
+            "replaced_by",
+            "congestion",
+            "explorer_url",
+            "diagnosis",
+            "warnings",
+        ] {
+            assert!(v.get(field).is_some(), "{field} missing");
+        }
+        assert_eq!(v["token_transfers"][0]["amount"], "250");
+        assert_eq!(v["fee"]["amount"], "0.000021");
+        assert_eq!(v["answered_by"][0], "https://bsc-rpc.publicnode.com");
+    }
+}

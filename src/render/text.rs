@@ -34,9 +34,30 @@ pub fn tx_text(
     if !opts.color {
         table.force_no_tty();
     }
-    let mut row = |label: &str, value: String| {
-        table.add_row(vec![Cell::new(lang.t(label, &[])), Cell::new(value)]);
+    let status_color = match report.status {
+        Status::Finalized | Status::Confirmed => Color::Green,
+        Status::Pending => Color::Yellow,
+        Status::Failed | Status::Replaced | Status::Dropped => Color::Red,
+        Status::NotFound | Status::Unknown => Color::Magenta,
     };
+    for (label, value) in rows(report, lang, chain_names) {
+        let value = match (label, opts.color) {
+            ("label_status", true) => Cell::new(value).fg(status_color),
+            _ => Cell::new(value),
+        };
+        table.add_row(vec![Cell::new(lang.t(label, &[])), value]);
+    }
+    format!("{table}\n\n{}\n", paragraph(report, lang, chain_names))
+}
+
+/// The table's rows: a label id and the value, in display order.
+fn rows(
+    report: &TxReport,
+    lang: Lang,
+    chain_names: &dyn Fn(&str) -> String,
+) -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    let mut row = |label: &'static str, value: String| out.push((label, value));
 
     match &report.chain_name {
         Some(name) => row(
@@ -54,22 +75,10 @@ pub fn tx_text(
         ),
     }
     row("label_hash", report.hash.clone());
-    let status = format!("{} ({})", report.status.as_str(), report.reason.as_str());
-    let status_color = match report.status {
-        Status::Finalized | Status::Confirmed => Color::Green,
-        Status::Pending => Color::Yellow,
-        Status::Failed | Status::Replaced | Status::Dropped => Color::Red,
-        Status::NotFound | Status::Unknown => Color::Magenta,
-    };
-    let label = lang.t("label_status", &[]);
-    if opts.color {
-        table.add_row(vec![Cell::new(label), Cell::new(status).fg(status_color)]);
-    } else {
-        table.add_row(vec![Cell::new(label), Cell::new(status)]);
-    }
-    let mut row = |label: &str, value: String| {
-        table.add_row(vec![Cell::new(lang.t(label, &[])), Cell::new(value)]);
-    };
+    row(
+        "label_status",
+        format!("{} ({})", report.status.as_str(), report.reason.as_str()),
+    );
     if let (Some(c), Some(r), true) = (
         report.confirmations,
         report.required_confirmations,
@@ -172,5 +181,5 @@ pub fn tx_text(
     if let Some(url) = &report.explorer_url {
         row("label_explorer", url.clone());
     }
-    format!("{table}\n\n{}\n", paragraph(report, lang, chain_names))
+    out
 }

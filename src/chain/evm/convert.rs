@@ -132,8 +132,6 @@ fn transfer(
         to: to.to_string(),
         raw: value.to_string(),
         amount: info.decimals.map(|d| crate::model::format_units(value, d)),
-        value,
-        decimals: info.decimals,
     }
 }
 
