@@ -26,17 +26,6 @@ fn eth_node() -> (Anvil, TestConfig) {
     (node, cfg)
 }
 
-fn check_json(cfg: &TestConfig, query: &str) -> (Value, Run) {
-    let run = txdoctor(&[
-        "check",
-        query,
-        "--config",
-        cfg.path.to_str().unwrap(),
-        "--json",
-    ]);
-    (run.json(), run)
-}
-
 /// Batches the binary sent, from its -v log: one line per HTTP request.
 fn requests(run: &Run) -> usize {
     run.stderr

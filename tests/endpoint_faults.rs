@@ -13,17 +13,6 @@ fn mined_tx(node: &Anvil) -> String {
     node.send(json!({"from": ALICE, "to": BOB, "value": "0x1"}))
 }
 
-fn check(cfg: &TestConfig, hash: &str) -> (serde_json::Value, Run) {
-    let run = txdoctor(&[
-        "check",
-        hash,
-        "--config",
-        cfg.path.to_str().unwrap(),
-        "--json",
-    ]);
-    (run.json(), run)
-}
-
 #[test]
 fn rate_limited_endpoint_is_skipped_with_a_warning() {
     let node = Anvil::spawn(1);
@@ -34,7 +23,7 @@ fn rate_limited_endpoint_is_skipped_with_a_warning() {
         1,
         vec![limited.url.clone(), node.url.clone()],
     )]);
-    let (v, run) = check(&cfg, &mined_tx(&node));
+    let (v, run) = check_json(&cfg, &mined_tx(&node));
     assert_eq!(
         (run.code, v["status"].as_str()),
         (0, Some("confirmed")),
@@ -64,7 +53,7 @@ fn html_error_page_with_status_200_is_not_an_answer() {
         1,
         vec![html.url.clone(), node.url.clone()],
     )]);
-    let (v, run) = check(&cfg, &mined_tx(&node));
+    let (v, run) = check_json(&cfg, &mined_tx(&node));
     assert_eq!(
         (run.code, v["status"].as_str()),
         (0, Some("confirmed")),
@@ -85,7 +74,7 @@ fn html_error_page_with_status_200_is_not_an_answer() {
 fn only_a_failing_endpoint_gives_unknown_never_not_found() {
     let broken = FakeServer::start(|_| Reply::status(500, "<html>Internal Server Error</html>"));
     let cfg = write_config(&[ChainSpec::new("eth", 1, vec![broken.url.clone()])]);
-    let (v, run) = check(&cfg, &format!("0x{}", "ab".repeat(32)));
+    let (v, run) = check_json(&cfg, &format!("0x{}", "ab".repeat(32)));
     assert_eq!(run.code, 6, "{}", run.stderr);
     assert_eq!(
         (v["status"].as_str(), v["reason"].as_str()),
@@ -112,7 +101,7 @@ fn jsonrpc_errors_for_every_call_move_to_the_next_endpoint() {
         1,
         vec![erroring.url.clone(), node.url.clone()],
     )]);
-    let (v, run) = check(&cfg, &mined_tx(&node));
+    let (v, run) = check_json(&cfg, &mined_tx(&node));
     assert_eq!(
         (run.code, v["status"].as_str()),
         (0, Some("confirmed")),
@@ -136,7 +125,7 @@ fn endpoint_that_refuses_batches_is_asked_call_by_call() {
             .then(|| Reply::json(r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"batch requests are not supported"}}"#))
     });
     let cfg = write_config(&[ChainSpec::new("eth", 1, vec![no_batches.url.clone()])]);
-    let (v, run) = check(&cfg, &mined_tx(&node));
+    let (v, run) = check_json(&cfg, &mined_tx(&node));
     assert_eq!(
         (run.code, v["status"].as_str()),
         (0, Some("confirmed")),

@@ -288,6 +288,18 @@ pub fn txdoctor(args: &[&str]) -> Run {
     }
 }
 
+/// `txdoctor check QUERY --config CFG --json`, parsed.
+pub fn check_json(cfg: &TestConfig, query: &str) -> (Value, Run) {
+    let run = txdoctor(&[
+        "check",
+        query,
+        "--config",
+        cfg.path.to_str().unwrap(),
+        "--json",
+    ]);
+    (run.json(), run)
+}
+
 pub fn address(s: &str) -> Address {
     s.parse().unwrap()
 }
