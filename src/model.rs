@@ -283,6 +283,8 @@ pub struct TxReport {
     pub explorer_url: Option<String>,
     /// The endpoints (redacted) whose answers the verdict rests on.
     pub answered_by: Vec<String>,
+    /// Chains searched where no endpoint gave a usable answer.
+    pub unavailable: Vec<String>,
     pub warnings: Vec<Warning>,
 }
 

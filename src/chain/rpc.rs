@@ -153,10 +153,8 @@ impl RpcClient {
             }))
             .await;
         // The endpoint fails as a whole only when every call failed as a whole.
-        if let Some(Err(e)) = answers
-            .iter()
-            .find(|a| a.is_err())
-            .filter(|_| answers.iter().all(Result::is_err))
+        if answers.iter().all(Result::is_err)
+            && let Some(Err(e)) = answers.first()
         {
             return Err(e.clone());
         }

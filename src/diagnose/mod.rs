@@ -108,6 +108,7 @@ pub fn tx_report(
         facts: None,
         explorer_url: single.map(|c| c.tx_url(hash)),
         answered_by: Vec::new(),
+        unavailable: Vec::new(),
         warnings: Vec::new(),
     };
 
@@ -139,7 +140,7 @@ pub fn tx_report(
         return report;
     }
 
-    let mut unavailable = Vec::new();
+    let mut all_mismatch = true;
     for (key, outcome) in &search.outcomes {
         match outcome {
             ChainOutcome::NotFound {
@@ -151,16 +152,14 @@ pub fn tx_report(
             }
             ChainOutcome::Unavailable { failures } => {
                 report.warnings.extend(endpoint_warnings(key, failures));
-                unavailable.push((key, failures));
+                report.unavailable.push(key.clone());
+                all_mismatch &= !failures.is_empty() && failures.iter().all(|e| e.chain_mismatch);
             }
             ChainOutcome::Found { .. } => unreachable!("handled above"),
         }
     }
-    if !unavailable.is_empty() {
+    if !report.unavailable.is_empty() {
         report.status = Status::Unknown;
-        let all_mismatch = unavailable
-            .iter()
-            .all(|(_, f)| !f.is_empty() && f.iter().all(|e| e.chain_mismatch));
         report.reason = if all_mismatch {
             Reason::ChainMismatch
         } else {

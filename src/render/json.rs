@@ -36,6 +36,7 @@ pub fn tx_json(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> Stri
         "explorer_url": report.explorer_url,
         "diagnosis": paragraph(report, lang, chain_names),
         "answered_by": report.answered_by,
+        "unavailable_chains": report.unavailable,
         "warnings": report.warnings,
     })
 }

@@ -66,6 +66,7 @@ mod tests {
             facts: Some(facts),
             explorer_url: Some("https://bscscan.com/tx/0xabab".into()),
             answered_by: vec!["https://bsc-rpc.publicnode.com".into()],
+            unavailable: vec![],
             warnings: vec![],
         }
     }
@@ -104,6 +105,43 @@ mod tests {
                  platform credits it once it reaches 15 confirmations. Details: https://bscscan.com/tx/0xabab"
             )
         );
+    }
+
+    /// A chain that answered "not found" after one of its endpoints failed
+    /// still answered: only chains with no usable answer are "not checked".
+    #[test]
+    fn partial_unknown_names_only_the_chains_that_could_not_be_asked() {
+        let report = TxReport {
+            query: "q".into(),
+            chain: None,
+            chain_name: None,
+            searched: vec!["eth".into(), "bsc".into()],
+            hash: "0xab".into(),
+            status: Status::Unknown,
+            reason: Reason::EndpointsUnavailable,
+            confirmations: None,
+            required_confirmations: None,
+            eta_seconds: None,
+            facts: None,
+            explorer_url: None,
+            answered_by: vec!["https://eth-2".into()],
+            unavailable: vec!["bsc".into()],
+            warnings: ["eth", "bsc"]
+                .map(|c| Warning {
+                    code: "endpoint_failed",
+                    message: format!("{c}: down"),
+                    endpoint: Some(format!("https://{c}-1")),
+                    chain: Some(c.into()),
+                })
+                .to_vec(),
+        };
+        let p = paragraph::paragraph(&report, Lang::En, &names);
+        assert!(
+            p.starts_with("Transaction 0xab is not on ETH, but we could not check BSC"),
+            "{p}"
+        );
+        let v = json::tx_json(&report, Lang::En, &names);
+        assert_eq!(v["unavailable_chains"], serde_json::json!(["bsc"]));
     }
 
     #[test]

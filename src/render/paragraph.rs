@@ -124,16 +124,7 @@ fn missing(
             out.push(lang.t("next_unknown", &[]));
         }
         _ => {
-            let unavailable: Vec<String> = report
-                .warnings
-                .iter()
-                .filter_map(|w| w.chain.clone())
-                .fold(Vec::new(), |mut acc, c| {
-                    if !acc.contains(&c) {
-                        acc.push(c);
-                    }
-                    acc
-                });
+            let unavailable = &report.unavailable;
             let answered: Vec<String> = report
                 .searched
                 .iter()
