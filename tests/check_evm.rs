@@ -51,16 +51,8 @@ fn plain_transfer_with_many_confirmations_is_finalized_in_one_request() {
     .unwrap();
     let head = node.block_number();
 
-    let run = txdoctor(&[
-        "check",
-        &hash,
-        "--config",
-        cfg.path.to_str().unwrap(),
-        "--json",
-        "-v",
-    ]);
+    let (v, run) = check_json_with(&cfg, &hash, &["-v"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let v = run.json();
     assert_eq!(v["status"], "finalized");
     assert_eq!(v["reason"], "included");
     assert_eq!(v["chain"], "eth");
@@ -135,16 +127,8 @@ fn erc20_transfer_reports_the_real_recipient_with_configured_decimals() {
     .abi_encode();
     let hash = node.call_tx(ALICE, &token, data, 100_000);
 
-    let run = txdoctor(&[
-        "check",
-        &hash,
-        "--config",
-        cfg.path.to_str().unwrap(),
-        "--json",
-        "-v",
-    ]);
+    let (v, run) = check_json_with(&cfg, &hash, &["-v"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let v = run.json();
     assert_eq!(v["status"], "confirmed");
     assert_eq!(
         v["to"].as_str().unwrap().to_lowercase(),
@@ -220,16 +204,8 @@ fn revert_with_reason_is_failed_with_the_decoded_message() {
     let hash = node.call_tx(BOB, &token, data, 100_000);
     assert_eq!(node.receipt(&hash)["status"], "0x0");
 
-    let run = txdoctor(&[
-        "check",
-        &hash,
-        "--config",
-        cfg.path.to_str().unwrap(),
-        "--json",
-        "-v",
-    ]);
+    let (v, run) = check_json_with(&cfg, &hash, &["-v"]);
     assert_eq!(run.code, 4, "{}", run.stderr);
-    let v = run.json();
     assert_eq!(v["status"], "failed");
     assert_eq!(v["reason"], "reverted");
     assert_eq!(

@@ -290,13 +290,20 @@ pub fn txdoctor(args: &[&str]) -> Run {
 
 /// `txdoctor check QUERY --config CFG --json`, parsed.
 pub fn check_json(cfg: &TestConfig, query: &str) -> (Value, Run) {
-    let run = txdoctor(&[
+    check_json_with(cfg, query, &[])
+}
+
+/// The same with more flags (`-v` to count the requests in the log).
+pub fn check_json_with(cfg: &TestConfig, query: &str, extra: &[&str]) -> (Value, Run) {
+    let mut args = vec![
         "check",
         query,
         "--config",
         cfg.path.to_str().unwrap(),
         "--json",
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    let run = txdoctor(&args);
     (run.json(), run)
 }
 
