@@ -1,6 +1,7 @@
 //! Command-line flags (clap derive only) and their help text with examples.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -26,6 +27,16 @@ Examples:
   txdoctor check HASH --reply
       only the paragraph to paste into the customer reply";
 
+const WATCH_EXAMPLES: &str = "\
+Examples:
+  txdoctor watch 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060
+      poll until the transfer is final (or fails, is replaced or dropped), for at most an hour
+  txdoctor watch https://bscscan.com/tx/0x5c50…2060 --until confirmed --timeout 10m --json
+      stop at the first confirmation; print the final report as JSON
+
+Exit codes: 0 reached --until, 3 timed out while pending (or not yet final),
+4 failed, 5 replaced, dropped or not found, 6 no endpoint answered.";
+
 const CHAINS_EXAMPLES: &str = "\
 Examples:
   txdoctor chains                  list the configured chains and their endpoints
@@ -50,6 +61,9 @@ pub enum Command {
     /// Diagnose transactions from a hash or explorer link.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Follow one transaction until it is confirmed or final, fails, or vanishes.
+    #[command(after_help = WATCH_EXAMPLES)]
+    Watch(WatchArgs),
     /// List the configured chains; --probe asks each endpoint if it is up.
     #[command(after_help = CHAINS_EXAMPLES)]
     Chains(ChainsArgs),
@@ -84,6 +98,52 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Transaction hash (with or without 0x) or explorer link.
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// Stop once the transaction is `confirmed` (in a block) or `final` (all confirmations).
+    #[arg(long, value_enum, default_value_t = Until::Final)]
+    pub until: Until,
+    /// Time between polls, e.g. 500ms, 5s (default: the chain's block time, 1 s to 15 s).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub interval: Option<Duration>,
+    /// Give up after this long, e.g. 30s, 10m, 2h.
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "1h")]
+    pub timeout: Duration,
+    /// Only look on this chain (its key in chains.toml).
+    #[arg(long, value_name = "ID")]
+    pub chain: Option<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Print the final report as the contract's JSON object.
+    #[arg(long)]
+    pub json: bool,
+    /// Language of the paragraph and the table labels.
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    pub lang: LangArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Until {
+    Confirmed,
+    Final,
+}
+
+/// `500ms`, `30s`, `10m`, `2h` (humantime's units); a bare number is seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    if let Ok(secs) = s.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    let d = humantime::parse_duration(s).map_err(|e| format!("{e} (examples: 500ms, 30s, 10m)"))?;
+    if d.is_zero() {
+        return Err("must be more than zero".into());
+    }
+    Ok(d)
+}
+
+#[derive(Debug, Args)]
 pub struct ChainsArgs {
     /// Ask every endpoint for its chain id and head block.
     #[arg(long)]
@@ -99,6 +159,15 @@ pub struct ChainsArgs {
 pub enum LangArg {
     En,
     Zh,
+}
+
+impl From<LangArg> for crate::render::Lang {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::En => crate::render::Lang::En,
+            LangArg::Zh => crate::render::Lang::Zh,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -123,6 +192,37 @@ mod tests {
         assert_eq!(c.queries, ["a", "b"]);
         assert_eq!(c.chain.as_deref(), Some("bsc"));
         assert!(c.json && cli.verbose);
+    }
+
+    #[test]
+    fn durations_in_the_contracts_units() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("0s").is_err());
+        let cli = Cli::try_parse_from([
+            "txdoctor",
+            "watch",
+            "h",
+            "--until",
+            "confirmed",
+            "--interval",
+            "2s",
+        ])
+        .unwrap();
+        let Command::Watch(w) = cli.command else {
+            panic!()
+        };
+        assert_eq!(
+            (w.until, w.interval, w.timeout),
+            (
+                Until::Confirmed,
+                Some(Duration::from_secs(2)),
+                Duration::from_secs(3600)
+            )
+        );
     }
 
     #[test]

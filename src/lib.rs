@@ -13,6 +13,8 @@
 //!   client, [`chain::evm`] the EVM adapter (`wire` types, pure `convert`).
 //! - [`model`] holds chain-neutral facts; [`diagnose`] turns them into the
 //!   contract's status and reason codes; [`render`] prints them.
+//! - [`memory`] remembers pending transactions between runs (the only state
+//!   on disk), so a hash the network forgets reads replaced or dropped.
 //! - [`commands`] holds one file per subcommand; [`exit`] the exit codes.
 
 pub mod chain;
@@ -22,6 +24,7 @@ pub mod config;
 pub mod diagnose;
 pub mod exit;
 pub mod log;
+pub mod memory;
 pub mod model;
 pub mod query;
 pub mod render;

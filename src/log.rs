@@ -21,6 +21,10 @@ impl Log {
         Log { verbosity }
     }
 
+    pub fn is_quiet(&self) -> bool {
+        self.verbosity == Verbosity::Quiet
+    }
+
     /// Shown with `-v` only.
     pub fn verbose(&self, args: fmt::Arguments<'_>) {
         if self.verbosity == Verbosity::Verbose {

@@ -41,9 +41,14 @@ impl Status {
 pub enum Reason {
     Included,
     Waiting,
+    FeeBelowBaseFee,
+    NonceGap,
+    LowPriorityFee,
     Reverted,
     OutOfGas,
     Other,
+    Replaced,
+    Dropped,
     NotFound,
     EndpointsUnavailable,
     ChainMismatch,
@@ -54,9 +59,14 @@ impl Reason {
         match self {
             Reason::Included => "included",
             Reason::Waiting => "waiting",
+            Reason::FeeBelowBaseFee => "fee_below_base_fee",
+            Reason::NonceGap => "nonce_gap",
+            Reason::LowPriorityFee => "low_priority_fee",
             Reason::Reverted => "reverted",
             Reason::OutOfGas => "out_of_gas",
             Reason::Other => "other",
+            Reason::Replaced => "replaced",
+            Reason::Dropped => "dropped",
             Reason::NotFound => "not_found",
             Reason::EndpointsUnavailable => "endpoints_unavailable",
             Reason::ChainMismatch => "chain_mismatch",
@@ -224,8 +234,10 @@ pub struct Congestion {
     pub base_fee_change_pct: Option<f64>,
     /// Mean gas used / gas limit over the sampled blocks, 0–1.
     pub block_fullness: f64,
-    /// Median priority fee paid in the sampled blocks, in gwei.
+    /// Median priority fee paid in the sampled blocks that held transactions, in gwei.
     pub priority_fee_gwei: Option<f64>,
+    /// The same for the 90th percentile: what the better-paying transactions gave.
+    pub priority_fee_high_gwei: Option<f64>,
     pub blocks_sampled: usize,
 }
 
@@ -262,6 +274,85 @@ pub struct TxFacts {
     pub failure: Option<Failure>,
     pub contract_created: Option<String>,
     pub congestion: Option<Congestion>,
+    /// Fee and nonce figures of a transaction still waiting for a block.
+    pub pending: Option<PendingFacts>,
+}
+
+/// Priority fees recent blocks paid (wei): the median across the sampled
+/// blocks that held transactions of their 10th, 50th and 90th percentiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TipLevels {
+    pub p10: U256,
+    pub p50: U256,
+    pub p90: U256,
+}
+
+/// The sender's transaction count: `latest` is the next nonce the chain will
+/// accept (every lower one is confirmed); `pending` also counts the
+/// transactions the node holds in its pool without a gap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SenderNonce {
+    pub latest: u64,
+    pub pending: u64,
+}
+
+/// What a pending transaction offers to pay and what the network asks now (wei).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PendingFacts {
+    /// EIP-1559 fields; `None` on legacy transactions.
+    pub max_fee_per_gas: Option<U256>,
+    pub max_priority_fee_per_gas: Option<U256>,
+    /// Legacy (type 0/1) price per gas; `None` on EIP-1559 transactions.
+    pub gas_price: Option<U256>,
+    /// Base fee of the next block (0 on chains without one, e.g. BSC).
+    pub next_base_fee: Option<U256>,
+    pub recent_tips: Option<TipLevels>,
+    /// `None` when the endpoint did not answer the nonce questions.
+    pub sender_nonce: Option<SenderNonce>,
+}
+
+/// A pending transaction as remembered from an earlier run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Seen {
+    pub chain: String,
+    pub hash: String,
+    pub from: String,
+    pub nonce: u64,
+    /// Max fee per gas (or gas price for legacy transactions), wei, decimal.
+    pub max_fee: Option<String>,
+    /// Max priority fee per gas, wei, decimal; null for legacy transactions.
+    pub tip: Option<String>,
+    /// Unix seconds when first and last seen pending.
+    pub first_seen: u64,
+    pub last_seen: u64,
+    /// The chain's head block when first seen: the replacement, if any, is later.
+    pub head_at_first_seen: Option<u64>,
+}
+
+/// What became of a remembered transaction the network no longer knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fate {
+    /// The sender's nonce is used by another transaction: mined (`by` and
+    /// `block` when the search found it) or still in the pool (`in_pool`).
+    Replaced {
+        by: Option<String>,
+        block: Option<u64>,
+        in_pool: bool,
+        nonce: SenderNonce,
+        /// Why `by` is missing, when the search failed.
+        search_note: Option<String>,
+    },
+    /// Gone and its nonce still free.
+    Dropped { nonce: SenderNonce },
+    /// The nonce question could not be answered: the verdict stays `not_found`.
+    Unchecked { why: String },
+}
+
+/// A remembered transaction and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vanished {
+    pub seen: Seen,
+    pub fate: Fate,
 }
 
 /// The full answer for one query, ready to render.
@@ -285,6 +376,14 @@ pub struct TxReport {
     pub answered_by: Vec<String>,
     /// Chains searched where no endpoint gave a usable answer.
     pub unavailable: Vec<String>,
+    /// The network's load on the chain reported (found or remembered).
+    pub congestion: Option<Congestion>,
+    /// Why a pending transaction waits and how to speed it up.
+    pub pending: Option<crate::diagnose::pending::Assessment>,
+    /// A transaction seen pending earlier that the network no longer knows.
+    pub vanished: Option<Vanished>,
+    /// Explorer link of the transaction that replaced this one.
+    pub replacement_url: Option<String>,
     pub warnings: Vec<Warning>,
 }
 

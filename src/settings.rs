@@ -42,6 +42,8 @@ pub struct Settings {
     /// Colours and spinners: only on a terminal, and never with NO_COLOR set.
     pub stderr_fancy: bool,
     pub stdout_color: bool,
+    /// Where pending transactions are remembered (`None`: nowhere to keep them).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Where the configuration comes from, without reading it.
@@ -88,6 +90,10 @@ impl Settings {
                 && verbosity == Verbosity::Normal
                 && std::io::stderr().is_terminal(),
             stdout_color: !no_color && std::io::stdout().is_terminal(),
+            cache_dir: crate::memory::cache_dir(
+                std::env::var_os("XDG_CACHE_HOME"),
+                std::env::var_os("HOME"),
+            ),
         })
     }
 

@@ -11,7 +11,7 @@ use futures_util::stream::FuturesUnordered;
 use alloy_primitives::B256;
 
 use crate::config::{Chain, Config, Family};
-use crate::model::TxFacts;
+use crate::model::{Congestion, Seen, TxFacts, Vanished};
 use rpc::RpcClient;
 
 /// Why one endpoint could not be used.
@@ -36,6 +36,9 @@ pub enum ChainOutcome {
     NotFound {
         endpoints: Vec<String>,
         failures: Vec<EndpointFailure>,
+        congestion: Option<Congestion>,
+        /// The transaction was seen pending by an earlier run: what became of it.
+        vanished: Option<Vanished>,
     },
     /// No endpoint gave a usable answer.
     Unavailable { failures: Vec<EndpointFailure> },
@@ -50,16 +53,26 @@ pub struct Search {
 }
 
 /// Searches every chain in `chains` for the transaction `hash` at once.
+/// `remembered` gives what an earlier run saw pending on a chain.
 pub async fn search_tx(
     client: &RpcClient,
     config: &Config,
     chains: &[String],
     hash: B256,
+    remembered: &dyn Fn(&str) -> Option<Seen>,
 ) -> Search {
     let mut pending: FuturesUnordered<_> = chains
         .iter()
         .filter_map(|key| config.chain(key))
-        .map(|chain| async move { (chain.key.clone(), lookup_tx(client, chain, hash).await) })
+        .map(|chain| {
+            let seen = remembered(&chain.key);
+            async move {
+                (
+                    chain.key.clone(),
+                    lookup_tx(client, chain, hash, seen.as_ref()).await,
+                )
+            }
+        })
         .collect();
     let mut outcomes = Vec::new();
     while let Some((key, outcome)) = pending.next().await {
@@ -74,9 +87,14 @@ pub async fn search_tx(
     Search { outcomes }
 }
 
-async fn lookup_tx(client: &RpcClient, chain: &Chain, hash: B256) -> ChainOutcome {
+async fn lookup_tx(
+    client: &RpcClient,
+    chain: &Chain,
+    hash: B256,
+    remembered: Option<&Seen>,
+) -> ChainOutcome {
     match chain.family {
-        Family::Evm => evm::lookup_tx(client, chain, hash).await,
+        Family::Evm => evm::lookup_tx(client, chain, hash, remembered).await,
         // config::parse refuses other families until their adapters exist.
         other => ChainOutcome::Unavailable {
             failures: vec![EndpointFailure {

@@ -3,6 +3,7 @@
 
 pub mod chains;
 pub mod check;
+pub mod watch;
 
 use std::io::{self, Write};
 

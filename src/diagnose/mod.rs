@@ -4,9 +4,11 @@
 //! searched had a trusted endpoint answer "unknown hash"; any chain that could
 //! not be asked turns the verdict into `unknown`.
 
+pub mod pending;
+
 use crate::chain::{ChainOutcome, EndpointFailure, Search};
 use crate::config::{Chain, Config};
-use crate::model::{FailureKind, Reason, Status, TxFacts, TxReport, Warning};
+use crate::model::{FailureKind, Fate, Reason, Status, TxFacts, TxReport, Vanished, Warning};
 
 /// Status, reason and confirmation figures for a transaction that was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,13 +23,20 @@ pub struct Verdict {
 pub fn verdict(facts: &TxFacts, chain: &Chain) -> Verdict {
     let required = chain.confirmations;
     let Some(block) = facts.block else {
-        // Pending: the wait is at least one block plus the confirmations.
+        // Pending: why it waits; a healthy one needs a block plus the confirmations.
+        let (reason, eta_seconds) = match pending_assessment(facts, chain) {
+            Some(a) => (a.reason, a.eta_seconds),
+            None => (
+                Reason::Waiting,
+                Some(seconds(required, chain.block_time_secs)),
+            ),
+        };
         return Verdict {
             status: Status::Pending,
-            reason: Reason::Waiting,
+            reason,
             confirmations: Some(0),
             required,
-            eta_seconds: Some(seconds(required, chain.block_time_secs)),
+            eta_seconds,
         };
     };
     let confirmations = confirmations(block, facts.head);
@@ -56,6 +65,14 @@ pub fn verdict(facts: &TxFacts, chain: &Chain) -> Verdict {
             required,
             eta_seconds: Some(seconds(required - confirmations, chain.block_time_secs)),
         }
+    }
+}
+
+/// The diagnosis of a transaction still waiting for a block.
+pub fn pending_assessment(facts: &TxFacts, chain: &Chain) -> Option<pending::Assessment> {
+    match (facts.block, &facts.pending) {
+        (None, Some(p)) => Some(pending::assess(p, facts.nonce.unwrap_or_default(), chain)),
+        _ => None,
     }
 }
 
@@ -109,6 +126,10 @@ pub fn tx_report(
         explorer_url: single.map(|c| c.tx_url(hash)),
         answered_by: Vec::new(),
         unavailable: Vec::new(),
+        congestion: None,
+        pending: None,
+        vanished: None,
+        replacement_url: None,
         warnings: Vec::new(),
     };
 
@@ -136,6 +157,8 @@ pub fn tx_report(
         report.hash = facts.hash.clone();
         report.warnings = endpoint_warnings(key, failures);
         report.answered_by = vec![endpoint.clone()];
+        report.congestion = facts.congestion.clone();
+        report.pending = pending_assessment(facts, chain);
         report.facts = Some((**facts).clone());
         return report;
     }
@@ -146,9 +169,14 @@ pub fn tx_report(
             ChainOutcome::NotFound {
                 failures,
                 endpoints,
+                congestion,
+                ..
             } => {
                 report.warnings.extend(endpoint_warnings(key, failures));
                 report.answered_by.extend(endpoints.iter().cloned());
+                if single.is_some() {
+                    report.congestion = congestion.clone();
+                }
             }
             ChainOutcome::Unavailable { failures } => {
                 report.warnings.extend(endpoint_warnings(key, failures));
@@ -166,7 +194,67 @@ pub fn tx_report(
             Reason::EndpointsUnavailable
         };
     }
+    // A chain where the hash was seen pending before and is now unknown
+    // speaks for the transaction, whatever the other chains said.
+    let vanished = search.outcomes.iter().find_map(|(key, o)| match o {
+        ChainOutcome::NotFound {
+            vanished: Some(v),
+            congestion,
+            ..
+        } => Some((key, v, congestion)),
+        _ => None,
+    });
+    if let Some((key, vanished, congestion)) = vanished {
+        apply_vanished(&mut report, config, key, vanished);
+        report.congestion = congestion.clone();
+    }
     report
+}
+
+/// Replaced or dropped, from the sender's nonce; `not_found` stays when the
+/// nonce could not be asked (the paragraph says so).
+fn apply_vanished(report: &mut TxReport, config: &Config, key: &str, vanished: &Vanished) {
+    if let Some(chain) = config.chain(key) {
+        report.chain = Some(chain.key.clone());
+        report.chain_name = Some(chain.name.clone());
+        report.required_confirmations = Some(chain.confirmations);
+        report.explorer_url = Some(chain.tx_url(&report.hash));
+    }
+    match &vanished.fate {
+        Fate::Replaced {
+            search_note, by, ..
+        } => {
+            report.status = Status::Replaced;
+            report.reason = Reason::Replaced;
+            report.replacement_url = by
+                .as_ref()
+                .zip(config.chain(key))
+                .map(|(by, chain)| chain.tx_url(by));
+            if let Some(note) = search_note {
+                report.warnings.push(Warning {
+                    code: "replacement_not_identified",
+                    message: format!("{key}: {note}"),
+                    endpoint: None,
+                    chain: Some(key.to_string()),
+                });
+            }
+        }
+        Fate::Dropped { .. } => {
+            report.status = Status::Dropped;
+            report.reason = Reason::Dropped;
+        }
+        Fate::Unchecked { why } => {
+            report.warnings.push(Warning {
+                code: "nonce_unchecked",
+                message: format!(
+                    "{key}: seen pending before, but the sender's nonce could not be checked: {why}"
+                ),
+                endpoint: None,
+                chain: Some(key.to_string()),
+            });
+        }
+    }
+    report.vanished = Some(vanished.clone());
 }
 
 fn endpoint_warnings(chain: &str, failures: &[EndpointFailure]) -> Vec<Warning> {
@@ -216,6 +304,7 @@ mod tests {
             failure: None,
             contract_created: None,
             congestion: None,
+            pending: None,
         }
     }
 
@@ -315,6 +404,8 @@ mod tests {
         let nf = || ChainOutcome::NotFound {
             endpoints: vec!["https://a".into()],
             failures: vec![],
+            congestion: None,
+            vanished: None,
         };
         let r = run(vec![("eth", nf()), ("bsc", nf())]);
         assert_eq!((r.status, r.reason), (Status::NotFound, Reason::NotFound));

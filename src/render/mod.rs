@@ -10,6 +10,64 @@ pub mod text;
 
 pub use i18n::Lang;
 
+use alloy_primitives::U256;
+
+use crate::diagnose::pending::{FeeSuggestion, NonceRange};
+use crate::model::format_units;
+
+/// Figures read from the network (base fees, tips) keep this many significant digits.
+const GWEI_DIGITS: u32 = 4;
+
+/// A price per gas in gwei for people: "35.2", "0.005123" — rounded to four
+/// significant digits (suggested prices are already rounded up by diagnose).
+pub fn gwei(wei: U256) -> String {
+    let digits = wei.to_string().len() as u32;
+    let rounded = if digits > GWEI_DIGITS {
+        let unit = U256::from(10).pow(U256::from(digits - GWEI_DIGITS));
+        (wei + unit / U256::from(2)) / unit * unit
+    } else {
+        wei
+    };
+    format_units(rounded, 9)
+}
+
+/// "a max fee of 71.5 gwei and a tip of 1.1 gwei" / "a gas price of 5 gwei".
+pub fn fees_text(fees: &FeeSuggestion, lang: Lang) -> String {
+    match fees {
+        FeeSuggestion::Eip1559 { max_fee, tip } => lang.t(
+            "fees_eip1559",
+            &[("max_fee", &gwei(*max_fee)), ("tip", &gwei(*tip))],
+        ),
+        FeeSuggestion::Legacy { gas_price } => {
+            lang.t("fees_legacy", &[("gas_price", &gwei(*gas_price))])
+        }
+    }
+}
+
+/// "5", "5 and 6", "5, 6 and 7", or "5 to 104 (100 nonces)" for long runs.
+pub fn nonce_list(range: NonceRange, lang: Lang) -> String {
+    if range.len() > 5 {
+        return lang.t(
+            "nonce_span",
+            &[
+                ("first", &range.start.to_string()),
+                ("last", &(range.end - 1).to_string()),
+                ("count", &range.len().to_string()),
+            ],
+        );
+    }
+    let items: Vec<String> = range.iter().map(|n| n.to_string()).collect();
+    paragraph::join(&items, lang)
+}
+
+/// Unix seconds as "2026-11-22 10:04 UTC".
+pub fn utc_time(unix: u64) -> String {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix);
+    let s = humantime::format_rfc3339_seconds(t).to_string();
+    // "2026-11-22T10:04:05Z" → "2026-11-22 10:04 UTC"
+    format!("{} {} UTC", &s[..10], &s[11..16])
+}
+
 #[cfg(test)]
 mod tests {
     use alloy_primitives::U256;
@@ -51,6 +109,7 @@ mod tests {
             failure: None,
             contract_created: None,
             congestion: None,
+            pending: None,
         };
         TxReport {
             query: "q".into(),
@@ -67,6 +126,10 @@ mod tests {
             explorer_url: Some("https://bscscan.com/tx/0xabab".into()),
             answered_by: vec!["https://bsc-rpc.publicnode.com".into()],
             unavailable: vec![],
+            congestion: None,
+            pending: None,
+            vanished: None,
+            replacement_url: None,
             warnings: vec![],
         }
     }
@@ -126,6 +189,10 @@ mod tests {
             explorer_url: None,
             answered_by: vec!["https://eth-2".into()],
             unavailable: vec!["bsc".into()],
+            congestion: None,
+            pending: None,
+            vanished: None,
+            replacement_url: None,
             warnings: ["eth", "bsc"]
                 .map(|c| Warning {
                     code: "endpoint_failed",

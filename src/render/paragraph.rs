@@ -3,7 +3,9 @@
 //! from the report and the string table, so it is deterministic.
 
 use super::i18n::Lang;
-use crate::model::{Reason, Status, TokenTransfer, TxFacts, TxReport};
+use super::{fees_text, gwei, nonce_list, utc_time};
+use crate::diagnose::pending::{Assessment, FeeSuggestion};
+use crate::model::{Fate, Reason, Status, TokenTransfer, TxFacts, TxReport, Vanished};
 
 /// How many token transfers a sentence lists before "and N more".
 const LIST_MAX: usize = 3;
@@ -12,9 +14,10 @@ const LIST_MAX: usize = 3;
 pub fn paragraph(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> String) -> String {
     let mut sentences = Vec::new();
     let chain = report.chain_name.clone().unwrap_or_default();
-    match &report.facts {
-        Some(facts) => found(report, facts, &chain, lang, &mut sentences),
-        None => missing(report, lang, chain_names, &mut sentences),
+    match (&report.facts, &report.vanished) {
+        (Some(facts), _) => found(report, facts, &chain, lang, &mut sentences),
+        (None, Some(v)) => vanished(report, v, &chain, lang, &mut sentences),
+        (None, None) => missing(report, lang, chain_names, &mut sentences),
     }
     if let Some(url) = &report.explorer_url {
         sentences.push(lang.t("explorer_link", &[("url", url)]));
@@ -94,10 +97,173 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
             };
             out.push(lang.t(next, &base));
         }
-        // Pending and the statuses later issues add (replaced, dropped).
+        _ => match &report.pending {
+            Some(a) => pending(a, facts, &base, lang, out),
+            None => {
+                out.push(lang.t("pending_waiting", &base));
+                out.push(lang.t("next_pending", &base));
+            }
+        },
+    }
+}
+
+/// Why it waits, with the numbers, and what to do: send the missing nonces,
+/// or replace it with higher fees, or cancel it.
+fn pending(
+    a: &Assessment,
+    facts: &TxFacts,
+    base: &[(&str, &str)],
+    lang: Lang,
+    out: &mut Vec<String>,
+) {
+    let nonce = a.nonce.to_string();
+    let symbol = facts.value.symbol.as_str();
+    match a.reason {
+        Reason::NonceGap => {
+            let missing = nonce_list(a.missing, lang);
+            let id = if a.missing.len() == 1 {
+                "pending_nonce_gap_one"
+            } else {
+                "pending_nonce_gap_many"
+            };
+            out.push(lang.t(id, &with(base, &[("nonce", &nonce), ("missing", &missing)])));
+            let fees = a
+                .fresh
+                .as_ref()
+                .map(|f| fees_text(f, lang))
+                .unwrap_or_default();
+            let first = a.missing.start.to_string();
+            let id = if a.missing.len() == 1 {
+                "next_nonce_gap_one"
+            } else {
+                "next_nonce_gap_many"
+            };
+            out.push(lang.t(
+                id,
+                &[
+                    ("first", &first),
+                    ("missing", &missing),
+                    ("fees", &fees),
+                    ("symbol", symbol),
+                ],
+            ));
+        }
+        Reason::FeeBelowBaseFee => {
+            let offered = a
+                .facts
+                .max_fee_per_gas
+                .or(a.facts.gas_price)
+                .unwrap_or_default();
+            let base_fee = a.facts.next_base_fee.unwrap_or_default();
+            let id = if a.facts.max_fee_per_gas.is_some() {
+                "pending_fee_below_base_fee"
+            } else {
+                "pending_fee_below_base_fee_legacy"
+            };
+            out.push(lang.t(
+                id,
+                &with(
+                    base,
+                    &[
+                        ("max_fee", &gwei(offered)),
+                        ("base_fee", &gwei(base_fee)),
+                        ("short", &gwei(base_fee.saturating_sub(offered))),
+                    ],
+                ),
+            ));
+            speed_up(a, symbol, lang, out);
+        }
+        Reason::LowPriorityFee => {
+            let tip = a.effective_tip.unwrap_or_default();
+            let recent = a.facts.recent_tips.map(|t| t.p50).unwrap_or_default();
+            out.push(lang.t(
+                "pending_low_priority_fee",
+                &with(base, &[("tip", &gwei(tip)), ("recent_tip", &gwei(recent))]),
+            ));
+            speed_up(a, symbol, lang, out);
+        }
+        _ if !a.ahead_in_pool.is_empty() => {
+            let ahead = nonce_list(a.ahead_in_pool, lang);
+            let count = a.ahead_in_pool.len().to_string();
+            out.push(lang.t(
+                "pending_behind",
+                &with(
+                    base,
+                    &[("nonce", &nonce), ("ahead", &ahead), ("count", &count)],
+                ),
+            ));
+            out.push(lang.t("next_pending_behind", &[]));
+        }
         _ => {
-            out.push(lang.t("pending_waiting", &base));
-            out.push(lang.t("next_pending", &base));
+            out.push(lang.t("pending_waiting_ok", base));
+            out.push(lang.t("next_pending", base));
+        }
+    }
+}
+
+/// The base placeholders plus some more.
+fn with<'a>(base: &[(&'a str, &'a str)], extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    base.iter().chain(extra).copied().collect()
+}
+
+/// The replacement rule with concrete prices, and how a cancel works.
+fn speed_up(a: &Assessment, symbol: &str, lang: Lang, out: &mut Vec<String>) {
+    let Some(fees) = &a.speed_up else {
+        return;
+    };
+    let id = match fees {
+        FeeSuggestion::Eip1559 { .. } => "next_speed_up",
+        FeeSuggestion::Legacy { .. } => "next_speed_up_legacy",
+    };
+    out.push(lang.t(
+        id,
+        &[
+            ("nonce", &a.nonce.to_string()),
+            ("fees", &fees_text(fees, lang)),
+            ("symbol", symbol),
+        ],
+    ));
+}
+
+/// Seen pending by an earlier run and now unknown to the network.
+fn vanished(report: &TxReport, v: &Vanished, chain: &str, lang: Lang, out: &mut Vec<String>) {
+    let hash = report.hash.as_str();
+    let nonce = v.seen.nonce.to_string();
+    let first_seen = utc_time(v.seen.first_seen);
+    let base = [
+        ("hash", hash),
+        ("chain", chain),
+        ("nonce", nonce.as_str()),
+        ("first_seen", first_seen.as_str()),
+    ];
+    match &v.fate {
+        Fate::Replaced {
+            by: Some(by),
+            block,
+            ..
+        } => {
+            let block = block.map(|b| b.to_string()).unwrap_or_default();
+            let mut args = base.to_vec();
+            args.extend([("by", by.as_str()), ("block", block.as_str())]);
+            out.push(lang.t("replaced_mined", &args));
+            let url = report.replacement_url.as_deref().unwrap_or(by);
+            out.push(lang.t("next_replaced", &[("url", url)]));
+        }
+        Fate::Replaced { in_pool: true, .. } => {
+            out.push(lang.t("replaced_in_pool", &base));
+            out.push(lang.t("next_replaced_in_pool", &[]));
+        }
+        Fate::Replaced { .. } => {
+            out.push(lang.t("replaced_unidentified", &base));
+            out.push(lang.t("next_replaced_unidentified", &[]));
+        }
+        Fate::Dropped { .. } => {
+            out.push(lang.t("dropped_dropped", &base));
+            out.push(lang.t("next_dropped", &[]));
+        }
+        Fate::Unchecked { .. } => {
+            out.push(lang.t("not_found_seen_before", &base));
+            out.push(lang.t("next_unknown", &[]));
         }
     }
 }
@@ -226,7 +392,7 @@ fn chain_list(
     join(&names, lang)
 }
 
-fn join(names: &[String], lang: Lang) -> String {
+pub fn join(names: &[String], lang: Lang) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),

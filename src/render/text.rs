@@ -5,7 +5,9 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::i18n::Lang;
 use super::paragraph::paragraph;
-use crate::model::{Status, TxReport, format_units};
+use super::{fees_text, gwei, nonce_list, utc_time};
+use crate::diagnose::pending::Assessment;
+use crate::model::{Fate, Status, TxReport, Vanished, format_units};
 
 pub struct TextOptions {
     pub lang: Lang,
@@ -159,27 +161,129 @@ fn rows(
                     .unwrap_or_else(|| lang.t("value_failure_none", &[])),
             );
         }
-        if let Some(c) = &f.congestion {
-            let base_fee = c
-                .base_fee_gwei
-                .map(|g| lang.t("value_congestion_base_fee", &[("gwei", &g.to_string())]))
-                .unwrap_or_default();
-            let fullness = format!("{:.0}", c.block_fullness * 100.0);
-            row(
-                "label_congestion",
-                lang.t(
-                    "value_congestion",
-                    &[
-                        ("level", c.level.as_str()),
-                        ("fullness", &fullness),
-                        ("base_fee", &base_fee),
-                    ],
-                ),
-            );
-        }
+    }
+    if let Some(a) = &report.pending {
+        pending_rows(a, lang, &mut row);
+    }
+    if let Some(v) = &report.vanished {
+        vanished_rows(v, lang, &mut row);
+    }
+    if let Some(c) = &report.congestion {
+        let base_fee = c
+            .base_fee_gwei
+            .map(|g| lang.t("value_congestion_base_fee", &[("gwei", &g.to_string())]))
+            .unwrap_or_default();
+        let fullness = format!("{:.0}", c.block_fullness * 100.0);
+        row(
+            "label_congestion",
+            lang.t(
+                "value_congestion",
+                &[
+                    ("level", c.level.as_str()),
+                    ("fullness", &fullness),
+                    ("base_fee", &base_fee),
+                ],
+            ),
+        );
     }
     if let Some(url) = &report.explorer_url {
         row("label_explorer", url.clone());
     }
     out
+}
+
+fn pending_rows(a: &Assessment, lang: Lang, row: &mut impl FnMut(&'static str, String)) {
+    let p = &a.facts;
+    row("label_nonce", a.nonce.to_string());
+    match (p.max_fee_per_gas, p.max_priority_fee_per_gas, p.gas_price) {
+        (Some(max), Some(tip), _) => row(
+            "label_offered",
+            lang.t(
+                "value_offered_eip1559",
+                &[("max_fee", &gwei(max)), ("tip", &gwei(tip))],
+            ),
+        ),
+        (_, _, Some(price)) => row(
+            "label_offered",
+            lang.t("value_offered_legacy", &[("gas_price", &gwei(price))]),
+        ),
+        _ => {}
+    }
+    let base_fee = p.next_base_fee.map(gwei).unwrap_or_default();
+    match (p.next_base_fee, p.recent_tips) {
+        (_, Some(t)) => row(
+            "label_network_fees",
+            lang.t(
+                "value_network_fees",
+                &[
+                    ("base_fee", &base_fee),
+                    ("p10", &gwei(t.p10)),
+                    ("p50", &gwei(t.p50)),
+                    ("p90", &gwei(t.p90)),
+                ],
+            ),
+        ),
+        (Some(_), None) => row(
+            "label_network_fees",
+            lang.t("value_network_fees_base", &[("base_fee", &base_fee)]),
+        ),
+        (None, None) => {}
+    }
+    if let Some(n) = p.sender_nonce {
+        let mut value = lang.t(
+            "value_sender_nonce",
+            &[
+                ("latest", &n.latest.to_string()),
+                ("pending", &n.pending.to_string()),
+            ],
+        );
+        if !a.missing.is_empty() {
+            value.push_str(&lang.t(
+                "value_missing",
+                &[("missing", &nonce_list(a.missing, lang))],
+            ));
+        }
+        row("label_sender_nonce", value);
+    }
+    if let Some(fees) = &a.speed_up {
+        row(
+            "label_speed_up",
+            lang.t(
+                "value_speed_up",
+                &[
+                    ("fees", &fees_text(fees, lang)),
+                    ("nonce", &a.nonce.to_string()),
+                ],
+            ),
+        );
+    }
+}
+
+fn vanished_rows(v: &Vanished, lang: Lang, row: &mut impl FnMut(&'static str, String)) {
+    let nonce = v.seen.nonce.to_string();
+    row("label_from", v.seen.from.clone());
+    row(
+        "label_seen_pending",
+        lang.t(
+            "value_seen_pending",
+            &[
+                ("first_seen", &utc_time(v.seen.first_seen)),
+                ("nonce", &nonce),
+            ],
+        ),
+    );
+    if let Fate::Replaced {
+        by, block, in_pool, ..
+    } = &v.fate
+    {
+        let value = match (by, block) {
+            (Some(by), Some(block)) => lang.t(
+                "value_replaced_by",
+                &[("by", by), ("block", &block.to_string())],
+            ),
+            _ if *in_pool => lang.t("value_replaced_in_pool", &[("nonce", &nonce)]),
+            _ => lang.t("value_replaced_unknown", &[("nonce", &nonce)]),
+        };
+        row("label_replaced_by", value);
+    }
 }

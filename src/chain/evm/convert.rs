@@ -12,7 +12,8 @@ use super::wire::{FeeHistory, Log, Receipt, Transaction};
 use crate::chain::rpc::CallError;
 use crate::config::Chain;
 use crate::model::{
-    Amount, Congestion, CongestionLevel, Failure, FailureKind, Fee, TokenTransfer, TxFacts,
+    Amount, Congestion, CongestionLevel, Failure, FailureKind, Fee, PendingFacts, SenderNonce,
+    TipLevels, TokenTransfer, TxFacts,
 };
 
 sol! {
@@ -205,7 +206,56 @@ pub fn tx_facts(
             .and_then(|r| r.contract_address)
             .map(|a| a.to_string()),
         congestion: None,
+        pending: None,
     }
+}
+
+/// The fee figures of a transaction still waiting for a block; the sender's
+/// nonces come from the follow-up request.
+pub fn pending_facts(
+    tx: &Transaction,
+    fee_history: Option<&FeeHistory>,
+    pending_block_base_fee: Option<U256>,
+    sender_nonce: Option<SenderNonce>,
+) -> PendingFacts {
+    let eip1559 = tx.max_fee_per_gas.is_some();
+    PendingFacts {
+        max_fee_per_gas: tx.max_fee_per_gas,
+        max_priority_fee_per_gas: tx.max_priority_fee_per_gas.filter(|_| eip1559),
+        gas_price: if eip1559 { None } else { tx.gas_price },
+        next_base_fee: fee_history
+            .and_then(|fh| fh.base_fee_per_gas.last().copied())
+            .or(pending_block_base_fee),
+        recent_tips: fee_history.and_then(tip_levels),
+        sender_nonce,
+    }
+}
+
+/// The median, across the sampled blocks that held transactions, of each
+/// reward percentile (`FEE_HISTORY_PERCENTILES`). Empty blocks report zero
+/// rewards and would drag every level down, so they are left out.
+pub fn tip_levels(fh: &FeeHistory) -> Option<TipLevels> {
+    let rows: Vec<&Vec<U256>> = fh
+        .reward
+        .iter()
+        .flatten()
+        .zip(fh.gas_used_ratio.iter())
+        .filter(|(row, ratio)| **ratio > 0.0 && row.len() == FEE_HISTORY_PERCENTILES.len())
+        .map(|(row, _)| row)
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let median = |i: usize| {
+        let mut v: Vec<U256> = rows.iter().map(|r| r[i]).collect();
+        v.sort();
+        v[v.len() / 2]
+    };
+    Some(TipLevels {
+        p10: median(0),
+        p50: median(1),
+        p90: median(2),
+    })
 }
 
 fn fee(tx: &Transaction, r: &Receipt, native: &impl Fn(U256) -> Amount) -> Fee {
@@ -483,15 +533,7 @@ pub fn congestion(fh: &FeeHistory) -> Option<Congestion> {
         (Some(first), Some(next)) => Some((to_f64(next) / to_f64(first) - 1.0) * 100.0),
         _ => None,
     };
-    let mut tips: Vec<f64> = fh
-        .reward
-        .iter()
-        .flatten()
-        .filter_map(|r| r.get(1))
-        .map(gwei)
-        .collect();
-    tips.sort_by(f64::total_cmp);
-    let priority_fee_gwei = tips.get(tips.len() / 2).copied();
+    let tips = tip_levels(fh);
 
     let rise = change_pct.unwrap_or(0.0);
     let level = if rise >= 100.0 || (recent_fullness >= 0.95 && rise >= 50.0) {
@@ -509,7 +551,8 @@ pub fn congestion(fh: &FeeHistory) -> Option<Congestion> {
         base_fee_gwei: next_base.map(|b| round(gwei(b), 4)),
         base_fee_change_pct: change_pct.map(|c| round(c, 1)),
         block_fullness: round(fullness, 3),
-        priority_fee_gwei: priority_fee_gwei.map(|p| round(p, 4)),
+        priority_fee_gwei: tips.map(|t| round(gwei(&t.p50), 4)),
+        priority_fee_high_gwei: tips.map(|t| round(gwei(&t.p90), 4)),
         blocks_sampled: n,
     })
 }

@@ -6,6 +6,7 @@
 //! its `eth_chainId` matches the configuration.
 
 pub mod convert;
+mod fate;
 pub mod wire;
 
 use alloy_primitives::{Address, B256, U256, hex};
@@ -16,30 +17,39 @@ use self::wire::{FeeHistory, Receipt, Transaction};
 use super::rpc::{Call, CallResult, Endpoint, RpcClient, decode};
 use super::{ChainOutcome, EndpointFailure};
 use crate::config::Chain;
-use crate::model::{Failure, FailureKind, TxFacts};
+use crate::model::{Congestion, Failure, FailureKind, Seen, SenderNonce, TxFacts, Vanished};
 
 /// A not-found verdict for a chain needs this many endpoints answering
 /// "unknown hash" (or all of them, when fewer are configured): one lagging
 /// or pruned node must not tell a customer their money is gone.
 const NOT_FOUND_QUORUM: usize = 2;
 
-/// Looks `hash` up on `chain`, endpoint by endpoint.
-pub async fn lookup_tx(client: &RpcClient, chain: &Chain, hash: B256) -> ChainOutcome {
+/// Looks `hash` up on `chain`, endpoint by endpoint. When no endpoint knows
+/// it but it was `remembered` pending by an earlier run, asks what became of
+/// it: replaced (its nonce used by another transaction) or dropped.
+pub async fn lookup_tx(
+    client: &RpcClient,
+    chain: &Chain,
+    hash: B256,
+    remembered: Option<&Seen>,
+) -> ChainOutcome {
     let expected_id = chain.chain_id.unwrap_or_default();
     let mut failures = Vec::new();
-    let mut not_found_by = Vec::new();
+    let mut not_found_by: Vec<Endpoint> = Vec::new();
+    let mut congestion = None;
     for url in &chain.rpc {
         let endpoint = Endpoint::new(url);
         match ask(client, &endpoint, chain, expected_id, hash).await {
-            Ok(Some(facts)) => {
+            Ok(Answer::Found(facts)) => {
                 return ChainOutcome::Found {
-                    facts: Box::new(facts),
+                    facts,
                     endpoint: endpoint.shown,
                     failures,
                 };
             }
-            Ok(None) => {
-                not_found_by.push(endpoint.shown);
+            Ok(Answer::Unknown { congestion: c }) => {
+                congestion = congestion.or(c);
+                not_found_by.push(endpoint);
                 if not_found_by.len() >= NOT_FOUND_QUORUM {
                     break;
                 }
@@ -50,14 +60,31 @@ pub async fn lookup_tx(client: &RpcClient, chain: &Chain, hash: B256) -> ChainOu
             }),
         }
     }
-    if not_found_by.is_empty() {
-        ChainOutcome::Unavailable { failures }
-    } else {
-        ChainOutcome::NotFound {
-            endpoints: not_found_by,
-            failures,
-        }
+    let Some(first) = not_found_by.first() else {
+        return ChainOutcome::Unavailable { failures };
+    };
+    let vanished = match remembered {
+        Some(seen) => Some(Vanished {
+            seen: seen.clone(),
+            fate: fate::fate(client, first, seen).await,
+        }),
+        None => None,
+    };
+    ChainOutcome::NotFound {
+        endpoints: not_found_by.into_iter().map(|e| e.shown).collect(),
+        failures,
+        congestion,
+        vanished,
     }
+}
+
+/// One endpoint's proper answer.
+enum Answer {
+    Found(Box<TxFacts>),
+    /// The endpoint does not know the hash.
+    Unknown {
+        congestion: Option<Congestion>,
+    },
 }
 
 fn fail(mismatch: bool, what: String) -> EndpointFailure {
@@ -75,7 +102,7 @@ async fn ask(
     chain: &Chain,
     expected_id: u64,
     hash: B256,
-) -> Result<Option<TxFacts>, EndpointFailure> {
+) -> Result<Answer, EndpointFailure> {
     let hash_hex = hex::encode_prefixed(hash);
     let calls = [
         Call::new("eth_chainId", json!([])),
@@ -112,9 +139,14 @@ async fn ask(
         decode(&tx).map_err(|e| fail(false, format!("eth_getTransactionByHash: {e}")))?;
     let receipt: Option<Receipt> =
         decode(&receipt).map_err(|e| fail(false, format!("eth_getTransactionReceipt: {e}")))?;
+    // Fee history only feeds the congestion figures and the pending
+    // diagnosis; its absence is not fatal.
+    let fee_history: Option<FeeHistory> = decode(&fee_history).ok();
     let Some(tx) = tx else {
         return match receipt {
-            None => Ok(None),
+            None => Ok(Answer::Unknown {
+                congestion: fee_history.as_ref().and_then(convert::congestion),
+            }),
             Some(_) => Err(fail(
                 false,
                 "returned a receipt but not the transaction".into(),
@@ -138,25 +170,38 @@ async fn ask(
     }
     let head: U256 = decode(&head).map_err(|e| fail(false, format!("eth_blockNumber: {e}")))?;
     let head = u64::try_from(head).ok();
-    // Fee history only feeds the congestion figures; its absence is not fatal.
-    let fee_history: Option<FeeHistory> = decode(&fee_history).ok();
 
     let mut book = convert::token_book(chain);
-    let unknown = convert::unknown_tokens(&tx, receipt.as_ref(), &book);
-    let needs_replay = needs_replay(&tx, receipt.as_ref());
+    let pending = tx.block_number.is_none();
+    let wanted = Wanted {
+        replay: needs_replay(&tx, receipt.as_ref()),
+        tokens: convert::unknown_tokens(&tx, receipt.as_ref(), &book),
+        sender_nonce: pending.then_some(tx.from),
+        pending_block: pending && fee_history.is_none(),
+    };
     let mut failure = receipt
         .as_ref()
         .and_then(|r| failure_without_replay(&tx, r));
-    if needs_replay || !unknown.is_empty() {
-        let (replayed, tokens) = follow_up(client, endpoint, &tx, needs_replay, &unknown).await;
-        failure = failure.or(replayed);
-        book.extend(tokens);
-    }
+    let extra = if wanted.is_empty() {
+        Extra::default()
+    } else {
+        follow_up(client, endpoint, &tx, &wanted).await
+    };
+    failure = failure.or(extra.failure);
+    book.extend(extra.tokens);
 
     let mut facts = convert::tx_facts(chain, &tx, receipt.as_ref(), head, &book);
     facts.failure = failure;
     facts.congestion = fee_history.as_ref().and_then(convert::congestion);
-    Ok(Some(facts))
+    if pending {
+        facts.pending = Some(convert::pending_facts(
+            &tx,
+            fee_history.as_ref(),
+            extra.pending_base_fee,
+            extra.sender_nonce,
+        ));
+    }
+    Ok(Answer::Found(Box::new(facts)))
 }
 
 /// A failed transaction whose reason is not already known from the receipt.
@@ -172,17 +217,44 @@ fn failure_without_replay(tx: &Transaction, r: &Receipt) -> Option<Failure> {
         .or_else(|| convert::ran_out_of_gas(tx, r).then(|| convert::out_of_gas(tx)))
 }
 
-/// The second request, when needed: the replay of a failed call and the
-/// metadata of unknown tokens, in one batch on the endpoint that answered.
+/// What the first answer left open, asked in one follow-up batch.
+struct Wanted {
+    /// Replay a failed call for its revert reason.
+    replay: bool,
+    /// Symbol and decimals of tokens not in chains.toml.
+    tokens: Vec<Address>,
+    /// The sender's confirmed and pending nonces (pending transactions).
+    sender_nonce: Option<Address>,
+    /// The pending block's base fee, when fee history gave none.
+    pending_block: bool,
+}
+
+impl Wanted {
+    fn is_empty(&self) -> bool {
+        !self.replay && self.tokens.is_empty() && self.sender_nonce.is_none() && !self.pending_block
+    }
+}
+
+#[derive(Default)]
+struct Extra {
+    failure: Option<Failure>,
+    tokens: Vec<(Address, TokenInfo)>,
+    sender_nonce: Option<SenderNonce>,
+    pending_base_fee: Option<U256>,
+}
+
+/// The second request, when needed, in one batch on the endpoint that
+/// answered: the replay of a failed call, the metadata of unknown tokens, the
+/// sender's nonces of a pending transaction. A call that fails leaves its
+/// part empty; it never turns the found transaction into an error.
 async fn follow_up(
     client: &RpcClient,
     endpoint: &Endpoint,
     tx: &Transaction,
-    replay: bool,
-    tokens: &[Address],
-) -> (Option<Failure>, Vec<(Address, TokenInfo)>) {
+    wanted: &Wanted,
+) -> Extra {
     let mut calls = Vec::new();
-    if replay {
+    if wanted.replay {
         let block = tx
             .block_number
             .and_then(|b| u64::try_from(b).ok())
@@ -190,7 +262,7 @@ async fn follow_up(
         let (call, at) = convert::replay_call(tx, block);
         calls.push(Call::new("eth_call", json!([call, at])));
     }
-    for token in tokens {
+    for token in &wanted.tokens {
         calls.push(Call::new(
             "eth_call",
             json!([{"to": token, "data": convert::symbol_call_data()}, "latest"]),
@@ -200,24 +272,32 @@ async fn follow_up(
             json!([{"to": token, "data": convert::decimals_call_data()}, "latest"]),
         ));
     }
+    if let Some(sender) = wanted.sender_nonce {
+        calls.extend(fate::nonce_calls(sender));
+    }
+    if wanted.pending_block {
+        calls.push(Call::new("eth_getBlockByNumber", json!(["pending", false])));
+    }
     let answers = match client.batch(endpoint, &calls).await {
         Ok(a) => a,
         Err(_) => {
-            let failure = replay.then_some(Failure {
-                message: None,
-                kind: FailureKind::Unavailable,
-                data: None,
-            });
-            return (failure, Vec::new());
+            return Extra {
+                failure: wanted.replay.then_some(Failure {
+                    message: None,
+                    kind: FailureKind::Unavailable,
+                    data: None,
+                }),
+                ..Extra::default()
+            };
         }
     };
     let mut answers = answers.into_iter();
-    let failure = if replay {
-        answers.next().map(|a| convert::failure_from_replay(&a))
-    } else {
-        None
-    };
-    let infos = tokens
+    let mut extra = Extra::default();
+    if wanted.replay {
+        extra.failure = answers.next().map(|a| convert::failure_from_replay(&a));
+    }
+    extra.tokens = wanted
+        .tokens
         .iter()
         .map(|token| {
             let symbol = answers
@@ -231,7 +311,20 @@ async fn follow_up(
             (*token, TokenInfo { symbol, decimals })
         })
         .collect();
-    (failure, infos)
+    if wanted.sender_nonce.is_some() {
+        let (latest, pending) = (answers.next(), answers.next());
+        extra.sender_nonce = latest
+            .zip(pending)
+            .and_then(|(l, p)| fate::sender_nonce(&l, &p).ok());
+    }
+    if wanted.pending_block {
+        extra.pending_base_fee = answers
+            .next()
+            .and_then(|a| decode::<Option<wire::BlockHeader>>(&a).ok())
+            .flatten()
+            .and_then(|b| b.base_fee_per_gas);
+    }
+    extra
 }
 
 fn bytes_of(answer: &CallResult) -> Option<Vec<u8>> {

@@ -54,6 +54,21 @@ pub struct Log {
     pub data: Bytes,
 }
 
+/// `eth_getBlockByNumber(…, false)`: the fields read from a header.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct BlockHeader {
+    pub number: Option<U256>,
+    pub base_fee_per_gas: Option<U256>,
+}
+
+/// `eth_getBlockByNumber(…, true)`: a block with its full transactions.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct BlockWithTransactions {
+    #[serde(default)]
+    pub transactions: Vec<Transaction>,
+}
+
 /// `eth_feeHistory`
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
