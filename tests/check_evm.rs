@@ -1,6 +1,6 @@
 //! `txdoctor check` against real anvil nodes, with transactions created in
 //! real states: mined with many and few confirmations, ERC-20 transfers,
-//! reverts (reason string, panic, custom error), out of gas, pending, unknown
+//! reverts (reason string, panic, custom error), out of gas, unknown
 //! hashes, dead and wrong-chain endpoints, and auto-detection across chains.
 
 mod common;
@@ -24,14 +24,6 @@ fn eth_node() -> (Anvil, TestConfig) {
     let node = Anvil::spawn(1);
     let cfg = write_config(&[ChainSpec::new("eth", 1, vec![node.url.clone()])]);
     (node, cfg)
-}
-
-/// Batches the binary sent, from its -v log: one line per HTTP request.
-fn requests(run: &Run) -> usize {
-    run.stderr
-        .lines()
-        .filter(|l| l.contains("answered in") || l.contains("failed after"))
-        .count()
 }
 
 #[test]
@@ -294,21 +286,6 @@ fn out_of_gas_is_its_own_reason() {
         "{}",
         v["diagnosis"]
     );
-}
-
-#[test]
-fn pending_transaction_is_pending() {
-    let (node, cfg) = eth_node();
-    node.rpc("evm_setAutomine", json!([false]));
-    let hash = node.send_pending(json!({"from": ALICE, "to": BOB, "value": "0x1"}));
-    let (v, run) = check_json(&cfg, &hash);
-    assert_eq!(run.code, 3, "{}", run.stderr);
-    assert_eq!(
-        (v["status"].as_str(), v["reason"].as_str()),
-        (Some("pending"), Some("waiting"))
-    );
-    assert_eq!(v["block"], Value::Null);
-    assert_eq!(v["fee"], Value::Null);
 }
 
 #[test]

@@ -38,7 +38,7 @@ pub enum ChainOutcome {
         failures: Vec<EndpointFailure>,
         congestion: Option<Congestion>,
         /// The transaction was seen pending by an earlier run: what became of it.
-        vanished: Option<Vanished>,
+        vanished: Option<Box<Vanished>>,
     },
     /// No endpoint gave a usable answer.
     Unavailable { failures: Vec<EndpointFailure> },

@@ -124,6 +124,14 @@ impl Anvil {
             .to_string()
     }
 
+    pub fn automine(&self, on: bool) {
+        self.rpc("evm_setAutomine", json!([on]));
+    }
+
+    pub fn nonce(&self, account: &str, tag: &str) -> u64 {
+        hex_u64(&self.rpc("eth_getTransactionCount", json!([account, tag])))
+    }
+
     pub fn mine(&self, blocks: u64) {
         self.rpc("anvil_mine", json!([format!("0x{blocks:x}")]));
     }
@@ -178,6 +186,10 @@ impl Anvil {
     }
 }
 
+pub fn hex_u64(v: &Value) -> u64 {
+    u64::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+}
+
 pub fn hex_u256(v: &Value) -> U256 {
     U256::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
 }
@@ -210,9 +222,70 @@ impl<'a> ChainSpec<'a> {
     }
 }
 
+/// A chains.toml in its own directory, with a cache directory beside it:
+/// runs with the same `TestConfig` share their memory of pending transactions
+/// (as one user's runs do), and no run touches the real ~/.cache.
 pub struct TestConfig {
     _dir: tempfile::TempDir,
     pub path: PathBuf,
+    pub cache: PathBuf,
+}
+
+impl TestConfig {
+    /// `txdoctor ARGS --config <this>` with this configuration's memory.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--config", self.path.to_str().unwrap()]);
+        txdoctor_with_cache(&all, &self.cache)
+    }
+
+    /// The same, started in the background (for `watch` while the test mines).
+    pub fn spawn(&self, args: &[&str]) -> Background {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--config", self.path.to_str().unwrap()]);
+        Background {
+            child: command(&all, &self.cache)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start txdoctor"),
+            started: Instant::now(),
+        }
+    }
+}
+
+/// A txdoctor process running in the background.
+pub struct Background {
+    child: Child,
+    started: Instant,
+}
+
+impl Background {
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    /// Waits for it to exit (killing it after `limit`).
+    pub fn finish(mut self, limit: Duration) -> Run {
+        while self.is_running() {
+            if self.started.elapsed() > limit {
+                let _ = self.child.kill();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = self.child.wait_with_output().unwrap();
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8(stdout).unwrap(),
+            stderr: String::from_utf8(stderr).unwrap(),
+            elapsed: self.started.elapsed(),
+        }
+    }
 }
 
 pub fn write_config(chains: &[ChainSpec]) -> TestConfig {
@@ -236,7 +309,12 @@ pub fn write_config(chains: &[ChainSpec]) -> TestConfig {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("chains.toml");
     std::fs::write(&path, text).unwrap();
-    TestConfig { _dir: dir, path }
+    let cache = dir.path().join("cache");
+    TestConfig {
+        _dir: dir,
+        path,
+        cache,
+    }
 }
 
 /// A loopback address nothing listens on: connections are refused.
@@ -265,27 +343,46 @@ impl Run {
     }
 }
 
-/// Runs the txdoctor binary with `args`, isolated from the user's environment.
+fn command(args: &[&str], cache: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_txdoctor"));
+    c.args(args)
+        .env_remove("TXDOCTOR_CONFIG")
+        .env("NO_COLOR", "1")
+        .env("XDG_CACHE_HOME", cache)
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::null());
+    c
+}
+
+/// Runs the txdoctor binary with `args`, isolated from the user's environment
+/// (a fresh, empty cache directory: no memory of earlier runs).
 pub fn txdoctor(args: &[&str]) -> Run {
+    let cache = tempfile::tempdir().unwrap();
+    txdoctor_with_cache(args, cache.path())
+}
+
+/// The same with a given cache directory (the memory of pending transactions).
+pub fn txdoctor_with_cache(args: &[&str], cache: &Path) -> Run {
     let started = Instant::now();
     let Output {
         status,
         stdout,
         stderr,
-    } = Command::new(env!("CARGO_BIN_EXE_txdoctor"))
-        .args(args)
-        .env_remove("TXDOCTOR_CONFIG")
-        .env("NO_COLOR", "1")
-        .current_dir(std::env::temp_dir())
-        .stdin(Stdio::null())
-        .output()
-        .expect("run txdoctor");
+    } = command(args, cache).output().expect("run txdoctor");
     Run {
         code: status.code().unwrap_or(-1),
         stdout: String::from_utf8(stdout).unwrap(),
         stderr: String::from_utf8(stderr).unwrap(),
         elapsed: started.elapsed(),
     }
+}
+
+/// HTTP requests the binary sent, from its -v log: one line per request.
+pub fn requests(run: &Run) -> usize {
+    run.stderr
+        .lines()
+        .filter(|l| l.contains("answered in") || l.contains("failed after"))
+        .count()
 }
 
 /// `txdoctor check QUERY --config CFG --json`, parsed.
@@ -295,15 +392,9 @@ pub fn check_json(cfg: &TestConfig, query: &str) -> (Value, Run) {
 
 /// The same with more flags (`-v` to count the requests in the log).
 pub fn check_json_with(cfg: &TestConfig, query: &str, extra: &[&str]) -> (Value, Run) {
-    let mut args = vec![
-        "check",
-        query,
-        "--config",
-        cfg.path.to_str().unwrap(),
-        "--json",
-    ];
+    let mut args = vec!["check", query, "--json"];
     args.extend_from_slice(extra);
-    let run = txdoctor(&args);
+    let run = cfg.run(&args);
     (run.json(), run)
 }
 

@@ -64,10 +64,10 @@ pub async fn lookup_tx(
         return ChainOutcome::Unavailable { failures };
     };
     let vanished = match remembered {
-        Some(seen) => Some(Vanished {
+        Some(seen) => Some(Box::new(Vanished {
             seen: seen.clone(),
             fate: fate::fate(client, first, seen).await,
-        }),
+        })),
         None => None,
     };
     ChainOutcome::NotFound {
