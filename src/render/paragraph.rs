@@ -259,7 +259,7 @@ fn vanished(report: &TxReport, v: &Vanished, chain: &str, lang: Lang, out: &mut 
         }
         Fate::Dropped { .. } => {
             out.push(lang.t("dropped_dropped", &base));
-            out.push(lang.t("next_dropped", &[]));
+            out.push(lang.t("next_dropped", &[("nonce", &nonce)]));
         }
         Fate::Unchecked { .. } => {
             out.push(lang.t("not_found_seen_before", &base));
