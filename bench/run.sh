@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Benchmark: `txdoctor check` of an ERC-20 transfer against
-# `cast tx` + `cast receipt` + `cast block-number` for the same hash, both
-# through a proxy that adds 150 ms to every HTTP request (a distant public
-# endpoint), run alternately in one session. Prints per-round timings, the
-# medians, their ratio and how many HTTP requests each side made.
+# Benchmark: `txdoctor check` against what an agent runs by hand with cast,
+# both through a proxy that adds 150 ms to every HTTP request (a distant
+# public endpoint), run alternately in one session, for two cases:
+#   mined   an ERC-20 transfer: cast tx + receipt + block-number
+#   stuck   a pending transfer behind a nonce gap: cast tx + nonce (latest) +
+#           nonce (pending) + base-fee + eth_feeHistory
+# Prints per-round timings, the medians, their ratio and how many HTTP
+# requests each side made.
 #
 #   bench/run.sh [ROUNDS] [DELAY_MS]      (defaults: 10 rounds, 150 ms)
 set -euo pipefail
@@ -16,6 +19,7 @@ cargo build --release --locked -q
 txdoctor=target/release/txdoctor
 
 work=$(mktemp -d)
+export XDG_CACHE_HOME="$work/cache"   # txdoctor's memory of pending transactions
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
@@ -31,6 +35,8 @@ code="0x$(tr -d '\n' < tests/contracts/TestToken.bin)${args#0x}"
 token=$("$cast" compute-address $alice --nonce 0 | awk '{print $NF}')
 hash=$("$cast" send --rpc-url "$node_url" --unlocked --from $alice "$token" "transfer(address,uint256)" $bob 250000000 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["transactionHash"])')
 "$cast" rpc -q --rpc-url "$node_url" anvil_mine 0x5 >/dev/null
+# Bob skips nonce 0: his nonce-1 transfer waits in the pool for good.
+stuck=$("$cast" send --rpc-url "$node_url" --unlocked --from $bob $alice --value 1ether --nonce 1 --async)
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 python3 bench/delay_proxy.py "$port" "$node_url" "$delay" &
@@ -58,26 +64,39 @@ TOML
 
 now() { date +%s%N; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
-run_txdoctor() { "$txdoctor" check "$hash" --config "$work/chains.toml" --json > "$work/txdoctor.json"; }
-run_cast() {
-  "$cast" tx "$hash" --rpc-url "$proxy" > /dev/null
-  "$cast" receipt "$hash" --rpc-url "$proxy" > /dev/null
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# (exit code 3 for the pending case is the answer, not a failure)
+run_txdoctor() { "$txdoctor" check "$1" --config "$work/chains.toml" --json > "$work/txdoctor.json" || [ $? -eq 3 ]; }
+cast_mined() {
+  "$cast" tx "$1" --rpc-url "$proxy" > /dev/null
+  "$cast" receipt "$1" --rpc-url "$proxy" > /dev/null
   "$cast" block-number --rpc-url "$proxy" > /dev/null
 }
+cast_stuck() {
+  "$cast" tx "$1" --rpc-url "$proxy" > /dev/null
+  "$cast" nonce $bob --rpc-url "$proxy" > /dev/null
+  "$cast" nonce $bob --block pending --rpc-url "$proxy" > /dev/null
+  "$cast" base-fee --rpc-url "$proxy" > /dev/null
+  "$cast" rpc eth_feeHistory 0x14 latest '[10,50,90]' --rpc-url "$proxy" > /dev/null
+}
 
-# One warm-up of each, not counted; then check the answer is right.
-run_txdoctor; run_cast
-grep -q '"symbol": "USDT"' "$work/txdoctor.json" || { echo "txdoctor did not decode the transfer" >&2; exit 1; }
-curl -sf "$proxy/count" > /dev/null
+# compare NAME HASH CAST_FUNCTION EXPECTED_JSON_SNIPPET
+compare() {
+  # One warm-up of each, not counted; then check the answer is right.
+  run_txdoctor "$2"; "$3" "$2"
+  grep -q "$4" "$work/txdoctor.json" || { echo "$1: txdoctor did not answer $4" >&2; exit 1; }
+  curl -sf "$proxy/count" > /dev/null
+  local t_times=() c_times=() a b c d t_req c_req
+  for i in $(seq "$rounds"); do
+    a=$(now); run_txdoctor "$2"; b=$(now); t_req=$(curl -sf "$proxy/count")
+    c=$(now); "$3" "$2"; d=$(now); c_req=$(curl -sf "$proxy/count")
+    t_times+=("$(ms "$a" "$b")"); c_times+=("$(ms "$c" "$d")")
+    printf '%s round %2d: txdoctor %4d ms (%s requests)   %s %4d ms (%s requests)\n' "$1" "$i" "${t_times[-1]}" "$t_req" "$3" "${c_times[-1]}" "$c_req"
+  done
+  local mt mc
+  mt=$(median "${t_times[@]}"); mc=$(median "${c_times[@]}")
+  echo "$1 median: txdoctor ${mt} ms, $3 ${mc} ms, ratio $(awk -v a="$mt" -v b="$mc" 'BEGIN {printf "%.2f", a/b}') (goal <= 0.5)"
+}
 
-t_times=(); c_times=()
-for i in $(seq "$rounds"); do
-  a=$(now); run_txdoctor; b=$(now); t_req=$(curl -sf "$proxy/count")
-  c=$(now); run_cast; d=$(now); c_req=$(curl -sf "$proxy/count")
-  t_times+=("$(ms "$a" "$b")"); c_times+=("$(ms "$c" "$d")")
-  printf 'round %2d: txdoctor %4d ms (%s requests)   cast x3 %4d ms (%s requests)\n' "$i" "${t_times[-1]}" "$t_req" "${c_times[-1]}" "$c_req"
-done
-
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-mt=$(median "${t_times[@]}"); mc=$(median "${c_times[@]}")
-echo "median: txdoctor ${mt} ms, cast tx+receipt+block-number ${mc} ms, ratio $(awk -v a="$mt" -v b="$mc" 'BEGIN {printf "%.2f", a/b}') (goal <= 0.5)"
+compare mined "$hash" cast_mined '"symbol": "USDT"'
+compare stuck "$stuck" cast_stuck '"reason": "nonce_gap"'

@@ -161,8 +161,10 @@ fn locked_update(
         seen: merged.clone(),
     })
     .map_err(|e| e.to_string())?;
+    // No fsync: this is a cache, and a file torn by a power cut reads as
+    // damaged and empty; the rename alone keeps concurrent readers safe.
     let written = File::create(&tmp)
-        .and_then(|mut f| f.write_all(&body).and_then(|_| f.sync_all()))
+        .and_then(|mut f| f.write_all(&body))
         .and_then(|_| fs::rename(&tmp, &path));
     if let Err(e) = written {
         let _ = fs::remove_file(&tmp);
