@@ -17,7 +17,7 @@ use self::wire::{FeeHistory, Receipt, Transaction};
 use super::rpc::{Call, CallResult, Endpoint, RpcClient, decode};
 use super::{ChainOutcome, EndpointFailure};
 use crate::config::Chain;
-use crate::model::{Congestion, Failure, FailureKind, Seen, SenderNonce, TxFacts, Vanished};
+use crate::model::{Congestion, Failure, FailureKind, Fate, Seen, SenderNonce, TxFacts, Vanished};
 
 /// A not-found verdict for a chain needs this many endpoints answering
 /// "unknown hash" (or all of them, when fewer are configured): one lagging
@@ -60,13 +60,13 @@ pub async fn lookup_tx(
             }),
         }
     }
-    let Some(first) = not_found_by.first() else {
+    if not_found_by.is_empty() {
         return ChainOutcome::Unavailable { failures };
-    };
+    }
     let vanished = match remembered {
         Some(seen) => Some(Box::new(Vanished {
             seen: seen.clone(),
-            fate: fate::fate(client, first, seen).await,
+            fate: fate_on_any(client, &not_found_by, seen).await,
         })),
         None => None,
     };
@@ -75,6 +75,21 @@ pub async fn lookup_tx(
         failures,
         congestion,
         vanished,
+    }
+}
+
+/// What became of a remembered transaction, asked of the endpoints that
+/// answered "unknown hash", in order, until one can say.
+async fn fate_on_any(client: &RpcClient, endpoints: &[Endpoint], seen: &Seen) -> Fate {
+    let mut why = Vec::new();
+    for endpoint in endpoints {
+        match fate::fate(client, endpoint, seen).await {
+            Fate::Unchecked { why: w } => why.push(w),
+            fate => return fate,
+        }
+    }
+    Fate::Unchecked {
+        why: why.join("; "),
     }
 }
 
