@@ -393,3 +393,52 @@ fn watch_stops_at_confirmed_times_out_pending_and_ends_on_replacement() {
     assert!(run.stdout.contains("replaced (replaced)"), "{}", run.stdout);
     assert!(run.stdout.contains(&replacement), "{}", run.stdout);
 }
+
+#[test]
+fn an_endpoint_that_cannot_say_the_nonce_never_makes_a_transaction_dropped() {
+    let (node, cfg) = eth_node();
+    node.automine(false);
+    let hash = node.send_pending(transfer(0, 100, 10));
+    assert_eq!(check_json(&cfg, &hash).0["status"], "pending");
+    node.rpc("anvil_dropTransaction", json!([hash]));
+
+    // The same user (same memory), through an endpoint that fails the nonce question.
+    let no_nonces = fake::FakeServer::proxy(&node.url, |body| {
+        body.contains("eth_getTransactionCount")
+            .then(|| fake::Reply::status(500, "<html>internal error</html>"))
+    });
+    let faulty = write_config(&[ChainSpec::new("eth", 1, vec![no_nonces.url.clone()])]);
+    let run = txdoctor_with_cache(
+        &[
+            "check",
+            &hash,
+            "--json",
+            "--config",
+            faulty.path.to_str().unwrap(),
+        ],
+        &cfg.cache,
+    );
+    let v = run.json();
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert_eq!(v["status"], "not_found", "no nonce, no dropped verdict");
+    let codes: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["nonce_unchecked"]);
+    assert!(
+        v["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("HTTP 500"),
+        "{}",
+        v["warnings"]
+    );
+    assert!(
+        diagnosis(&v).contains("could not check the sender's nonce"),
+        "{}",
+        diagnosis(&v)
+    );
+}
