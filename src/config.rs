@@ -56,6 +56,9 @@ struct RawChain {
     #[serde(default)]
     explorer_tx_aliases: Vec<String>,
     explorer_address: Option<String>,
+    api_key_env: Option<String>,
+    api_key_header: Option<String>,
+    api_key_host: Option<String>,
     #[serde(default)]
     tokens: Vec<RawToken>,
 }
@@ -89,7 +92,17 @@ pub struct Chain {
     pub explorer_tx: String,
     pub explorer_tx_aliases: Vec<String>,
     pub explorer_address: Option<String>,
+    /// An optional API key: read from this environment variable, sent in
+    /// this header, and only to endpoints on this host (never elsewhere).
+    pub api_key: Option<ApiKey>,
     pub tokens: Vec<Token>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    pub env: String,
+    pub header: String,
+    pub host: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,12 +173,23 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
                 );
             }
         }
+        Family::Tron => {}
         other => bail!(
-            "{}: the {} family is not supported by this version of txdoctor (supported: evm)",
+            "{}: the {} family is not supported by this version of txdoctor (supported: evm, tron)",
             at("family"),
             other.as_str()
         ),
     }
+    let api_key = match (c.api_key_env, c.api_key_header, c.api_key_host) {
+        (None, None, None) => None,
+        (Some(env), Some(header), Some(host)) => Some(ApiKey { env, header, host }),
+        _ => bail!(
+            "{}, {} and {} go together: the variable holding the key, the header to send it in, and the one host to send it to",
+            at("api_key_env"),
+            at("api_key_header"),
+            at("api_key_host")
+        ),
+    };
     if c.rpc.is_empty() {
         bail!("{} lists no endpoint", at("rpc"));
     }
@@ -202,13 +226,18 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         .tokens
         .into_iter()
         .map(|t| {
-            let address = t.address.parse::<Address>().with_context(|| {
-                format!(
-                    "{}: {:?} is not a 0x address",
-                    at("tokens.address"),
-                    t.address
-                )
-            })?;
+            let address = match c.family {
+                Family::Tron => crate::chain::tron::address::from_base58(&t.address)
+                    .map_err(anyhow::Error::from)
+                    .with_context(|| format!("{}: {:?}", at("tokens.address"), t.address))?,
+                _ => t.address.parse::<Address>().with_context(|| {
+                    format!(
+                        "{}: {:?} is not a 0x address",
+                        at("tokens.address"),
+                        t.address
+                    )
+                })?,
+            };
             Ok(Token {
                 symbol: t.symbol,
                 address,
@@ -229,6 +258,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         explorer_tx: c.explorer_tx,
         explorer_tx_aliases: c.explorer_tx_aliases,
         explorer_address: c.explorer_address,
+        api_key,
         tokens,
     })
 }
@@ -238,15 +268,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn builtin_config_has_the_seven_evm_chains_in_order() {
+    fn builtin_config_has_the_evm_chains_and_tron_in_order() {
         let cfg = parse(BUILTIN).unwrap();
         let keys: Vec<_> = cfg.chains.iter().map(|c| c.key.as_str()).collect();
         assert_eq!(
             keys,
-            ["eth", "bsc", "polygon", "arbitrum", "op", "base", "avax"]
+            [
+                "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron"
+            ]
         );
-        let ids: Vec<_> = cfg.chains.iter().map(|c| c.chain_id.unwrap()).collect();
+        let ids: Vec<_> = cfg.chains.iter().filter_map(|c| c.chain_id).collect();
         assert_eq!(ids, [1, 56, 137, 42161, 10, 8453, 43114]);
+        let tron = cfg.chain("tron").unwrap();
+        assert_eq!(
+            (tron.family, tron.decimals, tron.symbol.as_str()),
+            (Family::Tron, 6, "TRX")
+        );
+        assert_eq!(
+            crate::chain::tron::address::to_base58(&tron.tokens[0].address),
+            "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
+        );
+        assert_eq!(tron.api_key.as_ref().unwrap().host, "api.trongrid.io");
         for c in &cfg.chains {
             assert!(c.rpc.len() >= 2, "{} needs two endpoints", c.key);
             assert!(c.rpc.iter().all(|u| u.starts_with("https://")), "{}", c.key);
@@ -315,8 +357,13 @@ explorer_tx = "https://example.org/tx/{hash}"
         assert!(format!("{:#}", parse(&no_placeholder).unwrap_err()).contains("explorer_tx"));
         let typo = MINIMAL.replace("symbol = ", "symbl = ");
         assert!(parse(&typo).is_err());
-        let tron = MINIMAL.replace("\"evm\"", "\"tron\"");
-        assert!(format!("{:#}", parse(&tron).unwrap_err()).contains("not supported"));
+        let btc = MINIMAL.replace("\"evm\"", "\"bitcoin\"");
+        assert!(format!("{:#}", parse(&btc).unwrap_err()).contains("not supported"));
+        let half_key = MINIMAL.replace("rpc =", "api_key_env = \"K\"\nrpc =");
+        assert!(format!("{:#}", parse(&half_key).unwrap_err()).contains("go together"));
+        let tron_token = MINIMAL.replace("\"evm\"", "\"tron\"")
+            + "[[chains.local.tokens]]\nsymbol = \"USDT\"\naddress = \"TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u\"\ndecimals = 6\n";
+        assert!(format!("{:#}", parse(&tron_token).unwrap_err()).contains("checksum"));
     }
 
     #[test]

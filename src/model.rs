@@ -46,9 +46,11 @@ pub enum Reason {
     LowPriorityFee,
     Reverted,
     OutOfGas,
+    OutOfEnergy,
     Other,
     Replaced,
     Dropped,
+    Expired,
     NotFound,
     EndpointsUnavailable,
     ChainMismatch,
@@ -64,9 +66,11 @@ impl Reason {
             Reason::LowPriorityFee => "low_priority_fee",
             Reason::Reverted => "reverted",
             Reason::OutOfGas => "out_of_gas",
+            Reason::OutOfEnergy => "out_of_energy",
             Reason::Other => "other",
             Reason::Replaced => "replaced",
             Reason::Dropped => "dropped",
+            Reason::Expired => "expired",
             Reason::NotFound => "not_found",
             Reason::EndpointsUnavailable => "endpoints_unavailable",
             Reason::ChainMismatch => "chain_mismatch",
@@ -147,6 +151,26 @@ pub struct Fee {
     pub l1_fee: Option<Amount>,
     /// The part paid for blob data (EIP-4844).
     pub blob_fee: Option<Amount>,
+    /// TRON: energy and bandwidth, and what was burned for each.
+    pub resources: Option<ResourceFee>,
+}
+
+/// How a TRON transaction paid for its resources. Energy comes from the
+/// sender's stake, from the contract's deployer, or is bought by burning TRX
+/// at the energy price; bandwidth likewise (600 free per account per day).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ResourceFee {
+    pub energy_used: u64,
+    pub energy_from_stake: u64,
+    pub energy_from_deployer: u64,
+    /// Energy paid for by burning TRX.
+    pub energy_burned: u64,
+    pub energy_fee: Amount,
+    pub energy_penalty: u64,
+    pub bandwidth_used: u64,
+    pub bandwidth_fee: Amount,
+    /// The most TRX the sender allowed to burn for energy.
+    pub fee_limit: Option<Amount>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -194,6 +218,11 @@ pub enum FailureKind {
     CustomError,
     /// Every unit of the gas limit was used.
     OutOfGas,
+    /// TRON: the fee limit or the TRX balance could not pay for the energy.
+    OutOfEnergy,
+    /// TRON: the virtual machine stopped for another reason (OUT_OF_TIME, …),
+    /// named in the message.
+    VmError,
     /// The node's error text, when it returned no revert data.
     NodeMessage,
     /// The contract reverted without saying why.
@@ -233,12 +262,29 @@ pub struct Congestion {
     /// Change of the base fee across the sampled blocks, in percent.
     pub base_fee_change_pct: Option<f64>,
     /// Mean gas used / gas limit over the sampled blocks, 0–1.
-    pub block_fullness: f64,
+    pub block_fullness: Option<f64>,
     /// Median priority fee paid in the sampled blocks that held transactions, in gwei.
     pub priority_fee_gwei: Option<f64>,
     /// The same for the 90th percentile: what the better-paying transactions gave.
     pub priority_fee_high_gwei: Option<f64>,
     pub blocks_sampled: usize,
+    /// TRON: what resources cost now, and what the sender holds.
+    pub energy: Option<Box<EnergyMarket>>,
+}
+
+/// TRON's prices are set by governance, not by an auction: what matters is
+/// whether the sender has energy, and what a transfer burns without it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnergyMarket {
+    pub energy_price_sun: u64,
+    pub bandwidth_price_sun: u64,
+    /// Energy a USDT transfer takes (to an address that already holds USDT).
+    pub usdt_transfer_energy: u64,
+    /// TRX a USDT transfer burns with no energy and no free bandwidth.
+    pub usdt_transfer_burn: Amount,
+    /// The sender's energy and bandwidth left today (null when not asked).
+    pub sender_energy_available: Option<u64>,
+    pub sender_bandwidth_available: Option<u64>,
 }
 
 /// A stable code and a human message; more fields go in `extra`.
@@ -276,6 +322,12 @@ pub struct TxFacts {
     pub congestion: Option<Congestion>,
     /// Fee and nonce figures of a transaction still waiting for a block.
     pub pending: Option<PendingFacts>,
+    /// TRON: the solidity view holds it (irreversible); `None` when not asked.
+    pub solidified: Option<bool>,
+    /// Unix ms after which a never-included transaction can no longer be
+    /// (TRON's `expiration`), and when the endpoint was asked.
+    pub expires_at_ms: Option<u64>,
+    pub observed_at_ms: Option<u64>,
 }
 
 /// Priority fees recent blocks paid (wei): the median across the sampled

@@ -5,14 +5,18 @@
 
 use alloy_primitives::{Address, B256};
 
+use crate::chain::tron::address::{self as tron_address, AddressError};
 use crate::config::{Config, Family};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// A 32-byte EVM transaction hash.
-    EvmTx(B256),
+    /// A 32-byte transaction id. With `0x` it is an EVM hash; without, it may
+    /// also be a TRON transaction id (both are 64 hex digits).
+    Tx { hash: B256, prefixed: bool },
     /// A 20-byte EVM account address.
     EvmAddress(Address),
+    /// A TRON account: the 20 bytes after the `0x41` prefix.
+    TronAddress(Address),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +36,7 @@ pub enum QueryError {
     #[error("nothing to look up: the query is empty")]
     Empty,
     #[error(
-        "{0:?} is not a transaction hash, address or explorer link (an EVM transaction hash is 0x followed by 64 hex digits)"
+        "{0:?} is not a transaction hash, address or explorer link (a transaction hash is 64 hex digits, with 0x on EVM chains)"
     )]
     Unrecognised(String),
     #[error("{shown:?} is a link to {host}, which is not a configured explorer{hint}")]
@@ -51,6 +55,8 @@ pub enum QueryError {
     ChainConflict { link: String, flag: String },
     #[error("no configured chain can hold {0}")]
     NoCandidateChain(String),
+    #[error(transparent)]
+    TronAddress(#[from] AddressError),
 }
 
 /// Parses one query. `only_chain` is the `--chain` flag.
@@ -68,10 +74,7 @@ pub fn parse(input: &str, config: &Config, only_chain: Option<&str>) -> Result<Q
         let (target, chain) = parse_link(text, config)?;
         (target, Some(chain))
     } else {
-        (
-            parse_bare(text).ok_or_else(|| QueryError::Unrecognised(text.to_string()))?,
-            None,
-        )
+        (parse_bare(text)?, None)
     };
     let chains = match (&link_chain, only_chain) {
         (Some(link), Some(flag)) if link != flag => {
@@ -130,32 +133,53 @@ fn looks_like_link(s: &str) -> bool {
 
 fn fits(target: &Target, family: Family) -> bool {
     match target {
-        Target::EvmTx(_) | Target::EvmAddress(_) => family == Family::Evm,
+        Target::Tx { prefixed: true, .. } | Target::EvmAddress(_) => family == Family::Evm,
+        Target::Tx {
+            prefixed: false, ..
+        } => matches!(family, Family::Evm | Family::Tron),
+        Target::TronAddress(_) => family == Family::Tron,
     }
 }
 
 fn describe(target: &Target) -> &'static str {
     match target {
-        Target::EvmTx(_) => "an EVM transaction hash",
+        Target::Tx { prefixed: true, .. } => "an EVM transaction hash",
+        Target::Tx { .. } => "a transaction id",
         Target::EvmAddress(_) => "an EVM address",
+        Target::TronAddress(_) => "a TRON address",
     }
 }
 
-/// A hash or address on its own, `0x` optional, any case.
-fn parse_bare(s: &str) -> Option<Target> {
+/// A hash, id or address on its own: `0x` optional on hashes, any case;
+/// TRON addresses as `T…` (checksum verified) or `41…` hex.
+fn parse_bare(s: &str) -> Result<Target, QueryError> {
+    let unrecognised = || QueryError::Unrecognised(s.to_string());
+    if s.len() == 34 && s.starts_with('T') {
+        return Ok(Target::TronAddress(tron_address::from_base58(s)?));
+    }
     let hex = s
         .strip_prefix("0x")
         .or_else(|| s.strip_prefix("0X"))
         .unwrap_or(s);
+    let prefixed = hex.len() != s.len();
     if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
+        return Err(unrecognised());
     }
     match hex.len() {
-        64 => hex.parse::<B256>().ok().map(Target::EvmTx),
+        64 => hex
+            .parse::<B256>()
+            .map(|hash| Target::Tx { hash, prefixed })
+            .map_err(|_| unrecognised()),
         // An address must carry its 0x: forty bare hex digits are too easily
         // something else (a truncated hash, a key fragment).
-        40 if hex.len() != s.len() => hex.parse::<Address>().ok().map(Target::EvmAddress),
-        _ => None,
+        40 if prefixed => hex
+            .parse::<Address>()
+            .map(Target::EvmAddress)
+            .map_err(|_| unrecognised()),
+        42 if !prefixed && hex[..2] == *"41" => tron_address::from_hex(hex)
+            .map(Target::TronAddress)
+            .ok_or_else(unrecognised),
+        _ => Err(unrecognised()),
     }
 }
 
@@ -198,8 +222,17 @@ fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryErro
             };
             let id = rest.split(['/', '?', '#', '&']).next().unwrap_or("");
             return match parse_bare(id) {
-                Some(target) => Ok((target, chain.key.clone())),
-                None => Err(QueryError::LinkWithoutHash(text.to_string())),
+                // A TRON explorer's id with a stray 0x is still that id.
+                Ok(Target::Tx { hash, .. }) if chain.family == Family::Tron => Ok((
+                    Target::Tx {
+                        hash,
+                        prefixed: false,
+                    },
+                    chain.key.clone(),
+                )),
+                Ok(target) => Ok((target, chain.key.clone())),
+                Err(QueryError::TronAddress(e)) => Err(e.into()),
+                Err(_) => Err(QueryError::LinkWithoutHash(text.to_string())),
             };
         }
     }
@@ -210,7 +243,7 @@ fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryErro
         .unwrap_or("")
         .to_string();
     let hint = last_hex_run(&link)
-        .and_then(|h| parse_bare(&h).map(|_| h))
+        .and_then(|h| parse_bare(&h).ok().map(|_| h))
         .map(|h| format!("; to search every configured chain, paste the hash alone: {h}"))
         .unwrap_or_else(|| {
             "; paste the transaction hash alone, or add the explorer to chains.toml".to_string()
@@ -251,10 +284,12 @@ mod tests {
 
     fn tx(q: &Query) -> B256 {
         match q.target {
-            Target::EvmTx(h) => h,
+            Target::Tx { hash, .. } => hash,
             ref other => panic!("not a tx: {other:?}"),
         }
     }
+
+    const EVM_CHAINS: usize = 7;
 
     #[test]
     fn bare_hash_in_any_wrapping_searches_every_evm_chain() {
@@ -272,7 +307,12 @@ mod tests {
         ] {
             let q = parse(&input, &cfg, None).unwrap_or_else(|e| panic!("{input:?}: {e}"));
             assert_eq!(tx(&q), want, "{input:?}");
-            assert_eq!(q.chains.len(), 7, "{input:?}");
+            let with_tron = !input.contains("0x") && !input.contains("0X");
+            assert_eq!(
+                q.chains.len(),
+                EVM_CHAINS + usize::from(with_tron),
+                "{input:?}: a bare 64-hex id may also be TRON's"
+            );
             assert!(!q.from_link);
             assert_eq!(q.input, input);
         }
@@ -335,7 +375,54 @@ mod tests {
         assert_eq!(q.chains, ["eth"]);
         let q = parse(&addr.to_lowercase(), &cfg(), None).unwrap();
         assert!(matches!(q.target, Target::EvmAddress(_)));
-        assert_eq!(q.chains.len(), 7);
+        assert_eq!(q.chains.len(), EVM_CHAINS);
+    }
+
+    #[test]
+    fn tron_ids_links_and_addresses() {
+        let cfg = cfg();
+        let id = &HASH[2..];
+        let q = parse(
+            &format!("https://tronscan.org/#/transaction/{id}"),
+            &cfg,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            (q.chains.as_slice(), tx(&q)),
+            (&["tron".to_string()][..], HASH.parse().unwrap())
+        );
+        assert!(
+            parse(HASH, &cfg, None)
+                .unwrap()
+                .chains
+                .iter()
+                .all(|c| c != "tron"),
+            "0x means EVM"
+        );
+        assert!(matches!(
+            parse(HASH, &cfg, Some("tron")),
+            Err(QueryError::NoCandidateChain(_))
+        ));
+
+        let usdt = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t";
+        let q = parse(usdt, &cfg, None).unwrap();
+        assert_eq!(q.chains, ["tron"]);
+        let Target::TronAddress(a) = q.target else {
+            panic!()
+        };
+        let hex = parse("41a614f803b6fd780986a42c78ec9c7f77e6ded13c", &cfg, None).unwrap();
+        assert_eq!(hex.target, Target::TronAddress(a), "hex form, same account");
+        let q = parse(
+            &format!("https://tronscan.org/#/address/{usdt}"),
+            &cfg,
+            None,
+        )
+        .unwrap();
+        assert_eq!(q.target, Target::TronAddress(a));
+
+        let err = parse("TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u", &cfg, None).unwrap_err();
+        assert!(err.to_string().contains("checksum"), "{err}");
     }
 
     #[test]

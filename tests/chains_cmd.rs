@@ -47,7 +47,7 @@ fn probe_tells_up_down_and_wrong_chain_apart() {
 }
 
 #[test]
-fn builtin_list_has_the_seven_evm_chains_without_a_network_call() {
+fn builtin_list_has_the_evm_chains_and_tron_without_a_network_call() {
     let run = txdoctor(&["chains", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let keys: Vec<String> = run
@@ -59,7 +59,9 @@ fn builtin_list_has_the_seven_evm_chains_without_a_network_call() {
         .collect();
     assert_eq!(
         keys,
-        ["eth", "bsc", "polygon", "arbitrum", "op", "base", "avax"]
+        [
+            "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron"
+        ]
     );
     let text = txdoctor(&["chains"]);
     assert!(
@@ -67,4 +69,15 @@ fn builtin_list_has_the_seven_evm_chains_without_a_network_call() {
         "{}",
         text.stdout
     );
+}
+
+#[test]
+fn probe_asks_a_tron_node_for_its_head_block() {
+    let node = common::tron::FakeTron::start(&[]);
+    let cfg = common::tron::tron_config(&[node.url()]);
+    let run = cfg.run(&["chains", "--probe", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = run.stdout;
+    assert!(text.contains("70000030"), "{text}");
+    assert_eq!(node.paths(), ["/wallet/getnowblock"]);
 }

@@ -1,9 +1,10 @@
-//! Lookups on the chains: one adapter per family (only `evm` so far) and the
+//! Lookups on the chains: one adapter per family (`evm`, `tron`) and the
 //! search of one query across its candidate chains in parallel. The first
 //! chain to find the transaction answers; the others are cancelled.
 
 pub mod evm;
 pub mod rpc;
+pub mod tron;
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
@@ -95,6 +96,7 @@ async fn lookup_tx(
 ) -> ChainOutcome {
     match chain.family {
         Family::Evm => evm::lookup_tx(client, chain, hash, remembered).await,
+        Family::Tron => tron::lookup_tx(client, chain, hash).await,
         // config::parse refuses other families until their adapters exist.
         other => ChainOutcome::Unavailable {
             failures: vec![EndpointFailure {

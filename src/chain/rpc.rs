@@ -19,6 +19,8 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub struct Endpoint {
     url: String,
     pub shown: String,
+    /// Extra request headers (an API key): sent, never shown.
+    headers: Vec<(String, String)>,
 }
 
 impl Endpoint {
@@ -26,7 +28,22 @@ impl Endpoint {
         Endpoint {
             url: url.to_string(),
             shown: redact_url(url),
+            headers: Vec::new(),
         }
+    }
+
+    /// Adds a header sent with every request to this endpoint.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// The URL's host, lower-case ("" when it has none).
+    pub fn host(&self) -> String {
+        url::Url::parse(&self.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+            .unwrap_or_default()
     }
 }
 
@@ -65,6 +82,8 @@ pub enum EndpointError {
     BatchRefused(String),
     #[error("transport error ({0})")]
     Transport(String),
+    #[error("the node answered with an error: {0}")]
+    NodeError(String),
 }
 
 /// Why one call of a batch has no usable result.
@@ -170,6 +189,38 @@ impl RpcClient {
             .collect())
     }
 
+    /// One REST call: POST `body` as JSON to `path` under the endpoint's URL
+    /// (the TRON full-node API). The same failures as a batch, plus TRON's
+    /// habit of reporting errors as `{"Error": "…"}` with HTTP 200.
+    pub async fn post(
+        &self,
+        endpoint: &Endpoint,
+        path: &'static str,
+        body: &Value,
+    ) -> Result<Value, EndpointError> {
+        let url = format!("{}{path}", endpoint.url.trim_end_matches('/'));
+        let started = std::time::Instant::now();
+        let outcome = self
+            .send_to(&url, &endpoint.headers, body)
+            .await
+            .and_then(|v| match v.get("Error").and_then(Value::as_str) {
+                Some(e) => Err(EndpointError::NodeError(e.chars().take(200).collect())),
+                None => Ok(v),
+            });
+        let ms = started.elapsed().as_millis();
+        match &outcome {
+            Ok(_) => self.log.verbose(format_args!(
+                "{} POST {path} answered in {ms} ms",
+                endpoint.shown
+            )),
+            Err(e) => self.log.verbose(format_args!(
+                "{} POST {path} failed after {ms} ms: {e}",
+                endpoint.shown
+            )),
+        }
+        outcome
+    }
+
     /// Runs one HTTP exchange and logs it with `-v`.
     async fn logged(
         &self,
@@ -198,13 +249,20 @@ impl RpcClient {
     }
 
     async fn send(&self, endpoint: &Endpoint, body: &Value) -> Result<Value, EndpointError> {
-        let mut response = self
-            .http
-            .post(&endpoint.url)
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| self.classify(e))?;
+        self.send_to(&endpoint.url, &endpoint.headers, body).await
+    }
+
+    async fn send_to(
+        &self,
+        url: &str,
+        headers: &[(String, String)],
+        body: &Value,
+    ) -> Result<Value, EndpointError> {
+        let mut request = self.http.post(url).json(body);
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        let mut response = request.send().await.map_err(|e| self.classify(e))?;
         let status = response.status();
         if status.as_u16() == 429
             || (status.as_u16() == 503 && response.headers().contains_key("retry-after"))

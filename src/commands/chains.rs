@@ -55,6 +55,9 @@ pub async fn run(args: &ChainsArgs, settings: &Settings, out: &mut dyn Write) ->
 }
 
 async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
+    if chain.family == crate::config::Family::Tron {
+        return probe_tron(client, chain, url).await;
+    }
     let endpoint = Endpoint::new(url);
     let calls = [
         Call::new("eth_chainId", json!([])),
@@ -87,6 +90,28 @@ async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
         },
         Err(e) => Probe::Down {
             error: format!("eth_blockNumber: {e}"),
+        },
+    }
+}
+
+/// TRON's HTTP API has no chain id: the head block is the sign of life.
+async fn probe_tron(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
+    let endpoint = crate::chain::tron::endpoint(chain, url);
+    match client
+        .post(&endpoint, "/wallet/getnowblock", &json!({}))
+        .await
+    {
+        Ok(v) => match serde_json::from_value::<crate::chain::tron::wire::Block>(v)
+            .ok()
+            .and_then(|b| b.number())
+        {
+            Some(head) => Probe::Up { head },
+            None => Probe::Down {
+                error: "/wallet/getnowblock: no block number in the answer".into(),
+            },
+        },
+        Err(e) => Probe::Down {
+            error: e.to_string(),
         },
     }
 }

@@ -67,12 +67,12 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
 
 /// Addresses are recognised but not looked up by this version.
 pub fn require_transaction(q: &Query) -> Result<(), UsageError> {
-    if matches!(q.target, Target::EvmAddress(_)) {
+    if matches!(q.target, Target::EvmAddress(_) | Target::TronAddress(_)) {
         return Err(UsageError::new(format!(
             "{:?} is an address; this version of txdoctor looks up transactions only",
             q.input.trim()
         ))
-        .hint("paste the transaction hash (0x followed by 64 hex digits) or its explorer link"));
+        .hint("paste the transaction hash (64 hex digits) or its explorer link"));
     }
     Ok(())
 }
@@ -151,13 +151,32 @@ pub async fn lookup(
     q: &Query,
     memory: &Memory,
 ) -> TxReport {
-    let Target::EvmTx(hash) = q.target else {
+    let Target::Tx { hash, .. } = q.target else {
         unreachable!("address queries are refused before lookup")
     };
-    let hash_hex = alloy_primitives::hex::encode_prefixed(hash);
+    let hash_hex = shown_hash(&hash, &q.chains, &settings.config);
     let remembered = |chain: &str| memory.get(chain, &hash_hex);
     let search = chain::search_tx(client, &settings.config, &q.chains, hash, &remembered).await;
     diagnose::tx_report(&q.input, &hash_hex, &q.chains, &search, &settings.config)
+}
+
+/// How a hash is shown when no chain has it: bare hex when only TRON chains
+/// were searched (TRON ids carry no 0x), else with 0x.
+fn shown_hash(
+    hash: &alloy_primitives::B256,
+    chains: &[String],
+    config: &crate::config::Config,
+) -> String {
+    let only_tron = chains.iter().all(|c| {
+        config
+            .chain(c)
+            .is_some_and(|c| c.family == crate::config::Family::Tron)
+    });
+    if only_tron {
+        alloy_primitives::hex::encode(hash)
+    } else {
+        alloy_primitives::hex::encode_prefixed(hash)
+    }
 }
 
 /// The store of pending transactions seen; a problem with it never stops a lookup.

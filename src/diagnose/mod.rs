@@ -23,6 +23,18 @@ pub struct Verdict {
 pub fn verdict(facts: &TxFacts, chain: &Chain) -> Verdict {
     let required = chain.confirmations;
     let Some(block) = facts.block else {
+        // TRON: past its expiration a transaction can never be included.
+        if let (Some(expires), Some(now)) = (facts.expires_at_ms, facts.observed_at_ms)
+            && now > expires
+        {
+            return Verdict {
+                status: Status::Dropped,
+                reason: Reason::Expired,
+                confirmations: None,
+                required,
+                eta_seconds: None,
+            };
+        }
         // Pending: why it waits; a healthy one needs a block plus the confirmations.
         let (reason, eta_seconds) = match pending_assessment(facts, chain) {
             Some(a) => (a.reason, a.eta_seconds),
@@ -49,7 +61,10 @@ pub fn verdict(facts: &TxFacts, chain: &Chain) -> Verdict {
             eta_seconds: None,
         };
     }
-    if confirmations >= required {
+    // Where the chain says what is irreversible (TRON's solidity view), that
+    // decides; elsewhere the configured count does.
+    let is_final = facts.solidified.unwrap_or(confirmations >= required);
+    if is_final {
         Verdict {
             status: Status::Finalized,
             reason: Reason::Included,
@@ -63,7 +78,10 @@ pub fn verdict(facts: &TxFacts, chain: &Chain) -> Verdict {
             reason: Reason::Included,
             confirmations: Some(confirmations),
             required,
-            eta_seconds: Some(seconds(required - confirmations, chain.block_time_secs)),
+            eta_seconds: Some(seconds(
+                required.saturating_sub(confirmations).max(1),
+                chain.block_time_secs,
+            )),
         }
     }
 }
@@ -89,6 +107,7 @@ fn seconds(blocks: u64, block_time: f64) -> u64 {
 pub fn failure_reason(facts: &TxFacts) -> Reason {
     match facts.failure.as_ref().map(|f| f.kind) {
         Some(FailureKind::OutOfGas) => Reason::OutOfGas,
+        Some(FailureKind::OutOfEnergy) => Reason::OutOfEnergy,
         Some(
             FailureKind::ErrorString
             | FailureKind::Panic
@@ -96,7 +115,8 @@ pub fn failure_reason(facts: &TxFacts) -> Reason {
             | FailureKind::NodeMessage
             | FailureKind::EmptyRevert,
         ) => Reason::Reverted,
-        Some(FailureKind::NotReproduced | FailureKind::Unavailable) | None => Reason::Other,
+        Some(FailureKind::NotReproduced | FailureKind::Unavailable | FailureKind::VmError)
+        | None => Reason::Other,
     }
 }
 
@@ -305,6 +325,9 @@ mod tests {
             contract_created: None,
             congestion: None,
             pending: None,
+            solidified: None,
+            expires_at_ms: None,
+            observed_at_ms: None,
         }
     }
 

@@ -103,6 +103,7 @@ mod tests {
                 gas_price: Some("1000000000".into()),
                 l1_fee: None,
                 blob_fee: None,
+                resources: None,
             }),
             token_transfers: vec![transfer],
             intended_transfer: None,
@@ -110,6 +111,9 @@ mod tests {
             contract_created: None,
             congestion: None,
             pending: None,
+            solidified: None,
+            expires_at_ms: None,
+            observed_at_ms: None,
         };
         TxReport {
             query: "q".into(),

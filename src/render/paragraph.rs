@@ -58,11 +58,13 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
         Status::Finalized => {
             out.push(lang.t("finalized_included", &base));
             out.extend(fee.map(|f| lang.t("fee_paid", &[("fee", &f)])));
+            resource_sentences(report, facts, lang, out);
             out.push(lang.t("next_finalized", &base));
         }
         Status::Confirmed => {
             out.push(lang.t("confirmed_included", &base));
             out.extend(fee.map(|f| lang.t("fee_paid", &[("fee", &f)])));
+            resource_sentences(report, facts, lang, out);
             out.push(lang.t("next_confirmed", &base));
         }
         Status::Failed => {
@@ -73,8 +75,16 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
                 .and_then(|f| f.gas_limit)
                 .map(|g| g.to_string())
                 .unwrap_or_default();
+            let fee_limit = facts
+                .fee
+                .as_ref()
+                .and_then(|f| f.resources.as_ref())
+                .and_then(|r| r.fee_limit.as_ref())
+                .map(|l| l.display())
+                .unwrap_or_default();
             let id = match (report.reason, &message) {
                 (Reason::OutOfGas, _) => "failed_out_of_gas",
+                (Reason::OutOfEnergy, _) => "failed_out_of_energy",
                 (Reason::Reverted, Some(_)) => "failed_reverted",
                 (Reason::Reverted, None) => "failed_reverted_silent",
                 _ => "failed_other",
@@ -87,15 +97,29 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
                     base[1],
                     ("message", &message),
                     ("gas_limit", &gas_limit),
+                    ("fee_limit", &fee_limit),
                 ],
             ));
             out.extend(fee.map(|f| lang.t("fee_paid_failed", &[("fee", &f)])));
-            let next = if report.reason == Reason::OutOfGas {
-                "next_failed_out_of_gas"
-            } else {
-                "next_failed"
+            resource_sentences(report, facts, lang, out);
+            let next = match report.reason {
+                Reason::OutOfGas => "next_failed_out_of_gas",
+                Reason::OutOfEnergy => "next_failed_out_of_energy",
+                _ => "next_failed",
             };
-            out.push(lang.t(next, &base));
+            let burn = usdt_burn(report);
+            out.push(lang.t(next, &with(&base, &[("usdt_burn", &burn)])));
+        }
+        Status::Dropped if report.reason == Reason::Expired => {
+            let expired = facts
+                .expires_at_ms
+                .map(|ms| utc_time(ms / 1000))
+                .unwrap_or_default();
+            out.push(lang.t(
+                "dropped_expired",
+                &with(&base, &[("hash", &facts.hash), ("expired", &expired)]),
+            ));
+            out.push(lang.t("next_dropped_expired", &[]));
         }
         _ => match &report.pending {
             Some(a) => pending(a, facts, &base, lang, out),
@@ -198,6 +222,53 @@ fn pending(
             out.push(lang.t("pending_waiting_ok", base));
             out.push(lang.t("next_pending", base));
         }
+    }
+}
+
+/// "6.77 TRX": what a USDT transfer burns now without energy (TRON).
+fn usdt_burn(report: &TxReport) -> String {
+    report
+        .congestion
+        .as_ref()
+        .and_then(|c| c.energy.as_ref())
+        .map(|e| e.usdt_transfer_burn.display())
+        .unwrap_or_default()
+}
+
+/// TRON: why the fee was what it was — energy from stake, or TRX burned for
+/// it at the energy price — and how to avoid the burn next time.
+fn resource_sentences(report: &TxReport, facts: &TxFacts, lang: Lang, out: &mut Vec<String>) {
+    let Some(r) = facts.fee.as_ref().and_then(|f| f.resources.as_ref()) else {
+        return;
+    };
+    if r.energy_used == 0 {
+        return;
+    }
+    let price = report
+        .congestion
+        .as_ref()
+        .and_then(|c| c.energy.as_ref())
+        .map(|e| e.energy_price_sun.to_string())
+        .unwrap_or_default();
+    let args = [
+        ("energy", r.energy_used.to_string()),
+        ("staked", r.energy_from_stake.to_string()),
+        ("burned", r.energy_burned.to_string()),
+        ("energy_fee", r.energy_fee.display()),
+        ("bandwidth_fee", r.bandwidth_fee.display()),
+        ("price", price),
+        ("usdt_burn", usdt_burn(report)),
+    ];
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let id = match (r.energy_burned, r.energy_from_stake) {
+        (0, _) => "tron_fee_staked",
+        (_, 0) => "tron_fee_no_energy",
+        _ => "tron_fee_some_energy",
+    };
+    out.push(lang.t(id, &args));
+    // A failed transfer gets the same advice in its next step instead.
+    if r.energy_burned > 0 && report.status != Status::Failed {
+        out.push(lang.t("tron_avoid_burn", &args));
     }
 }
 

@@ -139,9 +139,37 @@ fn rows(
                 extra.push_str(&lang.t("value_fee_blob", &[("blob", &blob.display())]));
             }
             let gas_used = fee.gas_used.map(|g| g.to_string()).unwrap_or_default();
-            row(
-                "label_fee",
-                lang.t(
+            let value = match &fee.resources {
+                Some(r) => {
+                    let mut parts = Vec::new();
+                    if r.energy_used > 0 {
+                        parts.push(lang.t(
+                            "value_fee_energy",
+                            &[
+                                ("energy", &r.energy_used.to_string()),
+                                ("staked", &r.energy_from_stake.to_string()),
+                                ("burned", &r.energy_burned.to_string()),
+                                ("energy_fee", &r.energy_fee.display()),
+                            ],
+                        ));
+                    }
+                    parts.push(if r.bandwidth_fee.raw.is_zero() {
+                        lang.t(
+                            "value_fee_bandwidth_free",
+                            &[("bandwidth", &r.bandwidth_used.to_string())],
+                        )
+                    } else {
+                        lang.t(
+                            "value_fee_bandwidth_burned",
+                            &[("bandwidth_fee", &r.bandwidth_fee.display())],
+                        )
+                    });
+                    lang.t(
+                        "value_fee_resources",
+                        &[("fee", &fee.total.display()), ("parts", &parts.join("; "))],
+                    )
+                }
+                None => lang.t(
                     "value_fee_breakdown",
                     &[
                         ("fee", &fee.total.display()),
@@ -150,7 +178,8 @@ fn rows(
                         ("extra", &extra),
                     ],
                 ),
-            );
+            };
+            row("label_fee", value);
         }
         if let Some(failure) = &f.failure {
             row(
@@ -168,12 +197,37 @@ fn rows(
     if let Some(v) = &report.vanished {
         vanished_rows(v, lang, &mut row);
     }
-    if let Some(c) = &report.congestion {
+    if report.facts.as_ref().and_then(|f| f.solidified) == Some(true) {
+        row("label_finality", lang.t("value_solidified", &[]));
+    }
+    if let Some(e) = report.congestion.as_ref().and_then(|c| c.energy.as_ref()) {
+        let sender = match (e.sender_energy_available, e.sender_bandwidth_available) {
+            (Some(energy), Some(bandwidth)) => lang.t(
+                "value_congestion_sender",
+                &[
+                    ("energy", &energy.to_string()),
+                    ("bandwidth", &bandwidth.to_string()),
+                ],
+            ),
+            _ => String::new(),
+        };
+        row(
+            "label_congestion",
+            lang.t(
+                "value_congestion_energy",
+                &[
+                    ("price", &e.energy_price_sun.to_string()),
+                    ("usdt_burn", &e.usdt_transfer_burn.display()),
+                    ("sender", &sender),
+                ],
+            ),
+        );
+    } else if let Some(c) = &report.congestion {
         let base_fee = c
             .base_fee_gwei
             .map(|g| lang.t("value_congestion_base_fee", &[("gwei", &g.to_string())]))
             .unwrap_or_default();
-        let fullness = format!("{:.0}", c.block_fullness * 100.0);
+        let fullness = format!("{:.0}", c.block_fullness.unwrap_or_default() * 100.0);
         row(
             "label_congestion",
             lang.t(

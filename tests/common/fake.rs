@@ -36,24 +36,49 @@ impl Reply {
     }
 }
 
+/// One request as the fake saw it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    /// Header names lower-case.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Request {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 pub struct FakeServer {
     pub url: String,
     hits: Arc<AtomicUsize>,
-    bodies: Arc<Mutex<Vec<String>>>,
+    requests: Arc<Mutex<Vec<Request>>>,
 }
 
 impl FakeServer {
+    /// A fake whose handler sees the request body only (JSON-RPC).
     pub fn start(handler: impl Fn(&str) -> Reply + Send + Sync + 'static) -> FakeServer {
+        FakeServer::serve(move |r| handler(&r.body))
+    }
+
+    /// A fake whose handler sees the whole request (REST APIs).
+    pub fn serve(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> FakeServer {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let hits = Arc::new(AtomicUsize::new(0));
-        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let requests = Arc::new(Mutex::new(Vec::new()));
         let handler = Arc::new(handler);
-        let (h, b) = (hits.clone(), bodies.clone());
+        let (h, b) = (hits.clone(), requests.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { return };
-                let (handler, hits, bodies) = (handler.clone(), h.clone(), b.clone());
+                let (handler, hits, requests) = (handler.clone(), h.clone(), b.clone());
                 std::thread::spawn(move || {
                     let mut reader = BufReader::new(stream.try_clone().unwrap());
                     loop {
@@ -62,6 +87,10 @@ impl FakeServer {
                         if reader.read_line(&mut line).unwrap_or(0) == 0 {
                             return;
                         }
+                        let mut parts = line.split_whitespace();
+                        let method = parts.next().unwrap_or("").to_string();
+                        let path = parts.next().unwrap_or("").to_string();
+                        let mut headers = Vec::new();
                         loop {
                             line.clear();
                             if reader.read_line(&mut line).unwrap_or(0) == 0 {
@@ -70,10 +99,11 @@ impl FakeServer {
                             if line == "\r\n" {
                                 break;
                             }
-                            if let Some((k, v)) = line.split_once(':')
-                                && k.eq_ignore_ascii_case("content-length")
-                            {
-                                length = v.trim().parse().unwrap_or(0);
+                            if let Some((k, v)) = line.split_once(':') {
+                                if k.eq_ignore_ascii_case("content-length") {
+                                    length = v.trim().parse().unwrap_or(0);
+                                }
+                                headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
                             }
                         }
                         let mut body = vec![0; length];
@@ -82,8 +112,14 @@ impl FakeServer {
                         }
                         let body = String::from_utf8_lossy(&body).to_string();
                         hits.fetch_add(1, Ordering::SeqCst);
-                        bodies.lock().unwrap().push(body.clone());
-                        let reply = handler(&body);
+                        let request = Request {
+                            method,
+                            path,
+                            headers,
+                            body,
+                        };
+                        requests.lock().unwrap().push(request.clone());
+                        let reply = handler(&request);
                         let mut head = format!(
                             "HTTP/1.1 {} Fake\r\nContent-Length: {}\r\n",
                             reply.status,
@@ -111,7 +147,11 @@ impl FakeServer {
                 });
             }
         });
-        FakeServer { url, hits, bodies }
+        FakeServer {
+            url,
+            hits,
+            requests,
+        }
     }
 
     /// A fake that forwards every request to `upstream` unchanged.
@@ -137,7 +177,11 @@ impl FakeServer {
     }
 
     pub fn bodies(&self) -> Vec<String> {
-        self.bodies.lock().unwrap().clone()
+        self.requests().into_iter().map(|r| r.body).collect()
+    }
+
+    pub fn requests(&self) -> Vec<Request> {
+        self.requests.lock().unwrap().clone()
     }
 }
 

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fake;
+pub mod tron;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -239,6 +240,28 @@ impl TestConfig {
         txdoctor_with_cache(&all, &self.cache)
     }
 
+    /// `run` with extra environment variables.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--config", self.path.to_str().unwrap()]);
+        let started = Instant::now();
+        let mut c = command(&all, &self.cache);
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = c.output().expect("run txdoctor");
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8(stdout).unwrap(),
+            stderr: String::from_utf8(stderr).unwrap(),
+            elapsed: started.elapsed(),
+        }
+    }
+
     /// The same, started in the background (for `watch` while the test mines).
     pub fn spawn(&self, args: &[&str]) -> Background {
         let mut all: Vec<&str> = args.to_vec();
@@ -306,6 +329,11 @@ pub fn write_config(chains: &[ChainSpec]) -> TestConfig {
             text.push_str(&format!("[[chains.{}.tokens]]\nsymbol = \"{symbol}\"\naddress = \"{address}\"\ndecimals = {decimals}\n\n", c.key));
         }
     }
+    write_raw_config(&text)
+}
+
+/// A chains.toml with exactly this text.
+pub fn write_raw_config(text: &str) -> TestConfig {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("chains.toml");
     std::fs::write(&path, text).unwrap();

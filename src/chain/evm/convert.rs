@@ -118,7 +118,7 @@ pub fn token_transfers(logs: &[Log], book: &TokenBook) -> Vec<TokenTransfer> {
         .collect()
 }
 
-fn transfer(
+pub fn transfer(
     token: Address,
     from: Address,
     to: Address,
@@ -145,23 +145,23 @@ struct IntendedCall {
 
 /// An ERC-20 `transfer`/`transferFrom` the transaction's input asks for.
 fn intended_call(tx: &Transaction) -> Option<IntendedCall> {
-    let token = tx.to?;
-    let input = &tx.input[..];
+    let (from, to, value) = decode_transfer_input(tx.from, &tx.input)?;
+    Some(IntendedCall {
+        token: tx.to?,
+        from,
+        to,
+        value,
+    })
+}
+
+/// `transfer(to, amount)` sent by `sender`, or `transferFrom(from, to,
+/// amount)`: who pays, who receives, how much (TRC-20 shares the ABI).
+pub fn decode_transfer_input(sender: Address, input: &[u8]) -> Option<(Address, Address, U256)> {
     if let Ok(c) = transferCall::abi_decode(input) {
-        return Some(IntendedCall {
-            token,
-            from: tx.from,
-            to: c.to,
-            value: c.amount,
-        });
+        return Some((sender, c.to, c.amount));
     }
     if let Ok(c) = transferFromCall::abi_decode(input) {
-        return Some(IntendedCall {
-            token,
-            from: c.from,
-            to: c.to,
-            value: c.amount,
-        });
+        return Some((c.from, c.to, c.amount));
     }
     None
 }
@@ -207,6 +207,9 @@ pub fn tx_facts(
             .map(|a| a.to_string()),
         congestion: None,
         pending: None,
+        solidified: None,
+        expires_at_ms: None,
+        observed_at_ms: None,
     }
 }
 
@@ -276,6 +279,7 @@ fn fee(tx: &Transaction, r: &Receipt, native: &impl Fn(U256) -> Amount) -> Fee {
         gas_price: Some(price.to_string()),
         l1_fee: l1_fee.map(native),
         blob_fee: blob_fee.map(native),
+        resources: None,
     }
 }
 
@@ -550,10 +554,11 @@ pub fn congestion(fh: &FeeHistory) -> Option<Congestion> {
         level,
         base_fee_gwei: next_base.map(|b| round(gwei(b), 4)),
         base_fee_change_pct: change_pct.map(|c| round(c, 1)),
-        block_fullness: round(fullness, 3),
+        block_fullness: Some(round(fullness, 3)),
         priority_fee_gwei: tips.map(|t| round(gwei(&t.p50), 4)),
         priority_fee_high_gwei: tips.map(|t| round(gwei(&t.p90), 4)),
         blocks_sampled: n,
+        energy: None,
     })
 }
 

@@ -1,0 +1,266 @@
+//! TRON over the full-node HTTP API (as TronGrid and other public nodes
+//! serve it). The API has no batches, so the first round asks its five
+//! questions of one endpoint at once — the transaction, its execution info,
+//! the solidified view of that info, the head block and the chain's prices —
+//! and costs one round trip. A second round is made only when the answers
+//! need more: the pending pool for an id no block holds, the sender's energy
+//! and bandwidth for a contract call, the symbol and decimals of a token not
+//! in chains.toml.
+//!
+//! Endpoints are tried in order. An API key (chains.toml `api_key_env`) is
+//! sent only to the host named by `api_key_host`, never shown.
+
+pub mod address;
+pub mod convert;
+pub mod wire;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use alloy_primitives::{Address, B256, hex};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use self::wire::{
+    AccountResource, Block, ChainParameters, ConstantResult, Transaction, TransactionInfo,
+};
+use super::rpc::{Endpoint, EndpointError, RpcClient};
+use super::{ChainOutcome, EndpointFailure};
+use crate::chain::evm::convert::{self as evm, TokenInfo};
+use crate::config::Chain;
+use crate::model::TxFacts;
+
+/// As on EVM chains: "not found" needs two endpoints to say so, where two
+/// are configured.
+const NOT_FOUND_QUORUM: usize = 2;
+
+/// The endpoint for `url`, with the API key header when this is its host.
+pub fn endpoint(chain: &Chain, url: &str) -> Endpoint {
+    let e = Endpoint::new(url);
+    match &chain.api_key {
+        Some(key) if e.host() == key.host.to_ascii_lowercase() => {
+            match std::env::var(&key.env)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+            {
+                Some(value) => e.with_header(&key.header, value.trim()),
+                None => e,
+            }
+        }
+        _ => e,
+    }
+}
+
+pub async fn lookup_tx(client: &RpcClient, chain: &Chain, id: B256) -> ChainOutcome {
+    let mut failures = Vec::new();
+    let mut not_found_by = Vec::new();
+    let mut congestion = None;
+    for url in &chain.rpc {
+        let endpoint = endpoint(chain, url);
+        match ask(client, &endpoint, chain, id).await {
+            Ok(Answer::Found(facts)) => {
+                return ChainOutcome::Found {
+                    facts,
+                    endpoint: endpoint.shown,
+                    failures,
+                };
+            }
+            Ok(Answer::Unknown(c)) => {
+                congestion = congestion.or(Some(c));
+                not_found_by.push(endpoint.shown);
+                if not_found_by.len() >= NOT_FOUND_QUORUM {
+                    break;
+                }
+            }
+            Err(what) => failures.push(EndpointFailure {
+                endpoint: endpoint.shown,
+                what,
+                chain_mismatch: false,
+            }),
+        }
+    }
+    if not_found_by.is_empty() {
+        ChainOutcome::Unavailable { failures }
+    } else {
+        ChainOutcome::NotFound {
+            endpoints: not_found_by,
+            failures,
+            congestion,
+            vanished: None,
+        }
+    }
+}
+
+enum Answer {
+    Found(Box<TxFacts>),
+    Unknown(crate::model::Congestion),
+}
+
+fn parse<T: DeserializeOwned>(path: &str, v: Result<Value, EndpointError>) -> Result<T, String> {
+    let v = v.map_err(|e| format!("{path}: {e}"))?;
+    serde_json::from_value(v).map_err(|e| format!("{path}: unexpected answer ({e})"))
+}
+
+/// `{}` is the API's "no such id".
+fn is_empty(v: &Result<Value, EndpointError>) -> bool {
+    matches!(v, Ok(Value::Object(o)) if o.is_empty())
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default()
+}
+
+async fn ask(
+    client: &RpcClient,
+    endpoint: &Endpoint,
+    chain: &Chain,
+    id: B256,
+) -> Result<Answer, String> {
+    let value = json!({"value": hex::encode(id)});
+    let nothing = json!({});
+    let (tx, info, solid, block, params) = tokio::join!(
+        client.post(endpoint, "/wallet/gettransactionbyid", &value),
+        client.post(endpoint, "/wallet/gettransactioninfobyid", &value),
+        client.post(endpoint, "/walletsolidity/gettransactioninfobyid", &value),
+        client.post(endpoint, "/wallet/getnowblock", &nothing),
+        client.post(endpoint, "/wallet/getchainparameters", &nothing),
+    );
+    let observed_at = now_ms();
+    // The transaction, its info and the head are needed; the solidified view
+    // and the prices only refine the answer.
+    let tx_empty = is_empty(&tx);
+    let info_empty = is_empty(&info);
+    let tx: Transaction = parse("/wallet/gettransactionbyid", tx)?;
+    let info: TransactionInfo = parse("/wallet/gettransactioninfobyid", info)?;
+    let head = parse::<Block>("/wallet/getnowblock", block)?
+        .number()
+        .ok_or("/wallet/getnowblock: the answer has no block number")?;
+    let solidified = match solid {
+        Ok(v) => Some(!matches!(&v, Value::Object(o) if o.is_empty())),
+        Err(_) => None,
+    };
+    let params: Option<ChainParameters> = params.ok().and_then(|v| serde_json::from_value(v).ok());
+
+    let id_hex = hex::encode(id);
+    let (tx, info) = match (tx_empty, info_empty) {
+        (true, true) => {
+            // In no block: maybe still in this node's pending pool.
+            let pending = client
+                .post(endpoint, "/wallet/gettransactionfrompending", &value)
+                .await;
+            if pending.as_ref().is_err() || is_empty(&pending) {
+                // An endpoint without the pending API still answered "unknown".
+                return Ok(Answer::Unknown(convert::energy_market(
+                    chain,
+                    params.as_ref(),
+                    None,
+                )));
+            }
+            (
+                parse::<Transaction>("/wallet/gettransactionfrompending", pending)?,
+                None,
+            )
+        }
+        // Executed, but the transaction body is not served: the info is enough.
+        (true, false) => (Transaction::default(), Some(info)),
+        (false, true) => (tx, None),
+        (false, false) => (tx, Some(info)),
+    };
+    for (what, got) in [
+        ("transaction", tx.tx_id.as_deref()),
+        ("info", info.as_ref().and_then(|i| i.id.as_deref())),
+    ] {
+        if let Some(got) = got
+            && !got.eq_ignore_ascii_case(&id_hex)
+        {
+            return Err(format!("answered with another {what} ({got})"));
+        }
+    }
+    let raw = tx.raw_data.clone().unwrap_or_default();
+    let contract = raw.contract.first();
+    let call = convert::call(contract);
+
+    let mut book = evm::token_book(chain);
+    let unknown = convert::unknown_tokens(&call, info.as_ref(), &book);
+    let wants_resources = call.kind == "TriggerSmartContract";
+    let (tokens, resources) = tokio::join!(
+        token_metadata(client, endpoint, call.from, &unknown),
+        async {
+            match (wants_resources, call.from) {
+                (true, Some(from)) => client
+                    .post(
+                        endpoint,
+                        "/wallet/getaccountresource",
+                        &json!({"address": address::to_hex(&from)}),
+                    )
+                    .await
+                    .ok()
+                    .and_then(|v| serde_json::from_value::<AccountResource>(v).ok()),
+                _ => None,
+            }
+        }
+    );
+    book.extend(tokens);
+
+    let mut facts = convert::tx_facts(
+        chain,
+        &id_hex,
+        contract,
+        raw.expiration,
+        raw.fee_limit,
+        info.as_ref(),
+        Some(head),
+        &book,
+    );
+    facts.solidified = if facts.block.is_some() {
+        solidified
+    } else {
+        None
+    };
+    facts.observed_at_ms = Some(observed_at);
+    facts.congestion = Some(convert::energy_market(
+        chain,
+        params.as_ref(),
+        resources.as_ref(),
+    ));
+    Ok(Answer::Found(Box::new(facts)))
+}
+
+/// `symbol()` and `decimals()` of tokens not in chains.toml, read with
+/// `/wallet/triggerconstantcontract` (all at once).
+async fn token_metadata(
+    client: &RpcClient,
+    endpoint: &Endpoint,
+    caller: Option<Address>,
+    tokens: &[Address],
+) -> Vec<(Address, TokenInfo)> {
+    let owner = caller.unwrap_or_default();
+    let read = |token: Address, selector: &'static str| async move {
+        let body = json!({
+            "owner_address": address::to_hex(&owner),
+            "contract_address": address::to_hex(&token),
+            "function_selector": selector,
+            "parameter": "",
+        });
+        client
+            .post(endpoint, "/wallet/triggerconstantcontract", &body)
+            .await
+            .ok()
+            .and_then(|v| serde_json::from_value::<ConstantResult>(v).ok())
+            .and_then(|r| r.constant_result.into_iter().next())
+            .and_then(|h| hex::decode(h).ok())
+    };
+    let reads = tokens.iter().map(|&token| async move {
+        let (symbol, decimals) = tokio::join!(read(token, "symbol()"), read(token, "decimals()"));
+        (
+            token,
+            TokenInfo {
+                symbol: symbol.and_then(|b| evm::decode_symbol(&b)),
+                decimals: decimals.and_then(|b| evm::decode_decimals(&b)),
+            },
+        )
+    });
+    futures_util::future::join_all(reads).await
+}
