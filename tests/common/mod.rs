@@ -244,22 +244,11 @@ impl TestConfig {
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(["--config", self.path.to_str().unwrap()]);
-        let started = Instant::now();
         let mut c = command(&all, &self.cache);
         for (k, v) in env {
             c.env(k, v);
         }
-        let Output {
-            status,
-            stdout,
-            stderr,
-        } = c.output().expect("run txdoctor");
-        Run {
-            code: status.code().unwrap_or(-1),
-            stdout: String::from_utf8(stdout).unwrap(),
-            stderr: String::from_utf8(stderr).unwrap(),
-            elapsed: started.elapsed(),
-        }
+        run_command(c)
     }
 
     /// The same, started in the background (for `watch` while the test mines).
@@ -391,12 +380,16 @@ pub fn txdoctor(args: &[&str]) -> Run {
 
 /// The same with a given cache directory (the memory of pending transactions).
 pub fn txdoctor_with_cache(args: &[&str], cache: &Path) -> Run {
+    run_command(command(args, cache))
+}
+
+fn run_command(mut c: Command) -> Run {
     let started = Instant::now();
     let Output {
         status,
         stdout,
         stderr,
-    } = command(args, cache).output().expect("run txdoctor");
+    } = c.output().expect("run txdoctor");
     Run {
         code: status.code().unwrap_or(-1),
         stdout: String::from_utf8(stdout).unwrap(),
