@@ -97,10 +97,6 @@ impl Memory {
             .cloned()
     }
 
-    pub fn dir(&self) -> Option<&Path> {
-        self.dir.as_deref()
-    }
-
     /// Applies `updates` under the lock and keeps the snapshot in step.
     pub fn record(&mut self, updates: &[Update]) -> Result<(), String> {
         if updates.is_empty() {

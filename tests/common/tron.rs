@@ -5,7 +5,6 @@
 //! transactions.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
@@ -40,7 +39,6 @@ struct State {
 
 pub struct FakeTron {
     pub server: FakeServer,
-    state: Arc<Mutex<State>>,
 }
 
 impl FakeTron {
@@ -67,10 +65,9 @@ impl FakeTron {
                 .solidified
                 .insert(id, f["solidified"].as_bool().unwrap_or(false));
         }
-        let state = Arc::new(Mutex::new(state));
-        let shared = state.clone();
-        let server = FakeServer::serve(move |r| answer(&shared.lock().unwrap(), r));
-        FakeTron { server, state }
+        FakeTron {
+            server: FakeServer::serve(move |r| answer(&state, r)),
+        }
     }
 
     pub fn url(&self) -> &str {
@@ -84,10 +81,6 @@ impl FakeTron {
 
     pub fn requests(&self) -> Vec<Request> {
         self.server.requests()
-    }
-
-    pub fn set_head(&self, head: i64) {
-        self.state.lock().unwrap().head = head;
     }
 }
 

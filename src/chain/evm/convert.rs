@@ -101,7 +101,7 @@ pub fn decode_decimals(data: &[u8]) -> Option<u8> {
     u8::try_from(v).ok().filter(|d| *d <= 77)
 }
 
-fn is_erc20_transfer(log: &Log) -> bool {
+pub fn is_erc20_transfer(log: &Log) -> bool {
     // ERC-721 uses the same signature with the token id as a third indexed topic.
     log.topics.len() == 3 && log.topics[0] == Transfer::SIGNATURE_HASH && log.data.len() == 32
 }

@@ -115,9 +115,10 @@ pub fn unknown_tokens(
 ) -> Vec<Address> {
     let mut out = Vec::new();
     let logs = info.map(|i| evm_logs(&i.log)).unwrap_or_default();
-    let from_logs = evm::token_transfers(&logs, book)
-        .into_iter()
-        .filter_map(|t| t.token.parse::<Address>().ok());
+    let from_logs = logs
+        .iter()
+        .filter(|l| evm::is_erc20_transfer(l))
+        .map(|l| l.address);
     let from_call = call.contract.filter(|_| intended(call, book).is_some());
     for token in from_logs.chain(from_call) {
         if !book.contains_key(&token) && !out.contains(&token) {

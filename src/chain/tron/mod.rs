@@ -137,10 +137,9 @@ async fn ask(
     let head = parse::<Block>("/wallet/getnowblock", block)?
         .number()
         .ok_or("/wallet/getnowblock: the answer has no block number")?;
-    let solidified = match solid {
-        Ok(v) => Some(!matches!(&v, Value::Object(o) if o.is_empty())),
-        Err(_) => None,
-    };
+    // The solidity view knows only irreversible transactions; an endpoint
+    // without it leaves finality to the confirmation count.
+    let solidified = solid.is_ok().then(|| !is_empty(&solid));
     let params: Option<ChainParameters> = params.ok().and_then(|v| serde_json::from_value(v).ok());
 
     let id_hex = hex::encode(id);
