@@ -22,6 +22,8 @@ Examples:
       the same hash without 0x, on BNB Smart Chain only
   txdoctor check 'https://etherscan.io/tx/0x5c50…2060' --json
       an explorer link fixes the chain; --json prints the contract's object
+  txdoctor check https://mempool.space/tx/<txid>
+      a Bitcoin transaction: confirmations, fee rate against the market, RBF/CPFP advice
   txdoctor check HASH1 HASH2 HASH3 --json
       several queries: one JSON object per line, exit code the highest of theirs
   txdoctor check HASH --reply

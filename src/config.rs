@@ -59,6 +59,9 @@ struct RawChain {
     api_key_env: Option<String>,
     api_key_header: Option<String>,
     api_key_host: Option<String>,
+    /// Bitcoin family: segwit human-readable part and base58 version bytes.
+    address_hrp: Option<String>,
+    address_versions: Option<Vec<u8>>,
     #[serde(default)]
     tokens: Vec<RawToken>,
 }
@@ -95,8 +98,12 @@ pub struct Chain {
     /// An optional API key: read from this environment variable, sent in
     /// this header, and only to endpoints on this host (never elsewhere).
     pub api_key: Option<ApiKey>,
+    /// Bitcoin family: which addresses belong to the chain.
+    pub address_format: Option<AddressFormat>,
     pub tokens: Vec<Token>,
 }
+
+pub use crate::chain::bitcoin::address::Format as AddressFormat;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiKey {
@@ -173,12 +180,40 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
                 );
             }
         }
-        Family::Tron => {}
+        Family::Tron | Family::Bitcoin => {}
         other => bail!(
-            "{}: the {} family is not supported by this version of txdoctor (supported: evm, tron)",
+            "{}: the {} family is not supported by this version of txdoctor (supported: evm, tron, bitcoin)",
             at("family"),
             other.as_str()
         ),
+    }
+    let address_format = match (c.family, c.address_hrp, c.address_versions) {
+        (Family::Bitcoin, Some(hrp), Some(versions)) => {
+            if hrp.is_empty() || !hrp.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                bail!(
+                    "{} must be letters and digits, e.g. \"bc\"",
+                    at("address_hrp")
+                );
+            }
+            Some(AddressFormat {
+                hrp: hrp.to_ascii_lowercase(),
+                versions,
+            })
+        }
+        (Family::Bitcoin, _, _) => bail!(
+            "{} and {} are required for a bitcoin chain (Bitcoin: \"bc\" and [0, 5]; testnet and signet: \"tb\" and [111, 196])",
+            at("address_hrp"),
+            at("address_versions")
+        ),
+        (_, None, None) => None,
+        _ => bail!(
+            "{} and {} apply to bitcoin chains only",
+            at("address_hrp"),
+            at("address_versions")
+        ),
+    };
+    if c.family == Family::Bitcoin && !c.tokens.is_empty() {
+        bail!("{}: a bitcoin chain has no tokens", at("tokens"));
     }
     let api_key = match (c.api_key_env, c.api_key_header, c.api_key_host) {
         (None, None, None) => None,
@@ -259,6 +294,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         explorer_tx_aliases: c.explorer_tx_aliases,
         explorer_address: c.explorer_address,
         api_key,
+        address_format,
         tokens,
     })
 }
@@ -274,7 +310,7 @@ mod tests {
         assert_eq!(
             keys,
             [
-                "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron"
+                "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron", "btc"
             ]
         );
         let ids: Vec<_> = cfg.chains.iter().filter_map(|c| c.chain_id).collect();
@@ -289,9 +325,18 @@ mod tests {
             "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
         );
         assert_eq!(tron.api_key.as_ref().unwrap().host, "api.trongrid.io");
+        let btc = cfg.chain("btc").unwrap();
+        assert_eq!(
+            (btc.family, btc.decimals, btc.confirmations),
+            (Family::Bitcoin, 8, 6)
+        );
+        assert_eq!(btc.address_format.as_ref().unwrap().versions, [0, 5]);
         for c in &cfg.chains {
             assert!(c.rpc.len() >= 2, "{} needs two endpoints", c.key);
             assert!(c.rpc.iter().all(|u| u.starts_with("https://")), "{}", c.key);
+            if c.family == Family::Bitcoin {
+                continue;
+            }
             assert!(
                 c.tokens.iter().any(|t| t.symbol.starts_with("USDT")),
                 "{} lacks USDT",
@@ -358,7 +403,21 @@ explorer_tx = "https://example.org/tx/{hash}"
         let typo = MINIMAL.replace("symbol = ", "symbl = ");
         assert!(parse(&typo).is_err());
         let btc = MINIMAL.replace("\"evm\"", "\"bitcoin\"");
-        assert!(format!("{:#}", parse(&btc).unwrap_err()).contains("not supported"));
+        assert!(format!("{:#}", parse(&btc).unwrap_err()).contains("chains.local.address_hrp"));
+        let btc = btc.replace(
+            "rpc =",
+            "address_hrp = \"tb\"\naddress_versions = [111, 196]\nrpc =",
+        );
+        assert_eq!(
+            parse(&btc).unwrap().chains[0]
+                .address_format
+                .as_ref()
+                .unwrap()
+                .hrp,
+            "tb"
+        );
+        let sol = MINIMAL.replace("\"evm\"", "\"solana\"");
+        assert!(format!("{:#}", parse(&sol).unwrap_err()).contains("not supported"));
         let half_key = MINIMAL.replace("rpc =", "api_key_env = \"K\"\nrpc =");
         assert!(format!("{:#}", parse(&half_key).unwrap_err()).contains("go together"));
         let tron_token = MINIMAL.replace("\"evm\"", "\"tron\"")

@@ -44,6 +44,8 @@ pub enum Reason {
     FeeBelowBaseFee,
     NonceGap,
     LowPriorityFee,
+    LowFeeRate,
+    UnconfirmedParent,
     Reverted,
     OutOfGas,
     OutOfEnergy,
@@ -64,6 +66,8 @@ impl Reason {
             Reason::FeeBelowBaseFee => "fee_below_base_fee",
             Reason::NonceGap => "nonce_gap",
             Reason::LowPriorityFee => "low_priority_fee",
+            Reason::LowFeeRate => "low_fee_rate",
+            Reason::UnconfirmedParent => "unconfirmed_parent",
             Reason::Reverted => "reverted",
             Reason::OutOfGas => "out_of_gas",
             Reason::OutOfEnergy => "out_of_energy",
@@ -270,6 +274,83 @@ pub struct Congestion {
     pub blocks_sampled: usize,
     /// TRON: what resources cost now, and what the sender holds.
     pub energy: Option<Box<EnergyMarket>>,
+    /// Bitcoin: the fee rates blocks ask for now and the mempool's backlog.
+    pub mempool: Option<Box<MempoolState>>,
+}
+
+/// Bitcoin's fee market: what the next blocks ask (sat/vB) and how much is
+/// waiting. A block holds about 1,000,000 vB.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MempoolState {
+    /// Null when the endpoint gave no fee estimates.
+    pub fee_rates: Option<FeeRates>,
+    /// Total virtual size and number of the transactions waiting.
+    pub backlog_vsize: Option<u64>,
+    pub backlog_count: Option<u64>,
+}
+
+/// Fee rates (sat/vB) that confirm within a target, as the endpoint
+/// estimates them: next block, 3 blocks (~30 min), 6 blocks (~1 hour),
+/// ~1 day, and the lowest rate nodes keep in their mempools.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FeeRates {
+    pub next_block: f64,
+    pub half_hour: f64,
+    pub hour: f64,
+    pub day: Option<f64>,
+    pub minimum: Option<f64>,
+}
+
+/// A Bitcoin-style (UTXO) transaction: the coins it spent, the outputs it
+/// created and what it pays per virtual byte.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UtxoFacts {
+    /// Virtual size: weight / 4, rounded up.
+    pub vsize: u64,
+    pub weight: u64,
+    /// Fee per virtual byte, sat/vB.
+    pub fee_rate: f64,
+    /// Signals BIP-125 replace-by-fee (an input's sequence below 0xfffffffe).
+    pub rbf: bool,
+    pub inputs: Vec<UtxoInput>,
+    pub outputs: Vec<UtxoOutput>,
+    /// Transactions this one spends from that are themselves unconfirmed
+    /// (asked only while this one is pending).
+    pub unconfirmed_parents: Vec<ParentTx>,
+    /// Parent transactions that could not be checked.
+    pub parents_unchecked: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UtxoInput {
+    /// The transaction and output index of the coin spent.
+    pub txid: String,
+    pub vout: u32,
+    /// Null for a coinbase input or a script without an address.
+    pub address: Option<String>,
+    pub value: Option<Amount>,
+    pub sequence: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UtxoOutput {
+    pub address: Option<String>,
+    /// Esplora's script type: `v0_p2wpkh`, `p2pkh`, `op_return`, …
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: Amount,
+    /// Paid back to an address among the inputs: change, not a payment.
+    pub change: bool,
+}
+
+/// An unconfirmed transaction whose output this one spends.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParentTx {
+    pub txid: String,
+    /// Satoshis.
+    pub fee: u64,
+    pub vsize: u64,
+    pub fee_rate: f64,
 }
 
 /// TRON's prices are set by governance, not by an auction: what matters is
@@ -328,6 +409,8 @@ pub struct TxFacts {
     /// (TRON's `expiration`), and when the endpoint was asked.
     pub expires_at_ms: Option<u64>,
     pub observed_at_ms: Option<u64>,
+    /// Bitcoin-style chains: inputs, outputs, size and fee rate.
+    pub utxo: Option<Box<UtxoFacts>>,
 }
 
 /// Priority fees recent blocks paid (wei): the median across the sampled
@@ -415,6 +498,8 @@ pub struct TxReport {
     pub chain: Option<String>,
     /// Human name of that chain.
     pub chain_name: Option<String>,
+    /// That chain's family (how to explain what happened differs).
+    pub family: Option<crate::config::Family>,
     pub searched: Vec<String>,
     pub hash: String,
     pub status: Status,
@@ -432,6 +517,8 @@ pub struct TxReport {
     pub congestion: Option<Congestion>,
     /// Why a pending transaction waits and how to speed it up.
     pub pending: Option<crate::diagnose::pending::Assessment>,
+    /// The same for a pending Bitcoin-style transaction (fee rates, RBF, CPFP).
+    pub utxo_pending: Option<crate::diagnose::utxo::Assessment>,
     /// A transaction seen pending earlier that the network no longer knows.
     pub vanished: Option<Vanished>,
     /// Explorer link of the transaction that replaced this one.

@@ -5,18 +5,22 @@
 
 use alloy_primitives::{Address, B256};
 
+use crate::chain::bitcoin::address::{self as utxo_address, Decoded};
 use crate::chain::tron::address::{self as tron_address, AddressError};
-use crate::config::{Config, Family};
+use crate::config::{Chain, Config, Family};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// A 32-byte transaction id. With `0x` it is an EVM hash; without, it may
-    /// also be a TRON transaction id (both are 64 hex digits).
+    /// also be a TRON or Bitcoin transaction id (all are 64 hex digits).
     Tx { hash: B256, prefixed: bool },
     /// A 20-byte EVM account address.
     EvmAddress(Address),
     /// A TRON account: the 20 bytes after the `0x41` prefix.
     TronAddress(Address),
+    /// A Bitcoin-style address (base58 or segwit), checksum verified; which
+    /// chains it belongs to depends on their configured formats.
+    UtxoAddress { address: String, decoded: Decoded },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +61,8 @@ pub enum QueryError {
     NoCandidateChain(String),
     #[error(transparent)]
     TronAddress(#[from] AddressError),
+    #[error(transparent)]
+    UtxoAddress(#[from] utxo_address::AddressError),
 }
 
 /// Parses one query. `only_chain` is the `--chain` flag.
@@ -88,7 +94,7 @@ pub fn parse(input: &str, config: &Config, only_chain: Option<&str>) -> Result<Q
         (None, None) => config
             .chains
             .iter()
-            .filter(|c| fits(&target, c.family))
+            .filter(|c| fits(&target, c))
             .map(|c| c.key.clone())
             .collect(),
     };
@@ -96,8 +102,7 @@ pub fn parse(input: &str, config: &Config, only_chain: Option<&str>) -> Result<Q
         return Err(QueryError::NoCandidateChain(describe(&target).to_string()));
     }
     for key in &chains {
-        let family = config.chain(key).map(|c| c.family);
-        if family.is_some_and(|f| !fits(&target, f)) {
+        if config.chain(key).is_some_and(|c| !fits(&target, c)) {
             return Err(QueryError::NoCandidateChain(format!(
                 "{} on chain {key}",
                 describe(&target)
@@ -131,13 +136,18 @@ fn looks_like_link(s: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.")
 }
 
-fn fits(target: &Target, family: Family) -> bool {
+fn fits(target: &Target, chain: &Chain) -> bool {
+    let family = chain.family;
     match target {
         Target::Tx { prefixed: true, .. } | Target::EvmAddress(_) => family == Family::Evm,
         Target::Tx {
             prefixed: false, ..
-        } => matches!(family, Family::Evm | Family::Tron),
+        } => matches!(family, Family::Evm | Family::Tron | Family::Bitcoin),
         Target::TronAddress(_) => family == Family::Tron,
+        Target::UtxoAddress { decoded, .. } => chain
+            .address_format
+            .as_ref()
+            .is_some_and(|f| utxo_address::belongs(decoded, f)),
     }
 }
 
@@ -147,23 +157,36 @@ fn describe(target: &Target) -> &'static str {
         Target::Tx { .. } => "a transaction id",
         Target::EvmAddress(_) => "an EVM address",
         Target::TronAddress(_) => "a TRON address",
+        Target::UtxoAddress { .. } => {
+            "a Bitcoin-style address (is it for another network, such as testnet?)"
+        }
     }
 }
 
 /// A hash, id or address on its own: `0x` optional on hashes, any case;
-/// TRON addresses as `T…` (checksum verified) or `41…` hex.
+/// TRON addresses as `T…` (checksum verified) or `41…` hex; Bitcoin-style
+/// addresses as base58 or bech32 (checksum verified).
 fn parse_bare(s: &str) -> Result<Target, QueryError> {
     let unrecognised = || QueryError::Unrecognised(s.to_string());
-    if s.len() == 34 && s.starts_with('T') {
-        return Ok(Target::TronAddress(tron_address::from_base58(s)?));
-    }
     let hex = s
         .strip_prefix("0x")
         .or_else(|| s.strip_prefix("0X"))
         .unwrap_or(s);
     let prefixed = hex.len() != s.len();
     if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(unrecognised());
+        if prefixed {
+            return Err(unrecognised());
+        }
+        if s.len() == 34 && s.starts_with('T') {
+            return Ok(Target::TronAddress(tron_address::from_base58(s)?));
+        }
+        return match utxo_address::decode(s)? {
+            Some(decoded) => Ok(Target::UtxoAddress {
+                address: s.to_string(),
+                decoded,
+            }),
+            None => Err(unrecognised()),
+        };
     }
     match hex.len() {
         64 => hex
@@ -222,8 +245,8 @@ fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryErro
             };
             let id = rest.split(['/', '?', '#', '&']).next().unwrap_or("");
             return match parse_bare(id) {
-                // A TRON explorer's id with a stray 0x is still that id.
-                Ok(Target::Tx { hash, .. }) if chain.family == Family::Tron => Ok((
+                // A TRON or Bitcoin explorer's id with a stray 0x is still that id.
+                Ok(Target::Tx { hash, .. }) if chain.family != Family::Evm => Ok((
                     Target::Tx {
                         hash,
                         prefixed: false,
@@ -232,6 +255,7 @@ fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryErro
                 )),
                 Ok(target) => Ok((target, chain.key.clone())),
                 Err(QueryError::TronAddress(e)) => Err(e.into()),
+                Err(QueryError::UtxoAddress(e)) => Err(e.into()),
                 Err(_) => Err(QueryError::LinkWithoutHash(text.to_string())),
             };
         }
@@ -310,12 +334,68 @@ mod tests {
             let with_tron = !input.contains("0x") && !input.contains("0X");
             assert_eq!(
                 q.chains.len(),
-                EVM_CHAINS + usize::from(with_tron),
-                "{input:?}: a bare 64-hex id may also be TRON's"
+                EVM_CHAINS + 2 * usize::from(with_tron),
+                "{input:?}: a bare 64-hex id may also be TRON's or Bitcoin's"
             );
             assert!(!q.from_link);
             assert_eq!(q.input, input);
         }
+    }
+
+    #[test]
+    fn bitcoin_links_and_addresses() {
+        let cfg = cfg();
+        let id = &HASH[2..];
+        for link in [
+            format!("https://mempool.space/tx/{id}"),
+            format!("https://blockstream.info/tx/{id}"),
+            format!("mempool.space/tx/{id}#vout=1").replace("mempool", "https://mempool"),
+            format!("https://mempool.space/tx/0x{id}"),
+        ] {
+            let q = parse(&link, &cfg, None).unwrap_or_else(|e| panic!("{link}: {e}"));
+            assert_eq!(
+                (q.chains.as_slice(), q.from_link),
+                (&["btc".to_string()][..], true)
+            );
+            assert_eq!(tx(&q), HASH.parse::<B256>().unwrap());
+        }
+        // A testnet page is not mainnet's: it is not taken for a mainnet link.
+        assert!(matches!(
+            parse(
+                &format!("https://mempool.space/testnet4/tx/{id}"),
+                &cfg,
+                None
+            ),
+            Err(QueryError::UnknownExplorer { .. })
+        ));
+        for a in [
+            "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+            "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
+            "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+            "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0",
+        ] {
+            let q = parse(a, &cfg, None).unwrap_or_else(|e| panic!("{a}: {e}"));
+            assert!(matches!(q.target, Target::UtxoAddress { .. }), "{a}");
+            assert_eq!(q.chains, ["btc"]);
+        }
+        let q = parse(
+            "https://mempool.space/address/bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+            &cfg,
+            None,
+        )
+        .unwrap();
+        assert!(matches!(q.target, Target::UtxoAddress { .. }));
+        let typo = parse("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5", &cfg, None).unwrap_err();
+        assert!(typo.to_string().contains("checksum"), "{typo}");
+        let testnet = parse("tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx", &cfg, None).unwrap_err();
+        assert!(
+            matches!(testnet, QueryError::NoCandidateChain(_)),
+            "{testnet}"
+        );
+        assert!(
+            parse(HASH, &cfg, Some("btc")).is_err(),
+            "0x hashes are EVM's"
+        );
     }
 
     #[test]

@@ -47,7 +47,7 @@ fn probe_tells_up_down_and_wrong_chain_apart() {
 }
 
 #[test]
-fn builtin_list_has_the_evm_chains_and_tron_without_a_network_call() {
+fn builtin_list_has_the_evm_chains_tron_and_bitcoin_without_a_network_call() {
     let run = txdoctor(&["chains", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let keys: Vec<String> = run
@@ -60,7 +60,7 @@ fn builtin_list_has_the_evm_chains_and_tron_without_a_network_call() {
     assert_eq!(
         keys,
         [
-            "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron"
+            "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron", "btc"
         ]
     );
     let text = txdoctor(&["chains"]);
@@ -80,4 +80,33 @@ fn probe_asks_a_tron_node_for_its_head_block() {
     let text = run.stdout;
     assert!(text.contains("70000030"), "{text}");
     assert_eq!(node.paths(), ["/wallet/getnowblock"]);
+}
+
+#[test]
+fn probe_asks_an_esplora_server_for_its_tip_and_flags_a_wrong_url() {
+    use common::esplora::{FakeEsplora, Flavour, bitcoin_config};
+    let node = FakeEsplora::start(&[], 870_010, Flavour::Blockstream);
+    // The second URL lacks /api: the site, not the API.
+    let cfg = bitcoin_config(&[&node.url(), &node.server.url]);
+    let run = cfg.run(&["chains", "--probe", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = run.json();
+    let endpoints = v[0]["endpoints"].as_array().unwrap();
+    assert_eq!(
+        (
+            endpoints[0]["status"].as_str(),
+            endpoints[0]["head"].as_u64()
+        ),
+        (Some("up"), Some(870_010))
+    );
+    assert_eq!(endpoints[1]["status"], "down");
+    assert!(
+        endpoints[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("Esplora API URL"),
+        "{}",
+        endpoints[1]
+    );
+    assert_eq!(node.paths(), ["/blocks/tip/height", "/blocks/tip/height"]);
 }

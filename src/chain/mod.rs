@@ -1,7 +1,8 @@
-//! Lookups on the chains: one adapter per family (`evm`, `tron`) and the
+//! Lookups on the chains: one adapter per family (`evm`, `tron`, `bitcoin`) and the
 //! search of one query across its candidate chains in parallel. The first
 //! chain to find the transaction answers; the others are cancelled.
 
+pub mod bitcoin;
 pub mod evm;
 pub mod rpc;
 pub mod tron;
@@ -13,7 +14,25 @@ use alloy_primitives::B256;
 
 use crate::config::{Chain, Config, Family};
 use crate::model::{Congestion, Seen, TxFacts, Vanished};
-use rpc::RpcClient;
+use rpc::{Endpoint, RpcClient};
+
+/// The endpoint for `url`, with the chain's API key header when this is the
+/// key's host (chains.toml `api_key_*`): a key never goes anywhere else.
+pub fn endpoint(chain: &Chain, url: &str) -> Endpoint {
+    let e = Endpoint::new(url);
+    match &chain.api_key {
+        Some(key) if e.host() == key.host.to_ascii_lowercase() => {
+            match std::env::var(&key.env)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+            {
+                Some(value) => e.with_header(&key.header, value.trim()),
+                None => e,
+            }
+        }
+        _ => e,
+    }
+}
 
 /// Why one endpoint could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +116,7 @@ async fn lookup_tx(
     match chain.family {
         Family::Evm => evm::lookup_tx(client, chain, hash, remembered).await,
         Family::Tron => tron::lookup_tx(client, chain, hash).await,
+        Family::Bitcoin => bitcoin::lookup_tx(client, chain, hash).await,
         // config::parse refuses other families until their adapters exist.
         other => ChainOutcome::Unavailable {
             failures: vec![EndpointFailure {

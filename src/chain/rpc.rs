@@ -109,6 +109,14 @@ pub fn decode<T: serde::de::DeserializeOwned>(result: &CallResult) -> Result<T, 
     serde_json::from_value(value.clone()).map_err(|e| CallError::Decode(e.to_string()))
 }
 
+/// What a REST GET answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GetAnswer {
+    Body(Vec<u8>),
+    /// HTTP 404, with the start of the body (e.g. Esplora's "Transaction not found").
+    NotFound(String),
+}
+
 #[derive(Debug, Clone)]
 pub struct RpcClient {
     http: reqwest::Client,
@@ -262,6 +270,63 @@ impl RpcClient {
         for (name, value) in headers {
             request = request.header(name, value);
         }
+        let (status, bytes) = self.exchange(request).await?;
+        if !(200..300).contains(&status) {
+            return Err(EndpointError::Http {
+                status,
+                snippet: snippet(&bytes),
+            });
+        }
+        serde_json::from_slice(&bytes).map_err(|e| EndpointError::Undecodable {
+            detail: e.to_string(),
+            snippet: snippet(&bytes),
+        })
+    }
+
+    /// One REST GET of `path` under the endpoint's URL (Esplora). A 404 is
+    /// an answer, not a failure: the caller decides what it means.
+    pub async fn get(&self, endpoint: &Endpoint, path: &str) -> Result<GetAnswer, EndpointError> {
+        let url = format!("{}{path}", endpoint.url.trim_end_matches('/'));
+        let started = std::time::Instant::now();
+        let mut request = self.http.get(&url);
+        for (name, value) in &endpoint.headers {
+            request = request.header(name, value);
+        }
+        let outcome = self
+            .exchange(request)
+            .await
+            .and_then(|(status, bytes)| match status {
+                200..=299 => Ok(GetAnswer::Body(bytes)),
+                404 => Ok(GetAnswer::NotFound(snippet(&bytes))),
+                _ => Err(EndpointError::Http {
+                    status,
+                    snippet: snippet(&bytes),
+                }),
+            });
+        let ms = started.elapsed().as_millis();
+        match &outcome {
+            Ok(GetAnswer::Body(_)) => self.log.verbose(format_args!(
+                "{} GET {path} answered in {ms} ms",
+                endpoint.shown
+            )),
+            Ok(GetAnswer::NotFound(_)) => self.log.verbose(format_args!(
+                "{} GET {path} answered 404 in {ms} ms",
+                endpoint.shown
+            )),
+            Err(e) => self.log.verbose(format_args!(
+                "{} GET {path} failed after {ms} ms: {e}",
+                endpoint.shown
+            )),
+        }
+        outcome
+    }
+
+    /// Sends a request and reads the status and body (at most
+    /// `MAX_BODY_BYTES`); rate limits become `RateLimited`.
+    async fn exchange(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(u16, Vec<u8>), EndpointError> {
         let mut response = request.send().await.map_err(|e| self.classify(e))?;
         let status = response.status();
         if status.as_u16() == 429
@@ -285,16 +350,7 @@ impl RpcClient {
             }
             bytes.extend_from_slice(&chunk);
         }
-        if !status.is_success() {
-            return Err(EndpointError::Http {
-                status: status.as_u16(),
-                snippet: snippet(&bytes),
-            });
-        }
-        serde_json::from_slice(&bytes).map_err(|e| EndpointError::Undecodable {
-            detail: e.to_string(),
-            snippet: snippet(&bytes),
-        })
+        Ok((status.as_u16(), bytes))
     }
 
     fn classify(&self, e: reqwest::Error) -> EndpointError {
@@ -323,7 +379,7 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// The first bytes of a body, on one line, for error messages.
-fn snippet(bytes: &[u8]) -> String {
+pub fn snippet(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]);
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.is_empty() {

@@ -55,8 +55,10 @@ pub async fn run(args: &ChainsArgs, settings: &Settings, out: &mut dyn Write) ->
 }
 
 async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
-    if chain.family == crate::config::Family::Tron {
-        return probe_tron(client, chain, url).await;
+    match chain.family {
+        crate::config::Family::Tron => return probe_tron(client, chain, url).await,
+        crate::config::Family::Bitcoin => return probe_esplora(client, chain, url).await,
+        _ => {}
     }
     let endpoint = Endpoint::new(url);
     let calls = [
@@ -96,7 +98,7 @@ async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 
 /// TRON's HTTP API has no chain id: the head block is the sign of life.
 async fn probe_tron(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
-    let endpoint = crate::chain::tron::endpoint(chain, url);
+    let endpoint = crate::chain::endpoint(chain, url);
     match client
         .post(&endpoint, "/wallet/getnowblock", &json!({}))
         .await
@@ -113,6 +115,15 @@ async fn probe_tron(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
         Err(e) => Probe::Down {
             error: e.to_string(),
         },
+    }
+}
+
+/// Esplora has no chain id either: the tip height answers as plain text.
+async fn probe_esplora(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
+    let endpoint = crate::chain::endpoint(chain, url);
+    match crate::chain::bitcoin::tip(client, &endpoint).await {
+        Ok(head) => Probe::Up { head },
+        Err(error) => Probe::Down { error },
     }
 }
 

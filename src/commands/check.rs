@@ -67,7 +67,7 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
 
 /// Addresses are recognised but not looked up by this version.
 pub fn require_transaction(q: &Query) -> Result<(), UsageError> {
-    if matches!(q.target, Target::EvmAddress(_) | Target::TronAddress(_)) {
+    if !matches!(q.target, Target::Tx { .. }) {
         return Err(UsageError::new(format!(
             "{:?} is an address; this version of txdoctor looks up transactions only",
             q.input.trim()

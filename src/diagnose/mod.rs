@@ -5,6 +5,7 @@
 //! not be asked turns the verdict into `unknown`.
 
 pub mod pending;
+pub mod utxo;
 
 use crate::chain::{ChainOutcome, EndpointFailure, Search};
 use crate::config::{Chain, Config};
@@ -36,9 +37,13 @@ pub fn verdict(facts: &TxFacts, chain: &Chain) -> Verdict {
             };
         }
         // Pending: why it waits; a healthy one needs a block plus the confirmations.
-        let (reason, eta_seconds) = match pending_assessment(facts, chain) {
-            Some(a) => (a.reason, a.eta_seconds),
-            None => (
+        let (reason, eta_seconds) = match (
+            pending_assessment(facts, chain),
+            utxo_assessment(facts, chain),
+        ) {
+            (Some(a), _) => (a.reason, a.eta_seconds),
+            (None, Some(u)) => (u.reason, u.eta_seconds),
+            (None, None) => (
                 Reason::Waiting,
                 Some(seconds(required, chain.block_time_secs)),
             ),
@@ -94,6 +99,21 @@ pub fn pending_assessment(facts: &TxFacts, chain: &Chain) -> Option<pending::Ass
     }
 }
 
+/// The fee-rate diagnosis of a Bitcoin-style transaction still waiting.
+pub fn utxo_assessment(facts: &TxFacts, chain: &Chain) -> Option<utxo::Assessment> {
+    let u = facts.utxo.as_ref().filter(|_| facts.block.is_none())?;
+    let fee = facts
+        .fee
+        .as_ref()
+        .map_or(0, |f| u64::try_from(f.total.raw).unwrap_or(u64::MAX));
+    let rates = facts
+        .congestion
+        .as_ref()
+        .and_then(|c| c.mempool.as_ref())
+        .and_then(|m| m.fee_rates);
+    Some(utxo::assess(u, fee, rates, chain))
+}
+
 /// The block that holds the transaction counts as one. A load-balanced
 /// endpoint may report a head below the block it just served: that is one.
 pub fn confirmations(block: u64, head: Option<u64>) -> u64 {
@@ -135,6 +155,7 @@ pub fn tx_report(
         query: input.to_string(),
         chain: single.map(|c| c.key.clone()),
         chain_name: single.map(|c| c.name.clone()),
+        family: single.map(|c| c.family),
         searched: searched.to_vec(),
         hash: hash.to_string(),
         status: Status::NotFound,
@@ -148,6 +169,7 @@ pub fn tx_report(
         unavailable: Vec::new(),
         congestion: None,
         pending: None,
+        utxo_pending: None,
         vanished: None,
         replacement_url: None,
         warnings: Vec::new(),
@@ -168,6 +190,7 @@ pub fn tx_report(
         let v = verdict(facts, chain);
         report.chain = Some(chain.key.clone());
         report.chain_name = Some(chain.name.clone());
+        report.family = Some(chain.family);
         report.status = v.status;
         report.reason = v.reason;
         report.confirmations = v.confirmations;
@@ -179,6 +202,22 @@ pub fn tx_report(
         report.answered_by = vec![endpoint.clone()];
         report.congestion = facts.congestion.clone();
         report.pending = pending_assessment(facts, chain);
+        report.utxo_pending = utxo_assessment(facts, chain);
+        if let Some(n) = facts
+            .utxo
+            .as_ref()
+            .map(|u| u.parents_unchecked)
+            .filter(|n| *n > 0)
+        {
+            report.warnings.push(Warning {
+                code: "parents_unchecked",
+                message: format!(
+                    "{key}: {n} of the transactions whose coins this one spends could not be checked; an unconfirmed one among them would hold it back"
+                ),
+                endpoint: None,
+                chain: Some(key.clone()),
+            });
+        }
         report.facts = Some((**facts).clone());
         return report;
     }
@@ -328,6 +367,7 @@ mod tests {
             solidified: None,
             expires_at_ms: None,
             observed_at_ms: None,
+            utxo: None,
         }
     }
 

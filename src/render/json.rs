@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use super::i18n::Lang;
 use super::paragraph::paragraph;
 use crate::diagnose::pending::{Assessment, FeeSuggestion, NonceRange};
+use crate::diagnose::utxo::Assessment as UtxoAssessment;
 use crate::model::{Fate, TxReport, Vanished};
 
 /// Nonce lists longer than this are cut (a mistyped nonce can open a gap of millions).
@@ -43,7 +44,9 @@ pub fn tx_json(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> Stri
         "replaced_by": replaced_by,
         "replaced_by_url": report.replacement_url,
         "congestion": report.congestion,
-        "pending": report.pending.as_ref().map(pending_json),
+        "pending": report.pending.as_ref().map(pending_json)
+            .or_else(|| report.utxo_pending.as_ref().map(utxo_pending_json)),
+        "utxo": f.and_then(|f| f.utxo.as_ref()),
         "seen_pending": report.vanished.as_ref().map(vanished_json),
         "explorer_url": report.explorer_url,
         "diagnosis": paragraph(report, lang, chain_names),
@@ -98,6 +101,23 @@ fn pending_json(a: &Assessment) -> Value {
         "ahead_in_pool": nonces(a.ahead_in_pool),
         "speed_up": a.speed_up.as_ref().map(fees_json),
         "new_transaction_fees": a.fresh.as_ref().map(fees_json),
+    })
+}
+
+/// The figures behind a pending Bitcoin-style verdict: rates in sat/vB,
+/// fees in satoshis.
+fn utxo_pending_json(a: &UtxoAssessment) -> Value {
+    json!({
+        "fee_rate": a.fee_rate,
+        "effective_fee_rate": a.effective_rate,
+        "rbf": a.rbf,
+        "network_fee_rates": a.rates,
+        "blocking_parent": a.parent.as_ref().map(|p| &p.txid),
+        "target_fee_rate": a.target_rate,
+        "rbf_replacement": a.bump.map(|b| json!({"fee_rate": b.fee_rate, "fee_sats": b.fee})),
+        "cpfp_child": a.child.map(|c| json!({"fee_rate": c.fee_rate, "fee_sats": c.fee, "vsize": c.vsize})),
+        "first_confirmation_seconds": a.first_confirmation_secs,
+        "below_minimum_fee_rate": a.below_minimum,
     })
 }
 

@@ -60,6 +60,12 @@ pub fn nonce_list(range: NonceRange, lang: Lang) -> String {
     paragraph::join(&items, lang)
 }
 
+/// A fee rate for people: "12", "2.5", "20.3" (sat/vB, one decimal at most).
+pub fn sat_vb(rate: f64) -> String {
+    let s = format!("{:.1}", (rate * 10.0).round() / 10.0);
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
 /// Unix seconds as "2026-11-22 10:04 UTC".
 pub fn utc_time(unix: u64) -> String {
     let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(unix);
@@ -114,11 +120,13 @@ mod tests {
             solidified: None,
             expires_at_ms: None,
             observed_at_ms: None,
+            utxo: None,
         };
         TxReport {
             query: "q".into(),
             chain: Some("bsc".into()),
             chain_name: Some("BNB Smart Chain".into()),
+            family: None,
             searched: vec!["bsc".into()],
             hash: facts.hash.clone(),
             status: Status::Confirmed,
@@ -132,6 +140,7 @@ mod tests {
             unavailable: vec![],
             congestion: None,
             pending: None,
+            utxo_pending: None,
             vanished: None,
             replacement_url: None,
             warnings: vec![],
@@ -182,6 +191,7 @@ mod tests {
             query: "q".into(),
             chain: None,
             chain_name: None,
+            family: None,
             searched: vec!["eth".into(), "bsc".into()],
             hash: "0xab".into(),
             status: Status::Unknown,
@@ -195,6 +205,7 @@ mod tests {
             unavailable: vec!["bsc".into()],
             congestion: None,
             pending: None,
+            utxo_pending: None,
             vanished: None,
             replacement_url: None,
             warnings: ["eth", "bsc"]

@@ -3,8 +3,10 @@
 //! from the report and the string table, so it is deterministic.
 
 use super::i18n::Lang;
-use super::{fees_text, gwei, nonce_list, utc_time};
+use super::{fees_text, gwei, nonce_list, sat_vb, utc_time};
+use crate::config::Family;
 use crate::diagnose::pending::{Assessment, FeeSuggestion};
+use crate::diagnose::utxo::{self, Assessment as UtxoAssessment};
 use crate::model::{Fate, Reason, Status, TokenTransfer, TxFacts, TxReport, Vanished};
 
 /// How many token transfers a sentence lists before "and N more".
@@ -54,16 +56,23 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
         ("eta", &eta),
     ];
     let fee = facts.fee.as_ref().map(|f| f.total.display());
+    let fee_sentence = |fee: String| match &facts.utxo {
+        Some(u) => lang.t(
+            "fee_paid_utxo",
+            &[("fee", &fee), ("rate", &sat_vb(u.fee_rate))],
+        ),
+        None => lang.t("fee_paid", &[("fee", &fee)]),
+    };
     match report.status {
         Status::Finalized => {
             out.push(lang.t("finalized_included", &base));
-            out.extend(fee.map(|f| lang.t("fee_paid", &[("fee", &f)])));
+            out.extend(fee.map(fee_sentence));
             resource_sentences(report, facts, lang, out);
             out.push(lang.t("next_finalized", &base));
         }
         Status::Confirmed => {
             out.push(lang.t("confirmed_included", &base));
-            out.extend(fee.map(|f| lang.t("fee_paid", &[("fee", &f)])));
+            out.extend(fee.map(fee_sentence));
             resource_sentences(report, facts, lang, out);
             out.push(lang.t("next_confirmed", &base));
         }
@@ -121,14 +130,140 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
             ));
             out.push(lang.t("next_dropped_expired", &[]));
         }
-        _ => match &report.pending {
-            Some(a) => pending(a, facts, &base, lang, out),
-            None => {
+        _ => match (&report.pending, &report.utxo_pending) {
+            (Some(a), _) => pending(a, facts, &base, lang, out),
+            (None, Some(a)) => utxo_pending(a, facts, &base, lang, out),
+            (None, None) => {
                 out.push(lang.t("pending_waiting", &base));
                 out.push(lang.t("next_pending", &base));
             }
         },
     }
+}
+
+/// A Bitcoin-style transaction waiting for a block: its rate against the
+/// market's, then the ways out — replace-by-fee, child-pays-for-parent, or
+/// waiting for nodes to drop it.
+fn utxo_pending(
+    a: &UtxoAssessment,
+    facts: &TxFacts,
+    base: &[(&str, &str)],
+    lang: Lang,
+    out: &mut Vec<String>,
+) {
+    let rate = sat_vb(a.fee_rate);
+    let Some(rates) = a.rates else {
+        out.push(lang.t("pending_utxo_unrated", &with(base, &[("rate", &rate)])));
+        out.push(lang.t("next_pending", base));
+        return;
+    };
+    let hour = sat_vb(rates.hour);
+    let next = sat_vb(rates.next_block);
+    let first = a
+        .first_confirmation_secs
+        .map(|s| duration(s, lang))
+        .unwrap_or_default();
+    match a.reason {
+        Reason::LowFeeRate | Reason::UnconfirmedParent => {
+            match (&a.parent, a.reason) {
+                (Some(p), Reason::UnconfirmedParent) => out.push(lang.t(
+                    "pending_unconfirmed_parent",
+                    &with(
+                        base,
+                        &[
+                            ("parent", &p.txid),
+                            ("parent_rate", &sat_vb(p.fee_rate)),
+                            ("package_rate", &sat_vb(a.effective_rate)),
+                            ("hour", &hour),
+                        ],
+                    ),
+                )),
+                _ => out.push(lang.t(
+                    "pending_low_fee_rate",
+                    &with(base, &[("rate", &rate), ("hour", &hour), ("next", &next)]),
+                )),
+            }
+            match a.first_confirmation_secs {
+                Some(_) => out.push(lang.t("utxo_slow_day", &[])),
+                None => out.push(lang.t("utxo_slow_never", &[])),
+            }
+            if a.below_minimum {
+                let minimum = rates.minimum.map(sat_vb).unwrap_or_default();
+                out.push(lang.t("utxo_below_minimum", &[("minimum", &minimum)]));
+            }
+            utxo_next_steps(a, facts, lang, out);
+        }
+        _ => {
+            let tier = match a.first_confirmation_secs {
+                Some(_) if a.effective_rate >= rates.next_block => "tier_next_block",
+                Some(_) if a.effective_rate >= rates.half_hour => "tier_half_hour",
+                Some(_) => "tier_hour",
+                None => "tier_day",
+            };
+            out.push(lang.t(
+                "pending_utxo_waiting",
+                &with(
+                    base,
+                    &[
+                        ("rate", &rate),
+                        ("tier", &lang.t(tier, &[])),
+                        ("first", &first),
+                    ],
+                ),
+            ));
+            out.push(lang.t("next_pending", base));
+        }
+    }
+}
+
+/// Replace-by-fee when the transaction allows it, child-pays-for-parent in
+/// any case, and what happens if nobody acts.
+fn utxo_next_steps(a: &UtxoAssessment, facts: &TxFacts, lang: Lang, out: &mut Vec<String>) {
+    let unit = &facts.value;
+    let symbol_of = |sats: u64| {
+        crate::model::Amount::new(
+            alloy_primitives::U256::from(sats),
+            unit.decimals,
+            unit.symbol.clone(),
+        )
+        .display()
+    };
+    let parent = a.reason == Reason::UnconfirmedParent;
+    match (a.bump, a.rbf) {
+        (Some(b), true) => out.push(lang.t(
+            if parent {
+                "next_rbf_package"
+            } else {
+                "next_rbf"
+            },
+            &[
+                ("bump_fee", &symbol_of(b.fee)),
+                ("bump_rate", &sat_vb(b.fee_rate)),
+            ],
+        )),
+        _ if !parent => out.push(lang.t("next_rbf_none", &[])),
+        _ => {}
+    }
+    if let Some(c) = a.child {
+        let parent_id = a.parent.as_ref().map(|p| p.txid.as_str()).unwrap_or("");
+        out.push(lang.t(
+            if parent {
+                "next_cpfp_parent"
+            } else {
+                "next_cpfp"
+            },
+            &[
+                ("child_rate", &sat_vb(c.fee_rate)),
+                ("child_fee", &symbol_of(c.fee)),
+                ("child_vsize", &c.vsize.to_string()),
+                ("parent", parent_id),
+            ],
+        ));
+    }
+    out.push(lang.t(
+        "next_utxo_expiry",
+        &[("days", &utxo::MEMPOOL_EXPIRY_DAYS.to_string())],
+    ));
 }
 
 /// Why it waits, with the numbers, and what to do: send the missing nonces,
@@ -351,7 +486,11 @@ fn missing(
         (Status::NotFound, _) => {
             let any = chain_list(&report.searched, lang, chain_names, true);
             out.push(lang.t("not_found_not_found", &[("hash", hash), ("chains", &any)]));
-            out.push(lang.t("next_not_found", &[]));
+            if report.family == Some(Family::Bitcoin) {
+                out.push(lang.t("next_not_found_utxo", &[("chains", &chains)]));
+            } else {
+                out.push(lang.t("next_not_found", &[]));
+            }
         }
         (_, Reason::ChainMismatch) => {
             out.push(lang.t(
@@ -432,6 +571,18 @@ fn what(facts: &TxFacts, lang: Lang) -> String {
     }
     if facts.contract_created.is_some() {
         return lang.t("what_contract_creation", &[]);
+    }
+    if let Some(u) = &facts.utxo {
+        let payments = u.outputs.iter().filter(|o| !o.change).count();
+        if payments > 1 {
+            return lang.t(
+                "what_utxo_many",
+                &[
+                    ("amount", &facts.value.display()),
+                    ("count", &payments.to_string()),
+                ],
+            );
+        }
     }
     match &facts.to {
         Some(to) if !facts.value.raw.is_zero() => lang.t(

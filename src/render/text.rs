@@ -5,9 +5,10 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::i18n::Lang;
 use super::paragraph::paragraph;
-use super::{fees_text, gwei, nonce_list, utc_time};
+use super::{fees_text, gwei, nonce_list, sat_vb, utc_time};
 use crate::diagnose::pending::Assessment;
-use crate::model::{Fate, Status, TxReport, Vanished, format_units};
+use crate::diagnose::utxo::Assessment as UtxoAssessment;
+use crate::model::{Fate, FeeRates, Status, TxFacts, TxReport, UtxoFacts, Vanished, format_units};
 
 pub struct TextOptions {
     pub lang: Lang,
@@ -98,9 +99,14 @@ fn rows(
         );
     }
     if let Some(f) = &report.facts {
-        row("label_from", f.from.clone());
-        if let Some(to) = &f.to {
-            row("label_to", to.clone());
+        match &f.utxo {
+            Some(u) => utxo_rows(u, lang, &mut row),
+            None => {
+                row("label_from", f.from.clone());
+                if let Some(to) = &f.to {
+                    row("label_to", to.clone());
+                }
+            }
         }
         if !f.value.raw.is_zero() || f.token_transfers.is_empty() {
             row("label_value", f.value.display());
@@ -140,6 +146,18 @@ fn rows(
             }
             let gas_used = fee.gas_used.map(|g| g.to_string()).unwrap_or_default();
             let value = match &fee.resources {
+                _ if f.utxo.is_some() => {
+                    let u = f.utxo.as_ref().expect("checked");
+                    lang.t(
+                        "value_fee_utxo",
+                        &[
+                            ("fee", &fee.total.display()),
+                            ("sats", &fee.total.raw.to_string()),
+                            ("rate", &sat_vb(u.fee_rate)),
+                            ("vsize", &u.vsize.to_string()),
+                        ],
+                    )
+                }
                 Some(r) => {
                     let mut parts = Vec::new();
                     if r.energy_used > 0 {
@@ -194,6 +212,9 @@ fn rows(
     if let Some(a) = &report.pending {
         pending_rows(a, lang, &mut row);
     }
+    if let (Some(a), Some(f)) = (&report.utxo_pending, &report.facts) {
+        utxo_pending_rows(a, f, lang, &mut row);
+    }
     if let Some(v) = &report.vanished {
         vanished_rows(v, lang, &mut row);
     }
@@ -222,6 +243,30 @@ fn rows(
                 ],
             ),
         );
+    } else if let Some((c, m)) = report
+        .congestion
+        .as_ref()
+        .and_then(|c| c.mempool.as_ref().map(|m| (c, m)))
+    {
+        if let Some(vsize) = m.backlog_vsize {
+            let mvb = vsize as f64 / 1e6;
+            row(
+                "label_congestion",
+                lang.t(
+                    "value_congestion_mempool",
+                    &[
+                        ("level", c.level.as_str()),
+                        ("backlog", &format!("{mvb:.1}")),
+                        ("blocks", &format!("{:.0}", mvb.ceil())),
+                    ],
+                ),
+            );
+        } else {
+            row("label_congestion", c.level.as_str().to_string());
+        }
+        if let (Some(r), None) = (m.fee_rates, &report.utxo_pending) {
+            row("label_network_rates", network_rates(&r, lang));
+        }
     } else if let Some(c) = &report.congestion {
         let base_fee = c
             .base_fee_gwei
@@ -244,6 +289,146 @@ fn rows(
         row("label_explorer", url.clone());
     }
     out
+}
+
+/// Inputs and outputs, a line each (long lists cut with a count).
+fn utxo_rows(u: &UtxoFacts, lang: Lang, row: &mut impl FnMut(&'static str, String)) {
+    const MAX_LINES: usize = 8;
+    let line = |address: &Option<String>, amount: String, change: bool| {
+        let address = address
+            .clone()
+            .unwrap_or_else(|| lang.t("value_io_none", &[]));
+        let id = if change {
+            "value_io_change"
+        } else {
+            "value_io_line"
+        };
+        lang.t(id, &[("address", &address), ("amount", &amount)])
+    };
+    let cut = |mut lines: Vec<String>| {
+        let total = lines.len();
+        if total > MAX_LINES {
+            lines.truncate(MAX_LINES - 1);
+            lines.push(lang.t(
+                "list_more",
+                &[("count", &(total - lines.len()).to_string())],
+            ));
+        }
+        lines.join("\n")
+    };
+    row(
+        "label_inputs",
+        cut(u
+            .inputs
+            .iter()
+            .map(|i| {
+                let amount = i.value.as_ref().map(|v| v.display()).unwrap_or_default();
+                line(&i.address, amount, false)
+            })
+            .collect()),
+    );
+    row(
+        "label_outputs",
+        cut(u
+            .outputs
+            .iter()
+            .map(|o| line(&o.address, o.value.display(), o.change))
+            .collect()),
+    );
+}
+
+fn network_rates(r: &FeeRates, lang: Lang) -> String {
+    lang.t(
+        "value_network_rates",
+        &[
+            ("next", &sat_vb(r.next_block)),
+            ("half_hour", &sat_vb(r.half_hour)),
+            ("hour", &sat_vb(r.hour)),
+            ("day", &r.day.map(sat_vb).unwrap_or_else(|| "?".into())),
+        ],
+    )
+}
+
+/// Fee rate against the market, RBF, parents, and the fixes with figures.
+fn utxo_pending_rows(
+    a: &UtxoAssessment,
+    f: &TxFacts,
+    lang: Lang,
+    row: &mut impl FnMut(&'static str, String),
+) {
+    let rate = sat_vb(a.fee_rate);
+    row(
+        "label_fee_rate",
+        if a.effective_rate < a.fee_rate {
+            lang.t(
+                "value_fee_rate_package",
+                &[("rate", &rate), ("effective", &sat_vb(a.effective_rate))],
+            )
+        } else {
+            format!("{rate} sat/vB")
+        },
+    );
+    if let Some(r) = &a.rates {
+        row("label_network_rates", network_rates(r, lang));
+    }
+    row(
+        "label_rbf",
+        lang.t(
+            if a.rbf {
+                "value_rbf_yes"
+            } else {
+                "value_rbf_no"
+            },
+            &[],
+        ),
+    );
+    if let Some(u) = &f.utxo
+        && !u.unconfirmed_parents.is_empty()
+    {
+        row(
+            "label_parents",
+            u.unconfirmed_parents
+                .iter()
+                .map(|p| {
+                    lang.t(
+                        "value_parent_line",
+                        &[("txid", &p.txid), ("rate", &sat_vb(p.fee_rate))],
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+    let sats = |n: u64| {
+        crate::model::Amount::new(
+            alloy_primitives::U256::from(n),
+            f.value.decimals,
+            f.value.symbol.clone(),
+        )
+        .display()
+    };
+    if let Some(b) = a.bump {
+        row(
+            "label_bump",
+            lang.t(
+                "value_bump",
+                &[("fee", &sats(b.fee)), ("rate", &sat_vb(b.fee_rate))],
+            ),
+        );
+    }
+    if let Some(c) = a.child {
+        row(
+            "label_cpfp",
+            lang.t(
+                "value_cpfp",
+                &[
+                    ("rate", &sat_vb(c.fee_rate)),
+                    ("fee", &sats(c.fee)),
+                    ("vsize", &c.vsize.to_string()),
+                ],
+            ),
+        );
+    }
 }
 
 fn pending_rows(a: &Assessment, lang: Lang, row: &mut impl FnMut(&'static str, String)) {

@@ -210,6 +210,7 @@ pub fn tx_facts(
         solidified: None,
         expires_at_ms: None,
         observed_at_ms: None,
+        utxo: None,
     }
 }
 
@@ -559,6 +560,7 @@ pub fn congestion(fh: &FeeHistory) -> Option<Congestion> {
         priority_fee_high_gwei: tips.map(|t| round(gwei(&t.p90), 4)),
         blocks_sampled: n,
         energy: None,
+        mempool: None,
     })
 }
 

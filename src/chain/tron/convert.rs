@@ -273,6 +273,7 @@ pub fn energy_market(
         priority_fee_gwei: None,
         priority_fee_high_gwei: None,
         blocks_sampled: 0,
+        mempool: None,
         energy: Some(Box::new(EnergyMarket {
             energy_price_sun: energy_price,
             bandwidth_price_sun: bandwidth_price,
@@ -341,6 +342,7 @@ pub fn tx_facts(
         solidified: None,
         expires_at_ms: expiration.and_then(|e| u64::try_from(e).ok()),
         observed_at_ms: None,
+        utxo: None,
     }
 }
 

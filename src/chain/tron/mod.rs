@@ -23,6 +23,7 @@ use serde_json::{Value, json};
 use self::wire::{
     AccountResource, Block, ChainParameters, ConstantResult, Transaction, TransactionInfo,
 };
+use super::endpoint;
 use super::rpc::{Endpoint, EndpointError, RpcClient};
 use super::{ChainOutcome, EndpointFailure};
 use crate::chain::evm::convert::{self as evm, TokenInfo};
@@ -32,23 +33,6 @@ use crate::model::TxFacts;
 /// As on EVM chains: "not found" needs two endpoints to say so, where two
 /// are configured.
 const NOT_FOUND_QUORUM: usize = 2;
-
-/// The endpoint for `url`, with the API key header when this is its host.
-pub fn endpoint(chain: &Chain, url: &str) -> Endpoint {
-    let e = Endpoint::new(url);
-    match &chain.api_key {
-        Some(key) if e.host() == key.host.to_ascii_lowercase() => {
-            match std::env::var(&key.env)
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-            {
-                Some(value) => e.with_header(&key.header, value.trim()),
-                None => e,
-            }
-        }
-        _ => e,
-    }
-}
 
 pub async fn lookup_tx(client: &RpcClient, chain: &Chain, id: B256) -> ChainOutcome {
     let mut failures = Vec::new();

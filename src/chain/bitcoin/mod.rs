@@ -1,0 +1,219 @@
+//! Bitcoin and other UTXO chains over the Esplora REST API (Blockstream's
+//! electrs, mempool.space and their forks). The API has no batches: the first
+//! round asks, at once, for the transaction, the tip height, the fee
+//! estimates (and mempool.space's own recommendation where the endpoint has
+//! it) and the mempool backlog — one round trip. A pending transaction costs
+//! a second round: its parent transactions, to find unconfirmed ones that
+//! hold it back.
+//!
+//! Quirks handled here: `/blocks/tip/height` answers plain text; an unknown
+//! txid is HTTP 404 with the text "Transaction not found"; `/tx/:txid/status`
+//! answers `{"confirmed": false}` for a txid it has never seen, so it is
+//! never used to decide "not found".
+
+pub mod address;
+pub mod convert;
+pub mod wire;
+
+use alloy_primitives::B256;
+use futures_util::future::join_all;
+use serde::de::DeserializeOwned;
+
+use self::wire::{FeeEstimates, Mempool, Recommended, Tx};
+use super::rpc::{Endpoint, EndpointError, GetAnswer, RpcClient, snippet};
+use super::{ChainOutcome, EndpointFailure, endpoint};
+use crate::config::Chain;
+use crate::model::{Congestion, TxFacts};
+
+/// As on the other families: "not found" needs two endpoints to say so,
+/// where two are configured.
+const NOT_FOUND_QUORUM: usize = 2;
+
+/// Parent transactions asked about for a pending transaction; a transaction
+/// spending more distinct parents has the rest counted as unchecked.
+const MAX_PARENTS: usize = 10;
+
+enum Answer {
+    Found(Box<TxFacts>),
+    Unknown(Option<Congestion>),
+}
+
+pub async fn lookup_tx(client: &RpcClient, chain: &Chain, txid: B256) -> ChainOutcome {
+    let txid = hex_id(txid);
+    let mut failures = Vec::new();
+    let mut not_found_by = Vec::new();
+    let mut congestion = None;
+    for url in &chain.rpc {
+        let endpoint = endpoint(chain, url);
+        match ask(client, &endpoint, chain, &txid).await {
+            Ok(Answer::Found(facts)) => {
+                return ChainOutcome::Found {
+                    facts,
+                    endpoint: endpoint.shown,
+                    failures,
+                };
+            }
+            Ok(Answer::Unknown(c)) => {
+                congestion = congestion.or(c);
+                not_found_by.push(endpoint.shown);
+                if not_found_by.len() >= NOT_FOUND_QUORUM {
+                    break;
+                }
+            }
+            Err(what) => failures.push(EndpointFailure {
+                endpoint: endpoint.shown,
+                what,
+                chain_mismatch: false,
+            }),
+        }
+    }
+    if not_found_by.is_empty() {
+        ChainOutcome::Unavailable { failures }
+    } else {
+        ChainOutcome::NotFound {
+            endpoints: not_found_by,
+            failures,
+            congestion,
+            vanished: None,
+        }
+    }
+}
+
+/// Txids are shown and asked in lower-case hex without `0x`.
+fn hex_id(txid: B256) -> String {
+    alloy_primitives::hex::encode(txid)
+}
+
+/// The newest block's height (`GET /blocks/tip/height`, plain text).
+pub async fn tip(client: &RpcClient, endpoint: &Endpoint) -> Result<u64, String> {
+    match client.get(endpoint, "/blocks/tip/height").await {
+        Ok(GetAnswer::Body(b)) => std::str::from_utf8(&b)
+            .ok()
+            .and_then(|t| t.trim().parse().ok())
+            .ok_or_else(|| {
+                format!(
+                    "answered /blocks/tip/height with {:?}, not a block height: is it an Esplora API URL (ending in /api)?",
+                    snippet(&b)
+                )
+            }),
+        Ok(GetAnswer::NotFound(text)) => Err(format!(
+            "has no /blocks/tip/height (404: {text}): is it an Esplora API URL (ending in /api)?"
+        )),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+async fn ask(
+    client: &RpcClient,
+    endpoint: &Endpoint,
+    chain: &Chain,
+    txid: &str,
+) -> Result<Answer, String> {
+    let tx_path = format!("/tx/{txid}");
+    let (tx, tip, estimates, recommended, mempool) = tokio::join!(
+        client.get(endpoint, &tx_path),
+        tip(client, endpoint),
+        json::<FeeEstimates>(client, endpoint, "/fee-estimates"),
+        json::<Recommended>(client, endpoint, "/v1/fees/recommended"),
+        json::<Mempool>(client, endpoint, "/mempool"),
+    );
+    // The tip answers first: it also proves the URL is an Esplora API, which
+    // is what makes its 404 for the txid mean "unknown transaction".
+    let tip = tip?;
+    let rates = convert::fee_rates(recommended.as_ref(), estimates.as_ref());
+    let congestion = convert::congestion(rates, mempool.as_ref());
+    let tx: Tx = match tx.map_err(|e| e.to_string())? {
+        GetAnswer::NotFound(text) if is_not_found_text(&text) => {
+            return Ok(Answer::Unknown(congestion));
+        }
+        GetAnswer::NotFound(text) => {
+            return Err(format!(
+                "answered {tx_path} with HTTP 404 but not Esplora's \"Transaction not found\" ({text})"
+            ));
+        }
+        GetAnswer::Body(b) => decode(&b, &tx_path)?,
+    };
+    if !tx.txid.eq_ignore_ascii_case(txid) {
+        return Err(format!(
+            "answered {tx_path} with another transaction ({})",
+            tx.txid
+        ));
+    }
+    let mut facts = convert::tx_facts(&tx, chain, tip);
+    facts.congestion = congestion;
+    if !tx.status.confirmed {
+        parents(client, endpoint, &tx, &mut facts).await;
+    }
+    Ok(Answer::Found(Box::new(facts)))
+}
+
+/// Esplora's text for an unknown txid; anything else with a 404 (an HTML
+/// page, a proxy's error) is not evidence that the transaction is unknown.
+fn is_not_found_text(text: &str) -> bool {
+    let t = text.trim().to_ascii_lowercase();
+    !t.starts_with('<') && t.len() < 100 && t.contains("not found")
+}
+
+fn decode<T: DeserializeOwned>(bytes: &[u8], path: &str) -> Result<T, String> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        EndpointError::Undecodable {
+            detail: format!("{path}: {e}"),
+            snippet: snippet(bytes),
+        }
+        .to_string()
+    })
+}
+
+/// A JSON answer, or `None` when the endpoint lacks the path or failed it
+/// (fee figures are worth having, not worth failing the lookup for).
+async fn json<T: DeserializeOwned>(
+    client: &RpcClient,
+    endpoint: &Endpoint,
+    path: &str,
+) -> Option<T> {
+    match client.get(endpoint, path).await {
+        Ok(GetAnswer::Body(b)) => serde_json::from_slice(&b).ok(),
+        _ => None,
+    }
+}
+
+/// Asks for the transactions whose outputs a pending transaction spends and
+/// records those still unconfirmed: they must be mined first (or with it).
+async fn parents(client: &RpcClient, endpoint: &Endpoint, tx: &Tx, facts: &mut TxFacts) {
+    let ids = convert::parent_ids(tx);
+    let asked = &ids[..ids.len().min(MAX_PARENTS)];
+    let answers = join_all(asked.iter().map(|id| async move {
+        match client.get(endpoint, &format!("/tx/{id}")).await {
+            Ok(GetAnswer::Body(b)) => serde_json::from_slice::<Tx>(&b).ok(),
+            _ => None,
+        }
+    }))
+    .await;
+    let Some(utxo) = facts.utxo.as_mut() else {
+        return;
+    };
+    utxo.parents_unchecked = ids.len() - asked.len();
+    for answer in answers {
+        match answer {
+            Some(parent) => utxo
+                .unconfirmed_parents
+                .extend(convert::unconfirmed_parent(&parent)),
+            None => utxo.parents_unchecked += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_esplora_s_own_text_means_unknown() {
+        assert!(is_not_found_text("Transaction not found"));
+        assert!(is_not_found_text("transaction not found\n"));
+        assert!(!is_not_found_text(
+            "<html><body><h1>404 Not Found</h1></body></html>"
+        ));
+        assert!(!is_not_found_text("(empty body)"));
+    }
+}
