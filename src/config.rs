@@ -115,7 +115,10 @@ pub struct ApiKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     pub symbol: String,
+    /// The contract (EVM, TRON). Zero on Solana, whose tokens are named by `mint`.
     pub address: Address,
+    /// Solana: the token's mint account, base58 (32 bytes).
+    pub mint: Option<String>,
     pub decimals: u8,
 }
 
@@ -127,7 +130,14 @@ impl Config {
 
 impl Chain {
     pub fn token(&self, address: &Address) -> Option<&Token> {
-        self.tokens.iter().find(|t| &t.address == address)
+        self.tokens
+            .iter()
+            .find(|t| t.mint.is_none() && &t.address == address)
+    }
+
+    /// Solana: the configured token with this mint.
+    pub fn token_by_mint(&self, mint: &str) -> Option<&Token> {
+        self.tokens.iter().find(|t| t.mint.as_deref() == Some(mint))
     }
 
     pub fn tx_url(&self, hash: &str) -> String {
@@ -180,12 +190,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
                 );
             }
         }
-        Family::Tron | Family::Bitcoin => {}
-        other => bail!(
-            "{}: the {} family is not supported by this version of txdoctor (supported: evm, tron, bitcoin)",
-            at("family"),
-            other.as_str()
-        ),
+        Family::Tron | Family::Bitcoin | Family::Solana => {}
     }
     let address_format = match (c.family, c.address_hrp, c.address_versions) {
         (Family::Bitcoin, Some(hrp), Some(versions)) => {
@@ -261,10 +266,22 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         .tokens
         .into_iter()
         .map(|t| {
+            let mut mint = None;
             let address = match c.family {
                 Family::Tron => crate::chain::tron::address::from_base58(&t.address)
                     .map_err(anyhow::Error::from)
                     .with_context(|| format!("{}: {:?}", at("tokens.address"), t.address))?,
+                Family::Solana => {
+                    if bs58::decode(&t.address).into_vec().map(|b| b.len()) != Ok(32) {
+                        bail!(
+                            "{}: {:?} is not a Solana mint address (base58, 32 bytes)",
+                            at("tokens.address"),
+                            t.address
+                        );
+                    }
+                    mint = Some(t.address.clone());
+                    Address::ZERO
+                }
                 _ => t.address.parse::<Address>().with_context(|| {
                     format!(
                         "{}: {:?} is not a 0x address",
@@ -276,6 +293,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
             Ok(Token {
                 symbol: t.symbol,
                 address,
+                mint,
                 decimals: t.decimals,
             })
         })
@@ -310,7 +328,7 @@ mod tests {
         assert_eq!(
             keys,
             [
-                "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron", "btc"
+                "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron", "btc", "sol"
             ]
         );
         let ids: Vec<_> = cfg.chains.iter().filter_map(|c| c.chain_id).collect();
@@ -329,6 +347,12 @@ mod tests {
         assert_eq!(
             (btc.family, btc.decimals, btc.confirmations),
             (Family::Bitcoin, 8, 6)
+        );
+        let sol = cfg.chain("sol").unwrap();
+        assert_eq!(
+            sol.token_by_mint("Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB")
+                .map(|t| (t.symbol.as_str(), t.decimals)),
+            Some(("USDT", 6))
         );
         assert_eq!(btc.address_format.as_ref().unwrap().versions, [0, 5]);
         for c in &cfg.chains {
@@ -416,8 +440,9 @@ explorer_tx = "https://example.org/tx/{hash}"
                 .hrp,
             "tb"
         );
-        let sol = MINIMAL.replace("\"evm\"", "\"solana\"");
-        assert!(format!("{:#}", parse(&sol).unwrap_err()).contains("not supported"));
+        let sol = MINIMAL.replace("\"evm\"", "\"solana\"")
+            + "[[chains.local.tokens]]\nsymbol = \"USDC\"\naddress = \"0x12\"\ndecimals = 6\n";
+        assert!(format!("{:#}", parse(&sol).unwrap_err()).contains("not a Solana mint"));
         let half_key = MINIMAL.replace("rpc =", "api_key_env = \"K\"\nrpc =");
         assert!(format!("{:#}", parse(&half_key).unwrap_err()).contains("go together"));
         let tron_token = MINIMAL.replace("\"evm\"", "\"tron\"")

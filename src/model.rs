@@ -49,6 +49,8 @@ pub enum Reason {
     Reverted,
     OutOfGas,
     OutOfEnergy,
+    InsufficientFunds,
+    InstructionError,
     Other,
     Replaced,
     Dropped,
@@ -71,6 +73,8 @@ impl Reason {
             Reason::Reverted => "reverted",
             Reason::OutOfGas => "out_of_gas",
             Reason::OutOfEnergy => "out_of_energy",
+            Reason::InsufficientFunds => "insufficient_funds",
+            Reason::InstructionError => "instruction_error",
             Reason::Other => "other",
             Reason::Replaced => "replaced",
             Reason::Dropped => "dropped",
@@ -227,6 +231,10 @@ pub enum FailureKind {
     /// TRON: the virtual machine stopped for another reason (OUT_OF_TIME, …),
     /// named in the message.
     VmError,
+    /// Solana: an instruction failed (`InstructionError`), named in the message.
+    InstructionError,
+    /// Solana: an account lacked the SOL or tokens the transaction needed.
+    InsufficientFunds,
     /// The node's error text, when it returned no revert data.
     NodeMessage,
     /// The contract reverted without saying why.
@@ -276,6 +284,54 @@ pub struct Congestion {
     pub energy: Option<Box<EnergyMarket>>,
     /// Bitcoin: the fee rates blocks ask for now and the mempool's backlog.
     pub mempool: Option<Box<MempoolState>>,
+    /// Solana: the compute-unit prices recent slots paid.
+    pub compute_unit_price: Option<ComputeUnitPrices>,
+}
+
+/// Solana's priority fees of recent slots (`getRecentPrioritizationFees`),
+/// in micro-lamports per compute unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ComputeUnitPrices {
+    pub median: u64,
+    pub p75: u64,
+    pub p90: u64,
+    pub slots_sampled: usize,
+}
+
+/// What a Solana transaction did beyond the common facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SolanaFacts {
+    /// `processed`, `confirmed` or `finalized`.
+    pub commitment: String,
+    /// Lamports: 5,000 per signature, and the rest (priority fee).
+    pub base_fee: u64,
+    pub priority_fee: u64,
+    pub compute_units: Option<u64>,
+    /// Every account whose SOL balance changed, fee payer first.
+    pub balance_changes: Vec<BalanceChange>,
+    /// The failing instruction, when one failed.
+    pub instruction_error: Option<InstructionFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BalanceChange {
+    pub account: String,
+    /// Lamports before and after, and the signed change, as decimal strings.
+    pub before: String,
+    pub after: String,
+    pub change: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstructionFailure {
+    /// Position in the transaction's instructions, from 0.
+    pub index: u64,
+    /// The program that failed, when the instruction index resolves to one.
+    pub program: Option<String>,
+    /// The error as the node gave it: `Custom(6001)`, `InsufficientFunds`, …
+    pub error: String,
+    /// The custom program error code, when it is one.
+    pub custom_code: Option<u64>,
 }
 
 /// Bitcoin's fee market: what the next blocks ask (sat/vB) and how much is
@@ -411,6 +467,8 @@ pub struct TxFacts {
     pub observed_at_ms: Option<u64>,
     /// Bitcoin-style chains: inputs, outputs, size and fee rate.
     pub utxo: Option<Box<UtxoFacts>>,
+    /// Solana: commitment, fee split, balance changes, failing instruction.
+    pub solana: Option<Box<SolanaFacts>>,
 }
 
 /// Priority fees recent blocks paid (wei): the median across the sampled

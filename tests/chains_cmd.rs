@@ -47,7 +47,7 @@ fn probe_tells_up_down_and_wrong_chain_apart() {
 }
 
 #[test]
-fn builtin_list_has_the_evm_chains_tron_and_bitcoin_without_a_network_call() {
+fn builtin_list_has_every_family_without_a_network_call() {
     let run = txdoctor(&["chains", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let keys: Vec<String> = run
@@ -60,7 +60,7 @@ fn builtin_list_has_the_evm_chains_tron_and_bitcoin_without_a_network_call() {
     assert_eq!(
         keys,
         [
-            "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron", "btc"
+            "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron", "btc", "sol"
         ]
     );
     let text = txdoctor(&["chains"]);

@@ -5,6 +5,7 @@
 pub mod bitcoin;
 pub mod evm;
 pub mod rpc;
+pub mod solana;
 pub mod tron;
 
 use futures_util::StreamExt;
@@ -72,13 +73,21 @@ pub struct Search {
     pub outcomes: Vec<(String, ChainOutcome)>,
 }
 
-/// Searches every chain in `chains` for the transaction `hash` at once.
+/// How a transaction is named: a 32-byte hash (EVM, TRON, Bitcoin) or a
+/// 64-byte signature (Solana, base58).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TxKey {
+    Hash(B256),
+    Signature(String),
+}
+
+/// Searches every chain in `chains` for the transaction `key` at once.
 /// `remembered` gives what an earlier run saw pending on a chain.
 pub async fn search_tx(
     client: &RpcClient,
     config: &Config,
     chains: &[String],
-    hash: B256,
+    key: &TxKey,
     remembered: &dyn Fn(&str) -> Option<Seen>,
 ) -> Search {
     let mut pending: FuturesUnordered<_> = chains
@@ -89,7 +98,7 @@ pub async fn search_tx(
             async move {
                 (
                     chain.key.clone(),
-                    lookup_tx(client, chain, hash, seen.as_ref()).await,
+                    lookup_tx(client, chain, key, seen.as_ref()).await,
                 )
             }
         })
@@ -110,18 +119,19 @@ pub async fn search_tx(
 async fn lookup_tx(
     client: &RpcClient,
     chain: &Chain,
-    hash: B256,
+    key: &TxKey,
     remembered: Option<&Seen>,
 ) -> ChainOutcome {
-    match chain.family {
-        Family::Evm => evm::lookup_tx(client, chain, hash, remembered).await,
-        Family::Tron => tron::lookup_tx(client, chain, hash).await,
-        Family::Bitcoin => bitcoin::lookup_tx(client, chain, hash).await,
-        // config::parse refuses other families until their adapters exist.
-        other => ChainOutcome::Unavailable {
+    match (chain.family, key) {
+        (Family::Evm, TxKey::Hash(h)) => evm::lookup_tx(client, chain, *h, remembered).await,
+        (Family::Tron, TxKey::Hash(h)) => tron::lookup_tx(client, chain, *h).await,
+        (Family::Bitcoin, TxKey::Hash(h)) => bitcoin::lookup_tx(client, chain, *h).await,
+        (Family::Solana, TxKey::Signature(s)) => solana::lookup_tx(client, chain, s).await,
+        // query::parse only pairs a key with the families that use its kind.
+        (family, _) => ChainOutcome::Unavailable {
             failures: vec![EndpointFailure {
                 endpoint: String::new(),
-                what: format!("the {} family is not supported yet", other.as_str()),
+                what: format!("a {} chain cannot hold this kind of id", family.as_str()),
                 chain_mismatch: false,
             }],
         },

@@ -58,6 +58,7 @@ async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
     match chain.family {
         crate::config::Family::Tron => return probe_tron(client, chain, url).await,
         crate::config::Family::Bitcoin => return probe_esplora(client, chain, url).await,
+        crate::config::Family::Solana => return probe_solana(client, chain, url).await,
         _ => {}
     }
     let endpoint = Endpoint::new(url);
@@ -110,6 +111,23 @@ async fn probe_tron(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
             Some(head) => Probe::Up { head },
             None => Probe::Down {
                 error: "/wallet/getnowblock: no block number in the answer".into(),
+            },
+        },
+        Err(e) => Probe::Down {
+            error: e.to_string(),
+        },
+    }
+}
+
+/// Solana: the current slot is the sign of life (its "head").
+async fn probe_solana(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
+    let endpoint = crate::chain::endpoint(chain, url);
+    let calls = [Call::new("getSlot", json!([{"commitment": "confirmed"}]))];
+    match client.batch(&endpoint, &calls).await {
+        Ok(answers) => match decode::<u64>(&answers[0]) {
+            Ok(head) => Probe::Up { head },
+            Err(e) => Probe::Down {
+                error: format!("getSlot: {e}"),
             },
         },
         Err(e) => Probe::Down {

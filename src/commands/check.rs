@@ -67,7 +67,7 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
 
 /// Addresses are recognised but not looked up by this version.
 pub fn require_transaction(q: &Query) -> Result<(), UsageError> {
-    if !matches!(q.target, Target::Tx { .. }) {
+    if !matches!(q.target, Target::Tx { .. } | Target::Signature(_)) {
         return Err(UsageError::new(format!(
             "{:?} is an address; this version of txdoctor looks up transactions only",
             q.input.trim()
@@ -151,28 +151,32 @@ pub async fn lookup(
     q: &Query,
     memory: &Memory,
 ) -> TxReport {
-    let Target::Tx { hash, .. } = q.target else {
-        unreachable!("address queries are refused before lookup")
+    let (key, hash_hex) = match &q.target {
+        Target::Tx { hash, .. } => (
+            chain::TxKey::Hash(*hash),
+            shown_hash(hash, &q.chains, &settings.config),
+        ),
+        Target::Signature(s) => (chain::TxKey::Signature(s.clone()), s.clone()),
+        _ => unreachable!("address queries are refused before lookup"),
     };
-    let hash_hex = shown_hash(&hash, &q.chains, &settings.config);
     let remembered = |chain: &str| memory.get(chain, &hash_hex);
-    let search = chain::search_tx(client, &settings.config, &q.chains, hash, &remembered).await;
+    let search = chain::search_tx(client, &settings.config, &q.chains, &key, &remembered).await;
     diagnose::tx_report(&q.input, &hash_hex, &q.chains, &search, &settings.config)
 }
 
-/// How a hash is shown when no chain has it: bare hex when only TRON chains
-/// were searched (TRON ids carry no 0x), else with 0x.
+/// How a hash is shown when no chain has it: bare hex when no EVM chain
+/// was searched (TRON and Bitcoin ids carry no 0x), else with 0x.
 fn shown_hash(
     hash: &alloy_primitives::B256,
     chains: &[String],
     config: &crate::config::Config,
 ) -> String {
-    let only_tron = chains.iter().all(|c| {
+    let no_evm = chains.iter().all(|c| {
         config
             .chain(c)
-            .is_some_and(|c| c.family == crate::config::Family::Tron)
+            .is_some_and(|c| c.family != crate::config::Family::Evm)
     });
-    if only_tron {
+    if no_evm {
         alloy_primitives::hex::encode(hash)
     } else {
         alloy_primitives::hex::encode_prefixed(hash)

@@ -128,6 +128,8 @@ pub fn failure_reason(facts: &TxFacts) -> Reason {
     match facts.failure.as_ref().map(|f| f.kind) {
         Some(FailureKind::OutOfGas) => Reason::OutOfGas,
         Some(FailureKind::OutOfEnergy) => Reason::OutOfEnergy,
+        Some(FailureKind::InstructionError) => Reason::InstructionError,
+        Some(FailureKind::InsufficientFunds) => Reason::InsufficientFunds,
         Some(
             FailureKind::ErrorString
             | FailureKind::Panic
@@ -368,6 +370,7 @@ mod tests {
             expires_at_ms: None,
             observed_at_ms: None,
             utxo: None,
+            solana: None,
         }
     }
 

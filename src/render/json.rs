@@ -47,6 +47,7 @@ pub fn tx_json(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> Stri
         "pending": report.pending.as_ref().map(pending_json)
             .or_else(|| report.utxo_pending.as_ref().map(utxo_pending_json)),
         "utxo": f.and_then(|f| f.utxo.as_ref()),
+        "solana": f.and_then(|f| f.solana.as_ref()),
         "seen_pending": report.vanished.as_ref().map(vanished_json),
         "explorer_url": report.explorer_url,
         "diagnosis": paragraph(report, lang, chain_names),

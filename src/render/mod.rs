@@ -121,6 +121,7 @@ mod tests {
             expires_at_ms: None,
             observed_at_ms: None,
             utxo: None,
+            solana: None,
         };
         TxReport {
             query: "q".into(),

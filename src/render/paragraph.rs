@@ -56,12 +56,28 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
         ("eta", &eta),
     ];
     let fee = facts.fee.as_ref().map(|f| f.total.display());
-    let fee_sentence = |fee: String| match &facts.utxo {
-        Some(u) => lang.t(
+    let unit = |n: u64| {
+        crate::model::Amount::new(
+            alloy_primitives::U256::from(n),
+            facts.value.decimals,
+            facts.value.symbol.clone(),
+        )
+        .display()
+    };
+    let fee_sentence = |fee: String| match (&facts.utxo, &facts.solana) {
+        (Some(u), _) => lang.t(
             "fee_paid_utxo",
             &[("fee", &fee), ("rate", &sat_vb(u.fee_rate))],
         ),
-        None => lang.t("fee_paid", &[("fee", &fee)]),
+        (_, Some(s)) => lang.t(
+            "fee_paid_solana",
+            &[
+                ("fee", &fee),
+                ("base", &unit(s.base_fee)),
+                ("priority", &unit(s.priority_fee)),
+            ],
+        ),
+        _ => lang.t("fee_paid", &[("fee", &fee)]),
     };
     match report.status {
         Status::Finalized => {
@@ -71,7 +87,13 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
             out.push(lang.t("next_finalized", &base));
         }
         Status::Confirmed => {
-            out.push(lang.t("confirmed_included", &base));
+            match &facts.solana {
+                Some(s) => out.push(lang.t(
+                    "confirmed_solana",
+                    &with(&base, &[("commitment", &s.commitment)]),
+                )),
+                None => out.push(lang.t("confirmed_included", &base)),
+            }
             out.extend(fee.map(fee_sentence));
             resource_sentences(report, facts, lang, out);
             out.push(lang.t("next_confirmed", &base));
@@ -94,6 +116,8 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
             let id = match (report.reason, &message) {
                 (Reason::OutOfGas, _) => "failed_out_of_gas",
                 (Reason::OutOfEnergy, _) => "failed_out_of_energy",
+                (Reason::InstructionError, Some(_)) => "failed_instruction_error",
+                (Reason::InsufficientFunds, Some(_)) => "failed_insufficient_funds",
                 (Reason::Reverted, Some(_)) => "failed_reverted",
                 (Reason::Reverted, None) => "failed_reverted_silent",
                 _ => "failed_other",
@@ -114,6 +138,7 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
             let next = match report.reason {
                 Reason::OutOfGas => "next_failed_out_of_gas",
                 Reason::OutOfEnergy => "next_failed_out_of_energy",
+                Reason::InsufficientFunds => "next_failed_insufficient_funds",
                 _ => "next_failed",
             };
             let burn = usdt_burn(report);
@@ -488,6 +513,21 @@ fn missing(
             out.push(lang.t("not_found_not_found", &[("hash", hash), ("chains", &any)]));
             if report.family == Some(Family::Bitcoin) {
                 out.push(lang.t("next_not_found_utxo", &[("chains", &chains)]));
+            } else if report.family == Some(Family::Solana) {
+                out.push(lang.t("next_not_found_solana", &[]));
+                if let Some(p) = report
+                    .congestion
+                    .as_ref()
+                    .and_then(|c| c.compute_unit_price)
+                {
+                    out.push(lang.t(
+                        "solana_priority_advice",
+                        &[
+                            ("median", &p.median.to_string()),
+                            ("p90", &p.p90.to_string()),
+                        ],
+                    ));
+                }
             } else {
                 out.push(lang.t("next_not_found", &[]));
             }

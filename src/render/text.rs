@@ -146,6 +146,25 @@ fn rows(
             }
             let gas_used = fee.gas_used.map(|g| g.to_string()).unwrap_or_default();
             let value = match &fee.resources {
+                _ if f.solana.is_some() => {
+                    let sol = f.solana.as_ref().expect("checked");
+                    let unit = |n: u64| {
+                        crate::model::Amount::new(
+                            alloy_primitives::U256::from(n),
+                            fee.total.decimals,
+                            fee.total.symbol.clone(),
+                        )
+                        .display()
+                    };
+                    lang.t(
+                        "value_fee_solana",
+                        &[
+                            ("fee", &fee.total.display()),
+                            ("base", &unit(sol.base_fee)),
+                            ("priority", &unit(sol.priority_fee)),
+                        ],
+                    )
+                }
                 _ if f.utxo.is_some() => {
                     let u = f.utxo.as_ref().expect("checked");
                     lang.t(
@@ -209,6 +228,26 @@ fn rows(
             );
         }
     }
+    if let Some(s) = report.facts.as_ref().and_then(|f| f.solana.as_ref()) {
+        row("label_commitment", s.commitment.clone());
+        if !s.balance_changes.is_empty() {
+            row(
+                "label_balance_changes",
+                s.balance_changes
+                    .iter()
+                    .map(|b| {
+                        let (sign, digits) = match b.change.strip_prefix('-') {
+                            Some(d) => ("-", d),
+                            None => ("+", b.change.as_str()),
+                        };
+                        let amount = format_units(digits.parse().unwrap_or_default(), 9);
+                        format!("{}: {sign}{amount} SOL", b.account)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+        }
+    }
     if let Some(a) = &report.pending {
         pending_rows(a, lang, &mut row);
     }
@@ -240,6 +279,23 @@ fn rows(
                     ("price", &e.energy_price_sun.to_string()),
                     ("usdt_burn", &e.usdt_transfer_burn.display()),
                     ("sender", &sender),
+                ],
+            ),
+        );
+    } else if let Some((c, p)) = report
+        .congestion
+        .as_ref()
+        .and_then(|c| c.compute_unit_price.map(|p| (c, p)))
+    {
+        row(
+            "label_congestion",
+            lang.t(
+                "value_congestion_solana",
+                &[
+                    ("level", c.level.as_str()),
+                    ("median", &p.median.to_string()),
+                    ("p90", &p.p90.to_string()),
+                    ("slots", &p.slots_sampled.to_string()),
                 ],
             ),
         );

@@ -5,6 +5,7 @@
 
 pub mod esplora;
 pub mod fake;
+pub mod solana;
 pub mod tron;
 
 use std::io::{BufRead, BufReader};

@@ -54,13 +54,14 @@ pub fn decode(s: &str) -> Result<Option<Decoded>, AddressError> {
     if !(25..=35).contains(&s.len()) || !s.bytes().all(is_base58) {
         return Ok(None);
     }
+    // 25 bytes: version, 20-byte hash, 4-byte checksum. Other lengths are
+    // other things (a Solana address is 32 bytes) and not checksummed.
+    if bs58::decode(s).into_vec().map(|raw| raw.len()) != Ok(25) {
+        return Ok(None);
+    }
     match bs58::decode(s).with_check(None).into_vec() {
-        Ok(bytes) if bytes.len() == 21 => Ok(Some(Decoded::Base58 { version: bytes[0] })),
-        Ok(_) => Ok(None),
-        Err(bs58::decode::Error::InvalidChecksum { .. }) => {
-            Err(AddressError::Checksum(s.to_string()))
-        }
-        Err(_) => Ok(None),
+        Ok(bytes) => Ok(Some(Decoded::Base58 { version: bytes[0] })),
+        Err(_) => Err(AddressError::Checksum(s.to_string())),
     }
 }
 
@@ -146,6 +147,8 @@ mod tests {
             "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
             // A TRON address is base58check with 21 bytes too: version 0x41.
             "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
+            // A Solana address (32 bytes, no checksum): not a typo'd Bitcoin one.
+            "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v",
         ] {
             match decode(s) {
                 Ok(None) => {}

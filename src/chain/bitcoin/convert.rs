@@ -136,6 +136,7 @@ pub fn tx_facts(tx: &Tx, chain: &Chain, tip: u64) -> TxFacts {
             unconfirmed_parents: vec![],
             parents_unchecked: 0,
         })),
+        solana: None,
     }
 }
 
@@ -242,6 +243,7 @@ pub fn congestion(rates: Option<FeeRates>, mempool: Option<&Mempool>) -> Option<
             backlog_vsize: mempool.map(|m| m.vsize),
             backlog_count: mempool.map(|m| m.count),
         })),
+        compute_unit_price: None,
     })
 }
 

@@ -211,6 +211,7 @@ pub fn tx_facts(
         expires_at_ms: None,
         observed_at_ms: None,
         utxo: None,
+        solana: None,
     }
 }
 
@@ -561,6 +562,7 @@ pub fn congestion(fh: &FeeHistory) -> Option<Congestion> {
         blocks_sampled: n,
         energy: None,
         mempool: None,
+        compute_unit_price: None,
     })
 }
 

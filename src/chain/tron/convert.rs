@@ -274,6 +274,7 @@ pub fn energy_market(
         priority_fee_high_gwei: None,
         blocks_sampled: 0,
         mempool: None,
+        compute_unit_price: None,
         energy: Some(Box::new(EnergyMarket {
             energy_price_sun: energy_price,
             bandwidth_price_sun: bandwidth_price,
@@ -343,6 +344,7 @@ pub fn tx_facts(
         expires_at_ms: expiration.and_then(|e| u64::try_from(e).ok()),
         observed_at_ms: None,
         utxo: None,
+        solana: None,
     }
 }
 
