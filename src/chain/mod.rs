@@ -65,6 +65,64 @@ pub enum ChainOutcome {
     Unavailable { failures: Vec<EndpointFailure> },
 }
 
+/// What one endpoint of a REST-style family answered about a transaction.
+pub enum Answer {
+    Found(Box<TxFacts>),
+    /// It does not know the transaction; the network's load, when asked.
+    Unknown(Option<Congestion>),
+}
+
+/// "Not found" needs this many endpoints to say so, where that many are configured.
+pub const NOT_FOUND_QUORUM: usize = 2;
+
+/// Asks the chain's endpoints in order until one finds the transaction or
+/// `NOT_FOUND_QUORUM` say they do not know it; failures are kept for the
+/// report. Shared by the TRON, Bitcoin and Solana adapters.
+pub async fn ask_in_turn<F, Fut>(chain: &Chain, mut ask: F) -> ChainOutcome
+where
+    F: FnMut(Endpoint) -> Fut,
+    Fut: std::future::Future<Output = Result<Answer, String>>,
+{
+    let mut failures = Vec::new();
+    let mut not_found_by = Vec::new();
+    let mut congestion = None;
+    for url in &chain.rpc {
+        let endpoint = endpoint(chain, url);
+        let shown = endpoint.shown.clone();
+        match ask(endpoint).await {
+            Ok(Answer::Found(facts)) => {
+                return ChainOutcome::Found {
+                    facts,
+                    endpoint: shown,
+                    failures,
+                };
+            }
+            Ok(Answer::Unknown(c)) => {
+                congestion = congestion.or(c);
+                not_found_by.push(shown);
+                if not_found_by.len() >= NOT_FOUND_QUORUM {
+                    break;
+                }
+            }
+            Err(what) => failures.push(EndpointFailure {
+                endpoint: shown,
+                what,
+                chain_mismatch: false,
+            }),
+        }
+    }
+    if not_found_by.is_empty() {
+        ChainOutcome::Unavailable { failures }
+    } else {
+        ChainOutcome::NotFound {
+            endpoints: not_found_by,
+            failures,
+            congestion,
+            vanished: None,
+        }
+    }
+}
+
 /// The outcome on every chain searched, in configuration order; when a chain
 /// found the transaction, only that chain's outcome and those that finished
 /// before it.

@@ -21,62 +21,21 @@ use serde::de::DeserializeOwned;
 
 use self::wire::{FeeEstimates, Mempool, Recommended, Tx};
 use super::rpc::{Endpoint, EndpointError, GetAnswer, RpcClient, snippet};
-use super::{ChainOutcome, EndpointFailure, endpoint};
+use super::{Answer, ChainOutcome, ask_in_turn};
 use crate::config::Chain;
-use crate::model::{Congestion, TxFacts};
-
-/// As on the other families: "not found" needs two endpoints to say so,
-/// where two are configured.
-const NOT_FOUND_QUORUM: usize = 2;
+use crate::model::TxFacts;
 
 /// Parent transactions asked about for a pending transaction; a transaction
 /// spending more distinct parents has the rest counted as unchecked.
 const MAX_PARENTS: usize = 10;
 
-enum Answer {
-    Found(Box<TxFacts>),
-    Unknown(Option<Congestion>),
-}
-
 pub async fn lookup_tx(client: &RpcClient, chain: &Chain, txid: B256) -> ChainOutcome {
     let txid = hex_id(txid);
-    let mut failures = Vec::new();
-    let mut not_found_by = Vec::new();
-    let mut congestion = None;
-    for url in &chain.rpc {
-        let endpoint = endpoint(chain, url);
-        match ask(client, &endpoint, chain, &txid).await {
-            Ok(Answer::Found(facts)) => {
-                return ChainOutcome::Found {
-                    facts,
-                    endpoint: endpoint.shown,
-                    failures,
-                };
-            }
-            Ok(Answer::Unknown(c)) => {
-                congestion = congestion.or(c);
-                not_found_by.push(endpoint.shown);
-                if not_found_by.len() >= NOT_FOUND_QUORUM {
-                    break;
-                }
-            }
-            Err(what) => failures.push(EndpointFailure {
-                endpoint: endpoint.shown,
-                what,
-                chain_mismatch: false,
-            }),
-        }
-    }
-    if not_found_by.is_empty() {
-        ChainOutcome::Unavailable { failures }
-    } else {
-        ChainOutcome::NotFound {
-            endpoints: not_found_by,
-            failures,
-            congestion,
-            vanished: None,
-        }
-    }
+    ask_in_turn(chain, |e| {
+        let txid = txid.clone();
+        async move { ask(client, &e, chain, &txid).await }
+    })
+    .await
 }
 
 /// Txids are shown and asked in lower-case hex without `0x`.

@@ -16,55 +16,15 @@ use serde_json::json;
 
 use self::wire::{PrioritizationFee, Statuses, Transaction};
 use super::rpc::{Call, RpcClient, decode};
-use super::{ChainOutcome, EndpointFailure, endpoint};
+use super::{Answer, ChainOutcome, ask_in_turn};
 use crate::config::Chain;
-use crate::model::{Congestion, TxFacts};
-
-const NOT_FOUND_QUORUM: usize = 2;
-
-enum Answer {
-    Found(Box<TxFacts>),
-    Unknown(Option<Congestion>),
-}
 
 pub async fn lookup_tx(client: &RpcClient, chain: &Chain, signature: &str) -> ChainOutcome {
-    let mut failures = Vec::new();
-    let mut not_found_by = Vec::new();
-    let mut congestion = None;
-    for url in &chain.rpc {
-        let endpoint = endpoint(chain, url);
-        match ask(client, &endpoint, chain, signature).await {
-            Ok(Answer::Found(facts)) => {
-                return ChainOutcome::Found {
-                    facts,
-                    endpoint: endpoint.shown,
-                    failures,
-                };
-            }
-            Ok(Answer::Unknown(c)) => {
-                congestion = congestion.or(c);
-                not_found_by.push(endpoint.shown);
-                if not_found_by.len() >= NOT_FOUND_QUORUM {
-                    break;
-                }
-            }
-            Err(what) => failures.push(EndpointFailure {
-                endpoint: endpoint.shown,
-                what,
-                chain_mismatch: false,
-            }),
-        }
-    }
-    if not_found_by.is_empty() {
-        ChainOutcome::Unavailable { failures }
-    } else {
-        ChainOutcome::NotFound {
-            endpoints: not_found_by,
-            failures,
-            congestion,
-            vanished: None,
-        }
-    }
+    ask_in_turn(
+        chain,
+        |e| async move { ask(client, &e, chain, signature).await },
+    )
+    .await
 }
 
 async fn ask(

@@ -23,60 +23,13 @@ use serde_json::{Value, json};
 use self::wire::{
     AccountResource, Block, ChainParameters, ConstantResult, Transaction, TransactionInfo,
 };
-use super::endpoint;
 use super::rpc::{Endpoint, EndpointError, RpcClient};
-use super::{ChainOutcome, EndpointFailure};
+use super::{Answer, ChainOutcome, ask_in_turn};
 use crate::chain::evm::convert::{self as evm, TokenInfo};
 use crate::config::Chain;
-use crate::model::TxFacts;
-
-/// As on EVM chains: "not found" needs two endpoints to say so, where two
-/// are configured.
-const NOT_FOUND_QUORUM: usize = 2;
 
 pub async fn lookup_tx(client: &RpcClient, chain: &Chain, id: B256) -> ChainOutcome {
-    let mut failures = Vec::new();
-    let mut not_found_by = Vec::new();
-    let mut congestion = None;
-    for url in &chain.rpc {
-        let endpoint = endpoint(chain, url);
-        match ask(client, &endpoint, chain, id).await {
-            Ok(Answer::Found(facts)) => {
-                return ChainOutcome::Found {
-                    facts,
-                    endpoint: endpoint.shown,
-                    failures,
-                };
-            }
-            Ok(Answer::Unknown(c)) => {
-                congestion = congestion.or(Some(c));
-                not_found_by.push(endpoint.shown);
-                if not_found_by.len() >= NOT_FOUND_QUORUM {
-                    break;
-                }
-            }
-            Err(what) => failures.push(EndpointFailure {
-                endpoint: endpoint.shown,
-                what,
-                chain_mismatch: false,
-            }),
-        }
-    }
-    if not_found_by.is_empty() {
-        ChainOutcome::Unavailable { failures }
-    } else {
-        ChainOutcome::NotFound {
-            endpoints: not_found_by,
-            failures,
-            congestion,
-            vanished: None,
-        }
-    }
-}
-
-enum Answer {
-    Found(Box<TxFacts>),
-    Unknown(crate::model::Congestion),
+    ask_in_turn(chain, |e| async move { ask(client, &e, chain, id).await }).await
 }
 
 fn parse<T: DeserializeOwned>(path: &str, v: Result<Value, EndpointError>) -> Result<T, String> {
@@ -135,11 +88,11 @@ async fn ask(
                 .await;
             if pending.as_ref().is_err() || is_empty(&pending) {
                 // An endpoint without the pending API still answered "unknown".
-                return Ok(Answer::Unknown(convert::energy_market(
+                return Ok(Answer::Unknown(Some(convert::energy_market(
                     chain,
                     params.as_ref(),
                     None,
-                )));
+                ))));
             }
             (
                 parse::<Transaction>("/wallet/gettransactionfrompending", pending)?,
