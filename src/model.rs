@@ -108,6 +108,11 @@ impl Amount {
         format_units(self.raw, self.decimals)
     }
 
+    /// Another amount of the same unit, e.g. a fee part in lamports or sats.
+    pub fn like(&self, raw: u64) -> Amount {
+        Amount::new(U256::from(raw), self.decimals, self.symbol.clone())
+    }
+
     /// "1.5 ETH"
     pub fn display(&self) -> String {
         format!("{} {}", self.amount(), self.symbol)
@@ -161,6 +166,21 @@ pub struct Fee {
     pub blob_fee: Option<Amount>,
     /// TRON: energy and bandwidth, and what was burned for each.
     pub resources: Option<ResourceFee>,
+}
+
+impl Fee {
+    /// A fee with no gas breakdown (TRON, Bitcoin, Solana add their own).
+    pub fn flat(total: Amount) -> Self {
+        Fee {
+            total,
+            gas_used: None,
+            gas_limit: None,
+            gas_price: None,
+            l1_fee: None,
+            blob_fee: None,
+            resources: None,
+        }
+    }
 }
 
 /// How a TRON transaction paid for its resources. Energy comes from the
@@ -407,6 +427,24 @@ pub struct ParentTx {
     pub fee: u64,
     pub vsize: u64,
     pub fee_rate: f64,
+}
+
+impl Congestion {
+    /// A level with no figures yet; each family fills in its own.
+    pub fn new(level: CongestionLevel) -> Self {
+        Congestion {
+            level,
+            base_fee_gwei: None,
+            base_fee_change_pct: None,
+            block_fullness: None,
+            priority_fee_gwei: None,
+            priority_fee_high_gwei: None,
+            blocks_sampled: 0,
+            energy: None,
+            mempool: None,
+            compute_unit_price: None,
+        }
+    }
 }
 
 /// TRON's prices are set by governance, not by an auction: what matters is

@@ -55,7 +55,9 @@ pub struct Assessment {
     pub target_rate: Option<f64>,
     pub bump: Option<Bump>,
     pub child: Option<Child>,
-    /// Seconds to the first confirmation at the current rates.
+    /// Blocks to the first confirmation at the current rates: the target
+    /// whose rate it reaches (1, 3, 6 or 144), and the same in seconds.
+    pub first_confirmation_blocks: Option<u64>,
     pub first_confirmation_secs: Option<u64>,
     /// Seconds to the chain's required confirmations.
     pub eta_seconds: Option<u64>,
@@ -130,6 +132,7 @@ pub fn assess(u: &UtxoFacts, fee: u64, rates: Option<FeeRates>, chain: &Chain) -
         target_rate,
         bump,
         child,
+        first_confirmation_blocks: first_blocks,
         first_confirmation_secs: first_blocks.map(blocks),
         eta_seconds: first_blocks.map(|n| blocks(n + chain.confirmations.saturating_sub(1))),
         below_minimum: rates

@@ -56,14 +56,7 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
         ("eta", &eta),
     ];
     let fee = facts.fee.as_ref().map(|f| f.total.display());
-    let unit = |n: u64| {
-        crate::model::Amount::new(
-            alloy_primitives::U256::from(n),
-            facts.value.decimals,
-            facts.value.symbol.clone(),
-        )
-        .display()
-    };
+    let unit = |n: u64| facts.value.like(n).display();
     let fee_sentence = |fee: String| match (&facts.utxo, &facts.solana) {
         (Some(u), _) => lang.t(
             "fee_paid_utxo",
@@ -219,11 +212,11 @@ fn utxo_pending(
             utxo_next_steps(a, facts, lang, out);
         }
         _ => {
-            let tier = match a.first_confirmation_secs {
-                Some(_) if a.effective_rate >= rates.next_block => "tier_next_block",
-                Some(_) if a.effective_rate >= rates.half_hour => "tier_half_hour",
-                Some(_) => "tier_hour",
-                None => "tier_day",
+            let tier = match a.first_confirmation_blocks {
+                Some(1) => "tier_next_block",
+                Some(3) => "tier_half_hour",
+                Some(6) => "tier_hour",
+                _ => "tier_day",
             };
             out.push(lang.t(
                 "pending_utxo_waiting",
@@ -244,15 +237,7 @@ fn utxo_pending(
 /// Replace-by-fee when the transaction allows it, child-pays-for-parent in
 /// any case, and what happens if nobody acts.
 fn utxo_next_steps(a: &UtxoAssessment, facts: &TxFacts, lang: Lang, out: &mut Vec<String>) {
-    let unit = &facts.value;
-    let symbol_of = |sats: u64| {
-        crate::model::Amount::new(
-            alloy_primitives::U256::from(sats),
-            unit.decimals,
-            unit.symbol.clone(),
-        )
-        .display()
-    };
+    let symbol_of = |sats: u64| facts.value.like(sats).display();
     let parent = a.reason == Reason::UnconfirmedParent;
     match (a.bump, a.rbf) {
         (Some(b), true) => out.push(lang.t(

@@ -145,39 +145,25 @@ fn rows(
                 extra.push_str(&lang.t("value_fee_blob", &[("blob", &blob.display())]));
             }
             let gas_used = fee.gas_used.map(|g| g.to_string()).unwrap_or_default();
-            let value = match &fee.resources {
-                _ if f.solana.is_some() => {
-                    let sol = f.solana.as_ref().expect("checked");
-                    let unit = |n: u64| {
-                        crate::model::Amount::new(
-                            alloy_primitives::U256::from(n),
-                            fee.total.decimals,
-                            fee.total.symbol.clone(),
-                        )
-                        .display()
-                    };
-                    lang.t(
-                        "value_fee_solana",
-                        &[
-                            ("fee", &fee.total.display()),
-                            ("base", &unit(sol.base_fee)),
-                            ("priority", &unit(sol.priority_fee)),
-                        ],
-                    )
-                }
-                _ if f.utxo.is_some() => {
-                    let u = f.utxo.as_ref().expect("checked");
-                    lang.t(
-                        "value_fee_utxo",
-                        &[
-                            ("fee", &fee.total.display()),
-                            ("sats", &fee.total.raw.to_string()),
-                            ("rate", &sat_vb(u.fee_rate)),
-                            ("vsize", &u.vsize.to_string()),
-                        ],
-                    )
-                }
-                Some(r) => {
+            let value = match (&f.solana, &f.utxo, &fee.resources) {
+                (Some(sol), _, _) => lang.t(
+                    "value_fee_solana",
+                    &[
+                        ("fee", &fee.total.display()),
+                        ("base", &fee.total.like(sol.base_fee).display()),
+                        ("priority", &fee.total.like(sol.priority_fee).display()),
+                    ],
+                ),
+                (None, Some(u), _) => lang.t(
+                    "value_fee_utxo",
+                    &[
+                        ("fee", &fee.total.display()),
+                        ("sats", &fee.total.raw.to_string()),
+                        ("rate", &sat_vb(u.fee_rate)),
+                        ("vsize", &u.vsize.to_string()),
+                    ],
+                ),
+                (None, None, Some(r)) => {
                     let mut parts = Vec::new();
                     if r.energy_used > 0 {
                         parts.push(lang.t(
@@ -206,7 +192,7 @@ fn rows(
                         &[("fee", &fee.total.display()), ("parts", &parts.join("; "))],
                     )
                 }
-                None => lang.t(
+                (None, None, None) => lang.t(
                     "value_fee_breakdown",
                     &[
                         ("fee", &fee.total.display()),
@@ -455,14 +441,7 @@ fn utxo_pending_rows(
                 .join("\n"),
         );
     }
-    let sats = |n: u64| {
-        crate::model::Amount::new(
-            alloy_primitives::U256::from(n),
-            f.value.decimals,
-            f.value.symbol.clone(),
-        )
-        .display()
-    };
+    let sats = |n: u64| f.value.like(n).display();
     if let Some(b) = a.bump {
         row(
             "label_bump",

@@ -105,15 +105,7 @@ pub fn tx_facts(tx: &Tx, chain: &Chain, tip: u64) -> TxFacts {
         head: Some(tip),
         // A Bitcoin transaction in a block has fully taken effect.
         succeeded: block.map(|_| true),
-        fee: Some(Fee {
-            total: sats(tx.fee, chain),
-            gas_used: None,
-            gas_limit: None,
-            gas_price: None,
-            l1_fee: None,
-            blob_fee: None,
-            resources: None,
-        }),
+        fee: Some(Fee::flat(sats(tx.fee, chain))),
         token_transfers: vec![],
         intended_transfer: None,
         failure: None,
@@ -230,20 +222,12 @@ pub fn congestion(rates: Option<FeeRates>, mempool: Option<&Mempool>) -> Option<
         (None, _) => by_backlog?,
     };
     Some(Congestion {
-        level,
-        base_fee_gwei: None,
-        base_fee_change_pct: None,
-        block_fullness: None,
-        priority_fee_gwei: None,
-        priority_fee_high_gwei: None,
-        blocks_sampled: 0,
-        energy: None,
         mempool: Some(Box::new(MempoolState {
             fee_rates: rates,
             backlog_vsize: mempool.map(|m| m.vsize),
             backlog_count: mempool.map(|m| m.count),
         })),
-        compute_unit_price: None,
+        ..Congestion::new(level)
     })
 }
 

@@ -553,16 +553,13 @@ pub fn congestion(fh: &FeeHistory) -> Option<Congestion> {
     };
     let round = |x: f64, places: i32| (x * 10f64.powi(places)).round() / 10f64.powi(places);
     Some(Congestion {
-        level,
         base_fee_gwei: next_base.map(|b| round(gwei(b), 4)),
         base_fee_change_pct: change_pct.map(|c| round(c, 1)),
         block_fullness: Some(round(fullness, 3)),
         priority_fee_gwei: tips.map(|t| round(gwei(&t.p50), 4)),
         priority_fee_high_gwei: tips.map(|t| round(gwei(&t.p90), 4)),
         blocks_sampled: n,
-        energy: None,
-        mempool: None,
-        compute_unit_price: None,
+        ..Congestion::new(level)
     })
 }
 

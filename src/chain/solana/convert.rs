@@ -115,15 +115,7 @@ pub fn tx_facts(
         block: Some(tx.slot),
         head,
         succeeded: Some(err.is_none()),
-        fee: Some(Fee {
-            total: lamports(fee, chain),
-            gas_used: None,
-            gas_limit: None,
-            gas_price: None,
-            l1_fee: None,
-            blob_fee: None,
-            resources: None,
-        }),
+        fee: Some(Fee::flat(lamports(fee, chain))),
         token_transfers,
         intended_transfer,
         failure,
@@ -445,16 +437,9 @@ pub fn congestion(fees: &[PrioritizationFee]) -> Option<Congestion> {
         _ => CongestionLevel::Extreme,
     };
     Some(Congestion {
-        level,
-        base_fee_gwei: None,
-        base_fee_change_pct: None,
-        block_fullness: None,
-        priority_fee_gwei: None,
-        priority_fee_high_gwei: None,
         blocks_sampled: v.len(),
-        energy: None,
-        mempool: None,
         compute_unit_price: Some(prices),
+        ..Congestion::new(level)
     })
 }
 

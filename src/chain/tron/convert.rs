@@ -223,12 +223,6 @@ pub fn fee(chain: &Chain, info: &TransactionInfo, fee_limit: Option<i64>) -> Fee
     let energy_from_stake = nonneg(r.energy_usage);
     let energy_from_deployer = nonneg(r.origin_energy_usage);
     Fee {
-        total: sun(chain, nonneg(info.fee)),
-        gas_used: None,
-        gas_limit: None,
-        gas_price: None,
-        l1_fee: None,
-        blob_fee: None,
         resources: Some(ResourceFee {
             energy_used,
             energy_from_stake,
@@ -243,6 +237,7 @@ pub fn fee(chain: &Chain, info: &TransactionInfo, fee_limit: Option<i64>) -> Fee
                 .filter(|l| *l > 0)
                 .map(|l| sun(chain, l)),
         }),
+        ..Fee::flat(sun(chain, nonneg(info.fee)))
     }
 }
 
@@ -266,15 +261,6 @@ pub fn energy_market(
     Congestion {
         // Prices are set by governance, not bid up: load does not delay a
         // transaction that can pay, so there is no congestion to report.
-        level: CongestionLevel::Low,
-        base_fee_gwei: None,
-        base_fee_change_pct: None,
-        block_fullness: None,
-        priority_fee_gwei: None,
-        priority_fee_high_gwei: None,
-        blocks_sampled: 0,
-        mempool: None,
-        compute_unit_price: None,
         energy: Some(Box::new(EnergyMarket {
             energy_price_sun: energy_price,
             bandwidth_price_sun: bandwidth_price,
@@ -284,6 +270,7 @@ pub fn energy_market(
             sender_bandwidth_available: sender
                 .map(|s| left(s.free_net_limit, s.free_net_used) + left(s.net_limit, s.net_used)),
         })),
+        ..Congestion::new(CongestionLevel::Low)
     }
 }
 
