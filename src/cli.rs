@@ -27,7 +27,12 @@ Examples:
   txdoctor check HASH1 HASH2 HASH3 --json
       several queries: one JSON object per line, exit code the highest of theirs
   txdoctor check HASH --reply
-      only the paragraph to paste into the customer reply";
+      only the paragraph to paste into the customer reply
+  txdoctor check 0xADDRESS
+      balances, stuck nonces and recent token transfers on every EVM chain, with
+      address-poisoning warnings
+  txdoctor check 0xADDRESS --expect 100 --token USDT --since 3d
+      did 100 USDT arrive in the last three days? exit 5 when nothing matches";
 
 const WATCH_EXAMPLES: &str = "\
 Examples:
@@ -46,7 +51,7 @@ Examples:
   txdoctor chains --config my.toml --json";
 
 #[derive(Debug, Parser)]
-#[command(name = "txdoctor", version, about = "Where is my transfer? Diagnoses a transaction from a hash or explorer link.", after_help = EXAMPLES)]
+#[command(name = "txdoctor", version, about = "Where is my transfer? Diagnoses a transaction or an address from a hash, address or explorer link.", after_help = EXAMPLES)]
 pub struct Cli {
     /// Log every endpoint attempt and its outcome on stderr (URLs redacted).
     #[arg(short, long, global = true, conflicts_with = "quiet")]
@@ -60,7 +65,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Diagnose transactions from a hash or explorer link.
+    /// Diagnose transactions and addresses from a hash, address or explorer link.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// Follow one transaction until it is confirmed or final, fails, or vanishes.
@@ -80,7 +85,7 @@ pub struct ConfigArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Transaction hash (with or without 0x) or explorer link, as the customer pasted it.
+    /// Transaction hash or signature, address, or explorer link, as the customer pasted it.
     #[arg(required = true, value_name = "QUERY")]
     pub queries: Vec<String>,
     /// Only look on this chain (its key in chains.toml: eth, bsc, polygon, …).
@@ -97,6 +102,26 @@ pub struct CheckArgs {
     /// Print only the paste-ready paragraph.
     #[arg(long)]
     pub reply: bool,
+    #[command(flatten)]
+    pub expect: ExpectArgs,
+}
+
+/// What to look for in an address's incoming transfers.
+#[derive(Debug, Args, Default)]
+pub struct ExpectArgs {
+    /// For an address: the amount that should have arrived, e.g. 100 or "100 USDT";
+    /// exit 5 when no incoming transfer matches.
+    #[arg(long, value_name = "AMOUNT")]
+    pub expect: Option<String>,
+    /// With --expect: the token (a symbol from chains.toml, or the chain's coin).
+    #[arg(long, value_name = "SYMBOL", requires = "expect")]
+    pub token: Option<String>,
+    /// With --expect: only transfers from this address.
+    #[arg(long, value_name = "ADDRESS", requires = "expect")]
+    pub from: Option<String>,
+    /// For an address: how far back to read transfers, e.g. 2h, 3d (default 24h).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub since: Option<Duration>,
 }
 
 #[derive(Debug, Args)]

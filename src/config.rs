@@ -62,6 +62,8 @@ struct RawChain {
     /// Bitcoin family: segwit human-readable part and base58 version bytes.
     address_hrp: Option<String>,
     address_versions: Option<Vec<u8>>,
+    /// EVM: the most blocks one `eth_getLogs` call may span on these endpoints.
+    logs_block_range: Option<u64>,
     #[serde(default)]
     tokens: Vec<RawToken>,
 }
@@ -100,8 +102,15 @@ pub struct Chain {
     pub api_key: Option<ApiKey>,
     /// Bitcoin family: which addresses belong to the chain.
     pub address_format: Option<AddressFormat>,
+    /// EVM: blocks per `eth_getLogs` call when reading an address's history
+    /// (a call refused as too wide is split further).
+    pub logs_block_range: u64,
     pub tokens: Vec<Token>,
 }
+
+/// Blocks per `eth_getLogs` call unless chains.toml says otherwise: within
+/// what the common public endpoints accept.
+pub const DEFAULT_LOGS_BLOCK_RANGE: u64 = 5_000;
 
 pub use crate::chain::bitcoin::address::Format as AddressFormat;
 
@@ -230,6 +239,12 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
             at("api_key_host")
         ),
     };
+    let logs_block_range = match (c.family, c.logs_block_range) {
+        (_, Some(0)) => bail!("{} must be at least 1", at("logs_block_range")),
+        (Family::Evm, r) => r.unwrap_or(DEFAULT_LOGS_BLOCK_RANGE),
+        (_, None) => DEFAULT_LOGS_BLOCK_RANGE,
+        (_, Some(_)) => bail!("{} applies to evm chains only", at("logs_block_range")),
+    };
     if c.rpc.is_empty() {
         bail!("{} lists no endpoint", at("rpc"));
     }
@@ -313,6 +328,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         explorer_address: c.explorer_address,
         api_key,
         address_format,
+        logs_block_range,
         tokens,
     })
 }

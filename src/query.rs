@@ -123,7 +123,7 @@ pub fn parse(input: &str, config: &Config, only_chain: Option<&str>) -> Result<Q
 
 /// Strips what customers wrap around a paste: whitespace, quotes, backticks,
 /// angle brackets and a trailing slash.
-fn clean(input: &str) -> &str {
+pub fn clean(input: &str) -> &str {
     let quotes: &[char] = &['"', '\'', '`', '“', '”', '‘', '’', '<', '>'];
     let mut s = input.trim();
     loop {

@@ -14,7 +14,9 @@ use futures_util::stream::FuturesUnordered;
 use alloy_primitives::B256;
 
 use crate::config::{Chain, Config, Family};
+use crate::model::address::AddressFacts;
 use crate::model::{Congestion, Seen, TxFacts, Vanished};
+use crate::query::Target;
 use rpc::{Endpoint, RpcClient};
 
 /// The endpoint for `url`, with the chain's API key header when this is the
@@ -120,6 +122,70 @@ where
             congestion,
             vanished: None,
         }
+    }
+}
+
+/// What an address lookup reads: transfers back to `now - since_secs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AddressScope {
+    pub since_secs: u64,
+    /// Unix seconds.
+    pub now: u64,
+}
+
+/// What one chain said about an address.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AddressOutcome {
+    Found {
+        facts: Box<AddressFacts>,
+        endpoint: String,
+        failures: Vec<EndpointFailure>,
+    },
+    /// No endpoint gave a usable answer.
+    Unavailable { failures: Vec<EndpointFailure> },
+}
+
+/// Looks the address up on every chain in `chains` at once; outcomes in
+/// the order of `chains`.
+pub async fn search_address(
+    client: &RpcClient,
+    config: &Config,
+    chains: &[String],
+    target: &Target,
+    scope: &AddressScope,
+) -> Vec<(String, AddressOutcome)> {
+    let lookups = chains
+        .iter()
+        .filter_map(|key| config.chain(key))
+        .map(|chain| async move {
+            (
+                chain.key.clone(),
+                lookup_address(client, chain, target, scope).await,
+            )
+        });
+    futures_util::future::join_all(lookups).await
+}
+
+async fn lookup_address(
+    client: &RpcClient,
+    chain: &Chain,
+    target: &Target,
+    scope: &AddressScope,
+) -> AddressOutcome {
+    match (chain.family, target) {
+        (Family::Evm, Target::EvmAddress(a)) => {
+            evm::address::lookup_address(client, chain, *a, scope).await
+        }
+        (family, _) => AddressOutcome::Unavailable {
+            failures: vec![EndpointFailure {
+                endpoint: String::new(),
+                what: format!(
+                    "a {} chain cannot hold this kind of address",
+                    family.as_str()
+                ),
+                chain_mismatch: false,
+            }],
+        },
     }
 }
 

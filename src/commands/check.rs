@@ -10,14 +10,19 @@ use futures_util::stream;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::chain::{self, rpc::RpcClient};
-use crate::cli::CheckArgs;
-use crate::diagnose;
+use crate::cli::{CheckArgs, ExpectArgs};
+use crate::config::Family;
+use crate::diagnose::{
+    self,
+    address::{self, AddressReport, Expect, Outcome},
+};
 use crate::exit::{self, UsageError};
 use crate::memory::{self, Memory};
-use crate::model::{Status, TxReport};
+use crate::model::{Status, TxReport, Warning};
 use crate::query::{self, Query, Target};
 use crate::render::{
     Lang,
+    address::{address_json, address_paragraph, address_text},
     json::tx_json,
     paragraph::paragraph,
     text::{TextOptions, tx_text},
@@ -33,22 +38,59 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
         .iter()
         .map(|q| query::parse(q, &settings.config, args.chain.as_deref()))
         .collect::<Result<Vec<Query>, _>>()?;
-    for q in &queries {
-        require_transaction(q)?;
+    let expect = expectation(&args.expect)?;
+    if expect.is_some()
+        && let Some(q) = queries.iter().find(|q| !is_address(q))
+    {
+        return Err(UsageError::new(format!(
+            "--expect looks for a transfer to an address, but {:?} is a transaction",
+            q.input.trim()
+        ))
+        .hint("check the transaction alone, or give the receiving address with --expect")
+        .into());
     }
+    let scope = chain::AddressScope {
+        since_secs: args
+            .expect
+            .since
+            .unwrap_or(DEFAULT_ADDRESS_WINDOW)
+            .as_secs()
+            .max(1),
+        now: memory::unix_now(),
+    };
 
     let client = RpcClient::new(settings.request_timeout, settings.log)?;
     let mut memory = open_memory(settings);
     let spinner = settings.stderr_fancy.then(|| spinner(queries.len()));
-    let reports: Vec<TxReport> = stream::iter(queries.iter())
-        .map(|q| lookup(&client, settings, q, &memory))
+    let reports: Vec<Report> = stream::iter(queries.iter())
+        .map(|q| {
+            let (client, memory, expect) = (&client, &memory, expect.as_ref());
+            async move {
+                if is_address(q) {
+                    Report::Address(Box::new(
+                        lookup_address(client, settings, q, expect, &scope, memory).await,
+                    ))
+                } else {
+                    let mut report = lookup(client, settings, q, memory).await;
+                    payee_check(client, settings, &mut report).await;
+                    Report::Tx(Box::new(report))
+                }
+            }
+        })
         .buffered(CONCURRENT_QUERIES)
         .collect()
         .await;
     if let Some(s) = spinner {
         s.finish_and_clear();
     }
-    remember(&mut memory, &reports, settings);
+    let tx_reports: Vec<TxReport> = reports
+        .iter()
+        .filter_map(|r| match r {
+            Report::Tx(t) => Some((**t).clone()),
+            Report::Address(a) => a.match_report.as_deref().cloned(),
+        })
+        .collect();
+    remember(&mut memory, &tx_reports, settings);
 
     let style = if args.json {
         Style::Json
@@ -60,21 +102,144 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
     super::print(out, &render(&reports, style, args.lang.into(), settings)?)?;
     Ok(reports
         .iter()
-        .map(|r| exit::for_status(r.status))
+        .map(Report::exit_code)
         .max()
         .unwrap_or(exit::OK))
 }
 
-/// Addresses are recognised but not looked up by this version.
-pub fn require_transaction(q: &Query) -> Result<(), UsageError> {
-    if !matches!(q.target, Target::Tx { .. } | Target::Signature(_)) {
-        return Err(UsageError::new(format!(
-            "{:?} is an address; this version of txdoctor looks up transactions only",
-            q.input.trim()
-        ))
-        .hint("paste the transaction hash (64 hex digits) or its explorer link"));
+/// How far back an address's transfers are read without `--since`.
+pub const DEFAULT_ADDRESS_WINDOW: Duration = Duration::from_secs(24 * 3600);
+
+/// The answer to one query of either kind.
+#[derive(Debug, Clone)]
+pub enum Report {
+    Tx(Box<TxReport>),
+    Address(Box<AddressReport>),
+}
+
+impl Report {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Report::Tx(r) => exit::for_status(r.status),
+            Report::Address(a) => match a.outcome {
+                Outcome::Shown => exit::OK,
+                Outcome::NoMatch => exit::NOT_FOUND,
+                Outcome::NoMatchIncomplete | Outcome::Unavailable => exit::UNKNOWN,
+            },
+        }
     }
-    Ok(())
+
+    fn has_unknown(&self) -> bool {
+        match self {
+            Report::Tx(r) => r.status == Status::Unknown,
+            Report::Address(a) => a.outcome == Outcome::Unavailable,
+        }
+    }
+
+    fn warnings(&self) -> &[Warning] {
+        match self {
+            Report::Tx(r) => &r.warnings,
+            Report::Address(a) => &a.warnings,
+        }
+    }
+}
+
+fn is_address(q: &Query) -> bool {
+    !matches!(q.target, Target::Tx { .. } | Target::Signature(_))
+}
+
+/// `--expect "100 USDT"` or `--expect 100 --token USDT`.
+pub fn expectation(args: &ExpectArgs) -> Result<Option<Expect>, UsageError> {
+    let Some(text) = &args.expect else {
+        return Ok(None);
+    };
+    let mut words = text.split_whitespace();
+    let amount = words.next().unwrap_or_default().to_string();
+    let symbol = words.next().map(str::to_string);
+    if words.next().is_some() || !address::is_amount(&amount) {
+        return Err(
+            UsageError::new(format!("--expect {text:?} is not an amount")).hint(
+                "give the amount in whole units, e.g. --expect 100 --token USDT or --expect \"0.5 ETH\"",
+            ),
+        );
+    }
+    let token = match (symbol, &args.token) {
+        (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => {
+            return Err(UsageError::new(format!(
+                "--expect names {a} but --token names {b}"
+            )));
+        }
+        (a, b) => b.clone().or(a),
+    };
+    Ok(Some(Expect {
+        amount,
+        token,
+        from: args.from.clone(),
+    }))
+}
+
+/// Looks an address up on its candidate chains; when `expect` finds the
+/// transfer, looks its transaction up as `check` would.
+pub async fn lookup_address(
+    client: &RpcClient,
+    settings: &Settings,
+    q: &Query,
+    expect: Option<&Expect>,
+    scope: &chain::AddressScope,
+    memory: &Memory,
+) -> AddressReport {
+    let outcomes =
+        chain::search_address(client, &settings.config, &q.chains, &q.target, scope).await;
+    let mut report = address::address_report(
+        &q.input,
+        query::clean(&q.input),
+        &outcomes,
+        expect,
+        &settings.config,
+    );
+    if let Some(m) = &report.matched
+        && let Ok(tx) = query::parse(&m.transfer.hash, &settings.config, Some(&m.chain))
+    {
+        report.match_report = Some(Box::new(lookup(client, settings, &tx, memory).await));
+    }
+    report
+}
+
+/// A payment to an address that looks like one the sender paid before:
+/// reads the sender's recent payees (EVM, one request) and warns.
+pub async fn payee_check(client: &RpcClient, settings: &Settings, report: &mut TxReport) {
+    let Some(chain) = report
+        .chain
+        .as_deref()
+        .and_then(|k| settings.config.chain(k))
+    else {
+        return;
+    };
+    let Some(facts) = report.facts.as_mut() else {
+        return;
+    };
+    let (Some(recipient), Some(head), Some(endpoint), Ok(sender)) = (
+        address::payment_recipient(facts),
+        facts.head,
+        report.answered_by.first(),
+        facts.from.parse::<alloy_primitives::Address>(),
+    ) else {
+        return;
+    };
+    if chain.family != Family::Evm {
+        return;
+    }
+    let Some(history) = chain::evm::address::payees(client, chain, endpoint, sender, head).await
+    else {
+        return;
+    };
+    if let Some(w) = address::payment_poisoning(&recipient, &facts.hash, &history, chain.family) {
+        report.warnings.push(Warning {
+            chain: Some(chain.key.clone()),
+            ..w
+        });
+    }
+    facts.payees = Some(history);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,23 +253,26 @@ pub enum Style {
 }
 
 /// The reports as stdout shows them.
-pub fn render(
-    reports: &[TxReport],
-    style: Style,
-    lang: Lang,
-    settings: &Settings,
-) -> Result<String> {
+pub fn render(reports: &[Report], style: Style, lang: Lang, settings: &Settings) -> Result<String> {
     let names = |k: &str| settings.chain_name(k);
     let width = if settings.stdout_color {
         comfy_table::Table::new().width()
     } else {
         None
     };
+    let opts = TextOptions {
+        lang,
+        width,
+        color: settings.stdout_color,
+    };
     let mut text = String::new();
     for (i, report) in reports.iter().enumerate() {
         match style {
             Style::Json => {
-                let value = tx_json(report, lang, &names);
+                let value = match report {
+                    Report::Tx(r) => tx_json(r, lang, &names),
+                    Report::Address(a) => address_json(a, lang, &names),
+                };
                 let line = if reports.len() == 1 {
                     serde_json::to_string_pretty(&value)?
                 } else {
@@ -114,29 +282,27 @@ pub fn render(
                 text.push('\n');
             }
             Style::Reply => {
-                text.push_str(&paragraph(report, lang, &names));
+                text.push_str(&match report {
+                    Report::Tx(r) => paragraph(r, lang, &names),
+                    Report::Address(a) => address_paragraph(a, lang, &names),
+                });
                 text.push('\n');
             }
             Style::Text => {
                 if i > 0 {
                     text.push('\n');
                 }
-                text.push_str(&tx_text(
-                    report,
-                    &TextOptions {
-                        lang,
-                        width,
-                        color: settings.stdout_color,
-                    },
-                    &names,
-                ));
-                for w in &report.warnings {
+                text.push_str(&match report {
+                    Report::Tx(r) => tx_text(r, &opts, &names),
+                    Report::Address(a) => address_text(a, &opts, &names),
+                });
+                for w in report.warnings() {
                     settings.log.warn(format_args!("{}", w.message));
                 }
             }
         }
     }
-    if style != Style::Json && reports.iter().any(|r| r.status == Status::Unknown) {
+    if style != Style::Json && reports.iter().any(Report::has_unknown) {
         settings.log.warn(format_args!(
             "no usable answer from some endpoints; `txdoctor chains --probe` shows which answer, and --config FILE can list endpoints that are reachable from here"
         ));
@@ -157,7 +323,7 @@ pub async fn lookup(
             shown_hash(hash, &q.chains, &settings.config),
         ),
         Target::Signature(s) => (chain::TxKey::Signature(s.clone()), s.clone()),
-        _ => unreachable!("address queries are refused before lookup"),
+        _ => unreachable!("address queries go to lookup_address"),
     };
     let remembered = |chain: &str| memory.get(chain, &hash_hex);
     let search = chain::search_tx(client, &settings.config, &q.chains, &key, &remembered).await;

@@ -21,9 +21,25 @@ use super::check::{self, Style};
 use crate::chain::rpc::RpcClient;
 use crate::cli::{Until, WatchArgs};
 use crate::exit;
+use crate::exit::UsageError;
 use crate::model::{Status, TxReport};
 use crate::query;
 use crate::settings::Settings;
+
+/// `watch` follows a transaction; an address has no end state to wait for.
+fn require_transaction(q: &query::Query) -> Result<(), UsageError> {
+    if !matches!(
+        q.target,
+        query::Target::Tx { .. } | query::Target::Signature(_)
+    ) {
+        return Err(UsageError::new(format!(
+            "{:?} is an address; watch follows one transaction",
+            q.input.trim()
+        ))
+        .hint("paste the transaction hash, or use `txdoctor check ADDRESS --expect AMOUNT` to look for a transfer"));
+    }
+    Ok(())
+}
 
 /// Default poll interval bounds: a block time below a second (BSC) would
 /// hammer public endpoints; one above 15 s (Ethereum's 12 s is below) is
@@ -33,7 +49,7 @@ const MAX_INTERVAL: Duration = Duration::from_secs(15);
 
 pub async fn run(args: &WatchArgs, settings: &Settings, out: &mut dyn Write) -> Result<u8> {
     let mut q = query::parse(&args.query, &settings.config, args.chain.as_deref())?;
-    check::require_transaction(&q)?;
+    require_transaction(&q)?;
     let client = RpcClient::new(settings.request_timeout, settings.log)?;
     let mut memory = check::open_memory(settings);
     let deadline = Instant::now() + args.timeout;
@@ -72,7 +88,7 @@ pub async fn run(args: &WatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     super::print(
         out,
         &check::render(
-            std::slice::from_ref(&report),
+            &[check::Report::Tx(Box::new(report.clone()))],
             style,
             args.lang.into(),
             settings,

@@ -4,6 +4,7 @@
 //! searched had a trusted endpoint answer "unknown hash"; any chain that could
 //! not be asked turns the verdict into `unknown`.
 
+pub mod address;
 pub mod pending;
 pub mod utxo;
 
@@ -218,6 +219,8 @@ pub fn tx_report(
                 ),
                 endpoint: None,
                 chain: Some(key.clone()),
+                lookalike: None,
+                genuine: None,
             });
         }
         report.facts = Some((**facts).clone());
@@ -297,6 +300,8 @@ fn apply_vanished(report: &mut TxReport, config: &Config, key: &str, vanished: &
                     message: format!("{key}: {note}"),
                     endpoint: None,
                     chain: Some(key.to_string()),
+                    lookalike: None,
+                    genuine: None,
                 });
             }
         }
@@ -312,6 +317,8 @@ fn apply_vanished(report: &mut TxReport, config: &Config, key: &str, vanished: &
                 ),
                 endpoint: None,
                 chain: Some(key.to_string()),
+                lookalike: None,
+                genuine: None,
             });
         }
     }
@@ -334,6 +341,8 @@ fn endpoint_warnings(chain: &str, failures: &[EndpointFailure]) -> Vec<Warning> 
             },
             endpoint: (!f.endpoint.is_empty()).then(|| f.endpoint.clone()),
             chain: Some(chain.to_string()),
+            lookalike: None,
+            genuine: None,
         })
         .collect()
 }
@@ -371,6 +380,7 @@ mod tests {
             observed_at_ms: None,
             utxo: None,
             solana: None,
+            payees: None,
         }
     }
 

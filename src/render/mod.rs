@@ -3,6 +3,7 @@
 //! depends on (language, width, colour) comes in as arguments, so output is
 //! deterministic and tested into strings.
 
+pub mod address;
 pub mod i18n;
 pub mod json;
 pub mod paragraph;
@@ -122,6 +123,7 @@ mod tests {
             observed_at_ms: None,
             utxo: None,
             solana: None,
+            payees: None,
         };
         TxReport {
             query: "q".into(),
@@ -215,6 +217,8 @@ mod tests {
                     message: format!("{c}: down"),
                     endpoint: Some(format!("https://{c}-1")),
                     chain: Some(c.into()),
+                    lookalike: None,
+                    genuine: None,
                 })
                 .to_vec(),
         };

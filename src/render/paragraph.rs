@@ -29,7 +29,7 @@ pub fn paragraph(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> St
 
 /// Sentences separated by a space, except after full-width punctuation
 /// (Chinese and Japanese run sentences together).
-fn join_sentences(sentences: &[String]) -> String {
+pub fn join_sentences(sentences: &[String]) -> String {
     let mut out = String::new();
     for s in sentences {
         if !out.is_empty() && !out.ends_with(['。', '！', '？', '」', '）']) {

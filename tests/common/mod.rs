@@ -208,6 +208,8 @@ pub struct ChainSpec<'a> {
     pub explorer: &'a str,
     /// (symbol, address, decimals)
     pub tokens: Vec<(&'a str, String, u8)>,
+    /// More `key = value` lines for the chain's table.
+    pub extra: String,
 }
 
 impl<'a> ChainSpec<'a> {
@@ -221,6 +223,7 @@ impl<'a> ChainSpec<'a> {
             symbol: "ETH",
             explorer: "https://etherscan.io/tx/{hash}",
             tokens: vec![],
+            extra: String::new(),
         }
     }
 }
@@ -316,6 +319,10 @@ pub fn write_config(chains: &[ChainSpec]) -> TestConfig {
             rpc = rpc.join(", "),
             explorer = c.explorer,
         ));
+        if !c.extra.is_empty() {
+            let at = text.len() - 1;
+            text.insert_str(at, &format!("{}\n", c.extra.trim_end()));
+        }
         for (symbol, address, decimals) in &c.tokens {
             text.push_str(&format!("[[chains.{}.tokens]]\nsymbol = \"{symbol}\"\naddress = \"{address}\"\ndecimals = {decimals}\n\n", c.key));
         }

@@ -129,6 +129,7 @@ pub fn tx_facts(tx: &Tx, chain: &Chain, tip: u64) -> TxFacts {
             parents_unchecked: 0,
         })),
         solana: None,
+        payees: None,
     }
 }
 

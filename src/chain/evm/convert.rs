@@ -23,6 +23,7 @@ sol! {
     function transferFrom(address from, address to, uint256 amount) returns (bool);
     function symbol() returns (string);
     function decimals() returns (uint8);
+    function balanceOf(address account) returns (uint256);
 
     // OpenZeppelin 5 errors that explain most failed token transfers.
     error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed);
@@ -212,6 +213,7 @@ pub fn tx_facts(
         observed_at_ms: None,
         utxo: None,
         solana: None,
+        payees: None,
     }
 }
 
@@ -233,6 +235,16 @@ pub fn pending_facts(
             .or(pending_block_base_fee),
         recent_tips: fee_history.and_then(tip_levels),
         sender_nonce,
+    }
+}
+
+/// The network's side of `PendingFacts` (next base fee, recent tips), for
+/// the transactions of an address's pool.
+pub fn pending_facts_of_network(fee_history: Option<&FeeHistory>) -> PendingFacts {
+    PendingFacts {
+        next_base_fee: fee_history.and_then(|fh| fh.base_fee_per_gas.last().copied()),
+        recent_tips: fee_history.and_then(tip_levels),
+        ..PendingFacts::default()
     }
 }
 

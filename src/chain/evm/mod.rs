@@ -5,8 +5,10 @@
 //! in chains.toml. Endpoints are tried in order; each is trusted only after
 //! its `eth_chainId` matches the configuration.
 
+pub mod address;
 pub mod convert;
 mod fate;
+pub mod history;
 pub mod wire;
 
 use alloy_primitives::{Address, B256, U256, hex};

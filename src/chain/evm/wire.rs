@@ -54,6 +54,59 @@ pub struct Log {
     pub data: Bytes,
 }
 
+/// `eth_getLogs`: a log with the transaction and block that emitted it.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct LogEntry {
+    pub address: Address,
+    #[serde(default)]
+    pub topics: Vec<B256>,
+    #[serde(default)]
+    pub data: Bytes,
+    pub block_number: Option<U256>,
+    pub transaction_hash: Option<B256>,
+    pub log_index: Option<U256>,
+    /// Newer clients add the block's time: a hex quantity (geth, reth) or a
+    /// plain number (anvil); absent elsewhere.
+    pub block_timestamp: Option<serde_json::Value>,
+    /// Set on logs of a block that was reorganised away.
+    #[serde(default)]
+    pub removed: bool,
+}
+
+impl LogEntry {
+    pub fn timestamp(&self) -> Option<u64> {
+        match self.block_timestamp.as_ref()? {
+            serde_json::Value::Number(n) => n.as_u64(),
+            serde_json::Value::String(s) => {
+                u64::from_str_radix(s.strip_prefix("0x").unwrap_or(s), 16).ok()
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `txpool_contentFrom(address)` (geth): the address's transactions by nonce.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct PoolOfSender {
+    #[serde(default)]
+    pub pending: std::collections::BTreeMap<String, Transaction>,
+    #[serde(default)]
+    pub queued: std::collections::BTreeMap<String, Transaction>,
+}
+
+/// `txpool_content` (geth, anvil, erigon): every pooled transaction, by
+/// sender and nonce; `pending` are executable, `queued` wait behind a gap.
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
+pub struct PoolContent {
+    #[serde(default)]
+    pub pending:
+        std::collections::BTreeMap<Address, std::collections::BTreeMap<String, Transaction>>,
+    #[serde(default)]
+    pub queued:
+        std::collections::BTreeMap<Address, std::collections::BTreeMap<String, Transaction>>,
+}
+
 /// `eth_getBlockByNumber(…, false)`: the fields read from a header.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]

@@ -134,6 +134,7 @@ pub fn tx_facts(
             balance_changes,
             instruction_error,
         })),
+        payees: None,
     }
 }
 
@@ -180,6 +181,7 @@ pub fn status_facts(
                 .as_ref()
                 .and_then(|e| instruction_failure(e, &[])),
         })),
+        payees: None,
     }
 }
 

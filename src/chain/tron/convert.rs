@@ -332,6 +332,7 @@ pub fn tx_facts(
         observed_at_ms: None,
         utxo: None,
         solana: None,
+        payees: None,
     }
 }
 

@@ -3,6 +3,8 @@
 //! the `TxReport`. Amounts stay integers in the smallest unit (`U256`) until
 //! they are printed.
 
+pub mod address;
+
 use alloy_primitives::U256;
 use serde::Serialize;
 
@@ -471,6 +473,24 @@ pub struct Warning {
     pub endpoint: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain: Option<String>,
+    /// `address_poisoning`: the look-alike address and the one it imitates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lookalike: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub genuine: Option<String>,
+}
+
+impl Warning {
+    pub fn new(code: &'static str, message: String) -> Self {
+        Warning {
+            code,
+            message,
+            endpoint: None,
+            chain: None,
+            lookalike: None,
+            genuine: None,
+        }
+    }
 }
 
 /// What an adapter learned about one transaction on one chain.
@@ -507,6 +527,9 @@ pub struct TxFacts {
     pub utxo: Option<Box<UtxoFacts>>,
     /// Solana: commitment, fee split, balance changes, failing instruction.
     pub solana: Option<Box<SolanaFacts>>,
+    /// EVM: the sender's recent token transfers (read for payments, to spot
+    /// a look-alike recipient); `None` when not asked.
+    pub payees: Option<address::SenderHistory>,
 }
 
 /// Priority fees recent blocks paid (wei): the median across the sampled

@@ -1,0 +1,431 @@
+//! Output for an address query: the contract's JSON object, the table, and
+//! the paste-ready paragraph (balances, stuck nonces, whether the expected
+//! transfer arrived, address-poisoning warnings). Deterministic: built only
+//! from the report, the string table and the arguments.
+
+use comfy_table::{Cell, ContentArrangement, Table, presets};
+use serde_json::{Value, json};
+
+use super::i18n::Lang;
+use super::json::tx_json;
+use super::paragraph::{join, join_sentences, paragraph};
+use super::text::TextOptions;
+use super::utc_time;
+use crate::diagnose::address::{AddressReport, ChainView, Outcome, PendingRow};
+use crate::model::Reason;
+use crate::model::address::{Direction, Transfer};
+
+/// Transfers listed per chain in JSON (newest first) and in the table.
+const JSON_TRANSFERS: usize = 50;
+const TEXT_TRANSFERS: usize = 10;
+
+pub fn address_json(r: &AddressReport, lang: Lang, names: &dyn Fn(&str) -> String) -> Value {
+    json!({
+        "query": r.query,
+        "kind": "address",
+        "address": r.address,
+        "chains": r.chains.iter().map(chain_json).collect::<Vec<_>>(),
+        "expect": r.expect.as_ref().map(|e| json!({"amount": e.amount, "token": e.token, "from": e.from})),
+        "match": match_json(r, lang, names),
+        "near_misses": r.near.iter().map(|(c, t)| json!({"chain": c, "transfer": t})).collect::<Vec<_>>(),
+        "diagnosis": address_paragraph(r, lang, names),
+        "warnings": r.warnings,
+    })
+}
+
+fn chain_json(v: &ChainView) -> Value {
+    let f = v.facts.as_ref();
+    json!({
+        "chain": v.chain,
+        "chain_name": v.name,
+        "balance": f.and_then(|f| f.balance.as_ref()),
+        "tokens": f.map(|f| f.tokens.as_slice()).unwrap_or_default(),
+        "nonce": f.and_then(|f| f.nonce),
+        "pending": v.pending.iter().map(|p| json!({
+            "hash": p.hash, "nonce": p.nonce, "status": "pending", "reason": p.reason,
+        })).collect::<Vec<_>>(),
+        "pool_visible": f.map(|f| f.pool.is_some()),
+        "missing_nonces": v.missing_nonces,
+        "recent_transfers": f.map(|f| &f.transfers[..f.transfers.len().min(JSON_TRANSFERS)]).unwrap_or_default(),
+        "transfers_read": f.map(|f| f.transfers.len()),
+        "incoming_pending": f.map(|f| f.incoming_pending.as_slice()).unwrap_or_default(),
+        "history": f.map(|f| &f.history),
+        "head": f.and_then(|f| f.head),
+        "congestion": f.and_then(|f| f.congestion.as_ref()),
+        "explorer_url": v.explorer_url,
+        "answered_by": v.answered_by,
+        "warnings": v.warnings,
+    })
+}
+
+fn match_json(r: &AddressReport, lang: Lang, names: &dyn Fn(&str) -> String) -> Value {
+    let Some(m) = &r.matched else {
+        return Value::Null;
+    };
+    let mut v = match &r.match_report {
+        Some(report) => tx_json(report, lang, names),
+        None => json!({"hash": m.transfer.hash, "chain": m.chain}),
+    };
+    if let Value::Object(o) = &mut v {
+        o.insert("transfer".into(), json!(m.transfer));
+        o.insert("other_matches".into(), json!(m.others));
+    }
+    v
+}
+
+/// "100 USDT" for the expected amount.
+fn expected_text(r: &AddressReport) -> String {
+    match &r.expect {
+        Some(e) => match &e.token {
+            Some(t) => format!("{} {}", e.amount, t.to_uppercase()),
+            None => e.amount.clone(),
+        },
+        None => String::new(),
+    }
+}
+
+fn answered(r: &AddressReport) -> impl Iterator<Item = &ChainView> {
+    r.chains.iter().filter(|c| c.facts.is_some())
+}
+
+pub fn address_paragraph(r: &AddressReport, lang: Lang, names: &dyn Fn(&str) -> String) -> String {
+    let mut out = Vec::new();
+    let address = r.address.as_str();
+    let chain_list = |views: &mut dyn Iterator<Item = &ChainView>| {
+        join(&views.map(|c| c.name.clone()).collect::<Vec<_>>(), lang)
+    };
+    match r.outcome {
+        Outcome::Unavailable => {
+            out.push(lang.t(
+                "address_unavailable",
+                &[
+                    ("address", address),
+                    ("chains", &chain_list(&mut r.chains.iter())),
+                ],
+            ));
+        }
+        Outcome::Shown if r.matched.is_some() => {
+            let m = r.matched.as_ref().expect("checked");
+            let chain = r
+                .chains
+                .iter()
+                .find(|c| c.chain == m.chain)
+                .map_or(m.chain.clone(), |c| c.name.clone());
+            out.push(lang.t(
+                "address_match",
+                &[
+                    ("amount", &m.transfer.display()),
+                    ("address", address),
+                    ("from", &m.transfer.from),
+                    ("chain", &chain),
+                    ("hash", &m.transfer.hash),
+                ],
+            ));
+            if let Some(report) = &r.match_report {
+                out.push(paragraph(report, lang, names));
+            }
+        }
+        Outcome::Shown => summary(r, lang, &mut out),
+        Outcome::NoMatch | Outcome::NoMatchIncomplete => {
+            let windows: Vec<String> = answered(r).map(|c| window_text(c, lang)).collect();
+            out.push(lang.t(
+                if r.outcome == Outcome::NoMatch {
+                    "address_no_match"
+                } else {
+                    "address_no_match_incomplete"
+                },
+                &[
+                    ("amount", &expected_text(r)),
+                    ("address", address),
+                    ("windows", &join(&windows, lang)),
+                ],
+            ));
+            if !r.near.is_empty() {
+                let list: Vec<String> = r.near.iter().map(|(_, t)| near_text(t, lang)).collect();
+                out.push(lang.t("address_near", &[("list", &join(&list, lang))]));
+            }
+            for c in answered(r) {
+                let f = c.facts.as_ref().expect("answered");
+                if !f.history.native {
+                    let symbol = f
+                        .balance
+                        .as_ref()
+                        .map(|b| b.symbol.clone())
+                        .unwrap_or_default();
+                    out.push(lang.t(
+                        "address_native_unseen",
+                        &[("symbol", &symbol), ("chain", &c.name)],
+                    ));
+                }
+            }
+            out.push(lang.t("address_ask_sender", &[]));
+        }
+    }
+    for c in &r.chains {
+        pending_sentences(c, lang, &mut out);
+    }
+    for w in r.warnings.iter().filter(|w| w.code == "address_poisoning") {
+        out.push(lang.t(
+            "address_poisoning",
+            &[
+                ("lookalike", w.lookalike.as_deref().unwrap_or_default()),
+                ("genuine", w.genuine.as_deref().unwrap_or_default()),
+            ],
+        ));
+    }
+    if r.warnings.iter().any(|w| w.code == "fake_token") {
+        out.push(lang.t("address_fake_token", &[("amount", &expected_text(r))]));
+    }
+    if r.match_report.is_none()
+        && let Some(url) = answered(r)
+            .filter(|c| notable(c))
+            .chain(answered(r))
+            .find_map(|c| c.explorer_url.clone())
+    {
+        out.push(lang.t("explorer_link", &[("url", &url)]));
+    }
+    join_sentences(&out)
+}
+
+/// A chain where the address holds or did something.
+fn notable(c: &ChainView) -> bool {
+    c.facts.as_ref().is_some_and(|f| {
+        f.balance.as_ref().is_some_and(|b| !b.raw.is_zero())
+            || f.tokens.iter().any(|t| !t.balance.raw.is_zero())
+            || !f.transfers.is_empty()
+            || f.nonce.is_some_and(|n| n.pending > 0)
+    })
+}
+
+fn summary(r: &AddressReport, lang: Lang, out: &mut Vec<String>) {
+    let active: Vec<&ChainView> = answered(r).filter(|c| notable(c)).collect();
+    if active.is_empty() {
+        let chains: Vec<String> = answered(r).map(|c| c.name.clone()).collect();
+        out.push(lang.t(
+            "address_empty",
+            &[("address", &r.address), ("chains", &join(&chains, lang))],
+        ));
+        return;
+    }
+    for c in active {
+        let f = c.facts.as_ref().expect("answered");
+        let mut holdings: Vec<String> = f.balance.iter().map(|b| b.display()).collect();
+        holdings.extend(
+            f.tokens
+                .iter()
+                .filter(|t| !t.balance.raw.is_zero())
+                .map(|t| t.balance.display()),
+        );
+        let count = |d: Direction| f.transfers.iter().filter(|t| t.direction == d).count();
+        out.push(lang.t(
+            "address_holds",
+            &[
+                ("chain", &c.name),
+                ("address", &r.address),
+                ("holdings", &join(&holdings, lang)),
+                ("incoming", &count(Direction::In).to_string()),
+                ("outgoing", &count(Direction::Out).to_string()),
+                ("since", &f.history.since.map(utc_time).unwrap_or_default()),
+            ],
+        ));
+    }
+}
+
+/// "blocks 100–7300 (since 2026-11-21 10:00 UTC)"
+fn window_text(c: &ChainView, lang: Lang) -> String {
+    let Some(f) = &c.facts else {
+        return String::new();
+    };
+    let h = &f.history;
+    let since = h.since.map(utc_time).unwrap_or_default();
+    match (h.from_block, h.to_block) {
+        (Some(a), Some(b)) => lang.t(
+            "address_window_blocks",
+            &[
+                ("chain", &c.name),
+                ("from", &a.to_string()),
+                ("to", &b.to_string()),
+                ("since", &since),
+            ],
+        ),
+        _ => lang.t(
+            "address_window_since",
+            &[("chain", &c.name), ("since", &since)],
+        ),
+    }
+}
+
+fn near_text(t: &Transfer, lang: Lang) -> String {
+    lang.t(
+        "address_near_item",
+        &[
+            ("amount", &t.display()),
+            ("from", &t.from),
+            ("hash", &t.hash),
+        ],
+    )
+}
+
+fn pending_sentences(c: &ChainView, lang: Lang, out: &mut Vec<String>) {
+    let Some(f) = &c.facts else { return };
+    let Some(nonce) = f.nonce else { return };
+    if !c.missing_nonces.is_empty() {
+        let stuck: Vec<String> = c
+            .pending
+            .iter()
+            .filter(|p| p.reason == Reason::NonceGap)
+            .map(|p| p.nonce.to_string())
+            .collect();
+        let missing: Vec<String> = c.missing_nonces.iter().map(u64::to_string).collect();
+        out.push(lang.t(
+            "address_nonce_gap",
+            &[
+                ("chain", &c.name),
+                ("missing", &join(&missing, lang)),
+                ("stuck", &join(&stuck, lang)),
+                ("first", &missing[0]),
+            ],
+        ));
+    }
+    for p in c.pending.iter().filter(|p| p.reason != Reason::NonceGap) {
+        out.push(pending_row_sentence(c, p, lang));
+    }
+    if f.pool.is_none() && nonce.pending > nonce.latest {
+        out.push(lang.t(
+            "address_pending_unseen",
+            &[
+                ("chain", &c.name),
+                ("count", &(nonce.pending - nonce.latest).to_string()),
+                ("first", &nonce.latest.to_string()),
+                ("last", &(nonce.pending - 1).to_string()),
+            ],
+        ));
+    }
+}
+
+fn pending_row_sentence(c: &ChainView, p: &PendingRow, lang: Lang) -> String {
+    let id = match p.reason {
+        Reason::FeeBelowBaseFee => "address_pending_fee_below_base_fee",
+        Reason::LowPriorityFee => "address_pending_low_priority_fee",
+        _ => "address_pending_waiting",
+    };
+    lang.t(
+        id,
+        &[
+            ("chain", &c.name),
+            ("hash", &p.hash),
+            ("nonce", &p.nonce.to_string()),
+        ],
+    )
+}
+
+pub fn address_text(
+    r: &AddressReport,
+    opts: &TextOptions,
+    names: &dyn Fn(&str) -> String,
+) -> String {
+    let lang = opts.lang;
+    let mut text = String::new();
+    for c in &r.chains {
+        let mut table = Table::new();
+        table.load_style(presets::UTF8_FULL_CONDENSED);
+        match opts.width {
+            Some(w) => {
+                table.set_content_arrangement(ContentArrangement::Dynamic);
+                table.set_width(w);
+            }
+            None => {
+                table.set_content_arrangement(ContentArrangement::Disabled);
+            }
+        }
+        if !opts.color {
+            table.force_no_tty();
+        }
+        for (label, value) in chain_rows(c, r, lang) {
+            table.add_row(vec![Cell::new(lang.t(label, &[])), Cell::new(value)]);
+        }
+        text.push_str(&format!("{table}\n"));
+    }
+    text.push('\n');
+    text.push_str(&address_paragraph(r, lang, names));
+    text.push('\n');
+    text
+}
+
+fn chain_rows(c: &ChainView, r: &AddressReport, lang: Lang) -> Vec<(&'static str, String)> {
+    let mut rows: Vec<(&'static str, String)> =
+        vec![("label_chain", format!("{} ({})", c.name, c.chain))];
+    let Some(f) = &c.facts else {
+        rows.push(("label_status", lang.t("value_unavailable", &[])));
+        return rows;
+    };
+    rows.push(("label_address", r.address.clone()));
+    if let Some(b) = &f.balance {
+        rows.push(("label_balance", b.display()));
+    }
+    for t in &f.tokens {
+        rows.push((
+            "label_token_balance",
+            format!("{} ({})", t.balance.display(), t.token),
+        ));
+    }
+    if let Some(n) = f.nonce {
+        rows.push((
+            "label_sender_nonce",
+            lang.t(
+                "value_sender_nonce",
+                &[
+                    ("latest", &n.latest.to_string()),
+                    ("pending", &n.pending.to_string()),
+                ],
+            ),
+        ));
+    }
+    for p in &c.pending {
+        rows.push((
+            "label_pending",
+            format!("nonce {}: {} ({})", p.nonce, p.hash, p.reason.as_str()),
+        ));
+    }
+    if !c.missing_nonces.is_empty() {
+        let list: Vec<String> = c.missing_nonces.iter().map(u64::to_string).collect();
+        rows.push(("label_missing_nonces", list.join(", ")));
+    }
+    for t in f
+        .incoming_pending
+        .iter()
+        .chain(f.transfers.iter())
+        .take(TEXT_TRANSFERS)
+    {
+        rows.push(("label_transfer", transfer_line(t)));
+    }
+    if f.transfers.len() > TEXT_TRANSFERS {
+        rows.push((
+            "label_transfer",
+            lang.t(
+                "list_more",
+                &[("count", &(f.transfers.len() - TEXT_TRANSFERS).to_string())],
+            ),
+        ));
+    }
+    rows.push(("label_history", window_text(c, lang)));
+    if let Some(url) = &c.explorer_url {
+        rows.push(("label_explorer", url.clone()));
+    }
+    rows
+}
+
+fn transfer_line(t: &Transfer) -> String {
+    let (arrow, other) = match t.direction {
+        Direction::In => ("←", &t.from),
+        Direction::Out => ("→", &t.to),
+    };
+    let mut amount = t.display();
+    if !t.listed {
+        amount.push_str(" (unlisted token)");
+    }
+    let at = t
+        .block
+        .map_or_else(|| "pending".to_string(), |b| format!("block {b}"));
+    format!("{arrow} {amount} {other} · {at} · {}", t.hash)
+}
