@@ -354,19 +354,123 @@ fn a_bare_id_is_searched_on_every_family_at_once() {
 }
 
 #[test]
-fn addresses_are_recognised_and_typos_caught_without_a_request() {
+fn address_typos_are_caught_without_a_request() {
     let n = node(&["tx_confirmed"]);
     let cfg = bitcoin_config(&[&n.url()]);
     let run = cfg.run(&["check", "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("checksum"), "{}", run.stderr);
-    let run = cfg.run(&["check", SENDER]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("is an address"), "{}", run.stderr);
     assert!(n.paths().is_empty(), "no request for bad input");
     // Keep the fake honest: it answers a real lookup.
     let (v, _) = check_json(&cfg, &txid("tx_confirmed"));
     assert_eq!(v["status"], "confirmed");
+}
+
+/// The fixtures were captured in November 2025: a window that reaches them.
+const SINCE: &str = "400d";
+
+#[test]
+fn issue_7_address_balance_history_and_expected_payment() {
+    let n = node(&[
+        "tx_confirmed",
+        "tx_low_fee_rbf",
+        "tx_waiting",
+        "tx_coinbase",
+    ]);
+    let cfg = bitcoin_config(&[&n.url()]);
+    let (v, run) = check_json_with(&cfg, PAYEE, &["--since", SINCE]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(v["kind"], "address");
+    let c = &v["chains"][0];
+    assert_eq!(c["chain"], "btc");
+    // 250,000 sats received (confirmed); its spend is still in the mempool.
+    assert_eq!(
+        c["balance"],
+        json!({"raw": "250000", "amount": "0.0025", "symbol": "BTC"})
+    );
+    assert_eq!(c["nonce"], Value::Null);
+    assert_eq!(c["history"]["source"], "esplora");
+    assert_eq!(c["history"]["native"], true);
+    let t = c["recent_transfers"].as_array().unwrap();
+    assert_eq!(t.len(), 2, "{t:?}");
+    assert_eq!(
+        (t[0]["direction"].as_str(), t[0]["block"].as_u64()),
+        (Some("out"), None)
+    );
+    assert_eq!(
+        t[0]["amount"], "0.001",
+        "what went to others, not the change"
+    );
+    assert_eq!(
+        (t[1]["direction"].as_str(), t[1]["amount"].as_str()),
+        (Some("in"), Some("0.0025"))
+    );
+    assert_eq!(t[1]["from"], SENDER);
+    assert_eq!(
+        c["explorer_url"],
+        format!("https://mempool.space/address/{PAYEE}")
+    );
+    let paths = n.paths();
+    for p in [
+        format!("/address/{PAYEE}"),
+        format!("/address/{PAYEE}/txs"),
+        "/blocks/tip/height".into(),
+    ] {
+        assert!(paths.contains(&p), "{paths:?}");
+    }
+
+    // The payment the customer expects, by amount and sender.
+    let (v, run) = check_json_with(
+        &cfg,
+        PAYEE,
+        &["--expect", "0.0025 BTC", "--from", SENDER, "--since", SINCE],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(v["match"]["hash"], txid("tx_confirmed"));
+    assert_eq!(v["match"]["status"], "confirmed");
+    assert_eq!(v["match"]["confirmations"], 3);
+
+    // An amount that did not come: exit 5, and the window searched is named.
+    let (v, run) = check_json_with(&cfg, PAYEE, &["--expect", "0.003", "--since", SINCE]);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert_eq!(v["match"], Value::Null);
+    let d = v["diagnosis"].as_str().unwrap();
+    assert!(d.contains("0.003") && d.contains("Bitcoin"), "{d}");
+
+    // A payment still in the mempool matches as pending.
+    let taproot = "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0";
+    let (v, run) = check_json_with(&cfg, taproot, &["--expect", "0.015"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(v["match"]["hash"], txid("tx_waiting"));
+    assert_eq!(v["match"]["status"], "pending");
+    assert_eq!(
+        v["chains"][0]["incoming_pending"].as_array().unwrap().len(),
+        2
+    );
+}
+
+#[test]
+fn issue_7_an_address_endpoint_that_fails_falls_back_and_never_says_nothing_came() {
+    let good = node(&["tx_confirmed"]);
+    let broken = FakeServer::start(|_| Reply::status(503, "<html>Service Unavailable</html>"));
+    let cfg = bitcoin_config(&[&format!("{}/api", broken.url), &good.url()]);
+    let (v, run) = check_json_with(&cfg, PAYEE, &["--expect", "0.0025", "--since", SINCE]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(v["match"]["hash"], txid("tx_confirmed"));
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "endpoint_failed"),
+        "{}",
+        v["warnings"]
+    );
+    // Only the broken endpoint: unknown (6), not "nothing arrived" (5).
+    let cfg = bitcoin_config(&[&format!("{}/api", broken.url)]);
+    let (v, run) = check_json_with(&cfg, PAYEE, &["--expect", "0.0025", "--since", SINCE]);
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    assert_eq!(v["match"], Value::Null);
 }
 
 /// Prints the reports for reading: `cargo test --test check_bitcoin show -- --ignored --nocapture`.

@@ -176,6 +176,9 @@ async fn lookup_address(
         (Family::Evm, Target::EvmAddress(a)) => {
             evm::address::lookup_address(client, chain, *a, scope).await
         }
+        (Family::Bitcoin, Target::UtxoAddress { address, .. }) => {
+            bitcoin::account::lookup_address(client, chain, address, scope).await
+        }
         (family, _) => AddressOutcome::Unavailable {
             failures: vec![EndpointFailure {
                 endpoint: String::new(),
@@ -187,6 +190,35 @@ async fn lookup_address(
             }],
         },
     }
+}
+
+/// Asks the chain's endpoints in order for an address until one answers;
+/// failures are kept for the report. For the REST-style families.
+pub async fn first_answer<F, Fut>(chain: &Chain, mut ask: F) -> AddressOutcome
+where
+    F: FnMut(Endpoint) -> Fut,
+    Fut: std::future::Future<Output = Result<AddressFacts, String>>,
+{
+    let mut failures = Vec::new();
+    for url in &chain.rpc {
+        let endpoint = endpoint(chain, url);
+        let shown = endpoint.shown.clone();
+        match ask(endpoint).await {
+            Ok(facts) => {
+                return AddressOutcome::Found {
+                    facts: Box::new(facts),
+                    endpoint: shown,
+                    failures,
+                };
+            }
+            Err(what) => failures.push(EndpointFailure {
+                endpoint: shown,
+                what,
+                chain_mismatch: false,
+            }),
+        }
+    }
+    AddressOutcome::Unavailable { failures }
 }
 
 /// The outcome on every chain searched, in configuration order; when a chain

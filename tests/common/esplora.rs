@@ -95,6 +95,11 @@ fn answer(txs: &HashMap<String, Value>, tip: u64, flavour: Flavour, r: &Request)
                 (_, None) => Reply::json(r#"{"confirmed":false}"#),
             }
         }
+        ["address", a] => Reply::json(address_stats(txs, a).to_string()),
+        ["address", a, "txs"] => Reply::json(Value::Array(address_txs(txs, a, None)).to_string()),
+        ["address", a, "txs", "chain", last] => {
+            Reply::json(Value::Array(address_txs(txs, a, Some(last))).to_string())
+        }
         ["blocks", "tip", "height"] => text(200, &tip.to_string()),
         ["fee-estimates"] => Reply::json(fixture_text("fee_estimates")),
         ["mempool"] => Reply::json(fixture_text("mempool")),
@@ -103,6 +108,82 @@ fn answer(txs: &HashMap<String, Value>, tip: u64, flavour: Flavour, r: &Request)
         }
         _ => text(404, &format!("endpoint does not exist {path:?}")),
     }
+}
+
+fn pays(tx: &Value, a: &str) -> Vec<u64> {
+    tx["vout"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["scriptpubkey_address"] == a)
+        .map(|o| o["value"].as_u64().unwrap())
+        .collect()
+}
+
+fn spends(tx: &Value, a: &str) -> Vec<u64> {
+    tx["vin"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["prevout"]["scriptpubkey_address"] == a)
+        .map(|i| i["prevout"]["value"].as_u64().unwrap())
+        .collect()
+}
+
+/// `/address/:address` as electrs computes it from the transactions it indexes.
+fn address_stats(txs: &HashMap<String, Value>, a: &str) -> Value {
+    let stats = |confirmed: bool| {
+        let mine: Vec<&Value> = txs
+            .values()
+            .filter(|t| t["status"]["confirmed"] == confirmed)
+            .filter(|t| !pays(t, a).is_empty() || !spends(t, a).is_empty())
+            .collect();
+        let funded: Vec<u64> = mine.iter().flat_map(|t| pays(t, a)).collect();
+        let spent: Vec<u64> = mine.iter().flat_map(|t| spends(t, a)).collect();
+        serde_json::json!({
+            "funded_txo_count": funded.len(), "funded_txo_sum": funded.iter().sum::<u64>(),
+            "spent_txo_count": spent.len(), "spent_txo_sum": spent.iter().sum::<u64>(),
+            "tx_count": mine.len(),
+        })
+    };
+    serde_json::json!({"address": a, "chain_stats": stats(true), "mempool_stats": stats(false)})
+}
+
+/// `/address/:address/txs`: up to 50 unconfirmed, then 25 confirmed, newest
+/// first; `/txs/chain/:last_seen` the next 25 confirmed after `last_seen`.
+fn address_txs(txs: &HashMap<String, Value>, a: &str, after: Option<&str>) -> Vec<Value> {
+    let mut mine: Vec<&Value> = txs
+        .values()
+        .filter(|t| !pays(t, a).is_empty() || !spends(t, a).is_empty())
+        .collect();
+    mine.sort_by_key(|t| {
+        (
+            t["status"]["confirmed"].as_bool(),
+            std::cmp::Reverse(t["status"]["block_height"].as_u64()),
+            t["txid"].as_str().map(str::to_string),
+        )
+    });
+    let confirmed: Vec<Value> = mine
+        .iter()
+        .filter(|t| t["status"]["confirmed"] == true)
+        .map(|t| (*t).clone())
+        .collect();
+    let confirmed: Vec<Value> = match after {
+        Some(last) => confirmed
+            .iter()
+            .skip_while(|t| t["txid"] != last)
+            .skip(1)
+            .take(25)
+            .cloned()
+            .collect(),
+        None => confirmed.into_iter().take(25).collect(),
+    };
+    let unconfirmed = mine
+        .iter()
+        .filter(|t| t["status"]["confirmed"] == false && after.is_none())
+        .take(50)
+        .map(|t| (*t).clone());
+    unconfirmed.chain(confirmed).collect()
 }
 
 /// A chains.toml with one Bitcoin chain on `rpc`.

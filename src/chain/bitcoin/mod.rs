@@ -11,6 +11,7 @@
 //! answers `{"confirmed": false}` for a txid it has never seen, so it is
 //! never used to decide "not found".
 
+pub mod account;
 pub mod address;
 pub mod convert;
 pub mod wire;

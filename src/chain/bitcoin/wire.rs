@@ -48,6 +48,22 @@ pub struct Status {
     pub block_time: Option<u64>,
 }
 
+/// `GET /address/:address`: funded and spent totals, confirmed and in the mempool.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AddressInfo {
+    pub address: String,
+    pub chain_stats: AddressStats,
+    pub mempool_stats: AddressStats,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AddressStats {
+    /// Satoshis received and spent.
+    pub funded_txo_sum: u64,
+    pub spent_txo_sum: u64,
+    pub tx_count: u64,
+}
+
 /// `GET /mempool`: backlog statistics.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Mempool {
