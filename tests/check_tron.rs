@@ -351,17 +351,116 @@ fn a_bare_id_is_searched_on_evm_and_tron_at_once() {
 }
 
 #[test]
-fn tron_addresses_are_checked_and_refused_for_now() {
+fn tron_address_typos_are_caught_without_a_request() {
     let node = FakeTron::start(&["trx"]);
     let cfg = tron_config(&[node.url()]);
-    let run = cfg.run(&["check", SENDER]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("is an address"), "{}", run.stderr);
     let run = cfg.run(&["check", &SENDER.replace('W', "V")]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("checksum"), "{}", run.stderr);
+    assert!(node.paths().is_empty());
     // Keep the fake honest: it must have been asked something.
     cfg.run(&["check", &id_of("trx")]);
+}
+
+/// The v1 fixtures are dated November 2026: a window that keeps reaching them.
+const SINCE: &str = "3650d";
+const GENUINE: &str = "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE";
+const LOOKALIKE: &str = "TQn9Z8rWqGvXcN3pLmKj7HtYs5DfAbbLSE";
+
+#[test]
+fn issue_7_tron_address_balances_history_poisoning_and_a_fake_usdt() {
+    let node = FakeTron::start(&["usdt"]);
+    let cfg = tron_config(&[node.url()]);
+    let run = cfg.run(&["check", RECIPIENT, "--since", SINCE, "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = run.json();
+    let c = &v["chains"][0];
+    assert_eq!(v["address"], RECIPIENT);
+    assert_eq!(
+        c["balance"],
+        json!({"raw": "5000000", "amount": "5", "symbol": "TRX"})
+    );
+    assert_eq!(
+        c["tokens"][0],
+        json!({"symbol": "USDT", "token": USDT, "raw": "70000000", "amount": "70"})
+    );
+    assert_eq!(c["history"]["source"], "trongrid v1");
+    let transfers = c["recent_transfers"].as_array().unwrap();
+    assert_eq!(transfers.len(), 5, "{transfers:?}");
+    assert_eq!(transfers[0]["hash"], id_of("usdt"), "newest first");
+    let fake = transfers.iter().find(|t| t["listed"] == false).unwrap();
+    assert_eq!(
+        fake["symbol"], "USDT",
+        "the fake's own claim is shown, and marked unlisted"
+    );
+    let trx = transfers.iter().find(|t| t["token"].is_null()).unwrap();
+    assert_eq!(
+        (trx["amount"].as_str(), trx["from"].as_str()),
+        (Some("5"), Some(SENDER))
+    );
+    // The zero-value USDT from a look-alike of an address RECIPIENT paid.
+    let w: Vec<&Value> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == "address_poisoning")
+        .collect();
+    assert_eq!(w.len(), 1, "{}", v["warnings"]);
+    assert_eq!(
+        (w[0]["lookalike"].as_str(), w[0]["genuine"].as_str()),
+        (Some(LOOKALIKE), Some(GENUINE))
+    );
+    let paths = node.paths();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.starts_with(&format!("/v1/accounts/{RECIPIENT}/transactions/trc20?"))),
+        "{paths:?}"
+    );
+
+    // The real 100 USDT matches; the fake one is called out.
+    let run = cfg.run(&[
+        "check", RECIPIENT, "--expect", "100", "--token", "USDT", "--since", SINCE, "--json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = run.json();
+    assert_eq!(v["match"]["hash"], id_of("usdt"));
+    assert_eq!(v["match"]["status"], "finalized");
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "fake_token"),
+        "{}",
+        v["warnings"]
+    );
+
+    // From someone else: no match, exit 5.
+    let run = cfg.run(&[
+        "check", RECIPIENT, "--expect", "100 USDT", "--from", GENUINE, "--since", SINCE, "--json",
+    ]);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+}
+
+#[test]
+fn issue_7_a_full_node_without_the_v1_api_is_not_a_history() {
+    // java-tron serves /wallet but not TronGrid's /v1: 404, so the address is unknown (6), never "nothing came".
+    let no_v1 = FakeServer::start(|_| {
+        Reply::status(404, "<html><body><h2>404 Not found</h2></body></html>")
+    });
+    let cfg = tron_config(&[&no_v1.url]);
+    let run = cfg.run(&["check", RECIPIENT, "--expect", "100", "--json"]);
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    let v = run.json();
+    assert!(
+        v["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("TronGrid v1"),
+        "{}",
+        v["warnings"]
+    );
 }
 
 #[test]

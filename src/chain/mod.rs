@@ -176,6 +176,9 @@ async fn lookup_address(
         (Family::Evm, Target::EvmAddress(a)) => {
             evm::address::lookup_address(client, chain, *a, scope).await
         }
+        (Family::Tron, Target::TronAddress(a)) => {
+            tron::account::lookup_address(client, chain, *a, scope).await
+        }
         (Family::Bitcoin, Target::UtxoAddress { address, .. }) => {
             bitcoin::account::lookup_address(client, chain, address, scope).await
         }

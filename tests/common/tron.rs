@@ -115,6 +115,9 @@ fn answer(state: &State, r: &Request) -> Reply {
         Ok(id) => Reply::json(map.get(&id).cloned().unwrap_or(json!({})).to_string()),
         Err(reply) => reply,
     };
+    if let Some(rest) = r.path.strip_prefix("/v1/accounts/") {
+        return v1(rest);
+    }
     match r.path.as_str() {
         "/wallet/gettransactionbyid" => known(&state.transactions),
         "/wallet/gettransactioninfobyid" => known(&state.infos),
@@ -145,6 +148,80 @@ fn answer(state: &State, r: &Request) -> Reply {
         _ => Reply::status(404, "<html><body><h2>404 Not found</h2></body></html>")
             .header("Content-Type", "text/html"),
     }
+}
+
+/// TronGrid's v1 account routes, answered from the `v1_*` fixtures for the
+/// addresses they name and with empty lists for any other (as TronGrid
+/// answers for an account it has never seen): `min_timestamp` and `limit`
+/// honoured, newest first.
+fn v1(rest: &str) -> Reply {
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let param = |k: &str| {
+        query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(&format!("{k}=")))
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    let since = param("min_timestamp").unwrap_or(0);
+    let limit = param("limit").unwrap_or(20) as usize;
+    let list = |data: Vec<Value>| {
+        let data: Vec<Value> = data.into_iter().take(limit).collect();
+        Reply::json(
+            json!({"data": data, "success": true, "meta": {"at": 1795400010000u64, "page_size": data.len()}})
+                .to_string(),
+        )
+    };
+    let parts: Vec<&str> = path.split('/').collect();
+    let Some(address) = parts.first().copied() else {
+        return Reply::status(404, "");
+    };
+    let hex = hex_of(address);
+    match parts.as_slice() {
+        [_] => {
+            let account = fixture("v1_account");
+            let mine = account["data"][0]["address"].as_str() == Some(hex.as_str());
+            list(if mine {
+                vec![account["data"][0].clone()]
+            } else {
+                vec![]
+            })
+        }
+        [_, "transactions", "trc20"] => list(
+            fixture("v1_trc20")["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| t["from"] == address || t["to"] == address)
+                .filter(|t| t["block_timestamp"].as_u64().unwrap() >= since)
+                .cloned()
+                .collect(),
+        ),
+        [_, "transactions"] => list(
+            fixture("v1_transactions")["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| {
+                    let v = &t["raw_data"]["contract"][0]["parameter"]["value"];
+                    v["owner_address"] == hex.as_str() || v["to_address"] == hex.as_str()
+                })
+                .filter(|t| t["block_timestamp"].as_u64().unwrap() >= since)
+                .cloned()
+                .collect(),
+        ),
+        _ => Reply::json(
+            json!({"success": false, "error": "Not Found", "statusCode": 404}).to_string(),
+        ),
+    }
+}
+
+/// The `41…` hex form of a base58 T-address (checksum not verified: test data).
+pub fn hex_of(base58: &str) -> String {
+    let bytes = bs58::decode(base58).into_vec().unwrap_or_default();
+    bytes
+        .get(..21)
+        .map(alloy_primitives::hex::encode)
+        .unwrap_or_default()
 }
 
 /// A chains.toml with one TRON chain on `rpc`.

@@ -10,6 +10,7 @@
 //! Endpoints are tried in order. An API key (chains.toml `api_key_env`) is
 //! sent only to the host named by `api_key_host`, never shown.
 
+pub mod account;
 pub mod address;
 pub mod convert;
 pub mod wire;

@@ -211,3 +211,71 @@ pub struct ConstantResult {
     #[serde(default)]
     pub constant_result: Vec<String>,
 }
+/// TronGrid's indexed v1 API (`/v1/accounts/...`, TronGrid only, not
+/// java-tron): lists as `{"data": [...], "success": true, "meta": {"at",
+/// "page_size", "fingerprint"?}}`, addresses in base58 for TRC-20 transfers.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct V1List<T> {
+    #[serde(default = "Vec::new")]
+    pub data: Vec<T>,
+    #[serde(default)]
+    pub success: bool,
+    pub meta: Option<V1Meta>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct V1Meta {
+    pub at: Option<u64>,
+    pub page_size: Option<u64>,
+    /// Present when more pages follow.
+    pub fingerprint: Option<String>,
+}
+
+/// `/v1/accounts/:address`: an account (absent until it is activated).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct V1Account {
+    pub address: Option<String>,
+    /// Sun; left out at zero.
+    #[serde(default)]
+    pub balance: i64,
+    /// TRC-20 balances as one-entry objects: `[{"T…contract": "raw"}]`.
+    #[serde(default)]
+    pub trc20: Vec<std::collections::BTreeMap<String, String>>,
+}
+
+/// `/v1/accounts/:address/transactions/trc20`: one TRC-20 `Transfer`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct V1Trc20Transfer {
+    pub transaction_id: String,
+    pub token_info: V1TokenInfo,
+    /// Unix milliseconds.
+    pub block_timestamp: u64,
+    pub from: String,
+    pub to: String,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// Raw units, as a decimal string.
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct V1TokenInfo {
+    pub symbol: Option<String>,
+    /// The contract, base58.
+    pub address: String,
+    pub decimals: Option<u8>,
+    pub name: Option<String>,
+}
+
+/// `/v1/accounts/:address/transactions`: a transaction with where it landed.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct V1Transaction {
+    #[serde(rename = "txID")]
+    pub tx_id: String,
+    #[serde(rename = "blockNumber")]
+    pub block_number: Option<u64>,
+    pub block_timestamp: Option<u64>,
+    #[serde(default)]
+    pub ret: Vec<Ret>,
+    pub raw_data: Option<RawData>,
+}
