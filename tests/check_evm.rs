@@ -70,9 +70,15 @@ fn plain_transfer_with_many_confirmations_is_finalized_in_one_request() {
     );
     assert!(v["congestion"]["level"].is_string());
     assert_eq!(
-        requests(&run),
+        lookup_requests(&run),
         1,
         "a mined transfer takes one HTTP request:\n{}",
+        run.stderr
+    );
+    assert_eq!(
+        poisoning_checks(&run),
+        1,
+        "a payment adds one request: the sender's recent transfers (issue 7)\n{}",
         run.stderr
     );
 }
@@ -141,7 +147,7 @@ fn erc20_transfer_reports_the_real_recipient_with_configured_decimals() {
         "the paragraph names the recipient, not the contract: {diagnosis}"
     );
     assert_eq!(
-        requests(&run),
+        lookup_requests(&run),
         1,
         "known token: still one request\n{}",
         run.stderr
@@ -217,7 +223,7 @@ fn revert_with_reason_is_failed_with_the_decoded_message() {
         "{diagnosis}"
     );
     assert_eq!(
-        requests(&run),
+        lookup_requests(&run),
         2,
         "a failure takes a second request to replay it\n{}",
         run.stderr
@@ -510,7 +516,7 @@ fn bad_input_exits_2_without_any_network_call() {
         "0x1234",
         "https://sepolia.etherscan.io/tx/0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
         "",
-        "0xdAC17F958D2ee523a2206206994597C13D831ec7",
+        "0xdAC17F958D2ee523a2206206994597C13D831ec7abc",
     ] {
         let run = txdoctor(&["check", bad, "--config", cfg.path.to_str().unwrap()]);
         assert_eq!(run.code, 2, "{bad:?}: {}", run.stderr);

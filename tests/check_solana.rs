@@ -181,7 +181,7 @@ fn a_failing_endpoint_falls_back_and_an_rpc_error_is_never_not_found() {
 }
 
 #[test]
-fn devnet_links_and_addresses_are_refused_without_a_request() {
+fn devnet_links_are_refused_without_a_request() {
     let node = FakeSolana::start(&["usdt"]);
     let cfg = solana_config(&[&node.url()]);
     let sig = signature("usdt");
@@ -191,10 +191,65 @@ fn devnet_links_and_addresses_are_refused_without_a_request() {
     ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("devnet"), "{}", run.stderr);
-    let run = cfg.run(&["check", PAYER]);
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("is an address"), "{}", run.stderr);
+    let run = cfg.run(&[
+        "check",
+        &format!("https://solscan.io/account/{PAYER}?cluster=devnet"),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
     assert_eq!(node.server.hits(), 0);
     let (v, _) = check_json(&cfg, &sig);
     assert_eq!(v["status"], "finalized");
+}
+
+/// The fixtures are dated November 2025: a window that keeps reaching them.
+const SINCE: &str = "3650d";
+
+#[test]
+fn issue_7_solana_address_sees_token_transfers_through_its_token_account() {
+    let node = FakeSolana::start(&["usdt", "sol"]);
+    let cfg = solana_config(&[&node.url()]);
+    let run = cfg.run(&["check", PAYEE, "--since", SINCE, "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = run.json();
+    let c = &v["chains"][0];
+    assert_eq!(c["chain"], "sol");
+    assert_eq!(c["tokens"][0]["symbol"], "USDT");
+    assert_eq!(c["tokens"][0]["amount"], "120");
+    let t = c["recent_transfers"].as_array().unwrap();
+    assert_eq!(t.len(), 2, "{t:?}");
+    assert_eq!(
+        (t[0]["symbol"].as_str(), t[0]["amount"].as_str()),
+        (Some("SOL"), Some("0.25"))
+    );
+    // The USDT went to PAYEE's token account, whose signatures had to be read.
+    assert_eq!(
+        (
+            t[1]["symbol"].as_str(),
+            t[1]["amount"].as_str(),
+            t[1]["from"].as_str()
+        ),
+        (Some("USDT"), Some("100"), Some(PAYER))
+    );
+    let methods = node.methods();
+    assert_eq!(
+        methods
+            .iter()
+            .filter(|m| *m == "getSignaturesForAddress")
+            .count(),
+        2,
+        "{methods:?}"
+    );
+
+    let run = cfg.run(&[
+        "check", PAYEE, "--expect", "100 USDT", "--from", PAYER, "--since", SINCE, "--json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = run.json();
+    assert_eq!(v["match"]["hash"], signature("usdt"));
+    assert_eq!(v["match"]["status"], "finalized");
+
+    let run = cfg.run(&[
+        "check", PAYEE, "--expect", "101 USDT", "--since", SINCE, "--json",
+    ]);
+    assert_eq!(run.code, 5, "{}", run.stderr);
 }

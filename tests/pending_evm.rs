@@ -88,7 +88,7 @@ fn a_nonce_gap_names_the_missing_nonces_in_two_requests() {
     assert!(d.contains("nonces 0 and 1"), "{d}");
     assert!(d.contains("0 ETH to your own address"), "{d}");
     assert_eq!(
-        requests(&run),
+        lookup_requests(&run),
         2,
         "the lookup and the sender's nonces:\n{}",
         run.stderr
@@ -248,7 +248,7 @@ fn a_replaced_transaction_names_its_replacement_from_memory() {
         "{d}"
     );
     assert!(
-        requests(&run) <= 6,
+        lookup_requests(&run) <= 6,
         "lookup, nonces, ≤3 search rounds, block:\n{}",
         run.stderr
     );

@@ -179,6 +179,9 @@ async fn lookup_address(
         (Family::Tron, Target::TronAddress(a)) => {
             tron::account::lookup_address(client, chain, *a, scope).await
         }
+        (Family::Solana, Target::SolanaAddress(a)) => {
+            solana::account::lookup_address(client, chain, a, scope).await
+        }
         (Family::Bitcoin, Target::UtxoAddress { address, .. }) => {
             bitcoin::account::lookup_address(client, chain, address, scope).await
         }

@@ -415,6 +415,20 @@ pub fn requests(run: &Run) -> usize {
         .count()
 }
 
+/// The requests of the lookup itself: without the one batch of `eth_getLogs`
+/// that reads a payment's sender history for the address-poisoning check.
+pub fn lookup_requests(run: &Run) -> usize {
+    requests(run) - poisoning_checks(run)
+}
+
+/// Requests made for the address-poisoning check (issue 7).
+pub fn poisoning_checks(run: &Run) -> usize {
+    run.stderr
+        .lines()
+        .filter(|l| l.contains("batch [eth_getLogs") && l.contains("answered in"))
+        .count()
+}
+
 /// `txdoctor check QUERY --config CFG --json`, parsed.
 pub fn check_json(cfg: &TestConfig, query: &str) -> (Value, Run) {
     check_json_with(cfg, query, &[])

@@ -104,11 +104,110 @@ fn call(known: &HashMap<String, Value>, c: &Value) -> Value {
             .and_then(|s| known.get(s))
             .map_or(Value::Null, |f| f["transaction"].clone())),
         "getSlot" => ok(json!(HEAD)),
+        "getBalance" => {
+            let a = params[0].as_str().unwrap_or("");
+            ok(
+                json!({"context": {"apiVersion": "2.2.0", "slot": HEAD}, "value": balance(known, a)}),
+            )
+        }
+        "getTokenAccountsByOwner" => {
+            let owner = params[0].as_str().unwrap_or("");
+            ok(
+                json!({"context": {"apiVersion": "2.2.0", "slot": HEAD}, "value": token_accounts(known, owner)}),
+            )
+        }
+        "getSignaturesForAddress" => {
+            let a = params[0].as_str().unwrap_or("");
+            let limit = params[1]["limit"].as_u64().unwrap_or(1000) as usize;
+            ok(Value::Array(
+                signatures_for(known, a).into_iter().take(limit).collect(),
+            ))
+        }
         "getRecentPrioritizationFees" => ok(fixture("prioritization_fees")),
         _ => {
             json!({"jsonrpc": "2.0", "error": {"code": -32601, "message": "Method not found"}, "id": id})
         }
     }
+}
+
+fn keys(f: &Value) -> Vec<String> {
+    f["transaction"]["transaction"]["message"]["accountKeys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["pubkey"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Known transactions naming `a`, newest first.
+fn naming<'a>(known: &'a HashMap<String, Value>, a: &str) -> Vec<&'a Value> {
+    let mut v: Vec<&Value> = known
+        .values()
+        .filter(|f| keys(f).iter().any(|k| k == a))
+        .collect();
+    v.sort_by_key(|f| std::cmp::Reverse(f["transaction"]["slot"].as_u64()));
+    v
+}
+
+/// The lamports after the newest known transaction naming `a` (0 if none).
+fn balance(known: &HashMap<String, Value>, a: &str) -> u64 {
+    naming(known, a)
+        .first()
+        .and_then(|f| {
+            let i = keys(f).iter().position(|k| k == a)?;
+            f["transaction"]["meta"]["postBalances"][i].as_u64()
+        })
+        .unwrap_or(0)
+}
+
+/// `getTokenAccountsByOwner` (jsonParsed) from the post-token balances of the
+/// known transactions: each token account `owner` holds, as last seen.
+fn token_accounts(known: &HashMap<String, Value>, owner: &str) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    let mut all: Vec<&Value> = known.values().collect();
+    all.sort_by_key(|f| std::cmp::Reverse(f["transaction"]["slot"].as_u64()));
+    for f in all {
+        let keys = keys(f);
+        for b in f["transaction"]["meta"]["postTokenBalances"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            if b["owner"] != owner {
+                continue;
+            }
+            let pubkey = keys[b["accountIndex"].as_u64().unwrap() as usize].clone();
+            if out.iter().any(|a| a["pubkey"] == pubkey.as_str()) {
+                continue;
+            }
+            out.push(json!({
+                "pubkey": pubkey,
+                "account": {
+                    "data": {"parsed": {"info": {
+                        "isNative": false, "mint": b["mint"], "owner": owner, "state": "initialized",
+                        "tokenAmount": b["uiTokenAmount"],
+                    }, "type": "account"}, "program": "spl-token", "space": 165},
+                    "executable": false, "lamports": 2039280u64, "owner": b["programId"], "rentEpoch": 18446744073709551615u64, "space": 165,
+                },
+            }));
+        }
+    }
+    out
+}
+
+/// `getSignaturesForAddress`: the known transactions naming `a`, newest first.
+fn signatures_for(known: &HashMap<String, Value>, a: &str) -> Vec<Value> {
+    naming(known, a)
+        .into_iter()
+        .map(|f| {
+            json!({
+                "signature": f["signature"], "slot": f["transaction"]["slot"],
+                "err": f["transaction"]["meta"]["err"], "memo": null,
+                "blockTime": f["transaction"]["blockTime"],
+                "confirmationStatus": f["status"]["confirmationStatus"],
+            })
+        })
+        .collect()
 }
 
 /// A chains.toml with one Solana chain on `rpc`.

@@ -186,7 +186,7 @@ pub fn status_facts(
 }
 
 /// System-program transfers among the top-level instructions: (from, to, lamports).
-fn sol_transfers(instructions: &[Value]) -> Vec<(String, String, u64)> {
+pub fn sol_transfers(instructions: &[Value]) -> Vec<(String, String, u64)> {
     instructions
         .iter()
         .filter(|i| i["program"] == "system")
@@ -213,7 +213,7 @@ type Holding = (u128, u128, Option<String>, u8);
 /// Token movements from the balances before and after, by owner: each
 /// account that gained is paid by the account of the same mint that lost
 /// the most. Owners (wallets), not token accounts, are reported.
-fn token_transfers(
+pub fn token_transfers(
     pre: &[TokenBalance],
     post: &[TokenBalance],
     keys: &[&str],

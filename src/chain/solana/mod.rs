@@ -9,6 +9,7 @@
 //! expiry depends on the transaction's `lastValidBlockHeight`, which only
 //! the sender's wallet knows, so the height alone decides nothing.
 
+pub mod account;
 pub mod convert;
 pub mod wire;
 

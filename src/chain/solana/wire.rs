@@ -99,3 +99,51 @@ pub struct PrioritizationFee {
     /// Micro-lamports per compute unit.
     pub prioritization_fee: u64,
 }
+
+/// `getSignaturesForAddress`: newest first.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignatureInfo {
+    pub signature: String,
+    pub slot: u64,
+    pub err: Option<Value>,
+    pub block_time: Option<i64>,
+    pub confirmation_status: Option<String>,
+}
+
+/// `getBalance` and other `{context, value}` answers.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WithContext<T> {
+    pub value: T,
+}
+
+/// One entry of `getTokenAccountsByOwner` with `encoding: "jsonParsed"`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct KeyedTokenAccount {
+    /// The token account's address.
+    pub pubkey: String,
+    pub account: TokenAccount,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TokenAccount {
+    pub data: TokenAccountData,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TokenAccountData {
+    pub parsed: ParsedTokenAccount,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ParsedTokenAccount {
+    pub info: TokenAccountInfo,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenAccountInfo {
+    pub mint: String,
+    pub owner: String,
+    pub token_amount: UiTokenAmount,
+}
