@@ -75,8 +75,11 @@ fn issue_7_balances_nonces_and_a_nonce_gap_with_the_pool() {
         .node
         .send_pending(json!({"from": CAROL, "to": BOB, "value": "0x1", "nonce": "0x2"}));
 
-    let (v, run) = check(&s.cfg, &[CAROL]);
+    let (v, run) = check(&s.cfg, &[CAROL, "-v"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // Balances, nonces and pool in one batch; then, at once, the history (one
+    // batch of eth_getLogs) and the whole pool (anvil has no txpool_contentFrom).
+    assert_eq!(requests(&run), 3, "{}", run.stderr);
     assert_eq!(v["kind"], "address");
     assert_eq!(v["address"], CAROL);
     let c = &v["chains"][0];

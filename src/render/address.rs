@@ -277,8 +277,15 @@ fn pending_sentences(c: &ChainView, lang: Lang, out: &mut Vec<String>) {
             .map(|p| p.nonce.to_string())
             .collect();
         let missing: Vec<String> = c.missing_nonces.iter().map(u64::to_string).collect();
+        if stuck.is_empty() {
+            return;
+        }
         out.push(lang.t(
-            "address_nonce_gap",
+            if missing.len() == 1 {
+                "address_nonce_gap_one"
+            } else {
+                "address_nonce_gap_many"
+            },
             &[
                 ("chain", &c.name),
                 ("missing", &join(&missing, lang)),
@@ -428,4 +435,136 @@ fn transfer_line(t: &Transfer) -> String {
         .block
         .map_or_else(|| "pending".to_string(), |b| format!("block {b}"));
     format!("{arrow} {amount} {other} · {at} · {}", t.hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::U256;
+
+    use super::*;
+    use crate::diagnose::address::{AddressReport, ChainView, Expect, Outcome};
+    use crate::model::address::{AddressFacts, History};
+    use crate::model::{Amount, SenderNonce, Warning};
+
+    const ME: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+
+    fn stuck() -> crate::diagnose::address::PendingRow {
+        let fees = crate::model::PendingFacts {
+            sender_nonce: Some(SenderNonce {
+                latest: 7,
+                pending: 7,
+            }),
+            ..Default::default()
+        };
+        let chain = crate::config::parse(crate::config::BUILTIN)
+            .unwrap()
+            .chain("eth")
+            .unwrap()
+            .clone();
+        let assessment = crate::diagnose::pending::assess(&fees, 9, &chain);
+        crate::diagnose::address::PendingRow {
+            hash: "0x99".into(),
+            nonce: 9,
+            reason: assessment.reason,
+            assessment,
+        }
+    }
+
+    fn report() -> AddressReport {
+        let received = Transfer {
+            hash: "0xab".into(),
+            block: Some(90),
+            time: Some(1_795_300_000),
+            direction: Direction::In,
+            from: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266".into(),
+            to: ME.into(),
+            token: Some("0xdAC17F958D2ee523a2206206994597C13D831ec7".into()),
+            symbol: Some("USDT".into()),
+            raw: U256::from(99_000_000u64),
+            decimals: Some(6),
+            listed: true,
+        };
+        let facts = AddressFacts {
+            address: ME.into(),
+            balance: Some(Amount::new(U256::ZERO, 18, "ETH")),
+            tokens: vec![],
+            nonce: Some(SenderNonce {
+                latest: 7,
+                pending: 7,
+            }),
+            pool: Some(vec![]),
+            incoming_pending: vec![],
+            transfers: vec![received.clone()],
+            history: History {
+                from_block: Some(1),
+                to_block: Some(100),
+                since: Some(1_795_280_000),
+                ..History::new("eth_getLogs")
+            },
+            head: Some(100),
+            congestion: None,
+            observed_at: 1_795_366_400,
+        };
+        let poisoning = Warning {
+            lookalike: Some("0x1234bb9999999999999999999999999999d1abcd".into()),
+            genuine: Some("0x1234aa0000000000000000000000000000c0abcd".into()),
+            ..Warning::new("address_poisoning", "…".into())
+        };
+        AddressReport {
+            query: ME.into(),
+            address: ME.into(),
+            chains: vec![ChainView {
+                chain: "eth".into(),
+                name: "Ethereum".into(),
+                family: crate::config::Family::Evm,
+                facts: Some(facts),
+                answered_by: Some("https://rpc".into()),
+                pending: vec![stuck()],
+                missing_nonces: vec![7, 8],
+                warnings: vec![],
+                explorer_url: Some(format!("https://etherscan.io/address/{ME}")),
+            }],
+            expect: Some(Expect {
+                amount: "100".into(),
+                token: Some("usdt".into()),
+                from: None,
+            }),
+            matched: None,
+            match_report: None,
+            near: vec![("eth".into(), received)],
+            outcome: Outcome::NoMatch,
+            warnings: vec![poisoning],
+        }
+    }
+
+    #[test]
+    fn no_match_says_what_was_searched_and_the_numbers_are_the_same_in_every_language() {
+        let names = |k: &str| k.to_string();
+        let en = address_paragraph(&report(), Lang::En, &names);
+        assert!(
+            en.starts_with("We found no incoming transfer of 100 USDT to 0x7099"),
+            "{en}"
+        );
+        for needle in [
+            "Ethereum blocks 1 to 100, since 2026-11-21 16:53 UTC",
+            "99 USDT from 0xf39F",
+            "Transfers of ETH itself",
+            "nonces 7 and 8",
+            "address poisoning",
+            "0x1234bb9999999999999999999999999999d1abcd",
+            "https://etherscan.io/address/",
+        ] {
+            assert!(en.contains(needle), "{needle:?} missing: {en}");
+        }
+        let zh = address_paragraph(&report(), Lang::Zh, &names);
+        for needle in [
+            "100 USDT",
+            "99 USDT",
+            "地址投毒",
+            "0x1234bb9999999999999999999999999999d1abcd",
+            "1 至 100",
+        ] {
+            assert!(zh.contains(needle), "{needle:?} missing: {zh}");
+        }
+    }
 }
