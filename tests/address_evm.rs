@@ -293,12 +293,7 @@ fn issue_7_address_poisoning_is_flagged_in_the_history_and_on_the_payment() {
 
     let (v, run) = check(&s.cfg, &[ALICE]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let poisoning: Vec<&Value> = v["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|w| w["code"] == "address_poisoning")
-        .collect();
+    let poisoning: Vec<&Value> = warnings_of(&v, "address_poisoning");
     assert_eq!(poisoning.len(), 1, "{}", v["warnings"]);
     assert_eq!(poisoning[0]["lookalike"], checksum(LOOKALIKE));
     assert_eq!(poisoning[0]["genuine"], checksum(GENUINE));
@@ -320,12 +315,7 @@ fn issue_7_address_poisoning_is_flagged_in_the_history_and_on_the_payment() {
     let paid = pay(&s.node, &s.token, ALICE, LOOKALIKE, 50 * USDT);
     let (v, run) = check(&s.cfg, &[&paid]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let w: Vec<&Value> = v["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|w| w["code"] == "address_poisoning")
-        .collect();
+    let w: Vec<&Value> = warnings_of(&v, "address_poisoning");
     assert_eq!(w.len(), 1, "{}", v["warnings"]);
     assert_eq!(
         (w[0]["lookalike"].as_str(), w[0]["genuine"].as_str()),

@@ -399,12 +399,7 @@ fn issue_7_tron_address_balances_history_poisoning_and_a_fake_usdt() {
         (Some("5"), Some(SENDER))
     );
     // The zero-value USDT from a look-alike of an address RECIPIENT paid.
-    let w: Vec<&Value> = v["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|w| w["code"] == "address_poisoning")
-        .collect();
+    let w: Vec<&Value> = warnings_of(&v, "address_poisoning");
     assert_eq!(w.len(), 1, "{}", v["warnings"]);
     assert_eq!(
         (w[0]["lookalike"].as_str(), w[0]["genuine"].as_str()),

@@ -3,13 +3,13 @@
 //! transfer arrived, address-poisoning warnings). Deterministic: built only
 //! from the report, the string table and the arguments.
 
-use comfy_table::{Cell, ContentArrangement, Table, presets};
+use comfy_table::Cell;
 use serde_json::{Value, json};
 
 use super::i18n::Lang;
 use super::json::tx_json;
 use super::paragraph::{join, join_sentences, paragraph};
-use super::text::TextOptions;
+use super::text::{TextOptions, table};
 use super::utc_time;
 use crate::diagnose::address::{AddressReport, ChainView, Outcome, PendingRow};
 use crate::model::Reason;
@@ -334,20 +334,7 @@ pub fn address_text(
     let lang = opts.lang;
     let mut text = String::new();
     for c in &r.chains {
-        let mut table = Table::new();
-        table.load_style(presets::UTF8_FULL_CONDENSED);
-        match opts.width {
-            Some(w) => {
-                table.set_content_arrangement(ContentArrangement::Dynamic);
-                table.set_width(w);
-            }
-            None => {
-                table.set_content_arrangement(ContentArrangement::Disabled);
-            }
-        }
-        if !opts.color {
-            table.force_no_tty();
-        }
+        let mut table = table(opts);
         for (label, value) in chain_rows(c, r, lang) {
             table.add_row(vec![Cell::new(lang.t(label, &[])), Cell::new(value)]);
         }

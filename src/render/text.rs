@@ -17,12 +17,8 @@ pub struct TextOptions {
     pub color: bool,
 }
 
-pub fn tx_text(
-    report: &TxReport,
-    opts: &TextOptions,
-    chain_names: &dyn Fn(&str) -> String,
-) -> String {
-    let lang = opts.lang;
+/// An empty two-column table in the house style, fitted to `opts`.
+pub fn table(opts: &TextOptions) -> Table {
     let mut table = Table::new();
     table.load_style(presets::UTF8_FULL_CONDENSED);
     match opts.width {
@@ -37,6 +33,16 @@ pub fn tx_text(
     if !opts.color {
         table.force_no_tty();
     }
+    table
+}
+
+pub fn tx_text(
+    report: &TxReport,
+    opts: &TextOptions,
+    chain_names: &dyn Fn(&str) -> String,
+) -> String {
+    let lang = opts.lang;
+    let mut table = table(opts);
     let status_color = match report.status {
         Status::Finalized | Status::Confirmed => Color::Green,
         Status::Pending => Color::Yellow,

@@ -442,6 +442,14 @@ pub fn check_json_with(cfg: &TestConfig, query: &str, extra: &[&str]) -> (Value,
     (run.json(), run)
 }
 
+/// The warnings of a report with this code.
+pub fn warnings_of<'a>(v: &'a Value, code: &str) -> Vec<&'a Value> {
+    v["warnings"]
+        .as_array()
+        .map(|w| w.iter().filter(|w| w["code"] == code).collect())
+        .unwrap_or_default()
+}
+
 pub fn address(s: &str) -> Address {
     s.parse().unwrap()
 }
