@@ -5,12 +5,10 @@ use serde_json::{Value, json};
 
 use super::i18n::Lang;
 use super::paragraph::paragraph;
+use crate::diagnose::address::MAX_LISTED_NONCES;
 use crate::diagnose::pending::{Assessment, FeeSuggestion, NonceRange};
 use crate::diagnose::utxo::Assessment as UtxoAssessment;
 use crate::model::{Fate, TxReport, Vanished};
-
-/// Nonce lists longer than this are cut (a mistyped nonce can open a gap of millions).
-const MAX_LISTED_NONCES: u64 = 1000;
 
 pub fn tx_json(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> String) -> Value {
     let f = report.facts.as_ref();

@@ -5,7 +5,7 @@
 //! blocks split into ranges the endpoint accepts; and the node's txpool.
 //! Pure: the requests are built and the answers read here, sent elsewhere.
 
-use alloy_primitives::{Address, B256, U256, hex};
+use alloy_primitives::{Address, U256, hex};
 use alloy_sol_types::SolEvent;
 use serde_json::{Value, json};
 
@@ -274,14 +274,10 @@ pub fn decode_balance(data: &[u8]) -> Option<U256> {
     (data.len() == 32).then(|| U256::from_be_slice(data))
 }
 
-/// A transaction hash as the chain writes it.
-pub fn hash_text(h: B256) -> String {
-    hex::encode_prefixed(h)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloy_primitives::B256;
 
     #[test]
     fn chunks_cover_the_window_newest_first() {
