@@ -83,14 +83,11 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
     if let Some(s) = spinner {
         s.finish_and_clear();
     }
-    let tx_reports: Vec<TxReport> = reports
-        .iter()
-        .filter_map(|r| match r {
-            Report::Tx(t) => Some((**t).clone()),
-            Report::Address(a) => a.match_report.as_deref().cloned(),
-        })
-        .collect();
-    remember(&mut memory, &tx_reports, settings);
+    let tx_reports = reports.iter().filter_map(|r| match r {
+        Report::Tx(t) => Some(&**t),
+        Report::Address(a) => a.match_report.as_deref(),
+    });
+    remember(&mut memory, tx_reports, settings);
 
     let style = if args.json {
         Style::Json
@@ -218,6 +215,9 @@ pub async fn payee_check(client: &RpcClient, settings: &Settings, report: &mut T
     let Some(facts) = report.facts.as_mut() else {
         return;
     };
+    if chain.family != Family::Evm {
+        return;
+    }
     let (Some(recipient), Some(head), Some(endpoint), Ok(sender)) = (
         address::payment_recipient(facts),
         facts.head,
@@ -226,9 +226,6 @@ pub async fn payee_check(client: &RpcClient, settings: &Settings, report: &mut T
     ) else {
         return;
     };
-    if chain.family != Family::Evm {
-        return;
-    }
     let Some(history) = chain::evm::address::payees(client, chain, endpoint, sender, head).await
     else {
         return;
@@ -361,10 +358,14 @@ pub fn open_memory(settings: &Settings) -> Memory {
 }
 
 /// Remembers the pending transactions among `reports`, forgets included ones.
-pub fn remember(memory: &mut Memory, reports: &[TxReport], settings: &Settings) {
+pub fn remember<'a>(
+    memory: &mut Memory,
+    reports: impl IntoIterator<Item = &'a TxReport>,
+    settings: &Settings,
+) {
     let now = memory::unix_now();
     let updates: Vec<_> = reports
-        .iter()
+        .into_iter()
         .filter_map(|r| memory::update_for(r, now))
         .collect();
     if let Err(e) = memory.record(&updates) {

@@ -9,13 +9,13 @@
 use alloy_primitives::{Address, U256, hex};
 use futures_util::StreamExt;
 use futures_util::stream;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::convert::{self, TokenBook, TokenInfo};
-use super::fate;
 use super::history::{self, Chunk};
 use super::wire::{FeeHistory, LogEntry, PoolContent, PoolOfSender};
-use crate::chain::rpc::{Call, CallResult, Endpoint, RpcClient, decode};
+use super::{bytes_of, check_chain_id, fail, fate, token_info, token_info_calls};
+use crate::chain::rpc::{Call, Endpoint, RpcClient, decode};
 use crate::chain::{AddressOutcome, AddressScope, EndpointFailure};
 use crate::config::Chain;
 use crate::model::address::{
@@ -76,30 +76,6 @@ struct First {
     congestion: Option<crate::model::Congestion>,
     /// `txpool_contentFrom` answered.
     pool_of_sender: Option<PoolOfSender>,
-}
-
-fn fail(mismatch: bool, what: String) -> EndpointFailure {
-    EndpointFailure {
-        endpoint: String::new(),
-        what,
-        chain_mismatch: mismatch,
-    }
-}
-
-/// The chain id check every batch to an endpoint not yet trusted carries.
-fn check_chain_id(answer: &CallResult, chain: &Chain) -> Result<(), EndpointFailure> {
-    let id: U256 = decode(answer).map_err(|e| fail(false, format!("eth_chainId: {e}")))?;
-    let expected = chain.chain_id.unwrap_or_default();
-    if id != U256::from(expected) {
-        return Err(fail(
-            true,
-            format!(
-                "serves chain id {id}, but chains.toml says {} is {expected}",
-                chain.key
-            ),
-        ));
-    }
-    Ok(())
 }
 
 async fn ask(
@@ -168,13 +144,6 @@ async fn ask(
         congestion: fee_history.as_ref().and_then(convert::congestion),
         pool_of_sender,
     })
-}
-
-fn bytes_of(answer: &CallResult) -> Option<Vec<u8>> {
-    match answer {
-        Ok(Value::String(s)) => hex::decode(s).ok(),
-        _ => None,
-    }
 }
 
 /// The second (and maybe third) round: history, the whole pool when the
@@ -310,39 +279,14 @@ async fn token_names(
     if tokens.is_empty() {
         return Vec::new();
     }
-    let calls: Vec<Call> = tokens
-        .iter()
-        .flat_map(|t| {
-            [
-                Call::new(
-                    "eth_call",
-                    json!([{"to": t, "data": convert::symbol_call_data()}, "latest"]),
-                ),
-                Call::new(
-                    "eth_call",
-                    json!([{"to": t, "data": convert::decimals_call_data()}, "latest"]),
-                ),
-            ]
-        })
-        .collect();
+    let calls: Vec<Call> = tokens.iter().flat_map(|t| token_info_calls(*t)).collect();
     let Ok(answers) = client.batch(endpoint, &calls).await else {
         return Vec::new();
     };
     tokens
         .iter()
         .zip(answers.chunks(2))
-        .map(|(t, a)| {
-            (
-                *t,
-                TokenInfo {
-                    symbol: bytes_of(&a[0]).and_then(|b| convert::decode_symbol(&b)),
-                    decimals: a
-                        .get(1)
-                        .and_then(bytes_of)
-                        .and_then(|b| convert::decode_decimals(&b)),
-                },
-            )
-        })
+        .map(|(t, a)| (*t, token_info(a.first(), a.get(1))))
         .collect()
 }
 

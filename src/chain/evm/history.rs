@@ -124,15 +124,10 @@ pub fn transfers(
     book: &TokenBook,
 ) -> Vec<Transfer> {
     logs.iter()
-        .filter(|l| !l.removed)
-        .filter(|l| {
-            l.topics.len() == 3
-                && l.topics[0] == convert::Transfer::SIGNATURE_HASH
-                && l.data.len() == 32
-        })
+        .filter(|l| !l.removed && convert::is_erc20_transfer(&l.log))
         .filter_map(|l| {
-            let from = Address::from_word(l.topics[1]);
-            let to = Address::from_word(l.topics[2]);
+            let from = Address::from_word(l.log.topics[1]);
+            let to = Address::from_word(l.log.topics[2]);
             let ours = match direction {
                 Direction::In => to == address,
                 Direction::Out => from == address,
@@ -140,7 +135,7 @@ pub fn transfers(
             if !ours {
                 return None;
             }
-            let info = book.get(&l.address);
+            let info = book.get(&l.log.address);
             Some(Transfer {
                 hash: l
                     .transaction_hash
@@ -151,9 +146,9 @@ pub fn transfers(
                 direction,
                 from: from.to_checksum(None),
                 to: to.to_checksum(None),
-                token: Some(l.address.to_checksum(None)),
+                token: Some(l.log.address.to_checksum(None)),
                 symbol: info.and_then(|i| i.symbol.clone()),
-                raw: U256::from_be_slice(&l.data),
+                raw: U256::from_be_slice(&l.log.data),
                 decimals: info.and_then(|i| i.decimals),
                 listed: false,
             })
@@ -276,6 +271,7 @@ pub fn decode_balance(data: &[u8]) -> Option<U256> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::wire::Log;
     use super::*;
     use alloy_primitives::B256;
 
@@ -346,13 +342,15 @@ mod tests {
             .parse()
             .unwrap();
         let log = |from: Address, to: Address, v: u64| LogEntry {
-            address: token,
-            topics: vec![
-                convert::Transfer::SIGNATURE_HASH,
-                from.into_word(),
-                to.into_word(),
-            ],
-            data: U256::from(v).to_be_bytes::<32>().to_vec().into(),
+            log: Log {
+                address: token,
+                topics: vec![
+                    convert::Transfer::SIGNATURE_HASH,
+                    from.into_word(),
+                    to.into_word(),
+                ],
+                data: U256::from(v).to_be_bytes::<32>().to_vec().into(),
+            },
             block_number: Some(U256::from(7)),
             transaction_hash: Some(B256::repeat_byte(1)),
             log_index: Some(U256::ZERO),

@@ -35,13 +35,12 @@ pub async fn lookup_tx(
     hash: B256,
     remembered: Option<&Seen>,
 ) -> ChainOutcome {
-    let expected_id = chain.chain_id.unwrap_or_default();
     let mut failures = Vec::new();
     let mut not_found_by: Vec<Endpoint> = Vec::new();
     let mut congestion = None;
     for url in &chain.rpc {
         let endpoint = Endpoint::new(url);
-        match ask(client, &endpoint, chain, expected_id, hash).await {
+        match ask(client, &endpoint, chain, hash).await {
             Ok(Answer::Found(facts)) => {
                 return ChainOutcome::Found {
                     facts,
@@ -112,12 +111,53 @@ fn fail(mismatch: bool, what: String) -> EndpointFailure {
     }
 }
 
+/// The `eth_chainId` answer matches chains.toml, or the endpoint is not used.
+fn check_chain_id(answer: &CallResult, chain: &Chain) -> Result<(), EndpointFailure> {
+    let id: U256 = decode(answer).map_err(|e| fail(false, format!("eth_chainId: {e}")))?;
+    let expected = chain.chain_id.unwrap_or_default();
+    if id != U256::from(expected) {
+        return Err(fail(
+            true,
+            format!(
+                "serves chain id {id}, but chains.toml says {} is {expected}",
+                chain.key
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `symbol()` and `decimals()` of a token not in chains.toml.
+fn token_info_calls(token: Address) -> [Call; 2] {
+    [
+        Call::new(
+            "eth_call",
+            json!([{"to": token, "data": convert::symbol_call_data()}, "latest"]),
+        ),
+        Call::new(
+            "eth_call",
+            json!([{"to": token, "data": convert::decimals_call_data()}, "latest"]),
+        ),
+    ]
+}
+
+/// What the answers to `token_info_calls` say (either may be missing).
+fn token_info(symbol: Option<&CallResult>, decimals: Option<&CallResult>) -> TokenInfo {
+    TokenInfo {
+        symbol: symbol
+            .and_then(bytes_of)
+            .and_then(|b| convert::decode_symbol(&b)),
+        decimals: decimals
+            .and_then(bytes_of)
+            .and_then(|b| convert::decode_decimals(&b)),
+    }
+}
+
 /// One endpoint's answer: `Ok(None)` is a proper "this hash is unknown here".
 async fn ask(
     client: &RpcClient,
     endpoint: &Endpoint,
     chain: &Chain,
-    expected_id: u64,
     hash: B256,
 ) -> Result<Answer, EndpointFailure> {
     let hash_hex = hex::encode_prefixed(hash);
@@ -142,16 +182,7 @@ async fn ask(
     let [chain_id, tx, receipt, head, fee_history] = <[CallResult; 5]>::try_from(answers)
         .map_err(|_| fail(false, "wrong number of answers".into()))?;
 
-    let chain_id: U256 = decode(&chain_id).map_err(|e| fail(false, format!("eth_chainId: {e}")))?;
-    if chain_id != U256::from(expected_id) {
-        return Err(fail(
-            true,
-            format!(
-                "serves chain id {chain_id}, but chains.toml says {} is {expected_id}",
-                chain.key
-            ),
-        ));
-    }
+    check_chain_id(&chain_id, chain)?;
     let tx: Option<Transaction> =
         decode(&tx).map_err(|e| fail(false, format!("eth_getTransactionByHash: {e}")))?;
     let receipt: Option<Receipt> =
@@ -280,14 +311,7 @@ async fn follow_up(
         calls.push(Call::new("eth_call", json!([call, at])));
     }
     for token in &wanted.tokens {
-        calls.push(Call::new(
-            "eth_call",
-            json!([{"to": token, "data": convert::symbol_call_data()}, "latest"]),
-        ));
-        calls.push(Call::new(
-            "eth_call",
-            json!([{"to": token, "data": convert::decimals_call_data()}, "latest"]),
-        ));
+        calls.extend(token_info_calls(*token));
     }
     if let Some(sender) = wanted.sender_nonce {
         calls.extend(fate::nonce_calls(sender));
@@ -317,15 +341,8 @@ async fn follow_up(
         .tokens
         .iter()
         .map(|token| {
-            let symbol = answers
-                .next()
-                .and_then(|a| bytes_of(&a))
-                .and_then(|b| convert::decode_symbol(&b));
-            let decimals = answers
-                .next()
-                .and_then(|a| bytes_of(&a))
-                .and_then(|b| convert::decode_decimals(&b));
-            (*token, TokenInfo { symbol, decimals })
+            let (symbol, decimals) = (answers.next(), answers.next());
+            (*token, token_info(symbol.as_ref(), decimals.as_ref()))
         })
         .collect();
     if wanted.sender_nonce.is_some() {

@@ -58,11 +58,8 @@ pub struct Log {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct LogEntry {
-    pub address: Address,
-    #[serde(default)]
-    pub topics: Vec<B256>,
-    #[serde(default)]
-    pub data: Bytes,
+    #[serde(flatten)]
+    pub log: Log,
     pub block_number: Option<U256>,
     pub transaction_hash: Option<B256>,
     pub log_index: Option<U256>,
