@@ -44,6 +44,22 @@ Examples:
 Exit codes: 0 reached --until, 3 timed out while pending (or not yet final),
 4 failed, 5 replaced, dropped or not found, 6 no endpoint answered.";
 
+const BATCH_EXAMPLES: &str = "\
+Examples:
+  txdoctor batch withdrawals.txt > report.ndjson
+      one JSON record per line, in input order, as each is ready
+  cut -d, -f3 export.csv | txdoctor batch - --format csv --chain bsc
+      hashes from stdin, on BNB Smart Chain only, as CSV
+  txdoctor batch hashes.txt --format table
+      a table for people; long cells are shortened
+  txdoctor batch today.txt --fail-on pending,failed,unknown -q
+      for cron: exit 3, 4 or 6 when a line is stuck, failed or unanswered
+
+Blank lines and lines starting with # are skipped. A line that is not a hash,
+signature, address or link still gets a record, with its error.
+Exit codes: 0 every line has a record (whatever its status); with --fail-on,
+the highest code among records whose status is listed (2 for `invalid`).";
+
 const CHAINS_EXAMPLES: &str = "\
 Examples:
   txdoctor chains                  list the configured chains and their endpoints
@@ -71,6 +87,9 @@ pub enum Command {
     /// Follow one transaction until it is confirmed or final, fails, or vanishes.
     #[command(after_help = WATCH_EXAMPLES)]
     Watch(WatchArgs),
+    /// Check many queries from a file or stdin, one per line, for scripts.
+    #[command(after_help = BATCH_EXAMPLES)]
+    Batch(BatchArgs),
     /// List the configured chains; --probe asks each endpoint if it is up.
     #[command(after_help = CHAINS_EXAMPLES)]
     Chains(ChainsArgs),
@@ -149,6 +168,62 @@ pub struct WatchArgs {
     /// Language of the paragraph and the table labels.
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// File with one query per line; `-` (or nothing) reads stdin.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Lines looked up at once; each endpoint's pace (chains.toml `rps`) still holds.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY,
+          value_parser = clap::value_parser!(u32).range(1..=5000))]
+    pub concurrency: u32,
+    /// Record format on stdout.
+    #[arg(long, value_enum, default_value_t = BatchFormat::Ndjson)]
+    pub format: BatchFormat,
+    /// Only look on this chain (its key in chains.toml).
+    #[arg(long, value_name = "ID")]
+    pub chain: Option<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Statuses that make the exit code non-zero (the worst of them wins):
+    /// pending, failed, replaced, dropped, not_found, unknown, invalid.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS,…")]
+    pub fail_on: Vec<FailOn>,
+    /// Language of each record's `diagnosis`.
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    pub lang: LangArg,
+    /// Also compare each EVM payment's recipient with the sender's earlier
+    /// payees (address poisoning): one more request per payment.
+    #[arg(long)]
+    pub poisoning_check: bool,
+}
+
+/// Lines in flight unless `--concurrency` says otherwise.
+pub const DEFAULT_CONCURRENCY: u32 = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    /// The contract's JSON object, one per line.
+    Ndjson,
+    /// A header row, then query,chain,status,reason,confirmations,value,token,fee,error,explorer_url.
+    Csv,
+    /// Fixed-width columns for people.
+    Table,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Pending,
+    Failed,
+    Replaced,
+    Dropped,
+    #[value(name = "not_found", alias = "not-found")]
+    NotFound,
+    Unknown,
+    /// A line that is not a valid query.
+    Invalid,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

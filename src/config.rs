@@ -51,7 +51,12 @@ struct RawChain {
     decimals: u8,
     confirmations: u64,
     block_time_secs: f64,
-    rpc: Vec<String>,
+    rpc: Vec<RawEndpoint>,
+    /// Calls (JSON-RPC calls or REST requests) per second, for each endpoint
+    /// that does not set its own.
+    rps: Option<f64>,
+    /// JSON-RPC calls per HTTP request, for each endpoint that does not set its own.
+    max_batch: Option<usize>,
     explorer_tx: String,
     #[serde(default)]
     explorer_tx_aliases: Vec<String>,
@@ -66,6 +71,22 @@ struct RawChain {
     logs_block_range: Option<u64>,
     #[serde(default)]
     tokens: Vec<RawToken>,
+}
+
+/// An `rpc` entry: a URL, or a table with the URL and its own limits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum RawEndpoint {
+    Url(String),
+    Table(RawEndpointTable),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEndpointTable {
+    url: String,
+    rps: Option<f64>,
+    max_batch: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -94,6 +115,8 @@ pub struct Chain {
     pub confirmations: u64,
     pub block_time_secs: f64,
     pub rpc: Vec<String>,
+    /// The limits of each `rpc` endpoint, in the same order.
+    pub limits: Vec<Limits>,
     pub explorer_tx: String,
     pub explorer_tx_aliases: Vec<String>,
     pub explorer_address: Option<String>,
@@ -107,6 +130,29 @@ pub struct Chain {
     pub logs_block_range: u64,
     pub tokens: Vec<Token>,
 }
+
+/// How hard one endpoint may be asked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Calls per second (a JSON-RPC call inside a batch counts as one, as
+    /// providers count them); `None`: no limit until the endpoint says so.
+    pub rps: Option<f64>,
+    /// The most JSON-RPC calls sent in one HTTP request.
+    pub max_batch: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            rps: None,
+            max_batch: DEFAULT_MAX_BATCH,
+        }
+    }
+}
+
+/// JSON-RPC calls per HTTP request unless chains.toml says otherwise
+/// (Besu's default cap; hosted endpoints document 20 to 1000).
+pub const DEFAULT_MAX_BATCH: usize = 50;
 
 /// Blocks per `eth_getLogs` call unless chains.toml says otherwise: within
 /// what the common public endpoints accept.
@@ -149,6 +195,15 @@ impl Chain {
         self.tokens.iter().find(|t| t.mint.as_deref() == Some(mint))
     }
 
+    /// The limits of the endpoint `url` (the defaults for a URL not listed).
+    pub fn limits_of(&self, url: &str) -> Limits {
+        self.rpc
+            .iter()
+            .position(|u| u == url)
+            .and_then(|i| self.limits.get(i).copied())
+            .unwrap_or_default()
+    }
+
     pub fn tx_url(&self, hash: &str) -> String {
         self.explorer_tx.replace("{hash}", hash)
     }
@@ -179,6 +234,27 @@ pub fn parse(text: &str) -> Result<Config> {
         .map(|(key, c)| validate(key, c))
         .collect::<Result<Vec<_>>>()?;
     Ok(Config { chains })
+}
+
+/// `rps` and `max_batch` as given, else as inherited; both must be positive.
+fn limits(
+    rps: Option<f64>,
+    max_batch: Option<usize>,
+    inherited: Limits,
+    at: &str,
+) -> Result<Limits> {
+    if let Some(r) = rps
+        && !(r.is_finite() && r > 0.0)
+    {
+        bail!("{at} must be a positive number of calls per second");
+    }
+    if max_batch == Some(0) {
+        bail!("{} must be at least 1", at.replace("rps", "max_batch"));
+    }
+    Ok(Limits {
+        rps: rps.or(inherited.rps),
+        max_batch: max_batch.unwrap_or(inherited.max_batch),
+    })
 }
 
 fn validate(key: String, c: RawChain) -> Result<Chain> {
@@ -248,7 +324,21 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
     if c.rpc.is_empty() {
         bail!("{} lists no endpoint", at("rpc"));
     }
-    for url in &c.rpc {
+    let chain_limits = limits(c.rps, c.max_batch, Limits::default(), &at("rps"))?;
+    let (rpc, limits): (Vec<String>, Vec<Limits>) = c
+        .rpc
+        .into_iter()
+        .map(|e| match e {
+            RawEndpoint::Url(url) => Ok((url, chain_limits)),
+            RawEndpoint::Table(t) => {
+                let l = limits(t.rps, t.max_batch, chain_limits, &at("rpc.rps"))?;
+                Ok((t.url, l))
+            }
+        })
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
+    for url in &rpc {
         let parsed = url::Url::parse(url).with_context(|| {
             format!(
                 "{}: {:?} is not a URL",
@@ -322,7 +412,8 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         decimals: c.decimals,
         confirmations: c.confirmations,
         block_time_secs: c.block_time_secs,
-        rpc: c.rpc,
+        rpc,
+        limits,
         explorer_tx: c.explorer_tx,
         explorer_tx_aliases: c.explorer_tx_aliases,
         explorer_address: c.explorer_address,

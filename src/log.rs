@@ -32,6 +32,13 @@ impl Log {
         }
     }
 
+    /// A plain line (a summary) shown unless `-q`.
+    pub fn info(&self, args: fmt::Arguments<'_>) {
+        if self.verbosity != Verbosity::Quiet {
+            eprintln!("txdoctor: {args}");
+        }
+    }
+
     /// Shown unless `-q`.
     pub fn warn(&self, args: fmt::Arguments<'_>) {
         if self.verbosity != Verbosity::Quiet {

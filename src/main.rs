@@ -43,6 +43,11 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                     Settings::resolve(args.config.config.as_deref(), cli.verbose, cli.quiet)?;
                 commands::watch::run(args, &settings, &mut stdout).await
             }
+            Command::Batch(args) => {
+                let settings =
+                    Settings::resolve(args.config.config.as_deref(), cli.verbose, cli.quiet)?;
+                commands::batch::run(args, &settings, &mut stdout).await
+            }
             Command::Chains(args) => {
                 let settings =
                     Settings::resolve(args.config.config.as_deref(), cli.verbose, cli.quiet)?;

@@ -3,9 +3,11 @@
 //! chain to find the transaction answers; the others are cancelled.
 
 pub mod bitcoin;
+mod coalesce;
 pub mod evm;
 pub mod rpc;
 pub mod solana;
+pub mod throttle;
 pub mod tron;
 
 use futures_util::StreamExt;
@@ -22,7 +24,7 @@ use rpc::{Endpoint, RpcClient};
 /// The endpoint for `url`, with the chain's API key header when this is the
 /// key's host (chains.toml `api_key_*`): a key never goes anywhere else.
 pub fn endpoint(chain: &Chain, url: &str) -> Endpoint {
-    let e = Endpoint::new(url);
+    let e = Endpoint::new(url).with_limits(chain.limits_of(url));
     match &chain.api_key {
         Some(key) if e.host() == key.host.to_ascii_lowercase() => {
             match std::env::var(&key.env)

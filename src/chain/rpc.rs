@@ -5,22 +5,30 @@
 //! are one typed error so the caller can move to the next endpoint and say
 //! why. URLs are only ever shown redacted.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use tokio::sync::oneshot;
 
+use super::coalesce::{Group, Reply};
+use super::throttle::Throttle;
+use crate::config::Limits;
 use crate::log::Log;
 
 /// Bodies larger than this are refused: no honest answer to our calls is near it.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
 /// An RPC endpoint: the URL used for requests and the redacted form shown to people.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Endpoint {
     url: String,
     pub shown: String,
     /// Extra request headers (an API key): sent, never shown.
     headers: Vec<(String, String)>,
+    limits: Limits,
 }
 
 impl Endpoint {
@@ -29,7 +37,24 @@ impl Endpoint {
             url: url.to_string(),
             shown: redact_url(url),
             headers: Vec::new(),
+            limits: Limits::default(),
         }
+    }
+
+    /// Sets the endpoint's pace and batch cap (chains.toml `rps`, `max_batch`).
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The most calls one HTTP request carries: the configured cap, and
+    /// never more than a second's worth of calls at the endpoint's pace.
+    pub fn batch_cap(&self) -> usize {
+        let by_rate = self
+            .limits
+            .rps
+            .map_or(usize::MAX, |r| (r.floor() as usize).max(1));
+        self.limits.max_batch.min(by_rate).max(1)
     }
 
     /// Adds a header sent with every request to this endpoint.
@@ -117,26 +142,208 @@ pub enum GetAnswer {
     NotFound(String),
 }
 
+/// How the client treats rate limits and concurrent batches.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// Gather the batches that concurrent lookups send to one endpoint within
+    /// this moment into one HTTP request (`None`: every batch goes alone).
+    pub coalesce: Option<Duration>,
+    /// How many times a request refused with 429/503 is sent again (after
+    /// the wait the endpoint asked for) before the endpoint counts as failed.
+    pub rate_limit_retries: u32,
+    /// A refusal asking for a longer wait than this fails at once.
+    pub max_retry_wait: Duration,
+}
+
+impl Options {
+    /// One lookup at a time, as `check` and `watch` do: a rate-limited
+    /// endpoint is left for the next one at once, and its wait is kept.
+    pub const INTERACTIVE: Options = Options {
+        coalesce: None,
+        rate_limit_retries: 0,
+        max_retry_wait: Duration::ZERO,
+    };
+}
+
+/// Counters over the client's life, for summaries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// HTTP requests sent (each retry counts).
+    pub requests: u64,
+    /// Requests an endpoint refused with a rate limit.
+    pub rate_limited: u64,
+}
+
+/// State every clone of a client shares: one pace and one open batch per endpoint.
+#[derive(Debug, Default)]
+struct Shared {
+    throttles: Mutex<HashMap<String, Throttle>>,
+    groups: Mutex<HashMap<String, Group>>,
+    next_group: AtomicU64,
+    requests: AtomicU64,
+    rate_limited: AtomicU64,
+}
+
+impl std::fmt::Debug for Group {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Group({} calls)", self.len())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct RpcClient {
     http: reqwest::Client,
     timeout: Duration,
     log: Log,
+    options: Options,
+    shared: Arc<Shared>,
 }
 
 impl RpcClient {
     pub fn new(timeout: Duration, log: Log) -> anyhow::Result<Self> {
+        Self::with_options(timeout, log, Options::INTERACTIVE)
+    }
+
+    pub fn with_options(timeout: Duration, log: Log, options: Options) -> anyhow::Result<Self> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .user_agent(concat!("txdoctor/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(RpcClient { http, timeout, log })
+        Ok(RpcClient {
+            http,
+            timeout,
+            log,
+            options,
+            shared: Arc::default(),
+        })
     }
 
-    /// Sends `calls` as one JSON-RPC batch and returns one result per call, in
-    /// the order of `calls`.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            requests: self.shared.requests.load(Ordering::Relaxed),
+            rate_limited: self.shared.rate_limited.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Sends `calls` as JSON-RPC and returns one result per call, in the
+    /// order of `calls`: one HTTP request, or several when the calls exceed
+    /// the endpoint's batch cap. When the client coalesces, the calls may
+    /// share a request with other lookups' calls.
     pub async fn batch(
+        &self,
+        endpoint: &Endpoint,
+        calls: &[Call],
+    ) -> Result<Vec<CallResult>, EndpointError> {
+        match self.options.coalesce {
+            Some(linger) if !calls.is_empty() && calls.len() < endpoint.batch_cap() => {
+                self.coalesced(endpoint, calls, linger).await
+            }
+            _ => self.batch_now(endpoint, calls).await,
+        }
+    }
+
+    /// Puts `calls` in the endpoint's open group and waits for its answer.
+    /// The group leaves when it is full or `linger` after it opened, from a
+    /// task of its own: a lookup that is dropped never strands the others.
+    async fn coalesced(
+        &self,
+        endpoint: &Endpoint,
+        calls: &[Call],
+        linger: Duration,
+    ) -> Result<Vec<CallResult>, EndpointError> {
+        let cap = endpoint.batch_cap();
+        let (tx, rx) = oneshot::channel::<Reply>();
+        let mut full = Vec::new();
+        {
+            let mut groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
+            let group = groups
+                .entry(endpoint.url.clone())
+                .or_insert_with(|| self.new_group());
+            if !group.is_empty() && group.len() + group.added_by(calls) > cap {
+                full.push(std::mem::replace(group, self.new_group()));
+            }
+            if group.is_empty() {
+                let (client, endpoint, id) = (self.clone(), endpoint.clone(), group.id);
+                tokio::spawn(async move {
+                    tokio::time::sleep(linger).await;
+                    if let Some(group) = client.take_group(&endpoint.url, id) {
+                        client.send_group(&endpoint, group).await;
+                    }
+                });
+            }
+            group.add(calls, tx);
+            if group.len() >= cap {
+                full.push(std::mem::replace(group, self.new_group()));
+            }
+        }
+        for group in full {
+            let (client, endpoint) = (self.clone(), endpoint.clone());
+            tokio::spawn(async move { client.send_group(&endpoint, group).await });
+        }
+        rx.await.unwrap_or_else(|_| {
+            Err(EndpointError::Transport(
+                "the shared request was abandoned".into(),
+            ))
+        })
+    }
+
+    fn new_group(&self) -> Group {
+        Group::new(self.shared.next_group.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// The endpoint's open group, if it is still group `id` and has calls.
+    fn take_group(&self, url: &str, id: u64) -> Option<Group> {
+        let mut groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
+        let group = groups.get_mut(url)?;
+        (group.id == id && !group.is_empty()).then(|| std::mem::replace(group, self.new_group()))
+    }
+
+    async fn send_group(&self, endpoint: &Endpoint, group: Group) {
+        let reply = self.batch_now(endpoint, group.calls()).await;
+        group.answer(reply);
+    }
+
+    /// Sends `calls` now, split into requests of at most the endpoint's cap
+    /// that go out together. The endpoint fails as a whole only when every
+    /// request failed; otherwise the calls of a failed request fail alone.
+    async fn batch_now(
+        &self,
+        endpoint: &Endpoint,
+        calls: &[Call],
+    ) -> Result<Vec<CallResult>, EndpointError> {
+        let cap = endpoint.batch_cap();
+        if calls.len() <= cap {
+            return self.one_request(endpoint, calls).await;
+        }
+        let parts = futures_util::future::join_all(
+            calls
+                .chunks(cap)
+                .map(|part| self.one_request(endpoint, part)),
+        )
+        .await;
+        if let Some(Err(e)) = parts.first()
+            && parts.iter().all(Result::is_err)
+        {
+            return Err(e.clone());
+        }
+        Ok(calls
+            .chunks(cap)
+            .zip(parts)
+            .flat_map(|(part, answer)| match answer {
+                Ok(results) => results,
+                Err(e) => vec![
+                    Err(CallError::Decode(format!(
+                        "the endpoint failed this part of the batch: {e}"
+                    )));
+                    part.len()
+                ],
+            })
+            .collect())
+    }
+
+    /// One HTTP request carrying `calls` as a JSON-RPC batch.
+    async fn one_request(
         &self,
         endpoint: &Endpoint,
         calls: &[Call],
@@ -147,7 +354,12 @@ impl RpcClient {
             .map(|(i, c)| request(i + 1, c))
             .collect();
         let outcome = self
-            .logged(endpoint, calls, "batch", self.send(endpoint, &json!(body)))
+            .logged(
+                endpoint,
+                calls,
+                "batch",
+                self.send(endpoint, &json!(body), calls.len()),
+            )
             .await
             .and_then(|v| match_by_id(v, calls.len()));
         match outcome {
@@ -172,7 +384,7 @@ impl RpcClient {
                         endpoint,
                         std::slice::from_ref(c),
                         "single call",
-                        self.send(endpoint, &request(1, c)),
+                        self.send(endpoint, &request(1, c), 1),
                     )
                     .await?;
                 let mut matched = match_by_id(answer, 1)?;
@@ -208,13 +420,12 @@ impl RpcClient {
     ) -> Result<Value, EndpointError> {
         let url = format!("{}{path}", endpoint.url.trim_end_matches('/'));
         let started = std::time::Instant::now();
-        let outcome = self
-            .send_to(&url, &endpoint.headers, body)
-            .await
-            .and_then(|v| match v.get("Error").and_then(Value::as_str) {
+        let outcome = self.send_to(endpoint, &url, body, 1).await.and_then(|v| {
+            match v.get("Error").and_then(Value::as_str) {
                 Some(e) => Err(EndpointError::NodeError(e.chars().take(200).collect())),
                 None => Ok(v),
-            });
+            }
+        });
         let ms = started.elapsed().as_millis();
         match &outcome {
             Ok(_) => self.log.verbose(format_args!(
@@ -237,40 +448,49 @@ impl RpcClient {
         what: &str,
         exchange: impl std::future::Future<Output = Result<Value, EndpointError>>,
     ) -> Result<Value, EndpointError> {
-        let methods: Vec<_> = calls.iter().map(|c| c.method).collect();
+        let methods = method_list(calls);
         let started = std::time::Instant::now();
         let outcome = exchange.await;
         let ms = started.elapsed().as_millis();
         match &outcome {
             Ok(_) => self.log.verbose(format_args!(
-                "{} {what} [{}] answered in {ms} ms",
+                "{} {what} [{methods}] answered in {ms} ms",
                 endpoint.shown,
-                methods.join(", ")
             )),
             Err(e) => self.log.verbose(format_args!(
-                "{} {what} [{}] failed after {ms} ms: {e}",
+                "{} {what} [{methods}] failed after {ms} ms: {e}",
                 endpoint.shown,
-                methods.join(", ")
             )),
         }
         outcome
     }
 
-    async fn send(&self, endpoint: &Endpoint, body: &Value) -> Result<Value, EndpointError> {
-        self.send_to(&endpoint.url, &endpoint.headers, body).await
+    async fn send(
+        &self,
+        endpoint: &Endpoint,
+        body: &Value,
+        calls: usize,
+    ) -> Result<Value, EndpointError> {
+        self.send_to(endpoint, &endpoint.url, body, calls).await
     }
 
+    /// POSTs `body` (worth `calls` calls) to `url` on `endpoint`.
     async fn send_to(
         &self,
+        endpoint: &Endpoint,
         url: &str,
-        headers: &[(String, String)],
         body: &Value,
+        calls: usize,
     ) -> Result<Value, EndpointError> {
-        let mut request = self.http.post(url).json(body);
-        for (name, value) in headers {
-            request = request.header(name, value);
-        }
-        let (status, bytes) = self.exchange(request).await?;
+        let (status, bytes) = self
+            .paced(endpoint, calls, || {
+                let mut request = self.http.post(url).json(body);
+                for (name, value) in &endpoint.headers {
+                    request = request.header(name, value);
+                }
+                request
+            })
+            .await?;
         if !(200..300).contains(&status) {
             return Err(EndpointError::Http {
                 status,
@@ -288,12 +508,14 @@ impl RpcClient {
     pub async fn get(&self, endpoint: &Endpoint, path: &str) -> Result<GetAnswer, EndpointError> {
         let url = format!("{}{path}", endpoint.url.trim_end_matches('/'));
         let started = std::time::Instant::now();
-        let mut request = self.http.get(&url);
-        for (name, value) in &endpoint.headers {
-            request = request.header(name, value);
-        }
         let outcome = self
-            .exchange(request)
+            .paced(endpoint, 1, || {
+                let mut request = self.http.get(&url);
+                for (name, value) in &endpoint.headers {
+                    request = request.header(name, value);
+                }
+                request
+            })
             .await
             .and_then(|(status, bytes)| match status {
                 200..=299 => Ok(GetAnswer::Body(bytes)),
@@ -321,17 +543,75 @@ impl RpcClient {
         outcome
     }
 
+    /// Sends the request `build` makes when the endpoint's pace allows
+    /// (`calls` calls' worth); a rate limit slows the endpoint down and, as
+    /// the options allow, the request is sent again after the wait asked for.
+    async fn paced(
+        &self,
+        endpoint: &Endpoint,
+        calls: usize,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<(u16, Vec<u8>), EndpointError> {
+        let mut retries = 0;
+        loop {
+            let at = self.with_throttle(endpoint, |t| t.reserve(Instant::now(), calls));
+            tokio::time::sleep_until(at.into()).await;
+            self.shared.requests.fetch_add(1, Ordering::Relaxed);
+            match self.exchange(build()).await {
+                Err(EndpointError::RateLimited {
+                    status,
+                    retry_after,
+                }) => {
+                    self.shared.rate_limited.fetch_add(1, Ordering::Relaxed);
+                    let wait =
+                        self.with_throttle(endpoint, |t| t.refused(Instant::now(), retry_after));
+                    if retries >= self.options.rate_limit_retries
+                        || wait > self.options.max_retry_wait
+                    {
+                        return Err(EndpointError::RateLimited {
+                            status,
+                            retry_after,
+                        });
+                    }
+                    retries += 1;
+                    self.log.verbose(format_args!(
+                        "{} is rate limiting (HTTP {status}): waiting {} ms, retry {retries} of {}",
+                        endpoint.shown,
+                        wait.as_millis(),
+                        self.options.rate_limit_retries
+                    ));
+                }
+                other => {
+                    if other.is_ok() {
+                        self.with_throttle(endpoint, Throttle::answered);
+                    }
+                    return other;
+                }
+            }
+        }
+    }
+
+    fn with_throttle<T>(&self, endpoint: &Endpoint, f: impl FnOnce(&mut Throttle) -> T) -> T {
+        let mut throttles = self
+            .shared
+            .throttles
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let throttle = throttles
+            .entry(endpoint.url.clone())
+            .or_insert_with(|| Throttle::new(endpoint.limits.rps));
+        f(throttle)
+    }
+
     /// Sends a request and reads the status and body (at most
-    /// `MAX_BODY_BYTES`); rate limits become `RateLimited`.
+    /// `MAX_BODY_BYTES`); rate limits (429, 503) become `RateLimited`.
     async fn exchange(
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<(u16, Vec<u8>), EndpointError> {
         let mut response = request.send().await.map_err(|e| self.classify(e))?;
         let status = response.status();
-        if status.as_u16() == 429
-            || (status.as_u16() == 503 && response.headers().contains_key("retry-after"))
-        {
+        if matches!(status.as_u16(), 429 | 503) {
             let retry_after = response
                 .headers()
                 .get("retry-after")
@@ -364,6 +644,35 @@ impl RpcClient {
             EndpointError::Transport(root_cause(&e))
         }
     }
+}
+
+/// The methods of a batch for the log: in full when short, else counted.
+fn method_list(calls: &[Call]) -> String {
+    if calls.len() <= 8 {
+        return calls
+            .iter()
+            .map(|c| c.method)
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for c in calls {
+        match counts.iter_mut().find(|(m, _)| *m == c.method) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((c.method, 1)),
+        }
+    }
+    counts
+        .iter()
+        .map(|(m, n)| {
+            if *n == 1 {
+                m.to_string()
+            } else {
+                format!("{m} ×{n}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn request(id: usize, call: &Call) -> Value {

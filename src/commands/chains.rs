@@ -61,7 +61,7 @@ async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
         crate::config::Family::Solana => return probe_solana(client, chain, url).await,
         _ => {}
     }
-    let endpoint = Endpoint::new(url);
+    let endpoint = crate::chain::endpoint(chain, url);
     let calls = [
         Call::new("eth_chainId", json!([])),
         Call::new("eth_blockNumber", json!([])),

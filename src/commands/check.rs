@@ -141,7 +141,7 @@ impl Report {
     }
 }
 
-fn is_address(q: &Query) -> bool {
+pub fn is_address(q: &Query) -> bool {
     !matches!(q.target, Target::Tx { .. } | Target::Signature(_))
 }
 
@@ -368,7 +368,12 @@ pub fn remember<'a>(
         .into_iter()
         .filter_map(|r| memory::update_for(r, now))
         .collect();
-    if let Err(e) = memory.record(&updates) {
+    save(memory, &updates, settings);
+}
+
+/// Writes `updates` to the store; a failure is logged with -v, never fatal.
+pub fn save(memory: &mut Memory, updates: &[memory::Update], settings: &Settings) {
+    if let Err(e) = memory.record(updates) {
         settings
             .log
             .verbose(format_args!("could not remember pending transactions: {e}"));

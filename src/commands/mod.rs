@@ -1,6 +1,7 @@
 //! One file per subcommand. Each resolves its settings, does its I/O and
 //! writes its result to the writer it is given.
 
+pub mod batch;
 pub mod chains;
 pub mod check;
 pub mod watch;

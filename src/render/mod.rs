@@ -4,6 +4,7 @@
 //! deterministic and tested into strings.
 
 pub mod address;
+pub mod batch;
 pub mod i18n;
 pub mod json;
 pub mod paragraph;

@@ -41,7 +41,11 @@ pub async fn lookup_address(
     address: Address,
     scope: &AddressScope,
 ) -> AddressOutcome {
-    let endpoints: Vec<Endpoint> = chain.rpc.iter().map(|u| Endpoint::new(u)).collect();
+    let endpoints: Vec<Endpoint> = chain
+        .rpc
+        .iter()
+        .map(|u| crate::chain::endpoint(chain, u))
+        .collect();
     let mut failures = Vec::new();
     for (i, endpoint) in endpoints.iter().enumerate() {
         match ask(client, endpoint, chain, address).await {
@@ -431,7 +435,7 @@ pub async fn payees(
     let endpoint = chain
         .rpc
         .iter()
-        .map(|u| Endpoint::new(u))
+        .map(|u| crate::chain::endpoint(chain, u))
         .find(|e| e.shown == endpoint)?;
     let (first, chunks) = history::chunks(
         head,

@@ -39,7 +39,7 @@ pub async fn lookup_tx(
     let mut not_found_by: Vec<Endpoint> = Vec::new();
     let mut congestion = None;
     for url in &chain.rpc {
-        let endpoint = Endpoint::new(url);
+        let endpoint = super::endpoint(chain, url);
         match ask(client, &endpoint, chain, hash).await {
             Ok(Answer::Found(facts)) => {
                 return ChainOutcome::Found {

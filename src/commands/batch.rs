@@ -1,0 +1,584 @@
+//! `txdoctor batch`: one query per input line, one record per query line,
+//! in input order, streamed. A reader thread feeds lines through a bounded
+//! channel; up to `--concurrency` lookups run at once (`buffered` keeps their
+//! order), so memory holds at most that many lines however long the input.
+//! The client gathers concurrent lookups' JSON-RPC calls to one endpoint into
+//! shared HTTP requests and paces every endpoint (`rps`), waiting out
+//! rate limits instead of failing the line.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use futures_util::{StreamExt, stream};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use tokio::sync::mpsc;
+
+use super::check::{self, DEFAULT_ADDRESS_WINDOW};
+use crate::chain::{self, rpc};
+use crate::cli::{BatchArgs, BatchFormat, FailOn};
+use crate::diagnose::address::{AddressReport, Outcome};
+use crate::exit::{self, UsageError};
+use crate::memory::{self, Memory, Update};
+use crate::model::{Status, TxReport};
+use crate::query;
+use crate::render::Lang;
+use crate::render::address::address_json;
+use crate::render::batch::{self as rows, CSV_HEADER};
+use crate::render::json::tx_json;
+use crate::settings::Settings;
+
+/// How long the first call to an endpoint waits for others to share its request.
+const COALESCE_WINDOW: Duration = Duration::from_millis(3);
+/// Rate-limited requests are sent again this many times…
+const RATE_LIMIT_RETRIES: u32 = 5;
+/// …when the endpoint asks for a wait no longer than this.
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(120);
+/// A line longer than this is not a query (and is not kept in memory).
+pub const MAX_LINE_BYTES: usize = 4096;
+/// Lines read ahead of the lookups.
+const READ_AHEAD: usize = 1024;
+
+/// One input line that holds a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based line number in the input.
+    pub number: usize,
+    pub text: String,
+    /// The line was longer than `MAX_LINE_BYTES` (and `text` is its start).
+    pub too_long: bool,
+}
+
+/// The answer to one line.
+#[derive(Debug)]
+pub enum Record {
+    Tx(Box<TxReport>),
+    Address(Box<AddressReport>),
+    Invalid { query: String, error: String },
+}
+
+impl Record {
+    /// The status `--fail-on` and the summary count it under.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Record::Tx(r) => r.status.as_str(),
+            Record::Address(a) if a.outcome == Outcome::Unavailable => "unknown",
+            Record::Address(_) => "address",
+            Record::Invalid { .. } => "invalid",
+        }
+    }
+
+    /// The exit code this record asks for when its status is in `--fail-on`.
+    pub fn fail_code(&self, fail_on: &[FailOn]) -> u8 {
+        let listed = |f: FailOn| fail_on.contains(&f);
+        match self {
+            Record::Invalid { .. } if listed(FailOn::Invalid) => exit::USAGE,
+            Record::Address(a) if a.outcome == Outcome::Unavailable && listed(FailOn::Unknown) => {
+                exit::UNKNOWN
+            }
+            Record::Tx(r) => {
+                let wanted = match r.status {
+                    Status::Pending => FailOn::Pending,
+                    Status::Failed => FailOn::Failed,
+                    Status::Replaced => FailOn::Replaced,
+                    Status::Dropped => FailOn::Dropped,
+                    Status::NotFound => FailOn::NotFound,
+                    Status::Unknown => FailOn::Unknown,
+                    Status::Confirmed | Status::Finalized => return exit::OK,
+                };
+                if listed(wanted) {
+                    exit::for_status(r.status)
+                } else {
+                    exit::OK
+                }
+            }
+            _ => exit::OK,
+        }
+    }
+}
+
+pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> Result<u8> {
+    if let Some(key) = &args.chain
+        && settings.config.chain(key).is_none()
+    {
+        return Err(query::QueryError::UnknownChain(key.clone()).into());
+    }
+    let file = args.file.as_deref().filter(|p| *p != Path::new("-"));
+    let input: Box<dyn Read + Send> = match file {
+        Some(path) => Box::new(std::fs::File::open(path).map_err(|e| {
+            UsageError::new(format!("cannot read {}: {e}", path.display()))
+                .hint("give a file with one hash, address or link per line, or - for stdin")
+        })?),
+        None => Box::new(std::io::stdin()),
+    };
+    let total = file.and_then(count_queries);
+
+    let client = rpc::RpcClient::with_options(
+        settings.request_timeout,
+        settings.log,
+        rpc::Options {
+            coalesce: Some(COALESCE_WINDOW),
+            rate_limit_retries: RATE_LIMIT_RETRIES,
+            max_retry_wait: MAX_RETRY_WAIT,
+        },
+    )?;
+    let mut memory = check::open_memory(settings);
+    let scope = chain::AddressScope {
+        since_secs: DEFAULT_ADDRESS_WINDOW.as_secs(),
+        now: memory::unix_now(),
+    };
+    let (tx, rx) = mpsc::channel(READ_AHEAD);
+    let source = file.map(Path::to_path_buf);
+    std::thread::spawn(move || read_lines(input, source, &tx));
+    let lines = stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|l| (l, rx)) });
+
+    let started = Instant::now();
+    let progress = (settings.stderr_fancy && !settings.log.is_quiet()).then(|| progress_bar(total));
+    let mut writer = Writer::new(args.format, out, args.lang.into(), settings);
+    let mut tally = Tally::default();
+    let mut updates = Vec::new();
+    let mut fail_code = exit::OK;
+    let mut broken_pipe = false;
+    {
+        let (client, memory, scope) = (&client, &memory, &scope);
+        let records = lines
+            .map(|line: Result<Line, String>| async move {
+                let line = line?;
+                Ok::<_, String>(answer(client, settings, memory, scope, args, line).await)
+            })
+            .buffered(args.concurrency as usize);
+        let mut records = std::pin::pin!(records);
+        while let Some(record) = records.next().await {
+            let record = record.map_err(anyhow::Error::msg)?;
+            if let Err(e) = writer.write(&record) {
+                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                    broken_pipe = true;
+                    break;
+                }
+                return Err(e).context("writing a record to stdout");
+            }
+            tally.add(record.label());
+            fail_code = fail_code.max(record.fail_code(&args.fail_on));
+            if let Record::Tx(r) = &record {
+                updates.extend(worth_remembering(r, memory));
+            }
+            if let Some(p) = &progress {
+                p.inc(1);
+                p.set_message(tally.line());
+            }
+        }
+    }
+    check::save(&mut memory, &updates, settings);
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    if broken_pipe {
+        return Ok(exit::OK);
+    }
+    let stats = client.stats();
+    settings.log.info(format_args!(
+        "{} records in {:.1} s: {} · {} HTTP requests{}",
+        tally.total,
+        started.elapsed().as_secs_f64(),
+        tally.line(),
+        stats.requests,
+        if stats.rate_limited > 0 {
+            format!(
+                ", {} rate-limited and retried or moved on",
+                stats.rate_limited
+            )
+        } else {
+            String::new()
+        }
+    ));
+    if tally.count("unknown") > 0 {
+        settings.log.warn(format_args!(
+            "no usable answer from some endpoints; `txdoctor chains --probe` shows which answer, and --config FILE can list endpoints that are reachable from here"
+        ));
+    }
+    Ok(fail_code)
+}
+
+/// Looks one line up as `check` would (addresses over the last 24 hours).
+async fn answer(
+    client: &rpc::RpcClient,
+    settings: &Settings,
+    memory: &Memory,
+    scope: &chain::AddressScope,
+    args: &BatchArgs,
+    line: Line,
+) -> Record {
+    if line.too_long {
+        return Record::Invalid {
+            query: line.text,
+            error: format!(
+                "line {} is longer than {MAX_LINE_BYTES} bytes: not a hash, address or link",
+                line.number
+            ),
+        };
+    }
+    let q = match query::parse(&line.text, &settings.config, args.chain.as_deref()) {
+        Ok(q) => q,
+        Err(e) => {
+            return Record::Invalid {
+                query: line.text,
+                error: e.to_string(),
+            };
+        }
+    };
+    if check::is_address(&q) {
+        let report = check::lookup_address(client, settings, &q, None, scope, memory).await;
+        return Record::Address(Box::new(report));
+    }
+    let mut report = check::lookup(client, settings, &q, memory).await;
+    if args.poisoning_check {
+        check::payee_check(client, settings, &mut report).await;
+    }
+    Record::Tx(Box::new(report))
+}
+
+/// What the store should learn from a report: pending transactions, and
+/// the inclusion of one it remembers (forgetting others would be a no-op
+/// that grows with the input).
+fn worth_remembering(r: &TxReport, memory: &Memory) -> Option<Update> {
+    match memory::update_for(r, memory::unix_now())? {
+        Update::Forget { chain, hash } if memory.get(&chain, &hash).is_none() => None,
+        u => Some(u),
+    }
+}
+
+/// Reads `input` line by line into `tx`, skipping blank lines and `#`
+/// comments. Invalid UTF-8 is replaced (the line then fails as a query);
+/// a line longer than `MAX_LINE_BYTES` is passed on marked, without its rest.
+fn read_lines(
+    input: Box<dyn Read + Send>,
+    source: Option<PathBuf>,
+    tx: &mpsc::Sender<Result<Line, String>>,
+) {
+    let mut reader = BufReader::new(input);
+    let mut number = 0;
+    loop {
+        number += 1;
+        let item = match read_capped_line(&mut reader, MAX_LINE_BYTES) {
+            Ok(None) => return,
+            Ok(Some((bytes, too_long))) => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                if !too_long && is_skipped(&text) {
+                    continue;
+                }
+                Ok(Line {
+                    number,
+                    text,
+                    too_long,
+                })
+            }
+            Err(e) => Err(format!(
+                "reading {} failed at line {number}: {e}",
+                source
+                    .as_ref()
+                    .map_or("stdin".to_string(), |p| p.display().to_string())
+            )),
+        };
+        let failed = item.is_err();
+        if tx.blocking_send(item).is_err() || failed {
+            return;
+        }
+    }
+}
+
+/// Blank lines and `#` comments hold no query.
+pub fn is_skipped(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty() || t.starts_with('#')
+}
+
+/// The next line without its end (`\n` or `\r\n`), keeping at most `cap`
+/// bytes of it; `None` at the end of the input.
+pub fn read_capped_line(
+    reader: &mut impl BufRead,
+    cap: usize,
+) -> std::io::Result<Option<(Vec<u8>, bool)>> {
+    let mut line = Vec::new();
+    let mut too_long = false;
+    let mut read_any = false;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        read_any = true;
+        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buf[..i], Some(i + 1)),
+            None => (buf, None),
+        };
+        let room = cap.saturating_sub(line.len());
+        if chunk.len() > room {
+            too_long = true;
+        }
+        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let used = done.unwrap_or(buf.len());
+        reader.consume(used);
+        if done.is_some() {
+            break;
+        }
+    }
+    if !read_any {
+        return Ok(None);
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Ok(Some((line, too_long)))
+}
+
+/// Query lines in a file, for the progress bar (`None` when unreadable).
+fn count_queries(path: &Path) -> Option<u64> {
+    let mut reader = BufReader::new(std::fs::File::open(path).ok()?);
+    let mut n = 0;
+    while let Some((bytes, too_long)) = read_capped_line(&mut reader, MAX_LINE_BYTES).ok()? {
+        if too_long || !is_skipped(&String::from_utf8_lossy(&bytes)) {
+            n += 1;
+        }
+    }
+    Some(n)
+}
+
+fn progress_bar(total: Option<u64>) -> ProgressBar {
+    let (bar, template) = match total {
+        Some(n) => (
+            ProgressBar::new(n),
+            "{spinner} {pos}/{len} [{bar:30}] {per_sec} · eta {eta} · {msg}",
+        ),
+        None => (
+            ProgressBar::new_spinner(),
+            "{spinner} {pos} lines · {per_sec} · {msg}",
+        ),
+    };
+    bar.set_style(
+        ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// Records by status, in a fixed order for the summary.
+#[derive(Debug, Default)]
+struct Tally {
+    total: u64,
+    counts: Vec<(&'static str, u64)>,
+}
+
+const LABEL_ORDER: [&str; 10] = [
+    "finalized",
+    "confirmed",
+    "pending",
+    "failed",
+    "replaced",
+    "dropped",
+    "not_found",
+    "unknown",
+    "address",
+    "invalid",
+];
+
+impl Tally {
+    fn add(&mut self, label: &'static str) {
+        self.total += 1;
+        match self.counts.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, n)) => *n += 1,
+            None => {
+                self.counts.push((label, 1));
+                let rank = |l: &str| LABEL_ORDER.iter().position(|o| *o == l);
+                self.counts.sort_by_key(|(l, _)| rank(l));
+            }
+        }
+    }
+
+    fn count(&self, label: &str) -> u64 {
+        self.counts
+            .iter()
+            .find(|(l, _)| *l == label)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    /// "1990 finalized, 5 pending, 2 invalid"
+    fn line(&self) -> String {
+        if self.counts.is_empty() {
+            return "nothing yet".into();
+        }
+        self.counts
+            .iter()
+            .map(|(l, n)| format!("{n} {l}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Writes records in the chosen format, flushing each so a reader of the
+/// pipe sees it at once.
+struct Writer<'a> {
+    format: BatchFormat,
+    out: &'a mut dyn Write,
+    lang: Lang,
+    settings: &'a Settings,
+    started: bool,
+    records: usize,
+}
+
+impl<'a> Writer<'a> {
+    fn new(
+        format: BatchFormat,
+        out: &'a mut dyn Write,
+        lang: Lang,
+        settings: &'a Settings,
+    ) -> Self {
+        Writer {
+            format,
+            out,
+            lang,
+            settings,
+            started: false,
+            records: 0,
+        }
+    }
+
+    fn write(&mut self, record: &Record) -> std::io::Result<()> {
+        let mut text = String::new();
+        if !self.started {
+            self.started = true;
+            match self.format {
+                BatchFormat::Csv => text.push_str(&csv_line(&CSV_HEADER)?),
+                BatchFormat::Table => {
+                    text.push_str(&rows::table_header());
+                    text.push('\n');
+                }
+                BatchFormat::Ndjson => {}
+            }
+        }
+        self.records += 1;
+        let names = |k: &str| self.settings.chain_name(k);
+        match self.format {
+            BatchFormat::Ndjson => {
+                let value = match record {
+                    Record::Tx(r) => tx_json(r, self.lang, &names),
+                    Record::Address(a) => address_json(a, self.lang, &names),
+                    Record::Invalid { query, error } => {
+                        json!({"query": query, "status": null, "error": error})
+                    }
+                };
+                text.push_str(&value.to_string());
+                text.push('\n');
+            }
+            BatchFormat::Csv => text.push_str(&csv_line(&row_of(record).fields())?),
+            BatchFormat::Table => {
+                let address = matches!(record, Record::Address(_));
+                text.push_str(&rows::table_line(self.records, &row_of(record), address));
+                text.push('\n');
+            }
+        }
+        self.out.write_all(text.as_bytes())?;
+        self.out.flush()
+    }
+}
+
+fn row_of(record: &Record) -> rows::Row {
+    match record {
+        Record::Tx(r) => rows::tx_row(r),
+        Record::Address(a) => rows::address_row(a),
+        Record::Invalid { query, error } => rows::invalid_row(query, error),
+    }
+}
+
+/// One CSV record (RFC 4180 quoting, by the csv crate), with its line end.
+fn csv_line(fields: &[&str]) -> std::io::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(fields)?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8], cap: usize) -> Vec<(String, bool)> {
+        let mut r = BufReader::with_capacity(8, input);
+        let mut out = Vec::new();
+        while let Some((b, long)) = read_capped_line(&mut r, cap).unwrap() {
+            out.push((String::from_utf8_lossy(&b).into_owned(), long));
+        }
+        out
+    }
+
+    #[test]
+    fn lines_end_at_lf_or_crlf_and_long_ones_are_cut_and_marked() {
+        assert_eq!(
+            lines(b"0xab\r\n\n# c\nlast", 100),
+            [
+                ("0xab".to_string(), false),
+                (String::new(), false),
+                ("# c".to_string(), false),
+                ("last".to_string(), false)
+            ]
+        );
+        let long = format!("{}\nnext\n", "x".repeat(50));
+        assert_eq!(
+            lines(long.as_bytes(), 10),
+            [("x".repeat(10), true), ("next".to_string(), false)]
+        );
+        assert!(lines(b"", 10).is_empty());
+    }
+
+    #[test]
+    fn invalid_utf8_stays_a_line_that_fails_as_a_query() {
+        let got = lines(b"\xff\xfe0x12\n", 100);
+        assert_eq!(got.len(), 1);
+        assert!(got[0].0.contains('\u{fffd}'));
+    }
+
+    #[test]
+    fn blank_and_comment_lines_are_skipped() {
+        assert!(is_skipped("   "));
+        assert!(is_skipped("  # withdrawals of 2026-11-22"));
+        assert!(!is_skipped("0xabc # trailing"));
+    }
+
+    #[test]
+    fn the_tally_counts_in_a_fixed_order() {
+        let mut t = Tally::default();
+        for l in ["invalid", "pending", "finalized", "pending"] {
+            t.add(l);
+        }
+        assert_eq!(t.line(), "1 finalized, 2 pending, 1 invalid");
+        assert_eq!(t.total, 4);
+    }
+
+    #[test]
+    fn fail_on_takes_the_worst_listed_status() {
+        let invalid = Record::Invalid {
+            query: "x".into(),
+            error: "e".into(),
+        };
+        assert_eq!(invalid.fail_code(&[]), exit::OK);
+        assert_eq!(invalid.fail_code(&[FailOn::Invalid]), exit::USAGE);
+        assert_eq!(invalid.fail_code(&[FailOn::Pending]), exit::OK);
+    }
+
+    #[test]
+    fn csv_lines_quote_what_needs_quoting() {
+        assert_eq!(
+            csv_line(&["a", "b,c", "say \"hi\""]).unwrap(),
+            "a,\"b,c\",\"say \"\"hi\"\"\"\n"
+        );
+    }
+}
