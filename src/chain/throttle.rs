@@ -1,8 +1,10 @@
-//! How fast one endpoint may be asked: a pacing schedule per endpoint (calls
-//! per second, a batched call counting as one, as providers count them) that
-//! slows down when the endpoint says "too many requests" and recovers slowly
-//! as it answers. Pure: the caller passes the clock in.
+//! How fast one endpoint may be asked: a sliding window per endpoint that
+//! lets no more than `rps` calls start within any second (a call inside a
+//! JSON-RPC batch counts as one, as providers count them), slows down when
+//! the endpoint says "too many requests", and recovers slowly as it answers.
+//! Pure: the caller passes the clock in.
 
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 /// After a rate limit on an endpoint with no configured `rps`, it is paced
@@ -21,8 +23,10 @@ pub struct Throttle {
     configured: Option<f64>,
     /// The rate in force now.
     rps: Option<f64>,
-    /// No call may start before this.
-    next_free: Option<Instant>,
+    /// Requests booked within the last window: when they start, how many calls.
+    booked: VecDeque<(Instant, f64)>,
+    /// No request may start before this (a refusal's wait).
+    not_before: Option<Instant>,
     /// Refusals in a row, for the backoff when no Retry-After is given.
     refusals: u32,
 }
@@ -32,7 +36,8 @@ impl Throttle {
         Throttle {
             configured: rps,
             rps,
-            next_free: None,
+            booked: VecDeque::new(),
+            not_before: None,
             refusals: 0,
         }
     }
@@ -42,22 +47,45 @@ impl Throttle {
         self.rps
     }
 
-    /// Books `calls` calls: returns when they may be sent, and moves the
-    /// schedule on by the time they are worth at the current rate.
+    /// Books a request of `calls` calls: returns when it may start, the
+    /// earliest moment at or after `now` (and after every earlier booking)
+    /// at which the window still has room for it.
     pub fn reserve(&mut self, now: Instant, calls: usize) -> Instant {
-        let start = self.next_free.map_or(now, |t| t.max(now));
-        if let Some(rps) = self.rps {
-            let cost = Duration::from_secs_f64(calls.max(1) as f64 / rps);
-            self.next_free = Some(start + cost);
-        } else if self.next_free.is_some_and(|t| t <= now) {
-            self.next_free = None;
+        let mut t = now;
+        if let Some(nb) = self.not_before {
+            t = t.max(nb);
         }
-        start
+        if let Some(&(last, _)) = self.booked.back() {
+            t = t.max(last);
+        }
+        let Some(rps) = self.rps else {
+            return t;
+        };
+        // Below one call a second the window widens so that it holds one call.
+        let (window, capacity) = if rps >= 1.0 {
+            (Duration::from_secs(1), rps)
+        } else {
+            (Duration::from_secs_f64(1.0 / rps), 1.0)
+        };
+        let calls = calls.max(1) as f64;
+        loop {
+            while self.booked.front().is_some_and(|&(at, _)| at + window <= t) {
+                self.booked.pop_front();
+            }
+            let used: f64 = self.booked.iter().map(|&(_, n)| n).sum();
+            // A request larger than the window is let through alone.
+            if used + calls <= capacity || self.booked.is_empty() {
+                break;
+            }
+            t = self.booked[0].0 + window;
+        }
+        self.booked.push_back((t, calls));
+        t
     }
 
     /// The endpoint refused with a rate limit: keep away for `retry_after`
-    /// (or a backoff that doubles with each refusal in a row) and halve the pace.
-    /// Returns how long the caller should wait before trying again.
+    /// (or a backoff that doubles with each refusal in a row) and halve the
+    /// pace. Returns how long the caller should wait before trying again.
     pub fn refused(&mut self, now: Instant, retry_after: Option<Duration>) -> Duration {
         self.refusals = self.refusals.saturating_add(1);
         let wait = retry_after.unwrap_or_else(|| {
@@ -65,7 +93,7 @@ impl Throttle {
         });
         self.rps = Some(self.rps.map_or(LEARNED_RPS, |r| (r / 2.0).max(MIN_RPS)));
         let until = now + wait;
-        self.next_free = Some(self.next_free.map_or(until, |t| t.max(until)));
+        self.not_before = Some(self.not_before.map_or(until, |t| t.max(until)));
         wait
     }
 
@@ -86,17 +114,44 @@ impl Throttle {
 mod tests {
     use super::*;
 
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
     #[test]
-    fn calls_are_spaced_by_the_rate_and_a_batch_counts_each_call() {
+    fn no_more_than_rps_calls_start_within_any_second() {
         let t0 = Instant::now();
         let mut t = Throttle::new(Some(10.0));
+        // A batch of 6 and one of 4 fill the first second; the next waits.
+        assert_eq!(t.reserve(t0, 6), t0);
+        assert_eq!(t.reserve(t0, 4), t0);
+        assert_eq!(t.reserve(t0, 1), t0 + ms(1000));
+        // That second has room for 9 more beside it.
+        assert_eq!(t.reserve(t0, 9), t0 + ms(1000));
+        assert_eq!(t.reserve(t0, 3), t0 + ms(2000));
+        // Idle time is not banked as a burst beyond one window.
+        let later = t0 + Duration::from_secs(60);
+        assert_eq!(t.reserve(later, 10), later);
+        assert_eq!(t.reserve(later, 1), later + ms(1000));
+    }
+
+    #[test]
+    fn bookings_never_go_back_in_time() {
+        let t0 = Instant::now();
+        let mut t = Throttle::new(Some(2.0));
+        let a = t.reserve(t0, 2);
+        let b = t.reserve(t0, 1);
+        let c = t.reserve(t0, 1);
+        assert!(a <= b && b <= c, "{a:?} {b:?} {c:?}");
+        assert_eq!(c, t0 + ms(1000));
+    }
+
+    #[test]
+    fn slow_rates_widen_the_window() {
+        let t0 = Instant::now();
+        let mut t = Throttle::new(Some(0.5));
         assert_eq!(t.reserve(t0, 1), t0);
-        assert_eq!(t.reserve(t0, 5), t0 + Duration::from_millis(100));
-        // The 5-call batch is worth half a second.
-        assert_eq!(t.reserve(t0, 1), t0 + Duration::from_millis(600));
-        // Idle time is not banked as a burst.
-        let later = t0 + Duration::from_secs(10);
-        assert_eq!(t.reserve(later, 1), later);
+        assert_eq!(t.reserve(t0, 1), t0 + ms(2000));
     }
 
     #[test]

@@ -44,6 +44,8 @@ pub struct Request {
     /// Header names lower-case.
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// When the server had read it.
+    pub at: std::time::Instant,
 }
 
 impl Request {
@@ -117,6 +119,7 @@ impl FakeServer {
                             path,
                             headers,
                             body,
+                            at: std::time::Instant::now(),
                         };
                         requests.lock().unwrap().push(request.clone());
                         let reply = handler(&request);

@@ -245,6 +245,37 @@ impl TestConfig {
         txdoctor_with_cache(&all, &self.cache)
     }
 
+    /// `run` with `input` on stdin.
+    pub fn run_stdin(&self, args: &[&str], input: &[u8]) -> Run {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(["--config", self.path.to_str().unwrap()]);
+        let mut child = command(&all, &self.cache)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start txdoctor");
+        let mut stdin = child.stdin.take().unwrap();
+        let input = input.to_vec();
+        let writer = std::thread::spawn(move || {
+            use std::io::Write;
+            let _ = stdin.write_all(&input);
+        });
+        let started = Instant::now();
+        let Output {
+            status,
+            stdout,
+            stderr,
+        } = child.wait_with_output().unwrap();
+        writer.join().unwrap();
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8(stdout).unwrap(),
+            stderr: String::from_utf8(stderr).unwrap(),
+            elapsed: started.elapsed(),
+        }
+    }
+
     /// `run` with extra environment variables.
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut all: Vec<&str> = args.to_vec();

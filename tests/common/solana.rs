@@ -212,8 +212,12 @@ fn signatures_for(known: &HashMap<String, Value>, a: &str) -> Vec<Value> {
 
 /// A chains.toml with one Solana chain on `rpc`.
 pub fn solana_config(rpc: &[&str]) -> super::TestConfig {
+    super::write_raw_config(&solana_toml(rpc))
+}
+
+pub fn solana_toml(rpc: &[&str]) -> String {
     let rpc: Vec<String> = rpc.iter().map(|u| format!("{u:?}")).collect();
-    super::write_raw_config(&format!(
+    format!(
         r#"[chains.sol]
 name = "Solana"
 family = "solana"
@@ -232,5 +236,5 @@ address = "Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB"
 decimals = 6
 "#,
         rpc.join(", ")
-    ))
+    )
 }

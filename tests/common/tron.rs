@@ -226,8 +226,12 @@ pub fn hex_of(base58: &str) -> String {
 
 /// A chains.toml with one TRON chain on `rpc`.
 pub fn tron_config(rpc: &[&str]) -> super::TestConfig {
+    super::write_raw_config(&tron_toml(rpc))
+}
+
+pub fn tron_toml(rpc: &[&str]) -> String {
     let rpc: Vec<String> = rpc.iter().map(|u| format!("{u:?}")).collect();
-    super::write_raw_config(&format!(
+    format!(
         r#"[chains.tron]
 name = "TRON"
 family = "tron"
@@ -248,5 +252,5 @@ address = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
 decimals = 6
 "#,
         rpc.join(", ")
-    ))
+    )
 }

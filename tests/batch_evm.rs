@@ -1,0 +1,324 @@
+//! Issue 8: `txdoctor batch` against a real anvil node — every line answered
+//! in input order (good, bad and unknown lines), CSV a CSV reader accepts,
+//! the configured pace counted by a server in front of the node, and rate
+//! limits waited out without losing a line.
+
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use alloy_primitives::U256;
+use alloy_sol_types::{SolCall, sol};
+use common::fake::{FakeServer, Reply};
+use common::*;
+use serde_json::{Value, json};
+
+sol! {
+    function transfer(address to, uint256 amount) returns (bool);
+}
+
+const ETHER: u64 = 1_000_000_000_000_000_000;
+
+/// `n` mined transfers of 1.5 ETH from ALICE to BOB, one block each.
+fn transfers(node: &Anvil, n: usize) -> Vec<String> {
+    (0..n)
+        .map(|_| {
+            node.send(json!({"from": ALICE, "to": BOB, "value": format!("0x{:x}", 3 * ETHER / 2)}))
+        })
+        .collect()
+}
+
+fn records(run: &Run) -> Vec<Value> {
+    run.stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("not JSON ({e}): {l}\n{}", run.stderr))
+        })
+        .collect()
+}
+
+/// Mixed input: mined transfers, a failed token transfer, a pending one, an
+/// unknown hash, an address, a link, junk, invalid UTF-8, comments, blanks.
+struct Mixed {
+    _node: Anvil,
+    cfg: TestConfig,
+    input: Vec<u8>,
+    /// (query as written, expected status or None for an invalid line)
+    expected: Vec<(String, Option<&'static str>)>,
+}
+
+fn mixed() -> Mixed {
+    let node = Anvil::spawn(1);
+    let token = node.deploy_token("Tether USD", "USDT", 6, U256::from(1_000u64));
+    let mut spec = ChainSpec::new("eth", 1, vec![node.url.clone()]);
+    spec.confirmations = 1000;
+    spec.tokens = vec![("USDT", token.clone(), 6)];
+    let cfg = write_config(&[spec]);
+    let mined = transfers(&node, 24);
+    let failed = node.call_tx(
+        ALICE,
+        &token,
+        transferCall {
+            to: address(BOB),
+            amount: U256::from(5_000u64),
+        }
+        .abi_encode(),
+        100_000,
+    );
+    node.automine(false);
+    let pending = node.send_pending(json!({"from": CAROL, "to": BOB, "value": "0x1"}));
+    let unknown = format!("0x{}", "ab".repeat(32));
+
+    let mut expected: Vec<(String, Option<&str>)> = Vec::new();
+    let mut input = b"# today's withdrawals\n\n".to_vec();
+    let mut push = |input: &mut Vec<u8>, line: &str, status: Option<&'static str>| {
+        input.extend_from_slice(line.as_bytes());
+        input.extend_from_slice(b"\r\n");
+        expected.push((line.trim().to_string(), status));
+    };
+    for (i, h) in mined.iter().enumerate() {
+        push(&mut input, h, Some("confirmed"));
+        match i {
+            3 => push(&mut input, &failed, Some("failed")),
+            5 => push(&mut input, "not a hash at all", None),
+            7 => push(&mut input, &unknown, Some("not_found")),
+            9 => push(&mut input, &pending, Some("pending")),
+            11 => push(
+                &mut input,
+                &format!("https://etherscan.io/tx/{}", mined[0]),
+                Some("confirmed"),
+            ),
+            13 => push(&mut input, ALICE, Some("address")),
+            15 => push(&mut input, "0xabc,def", None),
+            _ => {}
+        }
+    }
+    // Invalid UTF-8 is a line like any other: it gets a record.
+    input.extend_from_slice(b"0x\xff\xfe\n   \n# end\n");
+    expected.push(("0x\u{fffd}\u{fffd}".into(), None));
+    Mixed {
+        _node: node,
+        cfg,
+        input,
+        expected,
+    }
+}
+
+#[test]
+fn issue_8_every_line_gets_one_record_in_input_order() {
+    let m = mixed();
+    // Fewer lookups in flight than lines, so later lines finish before
+    // earlier ones and order must be restored.
+    let run = m
+        .cfg
+        .run_stdin(&["batch", "-", "--concurrency", "4", "-v"], &m.input);
+    assert_eq!(run.code, 0, "every line produced a record: {}", run.stderr);
+    let got = records(&run);
+    assert_eq!(got.len(), m.expected.len(), "{}", run.stdout);
+    for (record, (query, status)) in got.iter().zip(&m.expected) {
+        assert_eq!(record["query"], *query, "{record}");
+        match status {
+            None => {
+                assert_eq!(record["status"], Value::Null, "{record}");
+                assert!(!record["error"].as_str().unwrap().is_empty(), "{record}");
+            }
+            Some("address") => assert_eq!(record["kind"], "address", "{record}"),
+            Some(s) => assert_eq!(record["status"], *s, "{record}"),
+        }
+    }
+    let failed = got.iter().find(|r| r["status"] == "failed").unwrap();
+    assert_eq!(failed["reason"], "reverted");
+    assert!(
+        run.stderr.contains("records in")
+            && run.stderr.contains("25 confirmed")
+            && run.stderr.contains("3 invalid"),
+        "summary line by status: {}",
+        run.stderr
+    );
+
+    // For cron: the worst listed status decides the exit code.
+    let run = m
+        .cfg
+        .run_stdin(&["batch", "--fail-on", "pending"], &m.input);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    let run = m
+        .cfg
+        .run_stdin(&["batch", "--fail-on", "invalid,not_found"], &m.input);
+    assert_eq!(run.code, 5, "{}", run.stderr);
+    assert_eq!(records(&run).len(), m.expected.len());
+}
+
+#[test]
+fn issue_8_lookups_share_http_requests() {
+    let node = Anvil::spawn(1);
+    let mut spec = ChainSpec::new("eth", 1, vec![node.url.clone()]);
+    spec.confirmations = 1000;
+    let cfg = write_config(&[spec]);
+    let hashes = transfers(&node, 60);
+    let file = cfg.path.with_file_name("hashes.txt");
+    std::fs::write(&file, hashes.join("\n")).unwrap();
+
+    let run = cfg.run(&["batch", file.to_str().unwrap(), "-v"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let got = records(&run);
+    assert_eq!(got.len(), 60);
+    assert!(got.iter().all(|r| r["status"] == "confirmed"));
+    // 60 lookups of 5 calls each; shared calls sent once per request and at
+    // most 50 calls (the default max_batch) per request: 3 requests, not 60.
+    let n = requests(&run);
+    assert!(n <= 4, "{n} HTTP requests for 60 hashes:\n{}", run.stderr);
+}
+
+#[test]
+fn issue_8_csv_parses_with_a_csv_reader() {
+    let m = mixed();
+    let run = m.cfg.run_stdin(&["batch", "--format", "csv"], &m.input);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "query",
+            "chain",
+            "status",
+            "reason",
+            "confirmations",
+            "value",
+            "token",
+            "fee",
+            "error",
+            "explorer_url"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), m.expected.len());
+    for (row, (query, status)) in rows.iter().zip(&m.expected) {
+        assert_eq!(&row[0], query);
+        match status {
+            None => {
+                assert_eq!(&row[2], "");
+                assert!(!row[8].is_empty(), "{row:?}");
+            }
+            Some("address") => assert_eq!(&row[1], "eth"),
+            Some(s) => assert_eq!(&row[2], *s, "{row:?}"),
+        }
+    }
+    let first = &rows[0];
+    assert_eq!(&first[1], "eth");
+    assert_eq!(&first[3], "included");
+    assert!(first[4].parse::<u64>().unwrap() >= 1);
+    assert_eq!(&first[5], "1.5 ETH");
+    assert!(first[7].ends_with(" ETH"), "{first:?}");
+    assert!(first[9].starts_with("https://etherscan.io/tx/0x"));
+    let failed = rows.iter().find(|r| &r[2] == "failed").unwrap();
+    assert_eq!(
+        &failed[6], "0.005 USDT",
+        "the transfer it attempted: {failed:?}"
+    );
+    assert!(
+        rows.iter().any(|r| &r[0] == "0xabc,def"),
+        "a comma is quoted"
+    );
+
+    let table = m.cfg.run_stdin(&["batch", "--format", "table"], &m.input);
+    assert_eq!(table.code, 0);
+    let lines: Vec<&str> = table.stdout.lines().collect();
+    assert_eq!(lines.len(), m.expected.len() + 1, "{}", table.stdout);
+    assert!(lines[0].contains("status") && lines[1].contains("confirmed"));
+}
+
+/// Calls per JSON-RPC body (a batch counts each call).
+fn calls_in(body: &str) -> usize {
+    match serde_json::from_str::<Value>(body) {
+        Ok(Value::Array(a)) => a.len(),
+        _ => 1,
+    }
+}
+
+#[test]
+fn issue_8_the_configured_rate_is_obeyed() {
+    let node = Anvil::spawn(1);
+    let hashes = transfers(&node, 20);
+    let counter = FakeServer::proxy(&node.url, |_| None);
+    let mut spec = ChainSpec::new("eth", 1, vec![counter.url.clone()]);
+    spec.extra = "rps = 20".into();
+    let cfg = write_config(&[spec]);
+
+    let input = hashes.join("\n");
+    let run = cfg.run_stdin(&["batch"], input.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(records(&run).len(), 20);
+
+    let seen: Vec<_> = counter
+        .requests()
+        .iter()
+        .map(|r| (r.at, calls_in(&r.body)))
+        .collect();
+    let total: usize = seen.iter().map(|(_, n)| n).sum();
+    // Within any window a little shorter than a second (allowing for
+    // scheduling jitter), at most 20 calls arrived.
+    let window = Duration::from_millis(950);
+    for (start, _) in &seen {
+        let in_window: usize = seen
+            .iter()
+            .filter(|(t, _)| *t >= *start && *t < *start + window)
+            .map(|(_, n)| n)
+            .sum();
+        assert!(
+            in_window <= 20,
+            "{in_window} calls within a second: {seen:?}"
+        );
+    }
+    // And the pace really held the run back: 20 lookups of 5 calls, shared
+    // calls once per request, no request above 20 calls.
+    let first = seen.iter().map(|(t, _)| *t).min().unwrap();
+    let last = seen.iter().map(|(t, _)| *t).max().unwrap();
+    assert!(total > 40, "{total} calls");
+    assert!(
+        last - first >= Duration::from_millis(1900),
+        "{total} calls at 20/s took {:?}",
+        last - first
+    );
+}
+
+#[test]
+fn issue_8_rate_limits_are_waited_out_without_losing_a_line() {
+    let node = Anvil::spawn(1);
+    let hashes = transfers(&node, 10);
+    let refused = Arc::new(AtomicUsize::new(0));
+    let r = refused.clone();
+    let limited = FakeServer::proxy(&node.url, move |_| {
+        // The first two requests are refused: 429 with Retry-After, then 503 without.
+        match r.fetch_add(1, Ordering::SeqCst) {
+            0 => Some(Reply::status(429, "Too Many Requests").header("Retry-After", "1")),
+            1 => Some(Reply::status(503, "<html>Service Unavailable</html>")),
+            _ => None,
+        }
+    });
+    let cfg = write_config(&[ChainSpec::new("eth", 1, vec![limited.url.clone()])]);
+
+    let input = hashes.join("\n");
+    let run = cfg.run_stdin(&["batch", "--concurrency", "5", "-v"], input.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let got = records(&run);
+    assert_eq!(got.len(), 10);
+    for (record, hash) in got.iter().zip(&hashes) {
+        assert_eq!(record["hash"], *hash);
+        assert_eq!(record["status"], "confirmed", "{record}");
+    }
+    assert!(refused.load(Ordering::SeqCst) > 2);
+    assert!(
+        run.elapsed >= Duration::from_secs(1),
+        "Retry-After: 1 was honoured ({:?})",
+        run.elapsed
+    );
+    assert!(
+        run.stderr.contains("waiting") && run.stderr.contains("2 rate-limited"),
+        "{}",
+        run.stderr
+    );
+}
