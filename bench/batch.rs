@@ -1,0 +1,298 @@
+//! Benchmark for issue 8: `txdoctor batch` against a plain client, on real
+//! transactions in a local anvil node. Run it with `bench/batch.sh`.
+//!
+//! 1. Starts anvil (chain id 1) and mines N transfers (default 2,000), one per block.
+//! 2. Peak memory: `txdoctor batch` over a file of 20,000 lines (the N hashes
+//!    repeated), as the kernel counted it for that process (`wait4`'s
+//!    `ru_maxrss`).
+//! 3. Time, directly against anvil and then through a proxy adding 20 ms to
+//!    every HTTP request: the plain client (sequential JSON-RPC batches of
+//!    `eth_getTransactionByHash` + `eth_getTransactionReceipt` for 100 hashes,
+//!    200 calls a request, nothing else) against `txdoctor batch` over the
+//!    same N hashes (its config allows 200 calls a request too), alternately,
+//!    ROUNDS times; medians and their ratio.
+//!
+//! Usage: batch_bench TXDOCTOR_BIN [N] [ROUNDS]
+
+#[path = "../tests/common/fake.rs"]
+#[allow(dead_code)]
+mod fake;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const ALICE: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+const BOB: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const PLAIN_HASHES_PER_REQUEST: usize = 100;
+const MEMORY_LINES: usize = 20_000;
+const DELAY: Duration = Duration::from_millis(20);
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let txdoctor = PathBuf::from(
+        args.get(1)
+            .expect("usage: batch_bench TXDOCTOR_BIN [N] [ROUNDS]"),
+    );
+    let n: usize = args.get(2).map_or(2_000, |s| s.parse().unwrap());
+    let rounds: usize = args.get(3).map_or(3, |s| s.parse().unwrap());
+    let work = tempfile::tempdir().unwrap();
+
+    let (mut anvil, url) = start_anvil();
+    let started = Instant::now();
+    let hashes = make_transfers(&url, n);
+    println!(
+        "{n} transfers mined in {:.1} s on anvil at {url}",
+        started.elapsed().as_secs_f64()
+    );
+
+    let big = work.path().join("20000.txt");
+    let lines: Vec<&str> = hashes
+        .iter()
+        .map(String::as_str)
+        .cycle()
+        .take(MEMORY_LINES)
+        .collect();
+    std::fs::write(&big, lines.join("\n")).unwrap();
+    let direct_cfg = config(work.path(), "direct", &url);
+    let (records, elapsed, peak_kib) = run_txdoctor(&txdoctor, &direct_cfg, &big);
+    assert_eq!(records, MEMORY_LINES, "one record per line");
+    println!(
+        "memory: {MEMORY_LINES} lines in {:.1} s, peak resident set {:.1} MiB (goal < 100 MiB)",
+        elapsed.as_secs_f64(),
+        peak_kib as f64 / 1024.0
+    );
+
+    let file = work.path().join("hashes.txt");
+    std::fs::write(&file, hashes.join("\n")).unwrap();
+    compare(
+        "direct",
+        &txdoctor,
+        &direct_cfg,
+        &file,
+        &url,
+        &hashes,
+        rounds,
+    );
+
+    let proxy = fake::FakeServer::proxy(&url, |_| {
+        std::thread::sleep(DELAY);
+        None
+    });
+    let slow_cfg = config(work.path(), "slow", &proxy.url);
+    compare(
+        "20 ms proxy",
+        &txdoctor,
+        &slow_cfg,
+        &file,
+        &proxy.url,
+        &hashes,
+        rounds,
+    );
+    let _ = anvil.kill();
+}
+
+fn compare(
+    name: &str,
+    txdoctor: &Path,
+    cfg: &Path,
+    file: &Path,
+    url: &str,
+    hashes: &[String],
+    rounds: usize,
+) {
+    let (mut t, mut p) = (Vec::new(), Vec::new());
+    for round in 1..=rounds {
+        let (records, td, _) = run_txdoctor(txdoctor, cfg, file);
+        assert_eq!(records, hashes.len());
+        let (requests, pd) = plain_client(url, hashes);
+        println!(
+            "{name} round {round}: txdoctor {:>6.0} ms   plain client {:>6.0} ms ({requests} requests)",
+            ms(td),
+            ms(pd)
+        );
+        t.push(td);
+        p.push(pd);
+    }
+    let (mt, mp) = (median(&mut t), median(&mut p));
+    println!(
+        "{name} median: txdoctor {:.0} ms, plain client {:.0} ms, ratio {:.2} (goal <= 1.0)",
+        ms(mt),
+        ms(mp),
+        mt.as_secs_f64() / mp.as_secs_f64()
+    );
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn median(v: &mut [Duration]) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// `txdoctor batch FILE`: the records it wrote (all checked to be found),
+/// the wall time and the process's peak resident set in KiB.
+fn run_txdoctor(bin: &Path, cfg: &Path, file: &Path) -> (usize, Duration, i64) {
+    let started = Instant::now();
+    let mut child = Command::new(bin)
+        .args([
+            "batch",
+            file.to_str().unwrap(),
+            "-q",
+            "--config",
+            cfg.to_str().unwrap(),
+        ])
+        .env("XDG_CACHE_HOME", cfg.parent().unwrap().join("cache"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start txdoctor");
+    let mut records = 0;
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        assert!(
+            line.contains(r#""status":"finalized""#),
+            "not found or not final: {line}"
+        );
+        records += 1;
+    }
+    let (code, peak_kib) = wait_with_peak_rss(child.id());
+    assert_eq!(code, 0, "txdoctor batch failed");
+    (records, started.elapsed(), peak_kib)
+}
+
+/// Waits for the child `pid` and returns its exit status and its own peak
+/// resident set (KiB), as the kernel counted it (`wait4`).
+fn wait_with_peak_rss(pid: u32) -> (i32, i64) {
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value of this plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: wait4 writes only into `status` and `usage`, which we own.
+    let rc = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(rc, pid as libc::pid_t, "wait4");
+    (libc::WEXITSTATUS(status), usage.ru_maxrss)
+}
+
+/// The plain client: `eth_getTransactionByHash` + `eth_getTransactionReceipt`
+/// for 100 hashes per request, one request after another. Returns the
+/// number of requests and the wall time.
+fn plain_client(url: &str, hashes: &[String]) -> (usize, Duration) {
+    let started = Instant::now();
+    let agent = ureq::agent();
+    let mut requests = 0;
+    for chunk in hashes.chunks(PLAIN_HASHES_PER_REQUEST) {
+        let body: Vec<Value> = chunk
+            .iter()
+            .enumerate()
+            .flat_map(|(i, h)| {
+                [
+                    json!({"jsonrpc": "2.0", "id": 2 * i, "method": "eth_getTransactionByHash", "params": [h]}),
+                    json!({"jsonrpc": "2.0", "id": 2 * i + 1, "method": "eth_getTransactionReceipt", "params": [h]}),
+                ]
+            })
+            .collect();
+        let answer: Vec<Value> = agent
+            .post(url)
+            .send_json(Value::Array(body))
+            .unwrap()
+            .into_json()
+            .unwrap();
+        assert_eq!(answer.len(), 2 * chunk.len());
+        assert!(
+            answer.iter().all(|a| !a["result"].is_null()),
+            "every hash found"
+        );
+        requests += 1;
+    }
+    (requests, started.elapsed())
+}
+
+fn config(dir: &Path, name: &str, url: &str) -> PathBuf {
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(
+        &path,
+        format!(
+            r#"[chains.eth]
+name = "Ethereum (local anvil)"
+family = "evm"
+chain_id = 1
+symbol = "ETH"
+decimals = 18
+confirmations = 1
+block_time_secs = 12
+# The plain client's request size: 100 hashes x 2 calls.
+max_batch = 200
+rpc = ["{url}"]
+explorer_tx = "https://etherscan.io/tx/{{hash}}"
+"#
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn start_anvil() -> (std::process::Child, String) {
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
+    let mut child = Command::new(&bin)
+        .args(["--port", "0", "--host", "127.0.0.1", "--chain-id", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {}: {e} (bench/batch.sh installs it)", bin.display()));
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(addr) = line.strip_prefix("Listening on ") {
+                let _ = tx.send(addr.trim().to_string());
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("anvil started");
+    (child, format!("http://{addr}"))
+}
+
+/// Mines `n` transfers from ALICE to BOB (automine: one block each), one
+/// request after another (anvil leaves transactions sent out of nonce order
+/// in a batch queued); returns their hashes.
+fn make_transfers(url: &str, n: usize) -> Vec<String> {
+    let agent = ureq::agent();
+    let hashes: Vec<String> = (0..n)
+        .map(|i| {
+            let tx = json!({"from": ALICE, "to": BOB, "value": "0x1", "gas": "0x5208"});
+            let a: Value = agent
+                .post(url)
+                .send_json(json!({"jsonrpc": "2.0", "id": i, "method": "eth_sendTransaction", "params": [tx]}))
+                .unwrap()
+                .into_json()
+                .unwrap();
+            a["result"]
+                .as_str()
+                .unwrap_or_else(|| panic!("send failed: {a}"))
+                .to_string()
+        })
+        .collect();
+    // anvil answers with a hash before the block holding it is mined.
+    loop {
+        let a: Value = agent
+            .post(url)
+            .send_json(json!({"jsonrpc": "2.0", "id": 1, "method": "eth_getTransactionCount", "params": [ALICE, "latest"]}))
+            .unwrap()
+            .into_json()
+            .unwrap();
+        let mined = u64::from_str_radix(a["result"].as_str().unwrap().trim_start_matches("0x"), 16)
+            .unwrap();
+        if mined >= n as u64 {
+            return hashes;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
