@@ -143,13 +143,12 @@ fn run_txdoctor(bin: &Path, cfg: &Path, file: &Path) -> (usize, Duration, i64) {
         .args([
             "batch",
             file.to_str().unwrap(),
-            "-q",
             "--config",
             cfg.to_str().unwrap(),
         ])
         .env("XDG_CACHE_HOME", cfg.parent().unwrap().join("cache"))
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start txdoctor");
     let mut records = 0;
@@ -160,6 +159,12 @@ fn run_txdoctor(bin: &Path, cfg: &Path, file: &Path) -> (usize, Duration, i64) {
             "not found or not final: {line}"
         );
         records += 1;
+    }
+    // The summary line; stderr holds nothing else without -v.
+    let mut summary = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut summary).unwrap();
+    if let Some(line) = summary.lines().find(|l| l.contains("HTTP requests")) {
+        println!("  {}", line.trim_start_matches("txdoctor: "));
     }
     let (code, peak_kib) = wait_with_peak_rss(child.id());
     assert_eq!(code, 0, "txdoctor batch failed");

@@ -493,6 +493,62 @@ mod tests {
     }
 
     #[test]
+    fn endpoint_limits_come_from_the_entry_then_the_chain() {
+        let text = MINIMAL.replace(
+            "rpc = [\"http://127.0.0.1:8545\"]",
+            "rps = 4\nmax_batch = 20\nrpc = [\"https://a.example\", { url = \"https://b.example\", rps = 0.5 }, { url = \"https://c.example\", max_batch = 5 }]",
+        );
+        let c = parse(&text).unwrap();
+        let chain = &c.chains[0];
+        assert_eq!(
+            chain.rpc,
+            [
+                "https://a.example",
+                "https://b.example",
+                "https://c.example"
+            ]
+        );
+        assert_eq!(
+            chain.limits_of("https://a.example"),
+            Limits {
+                rps: Some(4.0),
+                max_batch: 20
+            }
+        );
+        assert_eq!(
+            chain.limits_of("https://b.example"),
+            Limits {
+                rps: Some(0.5),
+                max_batch: 20
+            }
+        );
+        assert_eq!(
+            chain.limits_of("https://c.example"),
+            Limits {
+                rps: Some(4.0),
+                max_batch: 5
+            }
+        );
+        let bad = MINIMAL.replace("rpc = [", "rps = 0\nrpc = [");
+        assert!(parse(&bad).unwrap_err().to_string().contains("rps"));
+        let bad = MINIMAL.replace(
+            "rpc = [\"http://127.0.0.1:8545\"]",
+            "rpc = [{ url = \"https://a.example\", max_batch = 0 }]",
+        );
+        assert!(format!("{:#}", parse(&bad).unwrap_err()).contains("max_batch"));
+        let builtin = parse(BUILTIN).unwrap();
+        let bsc = builtin.chain("bsc").unwrap();
+        assert_eq!(
+            bsc.limits_of("https://bsc-dataseed.bnbchain.org").rps,
+            Some(33.0)
+        );
+        assert_eq!(
+            bsc.limits_of("https://bsc-rpc.publicnode.com"),
+            Limits::default()
+        );
+    }
+
+    #[test]
     fn fractional_block_time_is_accepted() {
         let cfg = parse(BUILTIN).unwrap();
         assert_eq!(cfg.chain("bsc").unwrap().block_time_secs, 0.45);

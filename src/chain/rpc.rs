@@ -630,6 +630,12 @@ impl RpcClient {
             }
             bytes.extend_from_slice(&chunk);
         }
+        if status.as_u16() == 403 && is_trongrid_penalty(&bytes) {
+            return Err(EndpointError::RateLimited {
+                status: 403,
+                retry_after: Some(TRONGRID_PENALTY),
+            });
+        }
         Ok((status.as_u16(), bytes))
     }
 
@@ -644,6 +650,15 @@ impl RpcClient {
             EndpointError::Transport(root_cause(&e))
         }
     }
+}
+
+/// TronGrid blocks an IP that exceeds its keyless rate for 30 s, with
+/// HTTP 403 and "…exceeds the frequency limit…, suspended for 30s".
+const TRONGRID_PENALTY: Duration = Duration::from_secs(30);
+
+fn is_trongrid_penalty(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&body[..body.len().min(500)]).to_ascii_lowercase();
+    text.contains("frequency limit")
 }
 
 /// The methods of a batch for the log: in full when short, else counted.
@@ -882,6 +897,46 @@ mod tests {
             match_by_id(json!("hello"), 1),
             Err(EndpointError::Undecodable { .. })
         ));
+    }
+
+    #[test]
+    fn trongrid_penalties_are_rate_limits() {
+        let body = br#"{"success": false, "error": "The key exceeds the frequency limit(15), and the query server is suspended for 30s", "statusCode": 403}"#;
+        assert!(is_trongrid_penalty(body));
+        assert!(!is_trongrid_penalty(b"<html>403 Forbidden</html>"));
+    }
+
+    #[test]
+    fn endpoints_never_batch_more_than_a_second_of_calls() {
+        let e = |rps, max_batch| Endpoint::new("http://x").with_limits(Limits { rps, max_batch });
+        assert_eq!(e(None, 50).batch_cap(), 50);
+        assert_eq!(e(Some(10.0), 50).batch_cap(), 10);
+        assert_eq!(e(Some(0.5), 50).batch_cap(), 1);
+        assert_eq!(e(Some(500.0), 200).batch_cap(), 200);
+    }
+
+    #[test]
+    fn long_batches_are_logged_by_method_counts() {
+        let calls: Vec<Call> = (0..10)
+            .map(|i| {
+                Call::new(
+                    if i == 0 {
+                        "eth_chainId"
+                    } else {
+                        "eth_getTransactionByHash"
+                    },
+                    json!([]),
+                )
+            })
+            .collect();
+        assert_eq!(
+            method_list(&calls),
+            "eth_chainId, eth_getTransactionByHash ×9"
+        );
+        assert_eq!(
+            method_list(&calls[..2]),
+            "eth_chainId, eth_getTransactionByHash"
+        );
     }
 
     #[test]
