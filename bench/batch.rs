@@ -137,6 +137,8 @@ fn median(v: &mut [Duration]) -> Duration {
 
 /// `txdoctor batch FILE`: the records it wrote (all checked to be found),
 /// the wall time and the process's peak resident set in KiB.
+// The child is waited for with wait4 (for its rusage), which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 fn run_txdoctor(bin: &Path, cfg: &Path, file: &Path) -> (usize, Duration, i64) {
     let started = Instant::now();
     let mut child = Command::new(bin)

@@ -554,6 +554,17 @@ impl RpcClient {
     ) -> Result<(u16, Vec<u8>), EndpointError> {
         let mut retries = 0;
         loop {
+            // One lookup at a time (no retries): an endpoint that asked to be
+            // left alone for longer than we would wait is skipped at once.
+            if let Some((status, left)) =
+                self.with_throttle(endpoint, |t| t.benched(Instant::now()))
+                && left > self.options.max_retry_wait
+            {
+                return Err(EndpointError::RateLimited {
+                    status,
+                    retry_after: Some(left),
+                });
+            }
             let at = self.with_throttle(endpoint, |t| t.reserve(Instant::now(), calls));
             tokio::time::sleep_until(at.into()).await;
             self.shared.requests.fetch_add(1, Ordering::Relaxed);
@@ -563,8 +574,9 @@ impl RpcClient {
                     retry_after,
                 }) => {
                     self.shared.rate_limited.fetch_add(1, Ordering::Relaxed);
-                    let wait =
-                        self.with_throttle(endpoint, |t| t.refused(Instant::now(), retry_after));
+                    let wait = self.with_throttle(endpoint, |t| {
+                        t.refused(Instant::now(), status, retry_after)
+                    });
                     if retries >= self.options.rate_limit_retries
                         || wait > self.options.max_retry_wait
                     {

@@ -29,6 +29,8 @@ pub struct Throttle {
     not_before: Option<Instant>,
     /// Refusals in a row, for the backoff when no Retry-After is given.
     refusals: u32,
+    /// The HTTP status of the last refusal.
+    refused_with: u16,
 }
 
 impl Throttle {
@@ -39,7 +41,15 @@ impl Throttle {
             booked: VecDeque::new(),
             not_before: None,
             refusals: 0,
+            refused_with: 429,
         }
+    }
+
+    /// While a refusal's wait runs: the refusal's HTTP status and the time left.
+    pub fn benched(&self, now: Instant) -> Option<(u16, Duration)> {
+        self.not_before
+            .filter(|t| *t > now)
+            .map(|t| (self.refused_with, t - now))
     }
 
     /// The rate in force now.
@@ -86,8 +96,14 @@ impl Throttle {
     /// The endpoint refused with a rate limit: keep away for `retry_after`
     /// (or a backoff that doubles with each refusal in a row) and halve the
     /// pace. Returns how long the caller should wait before trying again.
-    pub fn refused(&mut self, now: Instant, retry_after: Option<Duration>) -> Duration {
+    pub fn refused(
+        &mut self,
+        now: Instant,
+        status: u16,
+        retry_after: Option<Duration>,
+    ) -> Duration {
         self.refusals = self.refusals.saturating_add(1);
+        self.refused_with = status;
         let wait = retry_after.unwrap_or_else(|| {
             DEFAULT_BACKOFF * 2u32.saturating_pow(self.refusals.saturating_sub(1).min(5))
         });
@@ -161,22 +177,24 @@ mod tests {
         for _ in 0..100 {
             assert_eq!(t.reserve(t0, 50), t0);
         }
-        let wait = t.refused(t0, Some(Duration::from_secs(2)));
+        let wait = t.refused(t0, 429, Some(Duration::from_secs(2)));
         assert_eq!(wait, Duration::from_secs(2));
         assert_eq!(t.rps(), Some(LEARNED_RPS));
         assert_eq!(t.reserve(t0, 1), t0 + Duration::from_secs(2));
+        assert_eq!(t.benched(t0), Some((429, Duration::from_secs(2))));
+        assert_eq!(t.benched(t0 + Duration::from_secs(2)), None);
     }
 
     #[test]
     fn refusals_halve_the_pace_and_back_off_until_answers_come_back() {
         let t0 = Instant::now();
         let mut t = Throttle::new(Some(8.0));
-        assert_eq!(t.refused(t0, None), Duration::from_secs(1));
-        assert_eq!(t.refused(t0, None), Duration::from_secs(2));
-        assert_eq!(t.refused(t0, None), Duration::from_secs(4));
+        assert_eq!(t.refused(t0, 429, None), Duration::from_secs(1));
+        assert_eq!(t.refused(t0, 429, None), Duration::from_secs(2));
+        assert_eq!(t.refused(t0, 429, None), Duration::from_secs(4));
         assert_eq!(t.rps(), Some(1.0));
         for _ in 0..10 {
-            t.refused(t0, Some(Duration::ZERO));
+            t.refused(t0, 429, Some(Duration::ZERO));
         }
         assert_eq!(t.rps(), Some(MIN_RPS));
         for _ in 0..1000 {
@@ -188,7 +206,7 @@ mod tests {
             "recovers to the configured rate, not beyond"
         );
         assert_eq!(
-            t.refused(t0, None),
+            t.refused(t0, 429, None),
             Duration::from_secs(1),
             "backoff restarts"
         );
