@@ -30,16 +30,6 @@ fn transfers(node: &Anvil, n: usize) -> Vec<String> {
         .collect()
 }
 
-fn records(run: &Run) -> Vec<Value> {
-    run.stdout
-        .lines()
-        .map(|l| {
-            serde_json::from_str(l)
-                .unwrap_or_else(|e| panic!("not JSON ({e}): {l}\n{}", run.stderr))
-        })
-        .collect()
-}
-
 /// Mixed input: mined transfers, a failed token transfer, a pending one, an
 /// unknown hash, an address, a link, junk, invalid UTF-8, comments, blanks.
 struct Mixed {
@@ -116,7 +106,7 @@ fn issue_8_every_line_gets_one_record_in_input_order() {
         .cfg
         .run_stdin(&["batch", "-", "--concurrency", "4", "-v"], &m.input);
     assert_eq!(run.code, 0, "every line produced a record: {}", run.stderr);
-    let got = records(&run);
+    let got = run.ndjson();
     assert_eq!(got.len(), m.expected.len(), "{}", run.stdout);
     for (record, (query, status)) in got.iter().zip(&m.expected) {
         assert_eq!(record["query"], *query, "{record}");
@@ -148,7 +138,7 @@ fn issue_8_every_line_gets_one_record_in_input_order() {
         .cfg
         .run_stdin(&["batch", "--fail-on", "invalid,not_found"], &m.input);
     assert_eq!(run.code, 5, "{}", run.stderr);
-    assert_eq!(records(&run).len(), m.expected.len());
+    assert_eq!(run.ndjson().len(), m.expected.len());
 }
 
 #[test]
@@ -163,7 +153,7 @@ fn issue_8_lookups_share_http_requests() {
 
     let run = cfg.run(&["batch", file.to_str().unwrap(), "-v"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let got = records(&run);
+    let got = run.ndjson();
     assert_eq!(got.len(), 60);
     assert!(got.iter().all(|r| r["status"] == "confirmed"));
     // 60 lookups of 5 calls each; shared calls sent once per request and at
@@ -251,7 +241,7 @@ fn issue_8_the_configured_rate_is_obeyed() {
     let input = hashes.join("\n");
     let run = cfg.run_stdin(&["batch"], input.as_bytes());
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(records(&run).len(), 20);
+    assert_eq!(run.ndjson().len(), 20);
 
     let seen: Vec<_> = counter
         .requests()
@@ -304,7 +294,7 @@ fn issue_8_rate_limits_are_waited_out_without_losing_a_line() {
     let input = hashes.join("\n");
     let run = cfg.run_stdin(&["batch", "--concurrency", "5", "-v"], input.as_bytes());
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let got = records(&run);
+    let got = run.ndjson();
     assert_eq!(got.len(), 10);
     for (record, hash) in got.iter().zip(&hashes) {
         assert_eq!(record["hash"], *hash);

@@ -36,11 +36,7 @@ fn issue_8_batch_answers_tron_bitcoin_and_solana_lines_in_order() {
     let input: String = lines.iter().map(|(q, _, _)| format!("{q}\n")).collect();
     let run = cfg.run_stdin(&["batch"], input.as_bytes());
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let got: Vec<Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let got = run.ndjson();
     assert_eq!(got.len(), lines.len(), "{}", run.stdout);
     for (record, (query, chain, status)) in got.iter().zip(&lines) {
         assert_eq!(record["query"], *query);

@@ -322,24 +322,7 @@ impl RpcClient {
                 .map(|part| self.one_request(endpoint, part)),
         )
         .await;
-        if let Some(Err(e)) = parts.first()
-            && parts.iter().all(Result::is_err)
-        {
-            return Err(e.clone());
-        }
-        Ok(calls
-            .chunks(cap)
-            .zip(parts)
-            .flat_map(|(part, answer)| match answer {
-                Ok(results) => results,
-                Err(e) => vec![
-                    Err(CallError::Decode(format!(
-                        "the endpoint failed this part of the batch: {e}"
-                    )));
-                    part.len()
-                ],
-            })
-            .collect())
+        merge_parts(calls.chunks(cap).map(<[Call]>::len).zip(parts))
     }
 
     /// One HTTP request carrying `calls` as a JSON-RPC batch.
@@ -377,36 +360,19 @@ impl RpcClient {
         endpoint: &Endpoint,
         calls: &[Call],
     ) -> Result<Vec<CallResult>, EndpointError> {
-        let answers: Vec<Result<CallResult, EndpointError>> =
-            futures_util::future::join_all(calls.iter().map(|c| async move {
-                let answer = self
-                    .logged(
-                        endpoint,
-                        std::slice::from_ref(c),
-                        "single call",
-                        self.send(endpoint, &request(1, c), 1),
-                    )
-                    .await?;
-                let mut matched = match_by_id(answer, 1)?;
-                Ok(matched.pop().unwrap_or(Err(CallError::Missing)))
-            }))
-            .await;
-        // The endpoint fails as a whole only when every call failed as a whole.
-        if answers.iter().all(Result::is_err)
-            && let Some(Err(e)) = answers.first()
-        {
-            return Err(e.clone());
-        }
-        Ok(answers
-            .into_iter()
-            .map(|a| {
-                a.unwrap_or_else(|e| {
-                    Err(CallError::Decode(format!(
-                        "the endpoint failed this call: {e}"
-                    )))
-                })
-            })
-            .collect())
+        let answers = futures_util::future::join_all(calls.iter().map(|c| async move {
+            let answer = self
+                .logged(
+                    endpoint,
+                    std::slice::from_ref(c),
+                    "single call",
+                    self.send(endpoint, &request(1, c), 1),
+                )
+                .await?;
+            match_by_id(answer, 1)
+        }))
+        .await;
+        merge_parts(answers.into_iter().map(|a| (1, a)))
     }
 
     /// One REST call: POST `body` as JSON to `path` under the endpoint's URL
@@ -664,6 +630,32 @@ impl RpcClient {
     }
 }
 
+/// The answers to a batch sent in parts (`(calls, answer)` in order), as one:
+/// the endpoint fails as a whole only when every part failed as a whole;
+/// otherwise the calls of a failed part fail alone.
+fn merge_parts(
+    parts: impl IntoIterator<Item = (usize, Result<Vec<CallResult>, EndpointError>)>,
+) -> Result<Vec<CallResult>, EndpointError> {
+    let parts: Vec<_> = parts.into_iter().collect();
+    if let Some((_, Err(e))) = parts.first()
+        && parts.iter().all(|(_, a)| a.is_err())
+    {
+        return Err(e.clone());
+    }
+    Ok(parts
+        .into_iter()
+        .flat_map(|(n, answer)| match answer {
+            Ok(results) => results,
+            Err(e) => vec![
+                Err(CallError::Decode(format!(
+                    "the endpoint failed this call: {e}"
+                )));
+                n
+            ],
+        })
+        .collect())
+}
+
 /// TronGrid blocks an IP that exceeds its keyless rate for 30 s, with
 /// HTTP 403 and "…exceeds the frequency limit…, suspended for 30s".
 const TRONGRID_PENALTY: Duration = Duration::from_secs(30);
@@ -909,6 +901,19 @@ mod tests {
             match_by_id(json!("hello"), 1),
             Err(EndpointError::Undecodable { .. })
         ));
+    }
+
+    #[test]
+    fn a_batch_in_parts_fails_only_when_every_part_failed() {
+        let down = || Err(EndpointError::Connect("refused".into()));
+        let merged = merge_parts([(1, Ok(vec![Ok(json!(1))])), (2, down())]).unwrap();
+        assert_eq!(merged.len(), 3);
+        assert_eq!(merged[0], Ok(json!(1)));
+        assert!(matches!(&merged[2], Err(CallError::Decode(m)) if m.contains("refused")));
+        assert_eq!(
+            merge_parts([(1, down()), (2, down())]),
+            Err(EndpointError::Connect("refused".into()))
+        );
     }
 
     #[test]
