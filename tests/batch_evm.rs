@@ -219,6 +219,8 @@ fn issue_8_csv_parses_with_a_csv_reader() {
     let lines: Vec<&str> = table.stdout.lines().collect();
     assert_eq!(lines.len(), m.expected.len() + 1, "{}", table.stdout);
     assert!(lines[0].contains("status") && lines[1].contains("confirmed"));
+    // Rows are numbered by input line: a comment and a blank line come first.
+    assert!(lines[1].trim_start().starts_with("3 "), "{}", lines[1]);
 }
 
 /// Calls per JSON-RPC body (a batch counts each call).

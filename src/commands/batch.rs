@@ -146,13 +146,17 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         let records = lines
             .map(|line: Result<Line, String>| async move {
                 let line = line?;
-                Ok::<_, String>(answer(client, settings, memory, scope, args, line).await)
+                let number = line.number;
+                Ok::<_, String>((
+                    number,
+                    answer(client, settings, memory, scope, args, line).await,
+                ))
             })
             .buffered(args.concurrency as usize);
         let mut records = std::pin::pin!(records);
         while let Some(record) = records.next().await {
-            let record = record.map_err(anyhow::Error::msg)?;
-            if let Err(e) = writer.write(&record) {
+            let (line, record) = record.map_err(anyhow::Error::msg)?;
+            if let Err(e) = writer.write(line, &record) {
                 if e.kind() == std::io::ErrorKind::BrokenPipe {
                     broken_pipe = true;
                     break;
@@ -430,7 +434,6 @@ struct Writer<'a> {
     lang: Lang,
     settings: &'a Settings,
     started: bool,
-    records: usize,
 }
 
 impl<'a> Writer<'a> {
@@ -446,11 +449,11 @@ impl<'a> Writer<'a> {
             lang,
             settings,
             started: false,
-            records: 0,
         }
     }
 
-    fn write(&mut self, record: &Record) -> std::io::Result<()> {
+    /// Writes the record of input line `line`.
+    fn write(&mut self, line: usize, record: &Record) -> std::io::Result<()> {
         let mut text = String::new();
         if !self.started {
             self.started = true;
@@ -463,7 +466,6 @@ impl<'a> Writer<'a> {
                 BatchFormat::Ndjson => {}
             }
         }
-        self.records += 1;
         let names = |k: &str| self.settings.chain_name(k);
         match self.format {
             BatchFormat::Ndjson => {
@@ -480,7 +482,7 @@ impl<'a> Writer<'a> {
             BatchFormat::Csv => text.push_str(&csv_line(&row_of(record).fields())?),
             BatchFormat::Table => {
                 let address = matches!(record, Record::Address(_));
-                text.push_str(&rows::table_line(self.records, &row_of(record), address));
+                text.push_str(&rows::table_line(line, &row_of(record), address));
                 text.push('\n');
             }
         }
