@@ -183,11 +183,13 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     }
     let stats = client.stats();
     settings.log.info(format_args!(
-        "{} records in {:.1} s: {} · {} HTTP requests{}",
+        "{} record{} in {:.1} s: {} · {} HTTP request{}{}",
         tally.total,
+        if tally.total == 1 { "" } else { "s" },
         started.elapsed().as_secs_f64(),
         tally.line(),
         stats.requests,
+        if stats.requests == 1 { "" } else { "s" },
         if stats.rate_limited > 0 {
             format!(
                 ", {} rate-limited and retried or moved on",
