@@ -255,43 +255,61 @@ fn worth_remembering(r: &TxReport, memory: &Memory) -> Option<Update> {
     }
 }
 
-/// Reads `input` line by line into `tx`, skipping blank lines and `#`
-/// comments. Invalid UTF-8 is replaced (the line then fails as a query);
-/// a line longer than `MAX_LINE_BYTES` is passed on marked, without its rest.
+/// Sends the query lines of `input` into `tx`, stopping at a read error
+/// (sent as the last item) or when the receiver is gone.
 fn read_lines(
     input: Box<dyn Read + Send>,
     source: Option<PathBuf>,
     tx: &mpsc::Sender<Result<Line, String>>,
 ) {
-    let mut reader = BufReader::new(input);
-    let mut number = 0;
-    loop {
-        number += 1;
-        let item = match read_capped_line(&mut reader, MAX_LINE_BYTES) {
-            Ok(None) => return,
-            Ok(Some((bytes, too_long))) => {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                if !too_long && is_skipped(&text) {
-                    continue;
-                }
-                Ok(Line {
-                    number,
-                    text,
-                    too_long,
-                })
-            }
-            Err(e) => Err(format!(
+    for item in query_lines(BufReader::new(input)) {
+        let item = item.map_err(|(number, e)| {
+            format!(
                 "reading {} failed at line {number}: {e}",
                 source
                     .as_ref()
                     .map_or("stdin".to_string(), |p| p.display().to_string())
-            )),
-        };
+            )
+        });
         let failed = item.is_err();
         if tx.blocking_send(item).is_err() || failed {
             return;
         }
     }
+}
+
+/// The lines of `reader` that hold a query, numbered from 1, skipping blank
+/// lines and `#` comments. Invalid UTF-8 is replaced (the line then fails as
+/// a query); a line longer than `MAX_LINE_BYTES` comes marked, without its
+/// rest. A read error ends the lines, with the number of the line it hit.
+fn query_lines(
+    mut reader: impl BufRead,
+) -> impl Iterator<Item = Result<Line, (usize, std::io::Error)>> {
+    let mut number = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        while !done {
+            number += 1;
+            match read_capped_line(&mut reader, MAX_LINE_BYTES) {
+                Ok(None) => done = true,
+                Ok(Some((bytes, too_long))) => {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    if too_long || !is_skipped(&text) {
+                        return Some(Ok(Line {
+                            number,
+                            text,
+                            too_long,
+                        }));
+                    }
+                }
+                Err(e) => {
+                    done = true;
+                    return Some(Err((number, e)));
+                }
+            }
+        }
+        None
+    })
 }
 
 /// Blank lines and `#` comments hold no query.
@@ -345,14 +363,8 @@ pub fn read_capped_line(
 
 /// Query lines in a file, for the progress bar (`None` when unreadable).
 fn count_queries(path: &Path) -> Option<u64> {
-    let mut reader = BufReader::new(std::fs::File::open(path).ok()?);
-    let mut n = 0;
-    while let Some((bytes, too_long)) = read_capped_line(&mut reader, MAX_LINE_BYTES).ok()? {
-        if too_long || !is_skipped(&String::from_utf8_lossy(&bytes)) {
-            n += 1;
-        }
-    }
-    Some(n)
+    let reader = BufReader::new(std::fs::File::open(path).ok()?);
+    Some(query_lines(reader).map_while(Result::ok).count() as u64)
 }
 
 fn progress_bar(total: Option<u64>) -> ProgressBar {
@@ -548,6 +560,19 @@ mod tests {
         let got = lines(b"\xff\xfe0x12\n", 100);
         assert_eq!(got.len(), 1);
         assert!(got[0].0.contains('\u{fffd}'));
+    }
+
+    #[test]
+    fn query_lines_are_numbered_in_the_input_and_skip_the_rest() {
+        let input = format!("# head\n\n0xab\n  # note\n{}\nlast", "y".repeat(5000));
+        let got: Vec<_> = query_lines(input.as_bytes())
+            .map(|l| l.unwrap())
+            .map(|l| (l.number, l.too_long, l.text.len()))
+            .collect();
+        assert_eq!(
+            got,
+            [(3, false, 4), (5, true, MAX_LINE_BYTES), (6, false, 4)]
+        );
     }
 
     #[test]
