@@ -14,4 +14,6 @@ fi
 
 cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings
-cargo test --locked "$@"
+# Snapshots (tests/snapshots, src/render/snapshots) are compared, never
+# written: a changed reply fails until `cargo insta review` accepts it.
+INSTA_UPDATE=no cargo test --locked "$@"

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::render::Lang;
+
 const EXAMPLES: &str = "\
 Examples:
   txdoctor check 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060
@@ -26,8 +28,8 @@ Examples:
       a Bitcoin transaction: confirmations, fee rate against the market, RBF/CPFP advice
   txdoctor check HASH1 HASH2 HASH3 --json
       several queries: one JSON object per line, exit code the highest of theirs
-  txdoctor check HASH --reply
-      only the paragraph to paste into the customer reply
+  txdoctor check HASH --reply --lang ja
+      only the reply to paste for the customer, in Japanese (en, zh, ja, ko)
   txdoctor check 0xADDRESS
       balances, stuck nonces and recent token transfers on every EVM chain, with
       address-poisoning warnings
@@ -115,9 +117,10 @@ pub struct CheckArgs {
     /// Print the contract's JSON object (one per line for several queries).
     #[arg(long, conflicts_with = "reply")]
     pub json: bool,
-    /// Language of the paragraph and the table labels.
-    #[arg(long, value_enum, default_value_t = LangArg::En)]
-    pub lang: LangArg,
+    /// Language of the paragraph and the table labels. Default: the language of LC_ALL, LC_MESSAGES or LANG when
+    /// it is one of these, else English.
+    #[arg(long, value_name = "LANG", value_parser = lang_parser())]
+    pub lang: Option<Lang>,
     /// Print only the paste-ready paragraph.
     #[arg(long)]
     pub reply: bool,
@@ -165,9 +168,10 @@ pub struct WatchArgs {
     /// Print the final report as the contract's JSON object.
     #[arg(long)]
     pub json: bool,
-    /// Language of the paragraph and the table labels.
-    #[arg(long, value_enum, default_value_t = LangArg::En)]
-    pub lang: LangArg,
+    /// Language of the paragraph and the table labels. Default: the language of LC_ALL, LC_MESSAGES or LANG when
+    /// it is one of these, else English.
+    #[arg(long, value_name = "LANG", value_parser = lang_parser())]
+    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Args)]
@@ -191,9 +195,10 @@ pub struct BatchArgs {
     /// pending, failed, replaced, dropped, not_found, unknown, invalid.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS,…")]
     pub fail_on: Vec<FailOn>,
-    /// Language of each record's `diagnosis`.
-    #[arg(long, value_enum, default_value_t = LangArg::En)]
-    pub lang: LangArg,
+    /// Language of each record's `diagnosis`. Default: the language of LC_ALL, LC_MESSAGES or LANG when
+    /// it is one of these, else English.
+    #[arg(long, value_name = "LANG", value_parser = lang_parser())]
+    pub lang: Option<Lang>,
     /// Also compare each EVM payment's recipient with the sender's earlier
     /// payees (address poisoning): one more request per payment.
     #[arg(long)]
@@ -257,19 +262,11 @@ pub struct ChainsArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LangArg {
-    En,
-    Zh,
-}
-
-impl From<LangArg> for crate::render::Lang {
-    fn from(l: LangArg) -> Self {
-        match l {
-            LangArg::En => crate::render::Lang::En,
-            LangArg::Zh => crate::render::Lang::Zh,
-        }
-    }
+/// `--lang`: the codes of the locale files compiled in (en, ja, ko, zh).
+fn lang_parser() -> impl clap::builder::TypedValueParser<Value = Lang> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Lang::all().map(Lang::code))
+        .map(|code: String| Lang::from_code(&code).expect("a listed code"))
 }
 
 #[cfg(test)]

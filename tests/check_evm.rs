@@ -479,29 +479,65 @@ fn several_queries_give_ndjson_and_the_highest_exit_code() {
 }
 
 #[test]
-fn reply_prints_only_the_paragraph() {
+fn reply_prints_only_the_paste_ready_text_in_the_locales_language() {
     let (node, cfg) = eth_node();
     let hash = node.send(json!({"from": ALICE, "to": BOB, "value": "0x1"}));
-    let run = txdoctor(&[
-        "check",
-        &hash,
-        "--config",
-        cfg.path.to_str().unwrap(),
-        "--reply",
-    ]);
-    assert_eq!(run.code, 0);
-    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    let link = format!("https://etherscan.io/tx/{hash}");
+    let reply = |env: &[(&str, &str)], extra: &[&str]| {
+        let mut args = vec!["check", hash.as_str(), "--reply"];
+        args.extend(extra);
+        let run = cfg.run_env(&args, env);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let lines: Vec<String> = run.stdout.lines().map(str::to_string).collect();
+        assert_eq!(
+            lines.len(),
+            2,
+            "the reply, then the reminder:\n{}",
+            run.stdout
+        );
+        assert!(lines[0].contains(&link), "{}", run.stdout);
+        assert!(
+            !run.stdout.contains(['│', '┌', '\x1b']) && !run.stdout.contains("confirmed"),
+            "no table, colour or status code:\n{}",
+            run.stdout
+        );
+        lines
+    };
+
+    // No locale: English.
+    let en = reply(&[], &[]);
     assert!(
-        run.stdout
-            .starts_with("Your transfer of 0.000000000000000001 ETH"),
-        "{}",
-        run.stdout
+        en[0].starts_with("Your transfer of 0.000000000000000001 ETH"),
+        "{en:?}"
     );
     assert!(
-        run.stdout
-            .trim_end()
-            .ends_with(&format!("https://etherscan.io/tx/{hash}"))
+        en[1].contains("never ask for your recovery phrase"),
+        "{en:?}"
     );
+    // LANG names Japanese; LC_ALL, when set, decides over LANG.
+    let ja = reply(&[("LANG", "ja_JP.UTF-8")], &[]);
+    assert!(ja[0].starts_with("お客様の Test eth での"), "{ja:?}");
+    assert!(ja[1].contains("秘密鍵"), "{ja:?}");
+    assert_eq!(reply(&[("LANG", "ko_KR.UTF-8"), ("LC_ALL", "C")], &[]), en);
+    assert!(reply(&[("LC_ALL", "ko_KR.UTF-8")], &[])[1].contains("개인 키"));
+    // A locale we have no file for reads English; --lang decides over both.
+    assert_eq!(reply(&[("LANG", "fr_FR.UTF-8")], &[]), en);
+    let zh = reply(&[("LANG", "ja_JP.UTF-8")], &["--lang", "zh"]);
+    assert!(zh[1].contains("助记词"), "{zh:?}");
+
+    // The JSON diagnosis follows the same choice, reminder included.
+    let run = cfg.run_env(&["check", &hash, "--json"], &[("LANG", "ko_KR.UTF-8")]);
+    let diagnosis = run.json()["diagnosis"].as_str().unwrap().to_string();
+    assert!(diagnosis.starts_with("Test eth의 "), "{diagnosis}");
+    assert!(
+        diagnosis.ends_with("누구에게도 알려 주지 마세요."),
+        "{diagnosis}"
+    );
+    assert_eq!(run.json()["status"], "confirmed");
+
+    let run = cfg.run(&["check", &hash, "--lang", "fr"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("en, ja, ko, zh"), "{}", run.stderr);
 }
 
 #[test]

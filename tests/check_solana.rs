@@ -113,7 +113,7 @@ fn a_token_transfer_without_the_funds_fails_with_the_instruction_named() {
         &v,
         &[
             &format!("transfer of 900 USDT to {PAYEE} on Solana failed"),
-            "failed because an account did not have enough funds: instruction 1 (Token program) failed: custom program error 1 (0x1) — Program log: Error: insufficient funds",
+            "failed because an account did not have enough funds (the network's error: \"instruction 1 (Token program) failed: custom program error 1 (0x1) — Program log: Error: insufficient funds\")",
             "the network fee of 0.000006 SOL was still charged",
             "enough SOL for the fee",
         ],
@@ -136,7 +136,10 @@ fn a_confirmed_sol_transfer_is_not_yet_final() {
         v["value"],
         json!({"raw": "250000000", "amount": "0.25", "symbol": "SOL"})
     );
-    says(&v, &["transfer of 0.25 SOL", "commitment \"confirmed\""]);
+    says(
+        &v,
+        &["transfer of 0.25 SOL", "has been confirmed by the network"],
+    );
 }
 
 #[test]
@@ -155,7 +158,7 @@ fn an_unknown_signature_is_explained_as_expiry_after_two_endpoints() {
         &v,
         &[
             "blockhash expires",
-            "more than two minutes ago",
+            "more than 2 minutes ago",
             "please send it again",
             "micro-lamports per compute unit",
         ],

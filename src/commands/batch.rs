@@ -136,7 +136,12 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
 
     let started = Instant::now();
     let progress = (settings.stderr_fancy && !settings.log.is_quiet()).then(|| progress_bar(total));
-    let mut writer = Writer::new(args.format, out, args.lang.into(), settings);
+    let mut writer = Writer::new(
+        args.format,
+        out,
+        args.lang.unwrap_or_else(Lang::from_env),
+        settings,
+    );
     let mut tally = Tally::default();
     let mut updates = Vec::new();
     let mut fail_code = exit::OK;

@@ -24,7 +24,7 @@ use crate::render::{
     Lang,
     address::{address_json, address_paragraph, address_text},
     json::tx_json,
-    paragraph::paragraph,
+    paragraph::{paragraph, with_reminder},
     text::{TextOptions, tx_text},
 };
 use crate::settings::Settings;
@@ -96,7 +96,15 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
     } else {
         Style::Text
     };
-    super::print(out, &render(&reports, style, args.lang.into(), settings)?)?;
+    super::print(
+        out,
+        &render(
+            &reports,
+            style,
+            args.lang.unwrap_or_else(Lang::from_env),
+            settings,
+        )?,
+    )?;
     Ok(reports
         .iter()
         .map(Report::exit_code)
@@ -279,10 +287,14 @@ pub fn render(reports: &[Report], style: Style, lang: Lang, settings: &Settings)
                 text.push('\n');
             }
             Style::Reply => {
-                text.push_str(&match report {
+                let body = match report {
                     Report::Tx(r) => paragraph(r, lang, &names),
                     Report::Address(a) => address_paragraph(a, lang, &names),
-                });
+                };
+                if i > 0 {
+                    text.push('\n');
+                }
+                text.push_str(&with_reminder(body, lang));
                 text.push('\n');
             }
             Style::Text => {

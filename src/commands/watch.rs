@@ -24,6 +24,7 @@ use crate::exit;
 use crate::exit::UsageError;
 use crate::model::{Status, TxReport};
 use crate::query;
+use crate::render::Lang;
 use crate::settings::Settings;
 
 /// `watch` follows a transaction; an address has no end state to wait for.
@@ -90,7 +91,7 @@ pub async fn run(args: &WatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         &check::render(
             &[check::Report::Tx(Box::new(report.clone()))],
             style,
-            args.lang.into(),
+            args.lang.unwrap_or_else(Lang::from_env),
             settings,
         )?,
     )?;

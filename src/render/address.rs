@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::i18n::Lang;
 use super::json::tx_json;
-use super::paragraph::{join, join_sentences, paragraph};
+use super::paragraph::{join, join_sentences, paragraph, with_reminder};
 use super::text::{TextOptions, table};
 use super::utc_time;
 use crate::diagnose::address::{AddressReport, ChainView, Outcome, PendingRow};
@@ -28,7 +28,7 @@ pub fn address_json(r: &AddressReport, lang: Lang, names: &dyn Fn(&str) -> Strin
         "expect": r.expect.as_ref().map(|e| json!({"amount": e.amount, "token": e.token, "from": e.from})),
         "match": match_json(r, lang, names),
         "near_misses": r.near.iter().map(|(c, t)| json!({"chain": c, "transfer": t})).collect::<Vec<_>>(),
-        "diagnosis": address_paragraph(r, lang, names),
+        "diagnosis": with_reminder(address_paragraph(r, lang, names), lang),
         "warnings": r.warnings,
     })
 }
@@ -341,7 +341,7 @@ pub fn address_text(
         text.push_str(&format!("{table}\n"));
     }
     text.push('\n');
-    text.push_str(&address_paragraph(r, lang, names));
+    text.push_str(&with_reminder(address_paragraph(r, lang, names), lang));
     text.push('\n');
     text
 }
@@ -527,7 +527,7 @@ mod tests {
     #[test]
     fn no_match_says_what_was_searched_and_the_numbers_are_the_same_in_every_language() {
         let names = |k: &str| k.to_string();
-        let en = address_paragraph(&report(), Lang::En, &names);
+        let en = address_paragraph(&report(), Lang::EN, &names);
         assert!(
             en.starts_with("We found no incoming transfer of 100 USDT to 0x7099"),
             "{en}"
@@ -543,7 +543,7 @@ mod tests {
         ] {
             assert!(en.contains(needle), "{needle:?} missing: {en}");
         }
-        let zh = address_paragraph(&report(), Lang::Zh, &names);
+        let zh = address_paragraph(&report(), Lang::ZH, &names);
         for needle in [
             "100 USDT",
             "99 USDT",
@@ -552,6 +552,18 @@ mod tests {
             "1 至 100",
         ] {
             assert!(zh.contains(needle), "{needle:?} missing: {zh}");
+        }
+    }
+
+    /// The address reply (no match, stuck nonces, a poisoning warning) in
+    /// every language, as an agent pastes it; reviewed in `snapshots/`.
+    #[test]
+    fn the_address_reply_reads_right_in_every_language() {
+        let names = |k: &str| k.to_string();
+        for lang in Lang::all() {
+            let reply = with_reminder(address_paragraph(&report(), lang, &names), lang);
+            assert!(reply.ends_with(&lang.t("safety_reminder", &[])));
+            insta::assert_snapshot!(format!("address_no_match.{lang}"), reply);
         }
     }
 }

@@ -1,37 +1,72 @@
 //! The string table: every user-facing sentence, keyed by message id, with
 //! `{name}` placeholders, loaded from `locales/<lang>.toml` compiled into the
-//! binary. Adding a language is adding a file and a `Lang` variant; a test
-//! keeps every file's ids and placeholders in line with English.
+//! binary (build.rs lists the files). Adding a language is adding a file; a
+//! test keeps every file's ids and placeholders in line with English.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::OnceLock;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    En,
-    Zh,
-}
+// `LOCALES`: every `locales/<code>.toml`, found by build.rs.
+include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
-const EN: &str = include_str!("locales/en.toml");
-const ZH: &str = include_str!("locales/zh.toml");
+/// A language with a locale file: its code (`en`, `zh`, `ja`, `ko`, …).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Lang(&'static str);
 
 impl Lang {
-    fn source(self) -> &'static str {
-        match self {
-            Lang::En => EN,
-            Lang::Zh => ZH,
-        }
+    pub const EN: Lang = Lang("en");
+    pub const ZH: Lang = Lang("zh");
+    pub const JA: Lang = Lang("ja");
+    pub const KO: Lang = Lang("ko");
+
+    /// Every language with a locale file, by code.
+    pub fn all() -> impl Iterator<Item = Lang> {
+        LOCALES.iter().map(|(code, _)| Lang(code))
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::all().find(|l| l.0 == code)
+    }
+
+    pub fn code(self) -> &'static str {
+        self.0
+    }
+
+    /// The language the environment asks for (`LC_ALL`, then `LC_MESSAGES`,
+    /// then `LANG`: the first one set decides, as for any program), when it
+    /// is one we have; English otherwise.
+    pub fn from_env() -> Lang {
+        Lang::from_locale(|name| std::env::var(name).ok())
+    }
+
+    /// `from_env` over any variable lookup: `zh_CN.UTF-8`, `ja_JP`, `ko`,
+    /// `zh-Hans` name a language; `C`, `POSIX` and `fr_FR` give English.
+    pub fn from_locale(var: impl Fn(&str) -> Option<String>) -> Lang {
+        let Some(locale) = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .into_iter()
+            .filter_map(var)
+            .find(|v| !v.is_empty())
+        else {
+            return Lang::EN;
+        };
+        let code = locale
+            .split(['_', '.', '@', '-'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        Lang::from_code(&code).unwrap_or(Lang::EN)
     }
 
     fn table(self) -> &'static HashMap<String, String> {
-        static EN_TABLE: OnceLock<HashMap<String, String>> = OnceLock::new();
-        static ZH_TABLE: OnceLock<HashMap<String, String>> = OnceLock::new();
-        let cell = match self {
-            Lang::En => &EN_TABLE,
-            Lang::Zh => &ZH_TABLE,
-        };
-        cell.get_or_init(|| parse_table(self.source()))
+        static TABLES: OnceLock<HashMap<&'static str, HashMap<String, String>>> = OnceLock::new();
+        let tables = TABLES.get_or_init(|| {
+            LOCALES
+                .iter()
+                .map(|(code, text)| (*code, parse_table(text)))
+                .collect()
+        });
+        &tables[self.0]
     }
 
     /// The message `id` with its placeholders filled from `args`.
@@ -39,9 +74,27 @@ impl Lang {
         let template = self
             .table()
             .get(id)
-            .or_else(|| Lang::En.table().get(id))
+            .or_else(|| Lang::EN.table().get(id))
             .unwrap_or_else(|| panic!("message id {id:?} is missing from locales/en.toml"));
         fill(template, args)
+    }
+}
+
+impl Default for Lang {
+    fn default() -> Self {
+        Lang::EN
+    }
+}
+
+impl fmt::Debug for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
     }
 }
 
@@ -111,17 +164,46 @@ mod tests {
 
     #[test]
     fn english_table_loads_and_every_value_is_a_string() {
-        let t = Lang::En.table();
+        let t = Lang::EN.table();
         assert!(t.len() > 40);
         assert!(t.values().all(|v| !v.trim().is_empty()));
         assert_eq!(placeholders("{b} {a} {b}"), ["a", "b"]);
     }
 
+    #[test]
+    fn the_locale_picks_the_language_as_posix_says() {
+        let env = |pairs: &'static [(&str, &str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(Lang::from_locale(env(&[])), Lang::EN);
+        assert_eq!(Lang::from_locale(env(&[("LANG", "zh_CN.UTF-8")])), Lang::ZH);
+        assert_eq!(Lang::from_locale(env(&[("LANG", "zh_TW.UTF-8")])), Lang::ZH);
+        assert_eq!(Lang::from_locale(env(&[("LANG", "ja_JP.eucJP")])), Lang::JA);
+        assert_eq!(Lang::from_locale(env(&[("LANG", "ko")])), Lang::KO);
+        assert_eq!(Lang::from_locale(env(&[("LANG", "zh-Hans")])), Lang::ZH);
+        assert_eq!(Lang::from_locale(env(&[("LANG", "C.UTF-8")])), Lang::EN);
+        assert_eq!(Lang::from_locale(env(&[("LANG", "de_DE@euro")])), Lang::EN);
+        // LC_ALL, then LC_MESSAGES, then LANG; an empty one does not count.
+        let all = env(&[("LC_ALL", "C"), ("LANG", "ja_JP.UTF-8")]);
+        assert_eq!(Lang::from_locale(all), Lang::EN);
+        let messages = env(&[("LC_ALL", ""), ("LC_MESSAGES", "ko_KR"), ("LANG", "ja_JP")]);
+        assert_eq!(Lang::from_locale(messages), Lang::KO);
+        assert_eq!(Lang::from_code("ja"), Some(Lang::JA));
+        assert_eq!(Lang::from_code("fr"), None);
+        let codes: Vec<&str> = Lang::all().map(Lang::code).collect();
+        assert_eq!(codes, ["en", "ja", "ko", "zh"]);
+    }
+
     /// Every language has every English message, with the same placeholders.
     #[test]
     fn every_language_matches_english_ids_and_placeholders() {
-        let en = Lang::En.table();
-        for lang in [Lang::Zh] {
+        let en = Lang::EN.table();
+        for lang in Lang::all() {
             let table = lang.table();
             for (id, text) in en {
                 let other = table
@@ -141,8 +223,14 @@ mod tests {
     /// Every message id the code uses exists in English (the fallback).
     #[test]
     fn every_id_used_by_the_renderer_exists() {
-        let code = [include_str!("paragraph.rs"), include_str!("text.rs")].concat();
-        let t = Lang::En.table();
+        let code = [
+            include_str!("paragraph.rs"),
+            include_str!("text.rs"),
+            include_str!("address.rs"),
+            include_str!("mod.rs"),
+        ]
+        .concat();
+        let t = Lang::EN.table();
         for id in code
             .split(".t(\"")
             .skip(1)

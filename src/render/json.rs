@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::i18n::Lang;
-use super::paragraph::paragraph;
+use super::paragraph::{paragraph, with_reminder};
 use crate::diagnose::address::MAX_LISTED_NONCES;
 use crate::diagnose::pending::{Assessment, FeeSuggestion, NonceRange};
 use crate::diagnose::utxo::Assessment as UtxoAssessment;
@@ -48,7 +48,7 @@ pub fn tx_json(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> Stri
         "solana": f.and_then(|f| f.solana.as_ref()),
         "seen_pending": report.vanished.as_ref().map(vanished_json),
         "explorer_url": report.explorer_url,
-        "diagnosis": paragraph(report, lang, chain_names),
+        "diagnosis": with_reminder(paragraph(report, lang, chain_names), lang),
         "answered_by": report.answered_by,
         "unavailable_chains": report.unavailable,
         "warnings": report.warnings,

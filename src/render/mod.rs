@@ -158,7 +158,7 @@ mod tests {
     #[test]
     fn text_is_plain_without_colour_and_names_the_token_recipient() {
         let opts = text::TextOptions {
-            lang: Lang::En,
+            lang: Lang::EN,
             width: None,
             color: false,
         };
@@ -182,7 +182,8 @@ mod tests {
             format!(
                 "Your transfer of 250 USDT to {BOB} on BNB Smart Chain succeeded and has 5 of the 15 confirmations required; \
                  it will be final in about 5 seconds. The network fee was 0.000021 BNB. No action is needed: the receiving \
-                 platform credits it once it reaches 15 confirmations. Details: https://bscscan.com/tx/0xabab"
+                 platform credits it once it reaches 15 confirmations. Details: https://bscscan.com/tx/0xabab\n{}",
+                Lang::EN.t("safety_reminder", &[])
             )
         );
     }
@@ -223,18 +224,18 @@ mod tests {
                 })
                 .to_vec(),
         };
-        let p = paragraph::paragraph(&report, Lang::En, &names);
+        let p = paragraph::paragraph(&report, Lang::EN, &names);
         assert!(
             p.starts_with("Transaction 0xab is not on ETH, but we could not check BSC"),
             "{p}"
         );
-        let v = json::tx_json(&report, Lang::En, &names);
+        let v = json::tx_json(&report, Lang::EN, &names);
         assert_eq!(v["unavailable_chains"], serde_json::json!(["bsc"]));
     }
 
     #[test]
     fn json_has_every_contract_field() {
-        let v = json::tx_json(&usdt_report(), Lang::En, &names);
+        let v = json::tx_json(&usdt_report(), Lang::EN, &names);
         for field in [
             "query",
             "kind",
@@ -308,7 +309,7 @@ mod tests {
         };
         let r = pending_report(facts.clone(), 7);
         assert_eq!(r.reason, Reason::FeeBelowBaseFee);
-        let en = paragraph::paragraph(&r, Lang::En, &names);
+        let en = paragraph::paragraph(&r, Lang::EN, &names);
         assert_eq!(
             en,
             format!(
@@ -321,7 +322,7 @@ mod tests {
                  confirmed, so the transfer cannot happen twice. Details: https://etherscan.io/tx/0xabab"
             )
         );
-        let zh = paragraph::paragraph(&r, Lang::Zh, &names);
+        let zh = paragraph::paragraph(&r, Lang::ZH, &names);
         for number in [
             "20 gwei",
             "35.2 gwei",
@@ -344,19 +345,19 @@ mod tests {
             12,
         );
         assert_eq!(gap.reason, Reason::NonceGap);
-        let en = paragraph::paragraph(&gap, Lang::En, &names);
+        let en = paragraph::paragraph(&gap, Lang::EN, &names);
         assert!(en.contains("nonces 3 to 11 (9 nonces)"), "{en}");
         let text = text::tx_text(
             &gap,
             &text::TextOptions {
-                lang: Lang::En,
+                lang: Lang::EN,
                 width: None,
                 color: false,
             },
             &names,
         );
         assert!(text.contains("missing: 3 to 11 (9 nonces)"), "{text}");
-        let v = json::tx_json(&gap, Lang::En, &names);
+        let v = json::tx_json(&gap, Lang::EN, &names);
         assert_eq!(v["pending"]["missing_nonces"].as_array().unwrap().len(), 9);
         assert_eq!(v["pending"]["missing_nonce_count"], 9);
     }

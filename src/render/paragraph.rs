@@ -27,6 +27,12 @@ pub fn paragraph(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> St
     join_sentences(&sentences)
 }
 
+/// What an agent pastes: the paragraph, then on its own line the reminder
+/// that support never asks for a recovery phrase or a private key.
+pub fn with_reminder(paragraph: String, lang: Lang) -> String {
+    format!("{paragraph}\n{}", lang.t("safety_reminder", &[]))
+}
+
 /// Sentences separated by a space, except after full-width punctuation
 /// (Chinese and Japanese run sentences together).
 pub fn join_sentences(sentences: &[String]) -> String {
@@ -132,7 +138,9 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
                 Reason::OutOfGas => "next_failed_out_of_gas",
                 Reason::OutOfEnergy => "next_failed_out_of_energy",
                 Reason::InsufficientFunds => "next_failed_insufficient_funds",
-                _ => "next_failed",
+                Reason::Reverted if !message.is_empty() => "next_failed",
+                Reason::InstructionError => "next_failed",
+                _ => "next_failed_unknown",
             };
             let burn = usdt_burn(report);
             out.push(lang.t(next, &with(&base, &[("usdt_burn", &burn)])));
@@ -589,7 +597,7 @@ fn what(facts: &TxFacts, lang: Lang) -> String {
                 "what_tokens",
                 &[
                     ("count", &many.len().to_string()),
-                    ("list", &items.join("; ")),
+                    ("list", &items.join(&lang.t("list_separator", &[]))),
                 ],
             );
         }
@@ -632,7 +640,7 @@ fn chain_list(
             "chains_configured",
             &[
                 ("count", &names.len().to_string()),
-                ("list", &names.join(", ")),
+                ("list", &names.join(&lang.t("list_separator", &[]))),
             ],
         );
     }
@@ -643,7 +651,10 @@ pub fn join(names: &[String], lang: Lang) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),
-        [init @ .., last] => lang.t("list_and", &[("first", &init.join(", ")), ("last", last)]),
+        [init @ .., last] => {
+            let first = init.join(&lang.t("list_separator", &[]));
+            lang.t("list_and", &[("first", &first), ("last", last)])
+        }
     }
 }
 
@@ -667,12 +678,12 @@ mod tests {
 
     #[test]
     fn durations_read_naturally() {
-        assert_eq!(duration(0, Lang::En), "1 second");
-        assert_eq!(duration(12, Lang::En), "12 seconds");
-        assert_eq!(duration(91, Lang::En), "2 minutes");
-        assert_eq!(duration(756, Lang::En), "13 minutes");
-        assert_eq!(duration(3600, Lang::En), "60 minutes");
-        assert_eq!(duration(7200, Lang::En), "2 hours");
+        assert_eq!(duration(0, Lang::EN), "1 second");
+        assert_eq!(duration(12, Lang::EN), "12 seconds");
+        assert_eq!(duration(91, Lang::EN), "2 minutes");
+        assert_eq!(duration(756, Lang::EN), "13 minutes");
+        assert_eq!(duration(3600, Lang::EN), "60 minutes");
+        assert_eq!(duration(7200, Lang::EN), "2 hours");
     }
 
     #[test]
@@ -685,7 +696,7 @@ mod tests {
     #[test]
     fn lists_join_with_and() {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(join(&s(&["A"]), Lang::En), "A");
-        assert_eq!(join(&s(&["A", "B", "C"]), Lang::En), "A, B and C");
+        assert_eq!(join(&s(&["A"]), Lang::EN), "A");
+        assert_eq!(join(&s(&["A", "B", "C"]), Lang::EN), "A, B and C");
     }
 }

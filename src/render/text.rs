@@ -4,7 +4,7 @@
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::i18n::Lang;
-use super::paragraph::paragraph;
+use super::paragraph::{paragraph, with_reminder};
 use super::{fees_text, gwei, nonce_list, sat_vb, utc_time};
 use crate::diagnose::pending::Assessment;
 use crate::diagnose::utxo::Assessment as UtxoAssessment;
@@ -56,7 +56,8 @@ pub fn tx_text(
         };
         table.add_row(vec![Cell::new(lang.t(label, &[])), value]);
     }
-    format!("{table}\n\n{}\n", paragraph(report, lang, chain_names))
+    let reply = with_reminder(paragraph(report, lang, chain_names), lang);
+    format!("{table}\n\n{reply}\n")
 }
 
 /// The table's rows: a label id and the value, in display order.

@@ -415,6 +415,10 @@ fn command(args: &[&str], cache: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_txdoctor"));
     c.args(args)
         .env_remove("TXDOCTOR_CONFIG")
+        // The reply's language follows the locale: tests choose it themselves.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
         .env("NO_COLOR", "1")
         .env("XDG_CACHE_HOME", cache)
         .current_dir(std::env::temp_dir())

@@ -1,0 +1,36 @@
+//! Compiles every `src/render/locales/<code>.toml` into the binary: adding a
+//! language is adding one file. The list goes to `$OUT_DIR/locales.rs` as
+//! `(code, text)` pairs sorted by code.
+
+use std::{env, fs, path::Path};
+
+fn main() {
+    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("src/render/locales");
+    println!("cargo::rerun-if-changed={}", dir.display());
+    let mut codes: Vec<(String, String)> = fs::read_dir(&dir)
+        .expect("src/render/locales exists")
+        .map(|e| e.expect("a readable directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| {
+            let code = p.file_stem().unwrap().to_string_lossy().into_owned();
+            assert!(
+                !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase()),
+                "locale file names are lower-case language codes: {}",
+                p.display()
+            );
+            (code, p.display().to_string())
+        })
+        .collect();
+    codes.sort();
+    let mut out = String::from("/// `(code, file text)` of every locale, sorted by code.\n");
+    out.push_str("pub const LOCALES: &[(&str, &str)] = &[\n");
+    for (code, path) in &codes {
+        out.push_str(&format!("    ({code:?}, include_str!({path:?})),\n"));
+    }
+    out.push_str("];\n");
+    fs::write(
+        Path::new(&env::var("OUT_DIR").unwrap()).join("locales.rs"),
+        out,
+    )
+    .unwrap();
+}
