@@ -28,4 +28,5 @@ pub mod memory;
 pub mod model;
 pub mod query;
 pub mod render;
+pub mod secrets;
 pub mod settings;

@@ -43,8 +43,24 @@ pub struct Query {
 pub enum QueryError {
     #[error("nothing to look up: the query is empty")]
     Empty,
+    /// Never carries the input: it is not to be repeated anywhere.
     #[error(
-        "{0:?} is not a transaction hash, address or explorer link (a transaction hash is 64 hex digits, with 0x on EVM chains)"
+        "this looks like {0}: it was not looked up, sent anywhere or kept, and is not repeated here. \
+         Nobody needs it to find a transfer, and support never asks for it; give the transaction \
+         hash or the address instead. If it was shared with anyone, move the funds to a new wallet now"
+    )]
+    Secret(crate::secrets::Secret),
+    #[error(
+        "{shown} holds {what} at character {position}, so it is not the hash or address it looks like; \
+         copy it again from the wallet or explorer (a look-alike can be a scam)"
+    )]
+    HiddenCharacter {
+        shown: String,
+        what: String,
+        position: usize,
+    },
+    #[error(
+        "{0} is not a transaction hash, address or explorer link (a transaction hash is 64 hex digits, with 0x on EVM chains)"
     )]
     Unrecognised(String),
     #[error("{shown:?} is a link to {host}, which is not a configured explorer{hint}")]
@@ -76,10 +92,14 @@ pub fn parse(input: &str, config: &Config, only_chain: Option<&str>) -> Result<Q
     {
         return Err(QueryError::UnknownChain(key.to_string()));
     }
+    if let Some(secret) = crate::secrets::detect(input) {
+        return Err(QueryError::Secret(secret));
+    }
     let text = clean(input);
     if text.is_empty() {
         return Err(QueryError::Empty);
     }
+    hidden_character(text)?;
     let (target, link_chain) = if looks_like_link(text) {
         let (target, chain) = parse_link(text, config)?;
         (target, Some(chain))
@@ -119,6 +139,63 @@ pub fn parse(input: &str, config: &Config, only_chain: Option<&str>) -> Result<Q
         chains,
         from_link: link_chain.is_some(),
     })
+}
+
+/// A query that is a hash, address or link except for one character that is
+/// invisible (zero-width, a bidi override, a control character) or only looks
+/// like ASCII (Cyrillic "х", a full-width "０"): named, not silently dropped.
+fn hidden_character(text: &str) -> Result<(), QueryError> {
+    let total = text.chars().count();
+    let odd: Vec<(usize, char)> = text
+        .chars()
+        .enumerate()
+        .filter(|(_, c)| !c.is_ascii() || c.is_ascii_control())
+        .collect();
+    // Mostly something else (a sentence in another script): the generic error says so.
+    let Some(&(position, c)) = odd.first() else {
+        return Ok(());
+    };
+    if odd.len() * 10 > total {
+        return Ok(());
+    }
+    Err(QueryError::HiddenCharacter {
+        shown: shorten(text),
+        what: describe_char(c),
+        position: position + 1,
+    })
+}
+
+/// "U+202E (right-to-left override, invisible)" and the like.
+pub fn describe_char(c: char) -> String {
+    let code = format!("U+{:04X}", c as u32);
+    let kind = match c as u32 {
+        0x200B => "zero-width space, invisible",
+        0x200C | 0x200D | 0x2060 | 0xFEFF => "zero-width joiner, invisible",
+        0x200E | 0x200F | 0x061C => "direction mark, invisible",
+        0x202A..=0x202E | 0x2066..=0x2069 => "text-direction override, invisible",
+        0x00A0 | 0x2000..=0x200A | 0x3000 => "a special space",
+        0x0000..=0x001F | 0x007F..=0x009F => "a control character",
+        0x0370..=0x03FF => "a Greek letter that looks like a Latin one",
+        0x0400..=0x04FF => "a Cyrillic letter that looks like a Latin one",
+        0xFF01..=0xFF5E => "a full-width character from an input method; type it half-width",
+        _ => "not a character hashes, addresses or links use",
+    };
+    if c.is_control() || (0x200B..=0x206F).contains(&(c as u32)) || c as u32 == 0xFEFF {
+        format!("{code} ({kind})")
+    } else {
+        format!("{c:?} {code} ({kind})")
+    }
+}
+
+/// The query as an error shows it: quoted with escapes, at most 80 characters.
+pub fn shorten(text: &str) -> String {
+    const MAX: usize = 80;
+    let count = text.chars().count();
+    if count <= MAX {
+        return format!("{text:?}");
+    }
+    let head: String = text.chars().take(MAX).collect();
+    format!("{head:?}… ({count} characters)")
 }
 
 /// Strips what customers wrap around a paste: whitespace, quotes, backticks,
@@ -174,7 +251,7 @@ fn describe(target: &Target) -> &'static str {
 /// TRON addresses as `T…` (checksum verified) or `41…` hex; Bitcoin-style
 /// addresses as base58 or bech32 (checksum verified).
 fn parse_bare(s: &str) -> Result<Target, QueryError> {
-    let unrecognised = || QueryError::Unrecognised(s.to_string());
+    let unrecognised = || QueryError::Unrecognised(shorten(s));
     let hex = s
         .strip_prefix("0x")
         .or_else(|| s.strip_prefix("0X"))

@@ -223,7 +223,7 @@ async fn answer(
 ) -> Record {
     if line.too_long {
         return Record::Invalid {
-            query: line.text,
+            query: shown_query(line.text),
             error: format!(
                 "line {} is longer than {MAX_LINE_BYTES} bytes: not a hash, address or link",
                 line.number
@@ -234,7 +234,7 @@ async fn answer(
         Ok(q) => q,
         Err(e) => {
             return Record::Invalid {
-                query: line.text,
+                query: shown_query(line.text),
                 error: e.to_string(),
             };
         }
@@ -281,6 +281,37 @@ fn read_lines(
             return;
         }
     }
+}
+
+/// The query as a record shows it: a recovery phrase or private key is
+/// replaced, so the secret never reaches the output file; control,
+/// invisible and bidi characters are escaped (`\u{1b}`), so a CSV or table
+/// shown in a terminal cannot be rewritten by them; a long line is cut.
+fn shown_query(text: String) -> String {
+    const MAX_CHARS: usize = 200;
+    if let Some(secret) = crate::secrets::detect(&text) {
+        return format!("(not shown: looks like {secret})");
+    }
+    let risky = |c: char| {
+        c.is_control()
+            || matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2069 | 0xFEFF)
+    };
+    let count = text.chars().count();
+    if count <= MAX_CHARS && !text.contains(risky) {
+        return text;
+    }
+    let mut shown = String::new();
+    for c in text.chars().take(MAX_CHARS) {
+        if risky(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    if count > MAX_CHARS {
+        shown.push_str(&format!("… ({count} characters)"));
+    }
+    shown
 }
 
 /// The lines of `reader` that hold a query, numbered from 1, skipping blank

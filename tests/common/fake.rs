@@ -11,15 +11,15 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// Wait this long before answering (a hung endpoint: longer than any timeout).
+    pub delay: Option<std::time::Duration>,
+    /// Announce the whole body but send only this many bytes, then close.
+    pub cut_at: Option<usize>,
 }
 
 impl Reply {
     pub fn json(body: impl Into<String>) -> Reply {
-        Reply {
-            status: 200,
-            headers: vec![],
-            body: body.into(),
-        }
+        Reply::status(200, body)
     }
 
     pub fn status(status: u16, body: impl Into<String>) -> Reply {
@@ -27,6 +27,24 @@ impl Reply {
             status,
             headers: vec![],
             body: body.into(),
+            delay: None,
+            cut_at: None,
+        }
+    }
+
+    /// Accepts the request and never answers (for the length of any test).
+    pub fn hang() -> Reply {
+        Reply {
+            delay: Some(std::time::Duration::from_secs(600)),
+            ..Reply::json("")
+        }
+    }
+
+    /// `body` announced in full, cut after `at` bytes and the connection closed.
+    pub fn truncated(body: impl Into<String>, at: usize) -> Reply {
+        Reply {
+            cut_at: Some(at),
+            ..Reply::json(body)
         }
     }
 
@@ -123,6 +141,9 @@ impl FakeServer {
                         };
                         requests.lock().unwrap().push(request.clone());
                         let reply = handler(&request);
+                        if let Some(d) = reply.delay {
+                            std::thread::sleep(d);
+                        }
                         let mut head = format!(
                             "HTTP/1.1 {} Fake\r\nContent-Length: {}\r\n",
                             reply.status,
@@ -139,10 +160,13 @@ impl FakeServer {
                             head.push_str(&format!("{k}: {v}\r\n"));
                         }
                         head.push_str("\r\n");
+                        let body = &reply.body.as_bytes()
+                            [..reply.cut_at.unwrap_or(usize::MAX).min(reply.body.len())];
                         if stream
                             .write_all(head.as_bytes())
-                            .and_then(|_| stream.write_all(reply.body.as_bytes()))
+                            .and_then(|_| stream.write_all(body))
                             .is_err()
+                            || reply.cut_at.is_some()
                         {
                             return;
                         }
