@@ -139,7 +139,7 @@ fn recovery_phrase(input: &str) -> bool {
     }
     let bare: Vec<char> = input.chars().filter(|c| !c.is_whitespace()).collect();
     (PHRASE_MIN_WORDS..=24).contains(&bare.len())
-        && bare.len() % 3 == 0
+        && bare.len().is_multiple_of(3)
         && bare.iter().all(|c| chinese(&c.to_string()))
 }
 
