@@ -121,9 +121,14 @@ pub struct CheckArgs {
     /// it is one of these, else English.
     #[arg(long, value_name = "LANG", value_parser = lang_parser())]
     pub lang: Option<Lang>,
-    /// Print only the paste-ready paragraph.
+    /// Print only the paste-ready reply (plain text, no table or codes).
     #[arg(long)]
     pub reply: bool,
+    /// Give up on a query after this long: its chains still unanswered read
+    /// `unknown`, never `not_found`. One request to one endpoint gets at most
+    /// 10s of it; a slow endpoint is raced by the next after 1.5s.
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, default_value = "30s")]
+    pub timeout: Duration,
     #[command(flatten)]
     pub expect: ExpectArgs,
 }

@@ -110,3 +110,205 @@ fn endpoint_that_refuses_batches_is_asked_call_by_call() {
     );
     assert!(bodies[1..].iter().all(|b| b.starts_with('{')));
 }
+
+/// Answers every call of a JSON-RPC batch (or single call) with `answer(call)`.
+fn per_call(body: &str, answer: impl Fn(&serde_json::Value) -> serde_json::Value) -> Reply {
+    let parsed: serde_json::Value = serde_json::from_str(body).unwrap_or(json!([]));
+    let out = match parsed {
+        serde_json::Value::Array(calls) => json!(calls.iter().map(&answer).collect::<Vec<_>>()),
+        call => answer(&call),
+    };
+    Reply::json(out.to_string())
+}
+
+/// Every misbehaviour of issue 10, as a fake endpoint. `what`: the words
+/// the warning must use to say what it did.
+fn faults() -> Vec<(&'static str, FakeServer, &'static str)> {
+    let flip = std::sync::atomic::AtomicUsize::new(0);
+    vec![
+        (
+            "hangs",
+            FakeServer::start(|_| Reply::hang()),
+            "no answer within",
+        ),
+        (
+            "429 with Retry-After",
+            FakeServer::start(|_| Reply::status(429, "slow down").header("Retry-After", "7")),
+            "rate limited",
+        ),
+        (
+            "500 with an HTML body",
+            FakeServer::start(|_| Reply::status(500, "<html><h1>502 Bad Gateway</h1></html>")),
+            "HTTP 500",
+        ),
+        (
+            "200 with a non-JSON body",
+            FakeServer::start(|_| Reply::json("<!DOCTYPE html><title>Just a moment...</title>")),
+            "not JSON-RPC",
+        ),
+        (
+            "a truncated body",
+            FakeServer::start(|body| {
+                let full = per_call(
+                    body,
+                    |c| json!({"jsonrpc": "2.0", "id": c["id"], "result": "0x1"}),
+                )
+                .body;
+                let half = full.len() / 2;
+                Reply::truncated(full, half)
+            }),
+            "end of file before message length reached",
+        ),
+        (
+            "wrong ids",
+            FakeServer::start(|body| {
+                per_call(
+                    body,
+                    |c| json!({"jsonrpc": "2.0", "id": c["id"].as_u64().unwrap_or(0) + 1000, "result": "0x1"}),
+                )
+            }),
+            "no response with this call's id",
+        ),
+        (
+            "a JSON-RPC error for every call",
+            FakeServer::start(|body| {
+                per_call(
+                    body,
+                    |c| json!({"jsonrpc": "2.0", "id": c["id"], "error": {"code": -32603, "message": "internal error"}}),
+                )
+            }),
+            "internal error",
+        ),
+        (
+            "a body of many megabytes",
+            FakeServer::start(|_| Reply::json(format!("\"{}\"", "x".repeat(24 << 20)))),
+            "larger than",
+        ),
+        (
+            "null for everything",
+            FakeServer::start(|body| {
+                per_call(
+                    body,
+                    |c| json!({"jsonrpc": "2.0", "id": c["id"], "result": null}),
+                )
+            }),
+            "eth_chainId",
+        ),
+        (
+            "failing every other request",
+            FakeServer::start(move |body| {
+                if flip
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                    .is_multiple_of(2)
+                {
+                    Reply::status(500, "flaky")
+                } else {
+                    per_call(
+                        body,
+                        |c| json!({"jsonrpc": "2.0", "id": c["id"], "result": null}),
+                    )
+                }
+            }),
+            "HTTP 500",
+        ),
+    ]
+}
+
+/// In front of a healthy node every fault is survived, quickly: a hung
+/// endpoint is raced after 1.5 s, not waited on.
+#[test]
+fn every_fault_before_a_healthy_endpoint_still_gives_the_right_verdict_quickly() {
+    let node = Anvil::spawn(1);
+    let hash = node.send(json!({"from": ALICE, "to": BOB, "value": "0x1"}));
+    for (name, faulty, what) in faults() {
+        let cfg = write_config(&[ChainSpec::new(
+            "eth",
+            1,
+            vec![faulty.url.clone(), node.url.clone()],
+        )]);
+        let (v, run) = check_json(&cfg, &hash);
+        assert_eq!(
+            (run.code, v["status"].as_str()),
+            (0, Some("confirmed")),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(
+            run.elapsed < std::time::Duration::from_secs(5),
+            "{name}: took {:?}",
+            run.elapsed
+        );
+        // A hung endpoint is abandoned, not waited for: it has no warning.
+        if name != "hangs" {
+            let w = &v["warnings"][0];
+            assert_eq!(w["endpoint"], faulty.url, "{name}: {}", v["warnings"]);
+            assert!(w["message"].as_str().unwrap().contains(what), "{name}: {w}");
+        }
+    }
+}
+
+/// Alone, every fault gives `unknown` (exit 6) with a warning naming the
+/// endpoint and what it did — never `not_found`, never a guess — within the
+/// `--timeout` given.
+#[test]
+fn every_fault_alone_gives_unknown_naming_the_endpoint_within_the_timeout() {
+    let unknown_hash = format!("0x{}", "ab".repeat(32));
+    for (name, faulty, what) in faults() {
+        let cfg = write_config(&[ChainSpec::new("eth", 1, vec![faulty.url.clone()])]);
+        let (v, run) = check_json_with(&cfg, &unknown_hash, &["--timeout", "3s"]);
+        assert_eq!(run.code, 6, "{name}: {}", run.stderr);
+        assert_eq!(v["status"], "unknown", "{name}");
+        assert!(
+            run.elapsed < std::time::Duration::from_secs(5),
+            "{name}: took {:?}",
+            run.elapsed
+        );
+        let w = &v["warnings"][0];
+        assert_eq!(w["endpoint"], faulty.url, "{name}: {}", v["warnings"]);
+        assert!(w["message"].as_str().unwrap().contains(what), "{name}: {w}");
+    }
+}
+
+/// A node far behind the others is not trusted to say "unknown": the
+/// up-to-date one finds the transaction; and when neither knows it, one
+/// up-to-date "unknown" is not enough for `not_found` with two configured.
+#[test]
+fn a_lagging_endpoint_is_not_trusted_for_not_found() {
+    let node = Anvil::spawn(1);
+    let hash = node.send(json!({"from": ALICE, "to": BOB, "value": "0x1"}));
+    node.mine(20);
+    // The lagging node: an old head, and none of the recent transactions.
+    let lagging = FakeServer::start(|body| {
+        per_call(body, |c| {
+            let result = match c["method"].as_str().unwrap_or("") {
+                "eth_chainId" => json!("0x1"),
+                "eth_blockNumber" => json!("0x1"),
+                _ => serde_json::Value::Null,
+            };
+            json!({"jsonrpc": "2.0", "id": c["id"], "result": result})
+        })
+    });
+    let cfg = write_config(&[ChainSpec::new(
+        "eth",
+        1,
+        vec![lagging.url.clone(), node.url.clone()],
+    )]);
+    let (v, run) = check_json(&cfg, &hash);
+    assert_eq!((run.code, v["status"].as_str()), (0, Some("finalized")));
+
+    let (v, run) = check_json(&cfg, &format!("0x{}", "cd".repeat(32)));
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    assert_eq!(v["status"], "unknown");
+    let messages = v["warnings"].to_string();
+    assert!(messages.contains("blocks behind"), "{messages}");
+    assert!(messages.contains(&lagging.url), "{messages}");
+
+    // Two up-to-date endpoints that do not know it: not found.
+    let cfg = write_config(&[ChainSpec::new(
+        "eth",
+        1,
+        vec![node.url.clone(), node.url.clone()],
+    )]);
+    let (v, run) = check_json(&cfg, &format!("0x{}", "cd".repeat(32)));
+    assert_eq!((run.code, v["status"].as_str()), (5, Some("not_found")));
+}

@@ -69,62 +69,194 @@ pub enum ChainOutcome {
     Unavailable { failures: Vec<EndpointFailure> },
 }
 
-/// What one endpoint of a REST-style family answered about a transaction.
+/// What one endpoint answered about a transaction.
 pub enum Answer {
     Found(Box<TxFacts>),
-    /// It does not know the transaction; the network's load, when asked.
-    Unknown(Option<Congestion>),
+    /// It does not know the transaction. `head`: its newest block (or slot),
+    /// to tell a node that lags behind the others; the network's load, when asked.
+    Unknown {
+        head: Option<u64>,
+        congestion: Option<Congestion>,
+    },
 }
 
-/// "Not found" needs this many endpoints to say so, where that many are configured.
+/// "Not found" needs this many endpoints to say so, where that many are
+/// configured: one lagging or pruned node must not tell a customer their
+/// money is gone.
 pub const NOT_FOUND_QUORUM: usize = 2;
 
-/// Asks the chain's endpoints in order until one finds the transaction or
-/// `NOT_FOUND_QUORUM` say they do not know it; failures are kept for the
-/// report. Shared by the TRON, Bitcoin and Solana adapters.
-pub async fn ask_in_turn<F, Fut>(chain: &Chain, mut ask: F) -> ChainOutcome
+/// An endpoint whose head is more than this far behind the best head seen
+/// is not trusted to say a transaction does not exist.
+const LAG_TOLERANCE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// `LAG_TOLERANCE` in the chain's blocks (at least 2).
+pub fn lag_tolerance(chain: &Chain) -> u64 {
+    ((LAG_TOLERANCE.as_secs_f64() / chain.block_time_secs.max(0.001)).ceil() as u64).max(2)
+}
+
+/// What the endpoints of one chain said about a transaction.
+pub struct Asked {
+    /// The facts and the (redacted) endpoint that found them.
+    pub found: Option<(Box<TxFacts>, String)>,
+    /// The endpoints that answered "unknown", with their heads, in answer order.
+    pub unknown: Vec<(Endpoint, Option<u64>)>,
+    pub failures: Vec<EndpointFailure>,
+    pub congestion: Option<Congestion>,
+}
+
+impl Asked {
+    /// The "unknown" answers that count: from endpoints within
+    /// `lag_tolerance` of the best head among them (an endpoint without a
+    /// head cannot be judged and counts).
+    fn trusted(&self, tolerance: u64) -> impl Iterator<Item = &(Endpoint, Option<u64>)> {
+        let best = self.unknown.iter().filter_map(|(_, h)| *h).max();
+        self.unknown.iter().filter(move |(_, h)| match (h, best) {
+            (Some(h), Some(best)) => h + tolerance >= best,
+            _ => true,
+        })
+    }
+
+    /// The verdict of the chain: found; not found when `NOT_FOUND_QUORUM`
+    /// endpoints (or every configured one, when fewer) that are not behind
+    /// the best head said so; otherwise unavailable, with why.
+    pub fn outcome(mut self, chain: &Chain) -> (ChainOutcome, Vec<Endpoint>) {
+        if let Some((facts, endpoint)) = self.found {
+            let outcome = ChainOutcome::Found {
+                facts,
+                endpoint,
+                failures: self.failures,
+            };
+            return (outcome, Vec::new());
+        }
+        let tolerance = lag_tolerance(chain);
+        let trusted: Vec<Endpoint> = self.trusted(tolerance).map(|(e, _)| e.clone()).collect();
+        let best = self.unknown.iter().filter_map(|(_, h)| *h).max();
+        for (e, head) in &self.unknown {
+            if let (Some(h), Some(best)) = (head, best)
+                && h + tolerance < best
+            {
+                self.failures.push(EndpointFailure {
+                    endpoint: e.shown.clone(),
+                    what: format!(
+                        "is {} blocks behind the most up-to-date endpoint (head {h}, best {best}): its \"unknown transaction\" is not trusted",
+                        best - h
+                    ),
+                    chain_mismatch: false,
+                });
+            }
+        }
+        let quorum = NOT_FOUND_QUORUM.min(chain.rpc.len());
+        if trusted.len() >= quorum && !trusted.is_empty() {
+            let outcome = ChainOutcome::NotFound {
+                endpoints: trusted.iter().map(|e| e.shown.clone()).collect(),
+                failures: self.failures,
+                congestion: self.congestion,
+                vanished: None,
+            };
+            return (outcome, trusted);
+        }
+        if !trusted.is_empty() {
+            self.failures.push(EndpointFailure {
+                endpoint: String::new(),
+                what: format!(
+                    "only {} of the {quorum} endpoints a \"not found\" needs said they do not know the transaction; the others failed or lag",
+                    trusted.len()
+                ),
+                chain_mismatch: false,
+            });
+        }
+        let outcome = ChainOutcome::Unavailable {
+            failures: self.failures,
+        };
+        (outcome, Vec::new())
+    }
+}
+
+/// Asks the chain's endpoints, in order, until one finds the transaction or
+/// enough trusted ones say they do not know it. The next endpoint is asked
+/// as soon as one fails or says "unknown", and — with the client's
+/// `hedge_after` — when the one asked has not answered in that time: a hung
+/// endpoint costs a moment, not a timeout. Every family uses this.
+pub async fn ask_endpoints<F, Fut>(client: &RpcClient, chain: &Chain, mut ask: F) -> Asked
+where
+    F: FnMut(Endpoint) -> Fut,
+    Fut: std::future::Future<Output = Result<Answer, EndpointFailure>>,
+{
+    let endpoints: Vec<Endpoint> = chain.rpc.iter().map(|u| endpoint(chain, u)).collect();
+    let quorum = NOT_FOUND_QUORUM.min(endpoints.len());
+    let tolerance = lag_tolerance(chain);
+    let mut asked = Asked {
+        found: None,
+        unknown: Vec::new(),
+        failures: Vec::new(),
+        congestion: None,
+    };
+    let mut running = FuturesUnordered::new();
+    let mut next = 0;
+    let mut start = |next: &mut usize, running: &mut FuturesUnordered<_>| {
+        if let Some(e) = endpoints.get(*next) {
+            let i = *next;
+            let answer = ask(e.clone());
+            running.push(async move { (i, answer.await) });
+            *next += 1;
+        }
+    };
+    loop {
+        if running.is_empty() {
+            if next == endpoints.len() {
+                return asked;
+            }
+            start(&mut next, &mut running);
+        }
+        let hedge = client.hedge_after().filter(|_| next < endpoints.len());
+        tokio::select! {
+            Some((i, answer)) = running.next() => match answer {
+                Ok(Answer::Found(facts)) => {
+                    asked.found = Some((facts, endpoints[i].shown.clone()));
+                    return asked;
+                }
+                Ok(Answer::Unknown { head, congestion }) => {
+                    asked.congestion = asked.congestion.take().or(congestion);
+                    asked.unknown.push((endpoints[i].clone(), head));
+                    if asked.trusted(tolerance).count() >= quorum {
+                        return asked;
+                    }
+                    start(&mut next, &mut running);
+                }
+                Err(failure) => {
+                    asked.failures.push(EndpointFailure {
+                        endpoint: endpoints[i].shown.clone(),
+                        ..failure
+                    });
+                    start(&mut next, &mut running);
+                }
+            },
+            () = tokio::time::sleep(hedge.unwrap_or_default()), if hedge.is_some() => {
+                start(&mut next, &mut running);
+            }
+        }
+    }
+}
+
+/// `ask_endpoints` for a family whose failures are plain messages.
+pub async fn ask_in_turn<F, Fut>(client: &RpcClient, chain: &Chain, mut ask: F) -> ChainOutcome
 where
     F: FnMut(Endpoint) -> Fut,
     Fut: std::future::Future<Output = Result<Answer, String>>,
 {
-    let mut failures = Vec::new();
-    let mut not_found_by = Vec::new();
-    let mut congestion = None;
-    for url in &chain.rpc {
-        let endpoint = endpoint(chain, url);
-        let shown = endpoint.shown.clone();
-        match ask(endpoint).await {
-            Ok(Answer::Found(facts)) => {
-                return ChainOutcome::Found {
-                    facts,
-                    endpoint: shown,
-                    failures,
-                };
-            }
-            Ok(Answer::Unknown(c)) => {
-                congestion = congestion.or(c);
-                not_found_by.push(shown);
-                if not_found_by.len() >= NOT_FOUND_QUORUM {
-                    break;
-                }
-            }
-            Err(what) => failures.push(EndpointFailure {
-                endpoint: shown,
+    ask_endpoints(client, chain, |e| {
+        let answer = ask(e);
+        async move {
+            answer.await.map_err(|what| EndpointFailure {
+                endpoint: String::new(),
                 what,
                 chain_mismatch: false,
-            }),
+            })
         }
-    }
-    if not_found_by.is_empty() {
-        ChainOutcome::Unavailable { failures }
-    } else {
-        ChainOutcome::NotFound {
-            endpoints: not_found_by,
-            failures,
-            congestion,
-            vanished: None,
-        }
-    }
+    })
+    .await
+    .outcome(chain)
+    .0
 }
 
 /// What an address lookup reads: transfers back to `now - since_secs`.

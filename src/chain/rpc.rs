@@ -153,6 +153,10 @@ pub struct Options {
     pub rate_limit_retries: u32,
     /// A refusal asking for a longer wait than this fails at once.
     pub max_retry_wait: Duration,
+    /// When the endpoint asked has not answered within this, a lookup asks
+    /// the next one too (`None`: strictly one after another, as batch does
+    /// to keep its load on the first endpoint).
+    pub hedge_after: Option<Duration>,
 }
 
 impl Options {
@@ -162,6 +166,7 @@ impl Options {
         coalesce: None,
         rate_limit_retries: 0,
         max_retry_wait: Duration::ZERO,
+        hedge_after: Some(Duration::from_millis(1500)),
     };
 }
 
@@ -217,6 +222,11 @@ impl RpcClient {
             options,
             shared: Arc::default(),
         })
+    }
+
+    /// See `Options::hedge_after`.
+    pub fn hedge_after(&self) -> Option<Duration> {
+        self.options.hedge_after
     }
 
     pub fn stats(&self) -> Stats {

@@ -122,6 +122,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
             coalesce: Some(COALESCE_WINDOW),
             rate_limit_retries: RATE_LIMIT_RETRIES,
             max_retry_wait: MAX_RETRY_WAIT,
+            hedge_after: None,
         },
     )?;
     let mut memory = check::open_memory(settings);

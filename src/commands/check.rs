@@ -59,7 +59,10 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
         now: memory::unix_now(),
     };
 
-    let client = RpcClient::new(settings.request_timeout, settings.log)?;
+    let client = RpcClient::new(
+        settings.request_timeout.min(args.timeout.mul_f64(0.8)),
+        settings.log,
+    )?;
     let mut memory = open_memory(settings);
     let spinner = settings.stderr_fancy.then(|| spinner(queries.len()));
     let reports: Vec<Report> = stream::iter(queries.iter())
@@ -71,7 +74,11 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
                         lookup_address(client, settings, q, expect, &scope, memory).await,
                     ))
                 } else {
-                    let mut report = lookup(client, settings, q, memory).await;
+                    let lookup = lookup(client, settings, q, memory);
+                    let mut report = match tokio::time::timeout(args.timeout, lookup).await {
+                        Ok(report) => report,
+                        Err(_) => timed_out(settings, q, args.timeout),
+                    };
                     payee_check(client, settings, &mut report).await;
                     Report::Tx(Box::new(report))
                 }
@@ -317,6 +324,40 @@ pub fn render(reports: &[Report], style: Style, lang: Lang, settings: &Settings)
         ));
     }
     Ok(text)
+}
+
+/// The report of a lookup that ran out of `--timeout`: every chain searched
+/// is unavailable (so `unknown`, never `not_found`), and a warning says why.
+fn timed_out(settings: &Settings, q: &Query, limit: Duration) -> TxReport {
+    let hash = match &q.target {
+        Target::Tx { hash, .. } => shown_hash(hash, &q.chains, &settings.config),
+        Target::Signature(s) => s.clone(),
+        _ => q.input.clone(),
+    };
+    let what = format!(
+        "no verdict within --timeout {}: the endpoints were too slow; try again, or with a longer --timeout",
+        humantime::format_duration(limit)
+    );
+    let search = chain::Search {
+        outcomes: q
+            .chains
+            .iter()
+            .map(|key| {
+                let failure = chain::EndpointFailure {
+                    endpoint: String::new(),
+                    what: what.clone(),
+                    chain_mismatch: false,
+                };
+                (
+                    key.clone(),
+                    chain::ChainOutcome::Unavailable {
+                        failures: vec![failure],
+                    },
+                )
+            })
+            .collect(),
+    };
+    diagnose::tx_report(&q.input, &hash, &q.chains, &search, &settings.config)
 }
 
 /// Looks one transaction query up on its candidate chains and diagnoses it.

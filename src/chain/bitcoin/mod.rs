@@ -32,7 +32,7 @@ const MAX_PARENTS: usize = 10;
 
 pub async fn lookup_tx(client: &RpcClient, chain: &Chain, txid: B256) -> ChainOutcome {
     let txid = hex_id(txid);
-    ask_in_turn(chain, |e| {
+    ask_in_turn(client, chain, |e| {
         let txid = txid.clone();
         async move { ask(client, &e, chain, &txid).await }
     })
@@ -84,7 +84,10 @@ async fn ask(
     let congestion = convert::congestion(rates, mempool.as_ref());
     let tx: Tx = match tx.map_err(|e| e.to_string())? {
         GetAnswer::NotFound(text) if is_not_found_text(&text) => {
-            return Ok(Answer::Unknown(congestion));
+            return Ok(Answer::Unknown {
+                head: Some(tip),
+                congestion,
+            });
         }
         GetAnswer::NotFound(text) => {
             return Err(format!(

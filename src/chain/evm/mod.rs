@@ -17,14 +17,9 @@ use serde_json::{Value, json};
 use self::convert::TokenInfo;
 use self::wire::{FeeHistory, Receipt, Transaction};
 use super::rpc::{Call, CallResult, Endpoint, RpcClient, decode};
-use super::{ChainOutcome, EndpointFailure};
+use super::{Answer, ChainOutcome, EndpointFailure};
 use crate::config::Chain;
-use crate::model::{Congestion, Failure, FailureKind, Fate, Seen, SenderNonce, TxFacts, Vanished};
-
-/// A not-found verdict for a chain needs this many endpoints answering
-/// "unknown hash" (or all of them, when fewer are configured): one lagging
-/// or pruned node must not tell a customer their money is gone.
-const NOT_FOUND_QUORUM: usize = 2;
+use crate::model::{Failure, FailureKind, Fate, Seen, SenderNonce, Vanished};
 
 /// Looks `hash` up on `chain`, endpoint by endpoint. When no endpoint knows
 /// it but it was `remembered` pending by an earlier run, asks what became of
@@ -35,47 +30,30 @@ pub async fn lookup_tx(
     hash: B256,
     remembered: Option<&Seen>,
 ) -> ChainOutcome {
-    let mut failures = Vec::new();
-    let mut not_found_by: Vec<Endpoint> = Vec::new();
-    let mut congestion = None;
-    for url in &chain.rpc {
-        let endpoint = super::endpoint(chain, url);
-        match ask(client, &endpoint, chain, hash).await {
-            Ok(Answer::Found(facts)) => {
-                return ChainOutcome::Found {
-                    facts,
-                    endpoint: endpoint.shown,
-                    failures,
-                };
-            }
-            Ok(Answer::Unknown { congestion: c }) => {
-                congestion = congestion.or(c);
-                not_found_by.push(endpoint);
-                if not_found_by.len() >= NOT_FOUND_QUORUM {
-                    break;
-                }
-            }
-            Err(failure) => failures.push(EndpointFailure {
-                endpoint: endpoint.shown,
-                ..failure
-            }),
-        }
-    }
-    if not_found_by.is_empty() {
-        return ChainOutcome::Unavailable { failures };
-    }
-    let vanished = match remembered {
-        Some(seen) => Some(Box::new(Vanished {
-            seen: seen.clone(),
-            fate: fate_on_any(client, &not_found_by, seen).await,
-        })),
-        None => None,
-    };
-    ChainOutcome::NotFound {
-        endpoints: not_found_by.into_iter().map(|e| e.shown).collect(),
-        failures,
-        congestion,
-        vanished,
+    let asked = super::ask_endpoints(client, chain, |e| async move {
+        ask(client, &e, chain, hash).await
+    })
+    .await;
+    let (outcome, not_found_by) = asked.outcome(chain);
+    match (outcome, remembered) {
+        (
+            ChainOutcome::NotFound {
+                endpoints,
+                failures,
+                congestion,
+                vanished: None,
+            },
+            Some(seen),
+        ) => ChainOutcome::NotFound {
+            endpoints,
+            failures,
+            congestion,
+            vanished: Some(Box::new(Vanished {
+                seen: seen.clone(),
+                fate: fate_on_any(client, &not_found_by, seen).await,
+            })),
+        },
+        (outcome, _) => outcome,
     }
 }
 
@@ -92,15 +70,6 @@ async fn fate_on_any(client: &RpcClient, endpoints: &[Endpoint], seen: &Seen) ->
     Fate::Unchecked {
         why: why.join("; "),
     }
-}
-
-/// One endpoint's proper answer.
-enum Answer {
-    Found(Box<TxFacts>),
-    /// The endpoint does not know the hash.
-    Unknown {
-        congestion: Option<Congestion>,
-    },
 }
 
 fn fail(mismatch: bool, what: String) -> EndpointFailure {
@@ -193,6 +162,9 @@ async fn ask(
     let Some(tx) = tx else {
         return match receipt {
             None => Ok(Answer::Unknown {
+                head: decode::<U256>(&head)
+                    .ok()
+                    .and_then(|h| u64::try_from(h).ok()),
                 congestion: fee_history.as_ref().and_then(convert::congestion),
             }),
             Some(_) => Err(fail(

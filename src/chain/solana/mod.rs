@@ -21,10 +21,9 @@ use super::{Answer, ChainOutcome, ask_in_turn};
 use crate::config::Chain;
 
 pub async fn lookup_tx(client: &RpcClient, chain: &Chain, signature: &str) -> ChainOutcome {
-    ask_in_turn(
-        chain,
-        |e| async move { ask(client, &e, chain, signature).await },
-    )
+    ask_in_turn(client, chain, |e| async move {
+        ask(client, &e, chain, signature).await
+    })
     .await
 }
 
@@ -63,7 +62,7 @@ async fn ask(
     let mut facts = match (&tx, &status) {
         (Some(tx), status) => convert::tx_facts(tx, status.as_ref(), head, chain),
         (None, Some(status)) => convert::status_facts(signature, status, head, chain),
-        (None, None) => return Ok(Answer::Unknown(congestion)),
+        (None, None) => return Ok(Answer::Unknown { head, congestion }),
     };
     facts.congestion = congestion;
     Ok(Answer::Found(Box::new(facts)))

@@ -30,7 +30,10 @@ use crate::chain::evm::convert::{self as evm, TokenInfo};
 use crate::config::Chain;
 
 pub async fn lookup_tx(client: &RpcClient, chain: &Chain, id: B256) -> ChainOutcome {
-    ask_in_turn(chain, |e| async move { ask(client, &e, chain, id).await }).await
+    ask_in_turn(client, chain, |e| async move {
+        ask(client, &e, chain, id).await
+    })
+    .await
 }
 
 fn parse<T: DeserializeOwned>(path: &str, v: Result<Value, EndpointError>) -> Result<T, String> {
@@ -89,11 +92,10 @@ async fn ask(
                 .await;
             if pending.as_ref().is_err() || is_empty(&pending) {
                 // An endpoint without the pending API still answered "unknown".
-                return Ok(Answer::Unknown(Some(convert::energy_market(
-                    chain,
-                    params.as_ref(),
-                    None,
-                ))));
+                return Ok(Answer::Unknown {
+                    head: Some(head),
+                    congestion: Some(convert::energy_market(chain, params.as_ref(), None)),
+                });
             }
             (
                 parse::<Transaction>("/wallet/gettransactionfrompending", pending)?,
