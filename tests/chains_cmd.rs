@@ -110,3 +110,46 @@ fn probe_asks_an_esplora_server_for_its_tip_and_flags_a_wrong_url() {
     );
     assert_eq!(node.paths(), ["/blocks/tip/height", "/blocks/tip/height"]);
 }
+
+#[test]
+fn probe_shows_lag_latency_and_the_chain_id_check_per_endpoint() {
+    use common::fake::{FakeServer, Reply};
+    let node = Anvil::spawn(1);
+    node.mine(40);
+    // Answers for chain 1, but its head is block 2.
+    let behind = FakeServer::start(|body| {
+        let calls: serde_json::Value = serde_json::from_str(body).unwrap();
+        let answers: Vec<serde_json::Value> = calls
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let result = if c["method"] == "eth_chainId" { "0x1" } else { "0x2" };
+                serde_json::json!({"jsonrpc": "2.0", "id": c["id"], "result": result})
+            })
+            .collect();
+        Reply::json(serde_json::Value::Array(answers).to_string())
+    });
+    let cfg = write_config(&[ChainSpec::new(
+        "eth",
+        1,
+        vec![node.url.clone(), behind.url.clone()],
+    )]);
+    let run = cfg.run(&["chains", "--probe", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v = run.json();
+    let e = v[0]["endpoints"].as_array().unwrap();
+    assert_eq!(
+        (e[0]["status"].as_str(), e[0]["lag"].as_u64(), e[0]["chain_id_check"].as_str()),
+        (Some("up"), Some(0), Some("ok"))
+    );
+    assert_eq!((e[1]["status"].as_str(), e[1]["head"].as_u64()), (Some("lagging"), Some(2)));
+    assert_eq!(e[1]["lag"].as_u64(), Some(node.block_number() - 2));
+    assert!(e[1]["latency_ms"].is_u64(), "{}", e[1]);
+    assert_eq!(e[0]["max_batch"], 50);
+
+    let run = cfg.run(&["chains", "--probe"]);
+    for want in ["endpoint", "lag", "latency", "LAGGING", "ok (1)", " ms", "batch 50"] {
+        assert!(run.stdout.contains(want), "{want:?} missing:\n{}", run.stdout);
+    }
+}

@@ -3,6 +3,7 @@
 //! batch per endpoint, all endpoints at once).
 
 use std::io::Write;
+use std::time::{Duration, Instant};
 
 use alloy_primitives::U256;
 use anyhow::Result;
@@ -26,12 +27,12 @@ pub enum Probe {
 
 pub async fn run(args: &ChainsArgs, settings: &Settings, out: &mut dyn Write) -> Result<u8> {
     let chains = &settings.config.chains;
-    let probes: Vec<Vec<Option<Probe>>> = if args.probe {
+    let probes: Vec<Vec<Option<Timed>>> = if args.probe {
         let client = RpcClient::new(settings.request_timeout, settings.log)?;
         join_all(
             chains
                 .iter()
-                .map(|c| join_all(c.rpc.iter().map(|url| probe(&client, c, url)))),
+                .map(|c| join_all(c.rpc.iter().map(|url| timed_probe(&client, c, url)))),
         )
         .await
         .into_iter()
@@ -40,18 +41,92 @@ pub async fn run(args: &ChainsArgs, settings: &Settings, out: &mut dyn Write) ->
     } else {
         chains.iter().map(|c| vec![None; c.rpc.len()]).collect()
     };
-    let text = if args.json {
-        json_list(chains, &probes)?
-    } else {
-        table(chains, &probes)
+    let text = match (args.json, args.probe) {
+        (true, _) => json_list(chains, &probes)?,
+        (false, true) => probe_table(chains, &probes),
+        (false, false) => table(chains),
     };
     super::print(out, &text)?;
     let all_down = args.probe
         && probes
             .iter()
             .flatten()
-            .all(|p| !matches!(p, Some(Probe::Up { .. })));
+            .all(|p| !matches!(p, Some((Probe::Up { .. }, _))));
     Ok(if all_down { exit::UNKNOWN } else { exit::OK })
+}
+
+/// A probe and how long its answer took.
+type Timed = (Probe, Duration);
+
+async fn timed_probe(client: &RpcClient, chain: &Chain, url: &str) -> Timed {
+    let started = Instant::now();
+    let p = probe(client, chain, url).await;
+    (p, started.elapsed())
+}
+
+/// The best head among a chain's endpoints that are up.
+fn best_head(probes: &[Option<Timed>]) -> Option<u64> {
+    probes
+        .iter()
+        .filter_map(|p| match p {
+            Some((Probe::Up { head }, _)) => Some(*head),
+            _ => None,
+        })
+        .max()
+}
+
+/// "ok (56)", "WRONG: 97", or "n/a" where the family has no chain id.
+fn chain_id_check(chain: &Chain, p: &Probe) -> (&'static str, String) {
+    match (p, chain.chain_id) {
+        (Probe::WrongChain { chain_id }, _) => ("mismatch", format!("WRONG: {chain_id}")),
+        (Probe::Up { .. }, Some(id)) => ("ok", format!("ok ({id})")),
+        (Probe::Down { .. }, Some(_)) => ("unchecked", "-".into()),
+        (_, None) => ("not_applicable", "n/a".into()),
+    }
+}
+
+/// One row per endpoint: whether it answers, its chain id, head, lag
+/// behind the chain's best, latency and limits.
+fn probe_table(chains: &[Chain], probes: &[Vec<Option<Timed>>]) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED);
+    t.force_no_tty();
+    t.set_header(vec![
+        "chain", "endpoint", "status", "chain id", "head", "lag", "latency", "limits",
+    ]);
+    for (c, ps) in chains.iter().zip(probes) {
+        let best = best_head(ps);
+        let tolerance = crate::chain::lag_tolerance(c);
+        for (url, p) in c.rpc.iter().zip(ps) {
+            let Some((p, took)) = p else { continue };
+            let endpoint = crate::chain::endpoint(c, url);
+            let l = c.limits_of(url);
+            let limits = match l.rps {
+                Some(rps) => format!("{rps}/s, batch {}", l.max_batch),
+                None => format!("batch {}", l.max_batch),
+            };
+            let (status, head, lag) = match p {
+                Probe::Up { head } => {
+                    let lag = best.map_or(0, |b| b.saturating_sub(*head));
+                    let status = if lag > tolerance { "LAGGING" } else { "up" };
+                    (status.to_string(), head.to_string(), lag.to_string())
+                }
+                Probe::WrongChain { .. } => ("WRONG CHAIN".into(), String::new(), String::new()),
+                Probe::Down { error } => (format!("down: {error}"), String::new(), String::new()),
+            };
+            t.add_row(vec![
+                c.key.clone(),
+                endpoint.shown.clone(),
+                status,
+                chain_id_check(c, p).1,
+                head,
+                lag,
+                format!("{} ms", took.as_millis()),
+                limits,
+            ]);
+        }
+    }
+    format!("{t}\nlag: blocks behind the chain's most up-to-date endpoint; LAGGING (over ~30 s of blocks) is not trusted to say a transaction does not exist.\n")
 }
 
 async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
@@ -145,21 +220,11 @@ async fn probe_esplora(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
     }
 }
 
-fn describe(p: &Option<Probe>) -> String {
-    match p {
-        None => String::new(),
-        Some(Probe::Up { head }) => format!("up, head block {head}"),
-        Some(Probe::WrongChain { chain_id }) => format!("WRONG CHAIN: serves chain id {chain_id}"),
-        Some(Probe::Down { error }) => format!("down: {error}"),
-    }
-}
-
-fn table(chains: &[Chain], probes: &[Vec<Option<Probe>>]) -> String {
+fn table(chains: &[Chain]) -> String {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED);
     t.force_no_tty();
-    let probing = probes.iter().flatten().any(Option::is_some);
-    let mut header = vec![
+    let header = vec![
         "key",
         "name",
         "chain id",
@@ -168,13 +233,10 @@ fn table(chains: &[Chain], probes: &[Vec<Option<Probe>>]) -> String {
         "block time",
         "endpoints",
     ];
-    if probing {
-        header.push("probe");
-    }
     t.set_header(header);
-    for (c, p) in chains.iter().zip(probes) {
+    for c in chains {
         let endpoints: Vec<String> = c.rpc.iter().map(|u| Endpoint::new(u).shown).collect();
-        let mut row = vec![
+        let row = vec![
             c.key.clone(),
             c.name.clone(),
             c.chain_id.map(|i| i.to_string()).unwrap_or_default(),
@@ -183,15 +245,12 @@ fn table(chains: &[Chain], probes: &[Vec<Option<Probe>>]) -> String {
             format!("{} s", c.block_time_secs),
             endpoints.join("\n"),
         ];
-        if probing {
-            row.push(p.iter().map(describe).collect::<Vec<_>>().join("\n"));
-        }
         t.add_row(row);
     }
     format!("{t}\n")
 }
 
-fn json_list(chains: &[Chain], probes: &[Vec<Option<Probe>>]) -> Result<String> {
+fn json_list(chains: &[Chain], probes: &[Vec<Option<Timed>>]) -> Result<String> {
     let list: Vec<Value> = chains
         .iter()
         .zip(probes)
@@ -207,17 +266,37 @@ fn json_list(chains: &[Chain], probes: &[Vec<Option<Probe>>]) -> Result<String> 
                 "block_time_secs": c.block_time_secs,
                 "explorer_tx": c.explorer_tx,
                 "tokens": c.tokens.iter().map(|t| json!({"symbol": t.symbol, "token": t.address.to_string(), "decimals": t.decimals})).collect::<Vec<_>>(),
-                "endpoints": c.rpc.iter().zip(p).map(|(u, p)| {
-                    let shown = Endpoint::new(u).shown;
-                    match p {
-                        None => json!({"url": shown}),
-                        Some(Probe::Up { head }) => json!({"url": shown, "status": "up", "head": head}),
-                        Some(Probe::WrongChain { chain_id }) => json!({"url": shown, "status": "wrong_chain", "chain_id": chain_id}),
-                        Some(Probe::Down { error }) => json!({"url": shown, "status": "down", "error": error}),
-                    }
-                }).collect::<Vec<_>>(),
+                "endpoints": c.rpc.iter().zip(p).map(|(u, e)| endpoint_json(c, u, e.as_ref(), best_head(p))).collect::<Vec<_>>(),
             })
         })
         .collect();
     Ok(format!("{}\n", serde_json::to_string_pretty(&list)?))
+}
+
+/// One endpoint in `chains --json`: its limits, and with `--probe` what it
+/// answered (`status` up, lagging, wrong_chain or down), its head and lag,
+/// the chain id check and the latency.
+fn endpoint_json(c: &Chain, url: &str, p: Option<&Timed>, best: Option<u64>) -> Value {
+    let endpoint = crate::chain::endpoint(c, url);
+    let mut v = json!({
+        "url": endpoint.shown,
+        "rps": c.limits_of(url).rps,
+        "max_batch": c.limits_of(url).max_batch,
+    });
+    let Some((p, took)) = p else { return v };
+    let (check, _) = chain_id_check(c, p);
+    let extra = match p {
+        Probe::Up { head } => {
+            let lag = best.map_or(0, |b| b.saturating_sub(*head));
+            let status = if lag > crate::chain::lag_tolerance(c) { "lagging" } else { "up" };
+            json!({"status": status, "head": head, "lag": lag})
+        }
+        Probe::WrongChain { chain_id } => json!({"status": "wrong_chain", "chain_id": chain_id}),
+        Probe::Down { error } => json!({"status": "down", "error": error}),
+    };
+    let o = v.as_object_mut().expect("an object");
+    o.extend(extra.as_object().expect("an object").clone());
+    o.insert("chain_id_check".into(), json!(check));
+    o.insert("latency_ms".into(), json!(took.as_millis() as u64));
+    v
 }
