@@ -124,7 +124,11 @@ fn probe_shows_lag_latency_and_the_chain_id_check_per_endpoint() {
             .unwrap()
             .iter()
             .map(|c| {
-                let result = if c["method"] == "eth_chainId" { "0x1" } else { "0x2" };
+                let result = if c["method"] == "eth_chainId" {
+                    "0x1"
+                } else {
+                    "0x2"
+                };
                 serde_json::json!({"jsonrpc": "2.0", "id": c["id"], "result": result})
             })
             .collect();
@@ -140,16 +144,29 @@ fn probe_shows_lag_latency_and_the_chain_id_check_per_endpoint() {
     let v = run.json();
     let e = v[0]["endpoints"].as_array().unwrap();
     assert_eq!(
-        (e[0]["status"].as_str(), e[0]["lag"].as_u64(), e[0]["chain_id_check"].as_str()),
+        (
+            e[0]["status"].as_str(),
+            e[0]["lag"].as_u64(),
+            e[0]["chain_id_check"].as_str()
+        ),
         (Some("up"), Some(0), Some("ok"))
     );
-    assert_eq!((e[1]["status"].as_str(), e[1]["head"].as_u64()), (Some("lagging"), Some(2)));
+    assert_eq!(
+        (e[1]["status"].as_str(), e[1]["head"].as_u64()),
+        (Some("lagging"), Some(2))
+    );
     assert_eq!(e[1]["lag"].as_u64(), Some(node.block_number() - 2));
     assert!(e[1]["latency_ms"].is_u64(), "{}", e[1]);
     assert_eq!(e[0]["max_batch"], 50);
 
     let run = cfg.run(&["chains", "--probe"]);
-    for want in ["endpoint", "lag", "latency", "LAGGING", "ok (1)", " ms", "batch 50"] {
-        assert!(run.stdout.contains(want), "{want:?} missing:\n{}", run.stdout);
+    for want in [
+        "endpoint", "lag", "latency", "LAGGING", "ok (1)", " ms", "batch 50",
+    ] {
+        assert!(
+            run.stdout.contains(want),
+            "{want:?} missing:\n{}",
+            run.stdout
+        );
     }
 }

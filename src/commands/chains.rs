@@ -126,7 +126,9 @@ fn probe_table(chains: &[Chain], probes: &[Vec<Option<Timed>>]) -> String {
             ]);
         }
     }
-    format!("{t}\nlag: blocks behind the chain's most up-to-date endpoint; LAGGING (over ~30 s of blocks) is not trusted to say a transaction does not exist.\n")
+    format!(
+        "{t}\nlag: blocks behind the chain's most up-to-date endpoint; LAGGING (over ~30 s of blocks) is not trusted to say a transaction does not exist.\n"
+    )
 }
 
 async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
@@ -288,7 +290,11 @@ fn endpoint_json(c: &Chain, url: &str, p: Option<&Timed>, best: Option<u64>) -> 
     let extra = match p {
         Probe::Up { head } => {
             let lag = best.map_or(0, |b| b.saturating_sub(*head));
-            let status = if lag > crate::chain::lag_tolerance(c) { "lagging" } else { "up" };
+            let status = if lag > crate::chain::lag_tolerance(c) {
+                "lagging"
+            } else {
+                "up"
+            };
             json!({"status": status, "head": head, "lag": lag})
         }
         Probe::WrongChain { chain_id } => json!({"status": "wrong_chain", "chain_id": chain_id}),

@@ -1,0 +1,302 @@
+//! Bounded fuzzing (proptest) of everything that reads outside input: the
+//! query parser and the secret detector over arbitrary text and over valid
+//! queries with a character changed, and the wire decoders over real answers
+//! (the fixtures, an EVM transfer) with values replaced by hostile ones —
+//! nulls, wrong types, huge and negative numbers, long strings. The property
+//! is "no panic"; the decoders may refuse, never crash. Each property runs a
+//! fixed number of cases, so CI time is bounded (a few seconds).
+
+use proptest::prelude::*;
+use serde_json::{Value, json};
+use txdoctor::config::{BUILTIN, Config, parse};
+
+fn config() -> Config {
+    parse(BUILTIN).unwrap()
+}
+
+fn fixture(path: &str) -> Value {
+    let text = std::fs::read_to_string(format!(
+        "{}/tests/fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Valid queries of every kind, to be mutated.
+const SEEDS: &[&str] = &[
+    "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
+    "5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
+    "https://etherscan.io/tx/0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
+    "https://tronscan.org/#/transaction/5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
+    "https://mempool.space/tx/5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
+    "https://solscan.io/tx/5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW",
+    "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+    "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
+    "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+    "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+    "legal winner thank year wave sausage worth useful legal winner thank yellow",
+];
+
+/// Characters that break naive parsers: controls, bidi, zero-width,
+/// look-alikes, full-width, quotes, URL punctuation, multi-byte.
+fn nasty_char() -> impl Strategy<Value = char> {
+    prop_oneof![
+        any::<char>(),
+        prop::sample::select(vec![
+            '\0', '\n', '\r', '\t', '\u{1b}', '\u{7f}', '\u{202e}', '\u{2066}', '\u{200b}',
+            '\u{feff}', 'х', 'о', '０', 'ｘ', '"', '\'', '/', '#', '?', '%', '@', ':', '{', '}',
+            '我', '😀',
+        ]),
+    ]
+}
+
+/// A seed with a few characters inserted, replaced or removed.
+fn mutated_query() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(SEEDS.to_vec()),
+        prop::collection::vec((any::<prop::sample::Index>(), nasty_char(), 0..3u8), 1..4),
+    )
+        .prop_map(|(seed, edits)| {
+            let mut chars: Vec<char> = seed.chars().collect();
+            for (at, c, op) in edits {
+                let i = at.index(chars.len() + 1);
+                match op {
+                    0 => chars.insert(i, c),
+                    1 if i < chars.len() => chars[i] = c,
+                    _ if i < chars.len() => {
+                        chars.remove(i);
+                    }
+                    _ => chars.push(c),
+                }
+            }
+            chars.into_iter().collect()
+        })
+}
+
+/// Hostile JSON values to put where a field was.
+fn hostile_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        Just(json!(true)),
+        Just(json!(-1)),
+        Just(json!(0)),
+        Just(json!(u64::MAX)),
+        Just(json!(i64::MIN)),
+        Just(json!(1e300)),
+        Just(json!("")),
+        Just(json!("0x")),
+        Just(json!(format!("0x{}", "f".repeat(80)))),
+        Just(json!("x".repeat(10_000))),
+        Just(json!([])),
+        Just(json!({})),
+        any::<i64>().prop_map(|n| json!(n)),
+        "[ -~]{0,80}".prop_map(|s| json!(s)),
+    ]
+}
+
+/// Every path (leaf or inner node) of a JSON tree, as child indices/keys.
+fn paths(v: &Value, prefix: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    out.push(prefix.clone());
+    match v {
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                prefix.push(i.to_string());
+                paths(x, prefix, out);
+                prefix.pop();
+            }
+        }
+        Value::Object(o) => {
+            for (k, x) in o {
+                prefix.push(k.clone());
+                paths(x, prefix, out);
+                prefix.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn at<'a>(v: &'a mut Value, path: &[String]) -> &'a mut Value {
+    path.iter().fold(v, |v, k| match v {
+        Value::Array(a) => &mut a[k.parse::<usize>().unwrap()],
+        Value::Object(o) => o.get_mut(k).unwrap(),
+        _ => unreachable!("paths only descend into containers"),
+    })
+}
+
+/// `base` with up to three of its values replaced.
+fn mutate(base: &Value, edits: &[(prop::sample::Index, Value)]) -> Value {
+    let mut v = base.clone();
+    for (which, new) in edits {
+        let mut all = Vec::new();
+        paths(&v, &mut Vec::new(), &mut all);
+        let path = &all[which.index(all.len())];
+        *at(&mut v, path) = new.clone();
+    }
+    v
+}
+
+fn edits() -> impl Strategy<Value = Vec<(prop::sample::Index, Value)>> {
+    prop::collection::vec((any::<prop::sample::Index>(), hostile_value()), 1..4)
+}
+
+/// An ERC-20 transfer as an EVM node returns it (anvil's field set).
+fn evm_answer() -> Value {
+    let from = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+    let to = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+    let token = "0xdac17f958d2ee523a2206206994597c13d831ec7";
+    let topic = |a: &str| format!("0x000000000000000000000000{}", &a[2..]);
+    json!({
+        "tx": {
+            "hash": format!("0x{}", "ab".repeat(32)), "from": from, "to": token,
+            "nonce": "0x4", "value": "0x0", "gas": "0xfde8", "gasPrice": "0x3b9aca00",
+            "maxFeePerGas": "0x77359400", "maxPriorityFeePerGas": "0x3b9aca00",
+            "input": format!("0xa9059cbb{}{:064x}", topic(to)[2..].to_string(), 250_000_000u64),
+            "blockNumber": "0x64"
+        },
+        "receipt": {
+            "status": "0x1", "blockNumber": "0x64", "gasUsed": "0xb412",
+            "effectiveGasPrice": "0x3b9aca00", "contractAddress": null,
+            "logs": [{
+                "address": token,
+                "topics": [
+                    "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef",
+                    topic(from), topic(to)
+                ],
+                "data": format!("0x{:064x}", 250_000_000u64)
+            }]
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_query_parser_never_panics_on_any_text(s in "\\PC{0,200}") {
+        let cfg = config();
+        let _ = txdoctor::query::parse(&s, &cfg, None);
+        let _ = txdoctor::secrets::detect(&s);
+    }
+
+    #[test]
+    fn the_query_parser_never_panics_on_a_damaged_query(s in mutated_query()) {
+        let cfg = config();
+        let parsed = txdoctor::query::parse(&s, &cfg, None);
+        if let Err(e) = &parsed {
+            let message = e.to_string();
+            // Errors never carry raw control or bidi characters to a terminal.
+            prop_assert!(!message.contains(['\u{1b}', '\u{202e}', '\u{2066}', '\0']), "{message:?}");
+        }
+        let _ = txdoctor::query::parse(&s, &cfg, Some("eth"));
+    }
+
+    #[test]
+    fn the_evm_decoder_survives_hostile_values(edits in edits()) {
+        use txdoctor::chain::evm::{convert, wire};
+        let cfg = config();
+        let chain = cfg.chain("eth").unwrap();
+        let v = mutate(&evm_answer(), &edits);
+        let tx = serde_json::from_value::<wire::Transaction>(v["tx"].clone());
+        let receipt = serde_json::from_value::<wire::Receipt>(v["receipt"].clone()).ok();
+        if let Ok(tx) = tx {
+            let book = convert::token_book(chain);
+            let _ = convert::tx_facts(chain, &tx, receipt.as_ref(), Some(200), &book);
+            let _ = convert::decode_transfer_input(tx.from, &tx.input);
+            if let Some(r) = &receipt {
+                let _ = convert::failure_from_receipt(r);
+                let _ = convert::ran_out_of_gas(&tx, r);
+            }
+        }
+    }
+
+    #[test]
+    fn the_esplora_decoder_survives_hostile_values(
+        name in prop::sample::select(vec!["tx_confirmed", "tx_waiting", "tx_child", "tx_coinbase", "tx_low_fee_rbf"]),
+        edits in edits(),
+    ) {
+        use txdoctor::chain::bitcoin::{convert, wire};
+        let cfg = config();
+        let v = mutate(&fixture(&format!("bitcoin/{name}.json")), &edits);
+        if let Ok(tx) = serde_json::from_value::<wire::Tx>(v) {
+            let _ = convert::tx_facts(&tx, cfg.chain("btc").unwrap(), 870_013);
+            let _ = convert::unconfirmed_parent(&tx);
+            let _ = convert::parent_ids(&tx);
+        }
+    }
+
+    #[test]
+    fn the_solana_decoder_survives_hostile_values(
+        name in prop::sample::select(vec!["usdt", "sol", "insufficient"]),
+        edits in edits(),
+    ) {
+        use txdoctor::chain::solana::{convert, wire};
+        let cfg = config();
+        let v = mutate(&fixture(&format!("solana/{name}.json")), &edits);
+        let status = serde_json::from_value::<wire::SignatureStatus>(v["status"].clone()).ok();
+        if let Ok(tx) = serde_json::from_value::<wire::Transaction>(v["transaction"].clone()) {
+            let _ = convert::tx_facts(&tx, status.as_ref(), Some(380_000_100), cfg.chain("sol").unwrap());
+        } else if let Some(status) = &status {
+            let _ = convert::status_facts("sig", status, Some(380_000_100), cfg.chain("sol").unwrap());
+        }
+    }
+
+    #[test]
+    fn the_tron_decoders_survive_hostile_values(
+        name in prop::sample::select(vec!["usdt", "trx", "out_of_energy", "revert", "expired"]),
+        edits in edits(),
+    ) {
+        use txdoctor::chain::tron::{convert, wire};
+        let cfg = config();
+        let chain = cfg.chain("tron").unwrap();
+        let v = mutate(&fixture(&format!("tron/{name}.json")), &edits);
+        let info = serde_json::from_value::<wire::TransactionInfo>(v["info"].clone()).ok();
+        if let Some(info) = &info {
+            let _ = convert::succeeded(Some(info));
+            let _ = convert::failure(info);
+            let _ = convert::fee(chain, info, Some(i64::MAX));
+        }
+        let _ = serde_json::from_value::<wire::Transaction>(v["transaction"].clone());
+    }
+}
+
+/// The fuzzed inputs start from answers the decoders accept: without
+/// mutation each reaches the converter (so the properties above are not
+/// vacuous).
+#[test]
+fn every_seed_answer_decodes_unmutated() {
+    use txdoctor::chain::{bitcoin, evm, solana, tron};
+    let cfg = config();
+    let v = evm_answer();
+    let tx: evm::wire::Transaction = serde_json::from_value(v["tx"].clone()).unwrap();
+    let r: evm::wire::Receipt = serde_json::from_value(v["receipt"].clone()).unwrap();
+    let chain = cfg.chain("eth").unwrap();
+    let facts = evm::convert::tx_facts(
+        chain,
+        &tx,
+        Some(&r),
+        Some(200),
+        &evm::convert::token_book(chain),
+    );
+    assert_eq!(facts.token_transfers.len(), 1);
+    for name in [
+        "tx_confirmed",
+        "tx_waiting",
+        "tx_child",
+        "tx_coinbase",
+        "tx_low_fee_rbf",
+    ] {
+        let v = fixture(&format!("bitcoin/{name}.json"));
+        serde_json::from_value::<bitcoin::wire::Tx>(v).unwrap();
+    }
+    for name in ["usdt", "sol", "insufficient"] {
+        let v = fixture(&format!("solana/{name}.json"));
+        serde_json::from_value::<solana::wire::Transaction>(v["transaction"].clone()).unwrap();
+    }
+    for name in ["usdt", "trx", "out_of_energy", "revert"] {
+        let v = fixture(&format!("tron/{name}.json"));
+        serde_json::from_value::<tron::wire::TransactionInfo>(v["info"].clone()).unwrap();
+        serde_json::from_value::<tron::wire::Transaction>(v["transaction"].clone()).unwrap();
+    }
+}
