@@ -16,22 +16,19 @@ use common::*;
 
 const TIP: u64 = 870_013;
 
-/// Each family: a healthy fake's URL, a config builder, and a known query.
-fn families() -> Vec<(
+/// A family's name, its config builder, a healthy fake's URL and a known query.
+type Family = (
     &'static str,
     Box<dyn Fn(&[&str]) -> TestConfig>,
     String,
     String,
-)> {
+);
+
+fn families() -> Vec<Family> {
     let tron = FakeTron::start(&["usdt"]);
     let btc = FakeEsplora::start(&["tx_confirmed"], TIP, Flavour::MempoolSpace);
     let sol = FakeSolana::start(&["usdt"]);
-    let out: Vec<(
-        &'static str,
-        Box<dyn Fn(&[&str]) -> TestConfig>,
-        String,
-        String,
-    )> = vec![
+    let out: Vec<Family> = vec![
         (
             "tron",
             Box::new(|rpc: &[&str]| tron_config(rpc)),
