@@ -23,6 +23,15 @@ fn fixture(path: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// 512 cases per property in CI; `PROPTEST_CASES=20000 cargo test --test fuzz`
+/// for a longer hunt (in a debug build, so arithmetic overflow panics).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512)
+}
+
 /// Valid queries of every kind, to be mutated.
 const SEEDS: &[&str] = &[
     "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060",
@@ -171,7 +180,7 @@ fn evm_answer() -> Value {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn the_query_parser_never_panics_on_any_text(s in "\\PC{0,200}") {

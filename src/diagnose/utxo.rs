@@ -66,9 +66,21 @@ pub struct Assessment {
 }
 
 pub fn assess(u: &UtxoFacts, fee: u64, rates: Option<FeeRates>, chain: &Chain) -> Assessment {
-    let parent_fee: u64 = u.unconfirmed_parents.iter().map(|p| p.fee).sum();
-    let parent_vsize: u64 = u.unconfirmed_parents.iter().map(|p| p.vsize).sum();
-    let package_rate = (parent_fee + fee) as f64 / (parent_vsize + u.vsize).max(1) as f64;
+    let parent_fee: u64 = u
+        .unconfirmed_parents
+        .iter()
+        .map(|p| p.fee)
+        .fold(0, u64::saturating_add);
+    let parent_vsize: u64 = u
+        .unconfirmed_parents
+        .iter()
+        .map(|p| p.vsize)
+        .fold(0, u64::saturating_add);
+    // Sums of figures an endpoint gave: saturating, so a nonsense answer
+    // gives a nonsense rate, not a crash.
+    let package_fee = parent_fee.saturating_add(fee);
+    let package_vsize = parent_vsize.saturating_add(u.vsize);
+    let package_rate = package_fee as f64 / package_vsize.max(1) as f64;
     let effective_rate = u.fee_rate.min(package_rate);
     let blocks = |n: u64| (n as f64 * chain.block_time_secs).ceil() as u64;
     let first_blocks = rates.and_then(|r| {
@@ -97,18 +109,18 @@ pub fn assess(u: &UtxoFacts, fee: u64, rates: Option<FeeRates>, chain: &Chain) -
     let bump = target_rate.filter(|_| stuck).map(|target| {
         // Enough for the package at the target, and more than the original
         // by the relay fee of its own size.
-        let for_package = (target * (parent_vsize + u.vsize) as f64).ceil() as u64;
+        let for_package = (target * package_vsize as f64).ceil() as u64;
         let fee = for_package
             .saturating_sub(parent_fee)
-            .max(fee + (INCREMENTAL_RELAY_SAT_VB * u.vsize as f64).ceil() as u64);
+            .max(fee.saturating_add((INCREMENTAL_RELAY_SAT_VB * u.vsize as f64).ceil() as u64));
         Bump {
             fee_rate: ceil_tenth(fee as f64 / u.vsize.max(1) as f64),
             fee,
         }
     });
     let child = target_rate.filter(|_| stuck).and_then(|target| {
-        let package = (target * (parent_vsize + u.vsize + CHILD_VSIZE) as f64).ceil() as u64;
-        let fee = package.checked_sub(parent_fee + fee).filter(|f| *f > 0)?;
+        let package = (target * package_vsize.saturating_add(CHILD_VSIZE) as f64).ceil() as u64;
+        let fee = package.checked_sub(package_fee).filter(|f| *f > 0)?;
         Some(Child {
             fee_rate: ceil_tenth(fee as f64 / CHILD_VSIZE as f64),
             fee,

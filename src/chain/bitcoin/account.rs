@@ -160,14 +160,14 @@ pub fn transfers(txs: &[Tx], address: &str, chain: &Chain, since: u64) -> Vec<Tr
             .iter()
             .filter(|o| ours(&o.scriptpubkey_address))
             .map(|o| o.value)
-            .sum();
+            .fold(0, u64::saturating_add);
         let spent: u64 = tx
             .vin
             .iter()
             .filter_map(|i| i.prevout.as_ref())
             .filter(|p| ours(&p.scriptpubkey_address))
             .map(|p| p.value)
-            .sum();
+            .fold(0, u64::saturating_add);
         let others = tx
             .vout
             .iter()
@@ -180,7 +180,7 @@ pub fn transfers(txs: &[Tx], address: &str, chain: &Chain, since: u64) -> Vec<Tr
                 .unwrap_or_else(|| "coinbase".to_string());
             (Direction::In, from, address.to_string(), received - spent)
         } else if spent > 0 {
-            let sent: u64 = others.clone().map(|o| o.value).sum();
+            let sent: u64 = others.clone().map(|o| o.value).fold(0, u64::saturating_add);
             let Some(main) = others.max_by_key(|o| o.value) else {
                 continue;
             };

@@ -68,14 +68,14 @@ pub fn tx_facts(tx: &Tx, chain: &Chain, tip: u64) -> TxFacts {
     // What moved: the outputs paid to others; a transaction paying only its
     // own addresses (a consolidation) moved all of its outputs.
     let moved: u64 = if payments.is_empty() {
-        tx.vout.iter().map(|o| o.value).sum()
+        tx.vout.iter().map(|o| o.value).fold(0, u64::saturating_add)
     } else {
         tx.vout
             .iter()
             .zip(&outputs)
             .filter(|(_, o)| !o.change)
             .map(|(w, _)| w.value)
-            .sum()
+            .fold(0, u64::saturating_add)
     };
     let to = match payments.as_slice() {
         [one] => one.address.clone(),
