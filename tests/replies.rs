@@ -57,40 +57,13 @@ fn usdt(chain: &str, amount: &str, raw: &str) -> TokenTransfer {
     }
 }
 
-/// A transaction with nothing known beyond its hash, sender and coin.
-fn facts(hash: &str, from: &str, value: Amount) -> TxFacts {
-    TxFacts {
-        hash: hash.into(),
-        from: from.into(),
-        to: None,
-        nonce: None,
-        value,
-        block: None,
-        head: None,
-        succeeded: None,
-        fee: None,
-        token_transfers: vec![],
-        intended_transfer: None,
-        failure: None,
-        contract_created: None,
-        congestion: None,
-        pending: None,
-        solidified: None,
-        expires_at_ms: None,
-        observed_at_ms: None,
-        utxo: None,
-        solana: None,
-        payees: None,
-    }
-}
-
 fn eth(raw: u64) -> Amount {
     Amount::new(U256::from(raw), 18, "ETH")
 }
 
 /// 1,250.5 USDT from Alice to Bob on Ethereum, nonce 42.
 fn eth_usdt() -> TxFacts {
-    let mut f = facts(&hash("a1"), ALICE, eth(0));
+    let mut f = TxFacts::new(hash("a1"), ALICE, eth(0));
     f.to = Some(ETH_USDT.into());
     f.nonce = Some(42);
     f
@@ -205,7 +178,7 @@ fn tron_fee(energy: u64, staked: u64, fee_limit: u64) -> Fee {
 
 /// 300 USDT on TRON, paid by burning TRX for all its energy.
 fn tron_usdt() -> TxFacts {
-    let mut f = facts(&"c3".repeat(32), TRON_FROM, trx(0));
+    let mut f = TxFacts::new("c3".repeat(32), TRON_FROM, trx(0));
     f.to = Some(TRON_USDT.into());
     f.congestion = Some(energy_market());
     f
@@ -234,7 +207,7 @@ fn btc_rates() -> Congestion {
 
 /// 0.05 BTC to one address with change, 141 vB, paying `fee` sats.
 fn btc(fee: u64, parents: Vec<ParentTx>) -> TxFacts {
-    let mut f = facts(&"d4".repeat(32), BTC_FROM, sats(5_000_000));
+    let mut f = TxFacts::new("d4".repeat(32), BTC_FROM, sats(5_000_000));
     f.to = Some(BTC_TO.into());
     f.fee = Some(Fee::flat(sats(fee)));
     f.congestion = Some(btc_rates());
@@ -276,7 +249,7 @@ fn lamports(n: u64) -> Amount {
 
 /// 2.5 SOL from one account to another.
 fn sol(commitment: &str, failure: Option<Failure>) -> TxFacts {
-    let mut f = facts(SOL_SIG, SOL_FROM, lamports(2_500_000_000));
+    let mut f = TxFacts::new(SOL_SIG, SOL_FROM, lamports(2_500_000_000));
     f.to = Some(SOL_TO.into());
     f.block = Some(301_000_000);
     f.head = Some(301_000_012);
@@ -352,11 +325,14 @@ fn unavailable(key: &str, chain_mismatch: bool) -> (String, ChainOutcome) {
     )
 }
 
-fn vanished(fate: Fate) -> Option<Vanished> {
-    Some(Vanished {
+/// A transaction an earlier run saw pending on Ethereum (nonce 42), now
+/// unknown to the network, and what became of it.
+fn seen_on_eth(name: &'static str, fate: Fate) -> Case {
+    let vanished = Vanished {
         seen: seen(42),
         fate,
-    })
+    };
+    (name, vec!["eth"], vec![not_found("eth", Some(vanished))])
 }
 
 fn nonce(latest: u64) -> SenderNonce {
@@ -372,7 +348,7 @@ type Case = (&'static str, Vec<&'static str>, Vec<(String, ChainOutcome)>);
 fn cases() -> Vec<Case> {
     let evm = vec!["eth", "bsc", "polygon", "arbitrum", "op", "base", "avax"];
     let mut bsc = mined(
-        facts(&hash("b2"), ALICE, Amount::new(U256::ZERO, 18, "BNB")),
+        TxFacts::new(hash("b2"), ALICE, Amount::new(U256::ZERO, 18, "BNB")),
         45_000_000,
         45_000_004,
         true,
@@ -564,45 +540,30 @@ fn cases() -> Vec<Case> {
                 eth_failed(failure(FailureKind::Unavailable, None), 30_211),
             )],
         ),
-        (
+        seen_on_eth(
             "replaced_replaced",
-            vec!["eth"],
-            vec![not_found(
-                "eth",
-                vanished(Fate::Replaced {
-                    by: Some(hash("9e")),
-                    block: Some(21_000_005),
-                    in_pool: false,
-                    nonce: nonce(43),
-                    search_note: None,
-                }),
-            )],
+            Fate::Replaced {
+                by: Some(hash("9e")),
+                block: Some(21_000_005),
+                in_pool: false,
+                nonce: nonce(43),
+                search_note: None,
+            },
         ),
-        (
+        seen_on_eth(
             "replaced_in_pool",
-            vec!["eth"],
-            vec![not_found(
-                "eth",
-                vanished(Fate::Replaced {
-                    by: None,
-                    block: None,
-                    in_pool: true,
-                    nonce: SenderNonce {
-                        latest: 42,
-                        pending: 43,
-                    },
-                    search_note: None,
-                }),
-            )],
+            Fate::Replaced {
+                by: None,
+                block: None,
+                in_pool: true,
+                nonce: SenderNonce {
+                    latest: 42,
+                    pending: 43,
+                },
+                search_note: None,
+            },
         ),
-        (
-            "dropped_dropped",
-            vec!["eth"],
-            vec![not_found(
-                "eth",
-                vanished(Fate::Dropped { nonce: nonce(42) }),
-            )],
-        ),
+        seen_on_eth("dropped_dropped", Fate::Dropped { nonce: nonce(42) }),
         (
             "dropped_expired",
             vec!["tron"],
@@ -654,29 +615,21 @@ fn cases() -> Vec<Case> {
             vec!["btc"],
             vec![found("btc", btc_unrated)],
         ),
-        (
+        seen_on_eth(
             "replaced_unidentified",
-            vec!["eth"],
-            vec![not_found(
-                "eth",
-                vanished(Fate::Replaced {
-                    by: None,
-                    block: None,
-                    in_pool: false,
-                    nonce: nonce(43),
-                    search_note: Some("the blocks since could not be read".into()),
-                }),
-            )],
+            Fate::Replaced {
+                by: None,
+                block: None,
+                in_pool: false,
+                nonce: nonce(43),
+                search_note: Some("the blocks since could not be read".into()),
+            },
         ),
-        (
+        seen_on_eth(
             "not_found_seen_before",
-            vec!["eth"],
-            vec![not_found(
-                "eth",
-                vanished(Fate::Unchecked {
-                    why: "timed out".into(),
-                }),
-            )],
+            Fate::Unchecked {
+                why: "timed out".into(),
+            },
         ),
         ("confirmed_bitcoin", vec!["btc"], vec![found("btc", btc_ok)]),
         (

@@ -23,6 +23,8 @@ struct Waiter {
 /// The calls gathered for one endpoint, not yet sent.
 pub struct Group {
     pub id: u64,
+    /// When the last lookup joined (the group waits for stragglers while they come).
+    pub last_joined: std::time::Instant,
     calls: Vec<Call>,
     index: HashMap<String, usize>,
     waiters: Vec<Waiter>,
@@ -36,6 +38,7 @@ impl Group {
     pub fn new(id: u64) -> Self {
         Group {
             id,
+            last_joined: std::time::Instant::now(),
             calls: Vec::new(),
             index: HashMap::new(),
             waiters: Vec::new(),
@@ -63,6 +66,7 @@ impl Group {
 
     /// Adds one lookup's calls; its answers go to `reply`.
     pub fn add(&mut self, calls: &[Call], reply: oneshot::Sender<Reply>) {
+        self.last_joined = std::time::Instant::now();
         let slots = calls
             .iter()
             .map(|c| {

@@ -276,7 +276,17 @@ impl RpcClient {
             if group.is_empty() {
                 let (client, endpoint, id) = (self.clone(), endpoint.clone(), group.id);
                 tokio::spawn(async move {
-                    tokio::time::sleep(linger).await;
+                    // The group leaves once no lookup has joined for `linger`
+                    // (lookups started together arrive together, even on a
+                    // busy machine), and at the latest after 8 × `linger`.
+                    let opened = tokio::time::Instant::now();
+                    loop {
+                        tokio::time::sleep(linger).await;
+                        let quiet = client.quiet_for(&endpoint.url, id, linger);
+                        if quiet || opened.elapsed() >= linger * 8 {
+                            break;
+                        }
+                    }
                     if let Some(group) = client.take_group(&endpoint.url, id) {
                         client.send_group(&endpoint, group).await;
                     }
@@ -303,6 +313,15 @@ impl RpcClient {
     }
 
     /// The endpoint's open group, if it is still group `id` and has calls.
+    /// Whether group `id` (still open) has had no lookup join for `linger`;
+    /// true when it has already left.
+    fn quiet_for(&self, url: &str, id: u64, linger: Duration) -> bool {
+        let groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
+        groups
+            .get(url)
+            .is_none_or(|g| g.id != id || g.last_joined.elapsed() >= linger)
+    }
+
     fn take_group(&self, url: &str, id: u64) -> Option<Group> {
         let mut groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
         let group = groups.get_mut(url)?;

@@ -360,27 +360,15 @@ mod tests {
 
     fn facts(block: Option<u64>, head: u64, succeeded: Option<bool>) -> TxFacts {
         TxFacts {
-            hash: format!("0x{}", "ab".repeat(32)),
-            from: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266".into(),
-            to: None,
             nonce: Some(1),
-            value: Amount::new(U256::ZERO, 18, "ETH"),
             block,
             head: Some(head),
             succeeded,
-            fee: None,
-            token_transfers: vec![],
-            intended_transfer: None,
-            failure: None,
-            contract_created: None,
-            congestion: None,
-            pending: None,
-            solidified: None,
-            expires_at_ms: None,
-            observed_at_ms: None,
-            utxo: None,
-            solana: None,
-            payees: None,
+            ..TxFacts::new(
+                format!("0x{}", "ab".repeat(32)),
+                "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+                Amount::new(U256::ZERO, 18, "ETH"),
+            )
         }
     }
 

@@ -532,6 +532,38 @@ pub struct TxFacts {
     pub payees: Option<address::SenderHistory>,
 }
 
+impl TxFacts {
+    /// A transaction of which nothing is known yet beyond its hash, sender
+    /// and coin: every other field empty. Tests and fixtures start here; the
+    /// adapters set every field themselves, so a new field is a decision in
+    /// each of them.
+    pub fn new(hash: impl Into<String>, from: impl Into<String>, value: Amount) -> Self {
+        TxFacts {
+            hash: hash.into(),
+            from: from.into(),
+            to: None,
+            nonce: None,
+            value,
+            block: None,
+            head: None,
+            succeeded: None,
+            fee: None,
+            token_transfers: vec![],
+            intended_transfer: None,
+            failure: None,
+            contract_created: None,
+            congestion: None,
+            pending: None,
+            solidified: None,
+            expires_at_ms: None,
+            observed_at_ms: None,
+            utxo: None,
+            solana: None,
+            payees: None,
+        }
+    }
+}
+
 /// Priority fees recent blocks paid (wei): the median across the sampled
 /// blocks that held transactions of their 10th, 50th and 90th percentiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

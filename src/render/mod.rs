@@ -96,11 +96,8 @@ mod tests {
             amount: Some("250".into()),
         };
         let facts = TxFacts {
-            hash: format!("0x{}", "ab".repeat(32)),
-            from: transfer.from.clone(),
             to: Some(USDT.into()),
             nonce: Some(4),
-            value: Amount::new(U256::ZERO, 18, "BNB"),
             block: Some(100),
             head: Some(104),
             succeeded: Some(true),
@@ -113,18 +110,12 @@ mod tests {
                 blob_fee: None,
                 resources: None,
             }),
-            token_transfers: vec![transfer],
-            intended_transfer: None,
-            failure: None,
-            contract_created: None,
-            congestion: None,
-            pending: None,
-            solidified: None,
-            expires_at_ms: None,
-            observed_at_ms: None,
-            utxo: None,
-            solana: None,
-            payees: None,
+            token_transfers: vec![transfer.clone()],
+            ..TxFacts::new(
+                format!("0x{}", "ab".repeat(32)),
+                transfer.from,
+                Amount::new(U256::ZERO, 18, "BNB"),
+            )
         };
         TxReport {
             query: "q".into(),
