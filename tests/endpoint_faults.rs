@@ -312,3 +312,25 @@ fn a_lagging_endpoint_is_not_trusted_for_not_found() {
     let (v, run) = check_json(&cfg, &format!("0x{}", "cd".repeat(32)));
     assert_eq!((run.code, v["status"].as_str()), (5, Some("not_found")));
 }
+
+/// Address mode races a hung endpoint the same way.
+#[test]
+fn an_address_lookup_races_a_hung_endpoint_too() {
+    let node = Anvil::spawn(1);
+    node.send(json!({"from": ALICE, "to": BOB, "value": "0x1"}));
+    let hung = FakeServer::start(|_| Reply::hang());
+    let cfg = write_config(&[ChainSpec::new(
+        "eth",
+        1,
+        vec![hung.url.clone(), node.url.clone()],
+    )]);
+    let (v, run) = check_json(&cfg, BOB);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(v["kind"], "address");
+    assert!(v["chains"][0]["balance"].is_object(), "{}", v["chains"][0]);
+    assert!(
+        run.elapsed < std::time::Duration::from_secs(5),
+        "took {:?}",
+        run.elapsed
+    );
+}

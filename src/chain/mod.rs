@@ -172,25 +172,20 @@ impl Asked {
     }
 }
 
-/// Asks the chain's endpoints, in order, until one finds the transaction or
-/// enough trusted ones say they do not know it. The next endpoint is asked
-/// as soon as one fails or says "unknown", and — with the client's
-/// `hedge_after` — when the one asked has not answered in that time: a hung
-/// endpoint costs a moment, not a timeout. Every family uses this.
-pub async fn ask_endpoints<F, Fut>(client: &RpcClient, chain: &Chain, mut ask: F) -> Asked
-where
+/// Asks `endpoints` in order. The next one is asked as soon as `judge` lets
+/// an answer pass (returns false) and — with the client's `hedge_after` —
+/// when the one asked has not answered in that time: a hung endpoint costs
+/// a moment, not a timeout. Stops at the first answer `judge` keeps (true),
+/// dropping the requests still running, or when every endpoint answered.
+pub async fn race_in_turn<T, F, Fut>(
+    client: &RpcClient,
+    endpoints: &[Endpoint],
+    mut ask: F,
+    mut judge: impl FnMut(usize, Result<T, EndpointFailure>) -> bool,
+) where
     F: FnMut(Endpoint) -> Fut,
-    Fut: std::future::Future<Output = Result<Answer, EndpointFailure>>,
+    Fut: std::future::Future<Output = Result<T, EndpointFailure>>,
 {
-    let endpoints: Vec<Endpoint> = chain.rpc.iter().map(|u| endpoint(chain, u)).collect();
-    let quorum = NOT_FOUND_QUORUM.min(endpoints.len());
-    let tolerance = lag_tolerance(chain);
-    let mut asked = Asked {
-        found: None,
-        unknown: Vec::new(),
-        failures: Vec::new(),
-        congestion: None,
-    };
     let mut running = FuturesUnordered::new();
     let mut next = 0;
     let mut start = |next: &mut usize, running: &mut FuturesUnordered<_>| {
@@ -204,37 +199,70 @@ where
     loop {
         if running.is_empty() {
             if next == endpoints.len() {
-                return asked;
+                return;
             }
             start(&mut next, &mut running);
         }
         let hedge = client.hedge_after().filter(|_| next < endpoints.len());
         tokio::select! {
-            Some((i, answer)) = running.next() => match answer {
-                Ok(Answer::Found(facts)) => {
-                    asked.found = Some((facts, endpoints[i].shown.clone()));
-                    return asked;
+            Some((i, answer)) = running.next() => {
+                if judge(i, answer) {
+                    return;
                 }
-                Ok(Answer::Unknown { head, congestion }) => {
-                    asked.congestion = asked.congestion.take().or(congestion);
-                    asked.unknown.push((endpoints[i].clone(), head));
-                    if asked.trusted(tolerance).count() >= quorum {
-                        return asked;
-                    }
-                    start(&mut next, &mut running);
-                }
-                Err(failure) => {
-                    asked.failures.push(EndpointFailure {
-                        endpoint: endpoints[i].shown.clone(),
-                        ..failure
-                    });
-                    start(&mut next, &mut running);
-                }
-            },
+                start(&mut next, &mut running);
+            }
             () = tokio::time::sleep(hedge.unwrap_or_default()), if hedge.is_some() => {
                 start(&mut next, &mut running);
             }
         }
+    }
+}
+
+/// Asks the chain's endpoints (`race_in_turn`) until one finds the
+/// transaction or enough trusted ones say they do not know it. Every family
+/// uses this.
+pub async fn ask_endpoints<F, Fut>(client: &RpcClient, chain: &Chain, ask: F) -> Asked
+where
+    F: FnMut(Endpoint) -> Fut,
+    Fut: std::future::Future<Output = Result<Answer, EndpointFailure>>,
+{
+    let endpoints: Vec<Endpoint> = chain.rpc.iter().map(|u| endpoint(chain, u)).collect();
+    let quorum = NOT_FOUND_QUORUM.min(endpoints.len());
+    let tolerance = lag_tolerance(chain);
+    let mut asked = Asked {
+        found: None,
+        unknown: Vec::new(),
+        failures: Vec::new(),
+        congestion: None,
+    };
+    race_in_turn(client, &endpoints, ask, |i, answer| match answer {
+        Ok(Answer::Found(facts)) => {
+            asked.found = Some((facts, endpoints[i].shown.clone()));
+            true
+        }
+        Ok(Answer::Unknown { head, congestion }) => {
+            asked.congestion = asked.congestion.take().or(congestion);
+            asked.unknown.push((endpoints[i].clone(), head));
+            asked.trusted(tolerance).count() >= quorum
+        }
+        Err(failure) => {
+            asked.failures.push(EndpointFailure {
+                endpoint: endpoints[i].shown.clone(),
+                ..failure
+            });
+            false
+        }
+    })
+    .await;
+    asked
+}
+
+/// A plain-message failure as an `EndpointFailure` (the endpoint is filled in later).
+fn failed(what: String) -> EndpointFailure {
+    EndpointFailure {
+        endpoint: String::new(),
+        what,
+        chain_mismatch: false,
     }
 }
 
@@ -246,13 +274,7 @@ where
 {
     ask_endpoints(client, chain, |e| {
         let answer = ask(e);
-        async move {
-            answer.await.map_err(|what| EndpointFailure {
-                endpoint: String::new(),
-                what,
-                chain_mismatch: false,
-            })
-        }
+        async move { answer.await.map_err(failed) }
     })
     .await
     .outcome(chain)
@@ -332,33 +354,57 @@ async fn lookup_address(
     }
 }
 
-/// Asks the chain's endpoints in order for an address until one answers;
-/// failures are kept for the report. For the REST-style families.
-pub async fn first_answer<F, Fut>(chain: &Chain, mut ask: F) -> AddressOutcome
+/// Asks the chain's endpoints (`race_in_turn`) for an address until one
+/// answers; failures are kept for the report. For the REST-style families.
+pub async fn first_answer<F, Fut>(client: &RpcClient, chain: &Chain, mut ask: F) -> AddressOutcome
 where
     F: FnMut(Endpoint) -> Fut,
     Fut: std::future::Future<Output = Result<AddressFacts, String>>,
 {
-    let mut failures = Vec::new();
-    for url in &chain.rpc {
-        let endpoint = endpoint(chain, url);
-        let shown = endpoint.shown.clone();
-        match ask(endpoint).await {
-            Ok(facts) => {
-                return AddressOutcome::Found {
-                    facts: Box::new(facts),
-                    endpoint: shown,
-                    failures,
-                };
-            }
-            Err(what) => failures.push(EndpointFailure {
-                endpoint: shown,
-                what,
-                chain_mismatch: false,
-            }),
-        }
+    let endpoints: Vec<Endpoint> = chain.rpc.iter().map(|u| endpoint(chain, u)).collect();
+    let (found, failures) = first_of(client, &endpoints, |e| {
+        let answer = ask(e);
+        async move { answer.await.map_err(failed) }
+    })
+    .await;
+    match found {
+        Some((facts, i)) => AddressOutcome::Found {
+            facts: Box::new(facts),
+            endpoint: endpoints[i].shown.clone(),
+            failures,
+        },
+        None => AddressOutcome::Unavailable { failures },
     }
-    AddressOutcome::Unavailable { failures }
+}
+
+/// The first proper answer of `endpoints` (`race_in_turn`) with the index
+/// of the endpoint that gave it, and the failures before it.
+pub async fn first_of<T, F, Fut>(
+    client: &RpcClient,
+    endpoints: &[Endpoint],
+    ask: F,
+) -> (Option<(T, usize)>, Vec<EndpointFailure>)
+where
+    F: FnMut(Endpoint) -> Fut,
+    Fut: std::future::Future<Output = Result<T, EndpointFailure>>,
+{
+    let mut found = None;
+    let mut failures = Vec::new();
+    race_in_turn(client, endpoints, ask, |i, answer| match answer {
+        Ok(t) => {
+            found = Some((t, i));
+            true
+        }
+        Err(f) => {
+            failures.push(EndpointFailure {
+                endpoint: endpoints[i].shown.clone(),
+                ..f
+            });
+            false
+        }
+    })
+    .await;
+    (found, failures)
 }
 
 /// The outcome on every chain searched, in configuration order; when a chain

@@ -46,28 +46,23 @@ pub async fn lookup_address(
         .iter()
         .map(|u| crate::chain::endpoint(chain, u))
         .collect();
-    let mut failures = Vec::new();
-    for (i, endpoint) in endpoints.iter().enumerate() {
-        match ask(client, endpoint, chain, address).await {
-            Ok(first) => {
-                // The answering endpoint first, then the others, for history.
-                let mut order = vec![endpoint.clone()];
-                order.extend(endpoints.iter().skip(i + 1).cloned());
-                order.extend(endpoints.iter().take(i).cloned());
-                let facts = complete(client, chain, address, scope, first, &order).await;
-                return AddressOutcome::Found {
-                    facts: Box::new(facts),
-                    endpoint: endpoint.shown.clone(),
-                    failures,
-                };
-            }
-            Err(f) => failures.push(EndpointFailure {
-                endpoint: endpoint.shown.clone(),
-                ..f
-            }),
-        }
+    let (found, failures) = crate::chain::first_of(client, &endpoints, |e| async move {
+        ask(client, &e, chain, address).await
+    })
+    .await;
+    let Some((first, i)) = found else {
+        return AddressOutcome::Unavailable { failures };
+    };
+    // The answering endpoint first, then the others, for history.
+    let mut order = vec![endpoints[i].clone()];
+    order.extend(endpoints.iter().skip(i + 1).cloned());
+    order.extend(endpoints.iter().take(i).cloned());
+    let facts = complete(client, chain, address, scope, first, &order).await;
+    AddressOutcome::Found {
+        facts: Box::new(facts),
+        endpoint: endpoints[i].shown.clone(),
+        failures,
     }
-    AddressOutcome::Unavailable { failures }
 }
 
 /// What the first batch told.

@@ -33,7 +33,7 @@ pub async fn lookup_address(
     address: &str,
     scope: &AddressScope,
 ) -> AddressOutcome {
-    first_answer(chain, |e| async move {
+    first_answer(client, chain, |e| async move {
         ask(client, &e, chain, address, scope).await
     })
     .await
