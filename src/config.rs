@@ -47,6 +47,8 @@ struct RawChain {
     name: String,
     family: Family,
     chain_id: Option<u64>,
+    /// Solana: the cluster's genesis hash (`getGenesisHash`), checked like an EVM chain id.
+    genesis_hash: Option<String>,
     symbol: String,
     decimals: u8,
     confirmations: u64,
@@ -110,6 +112,9 @@ pub struct Chain {
     pub name: String,
     pub family: Family,
     pub chain_id: Option<u64>,
+    /// Solana: every endpoint's `getGenesisHash` must equal this (when set),
+    /// so a devnet or testnet node is never read as mainnet.
+    pub genesis_hash: Option<String>,
     pub symbol: String,
     pub decimals: u8,
     pub confirmations: u64,
@@ -408,6 +413,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         name: c.name,
         family: c.family,
         chain_id: c.chain_id,
+        genesis_hash: c.genesis_hash,
         symbol: c.symbol,
         decimals: c.decimals,
         confirmations: c.confirmations,

@@ -170,3 +170,28 @@ fn probe_shows_lag_latency_and_the_chain_id_check_per_endpoint() {
         );
     }
 }
+
+#[test]
+fn probe_checks_a_solana_node_s_genesis_hash() {
+    use common::solana::{FakeSolana, MAINNET_GENESIS, solana_toml};
+    let node = FakeSolana::start(&[]);
+    let mainnet = write_raw_config(&solana_toml(&[&node.url()]));
+    let v = mainnet.run(&["chains", "--probe", "--json"]).json();
+    let e = &v[0]["endpoints"][0];
+    assert_eq!(
+        (e["status"].as_str(), e["chain_id_check"].as_str()),
+        (Some("up"), Some("ok"))
+    );
+
+    let devnet = solana_toml(&[&node.url()]).replace(
+        MAINNET_GENESIS,
+        "EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG",
+    );
+    let run = write_raw_config(&devnet).run(&["chains", "--probe", "--json"]);
+    assert_eq!(run.code, 6, "no endpoint of the configured cluster is up");
+    let e = &run.json()[0]["endpoints"][0];
+    assert_eq!(
+        (e["status"].as_str(), e["chain_id"].as_str()),
+        (Some("wrong_chain"), Some(MAINNET_GENESIS))
+    );
+}

@@ -8,7 +8,7 @@
 mod common;
 
 use common::fake::{FakeServer, Reply};
-use common::solana::{FakeSolana, HEAD, signature, solana_config};
+use common::solana::{FakeSolana, HEAD, signature, solana_config, solana_toml};
 use common::*;
 use serde_json::{Value, json};
 
@@ -67,7 +67,7 @@ fn a_finalized_usdt_transfer_names_the_owners_in_one_request() {
             "0.000006 SOL (0.000005 SOL base fee and 0.000001 SOL priority fee)",
         ],
     );
-    // One batch of four calls.
+    // One batch of five calls (the genesis hash checks the cluster).
     assert_eq!(node.server.hits(), 1);
     assert_eq!(
         node.methods(),
@@ -75,7 +75,8 @@ fn a_finalized_usdt_transfer_names_the_owners_in_one_request() {
             "getSignatureStatuses",
             "getTransaction",
             "getSlot",
-            "getRecentPrioritizationFees"
+            "getRecentPrioritizationFees",
+            "getGenesisHash"
         ]
     );
     let body: Value = serde_json::from_str(&node.server.bodies()[0]).unwrap();
@@ -255,4 +256,30 @@ fn issue_7_solana_address_sees_token_transfers_through_its_token_account() {
         "check", PAYEE, "--expect", "101 USDT", "--since", SINCE, "--json",
     ]);
     assert_eq!(run.code, 5, "{}", run.stderr);
+}
+
+#[test]
+fn a_node_of_another_cluster_is_not_used() {
+    let node = FakeSolana::start(&["usdt"]);
+    // chains.toml names devnet; the node serves mainnet-beta.
+    let devnet = solana_toml(&[&node.url()]).replace(
+        common::solana::MAINNET_GENESIS,
+        "EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG",
+    );
+    let cfg = write_raw_config(&devnet);
+    let (v, run) = check_json(&cfg, &signature("usdt"));
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    assert_eq!(
+        (v["status"].as_str(), v["reason"].as_str()),
+        (Some("unknown"), Some("chain_mismatch"))
+    );
+    assert_eq!(v["warnings"][0]["code"], "chain_mismatch");
+    assert!(
+        v["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("genesis hash 5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d"),
+        "{}",
+        v["warnings"]
+    );
 }

@@ -122,6 +122,7 @@ fn a_lagging_solana_node_is_not_trusted_for_not_found() {
                         serde_json::json!({"context": {"slot": 1000}, "value": [null]})
                     }
                     "getSlot" => serde_json::json!(1000),
+                    "getGenesisHash" => serde_json::json!(common::solana::MAINNET_GENESIS),
                     "getRecentPrioritizationFees" => serde_json::json!([]),
                     _ => serde_json::Value::Null,
                 };

@@ -75,9 +75,15 @@ fn best_head(probes: &[Option<Timed>]) -> Option<u64> {
         .max()
 }
 
-/// "ok (56)", "WRONG: 97", or "n/a" where the family has no chain id.
+/// "ok (56)", "ok (genesis 5eykt4…)", "WRONG: 97", or "n/a" where the
+/// family has no chain id (TRON, Esplora) or none is configured.
 fn chain_id_check(chain: &Chain, p: &Probe) -> (&'static str, String) {
-    match (p, chain.chain_id) {
+    let expected = match (chain.chain_id, &chain.genesis_hash) {
+        (Some(id), _) => Some(id.to_string()),
+        (None, Some(g)) => Some(format!("genesis {}…", g.get(..6).unwrap_or(g))),
+        (None, None) => None,
+    };
+    match (p, expected) {
         (Probe::WrongChain { chain_id }, _) => ("mismatch", format!("WRONG: {chain_id}")),
         (Probe::Up { .. }, Some(id)) => ("ok", format!("ok ({id})")),
         (Probe::Down { .. }, Some(_)) => ("unchecked", "-".into()),
@@ -199,12 +205,21 @@ async fn probe_tron(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 /// Solana: the current slot is the sign of life (its "head").
 async fn probe_solana(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
     let endpoint = crate::chain::endpoint(chain, url);
-    let calls = [Call::new("getSlot", json!([{"commitment": "confirmed"}]))];
+    let calls = [
+        Call::new("getSlot", json!([{"commitment": "confirmed"}])),
+        Call::new("getGenesisHash", json!([])),
+    ];
     match client.batch(&endpoint, &calls).await {
-        Ok(answers) => match decode::<u64>(&answers[0]) {
-            Ok(head) => Probe::Up { head },
-            Err(e) => Probe::Down {
-                error: format!("getSlot: {e}"),
+        Ok(answers) => match crate::chain::solana::check_genesis(&answers[1], chain) {
+            Err(f) if f.chain_mismatch => Probe::WrongChain {
+                chain_id: decode::<String>(&answers[1]).unwrap_or_default(),
+            },
+            Err(f) => Probe::Down { error: f.what },
+            Ok(()) => match decode::<u64>(&answers[0]) {
+                Ok(head) => Probe::Up { head },
+                Err(e) => Probe::Down {
+                    error: format!("getSlot: {e}"),
+                },
             },
         },
         Err(e) => Probe::Down {

@@ -12,6 +12,8 @@ use super::fake::{FakeServer, Reply};
 
 /// The slot the fake is at.
 pub const HEAD: u64 = 380_000_100;
+/// Mainnet-beta's genesis hash, as the built-in chains.toml has it.
+pub const MAINNET_GENESIS: &str = "5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d";
 
 pub fn fixture(name: &str) -> Value {
     let path = format!(
@@ -104,6 +106,8 @@ fn call(known: &HashMap<String, Value>, c: &Value) -> Value {
             .and_then(|s| known.get(s))
             .map_or(Value::Null, |f| f["transaction"].clone())),
         "getSlot" => ok(json!(HEAD)),
+        // Solana docs, getGenesisHash: the result is the base58 hash; this is mainnet-beta's.
+        "getGenesisHash" => ok(json!(MAINNET_GENESIS)),
         "getBalance" => {
             let a = params[0].as_str().unwrap_or("");
             ok(
@@ -221,6 +225,7 @@ pub fn solana_toml(rpc: &[&str]) -> String {
         r#"[chains.sol]
 name = "Solana"
 family = "solana"
+genesis_hash = "5eykt4UsFv8P8NJdTREpY1vzqKqZKvdpKuc147dw2N9d"
 symbol = "SOL"
 decimals = 9
 confirmations = 32

@@ -1,7 +1,9 @@
 //! Solana over JSON-RPC. One batch asks everything at once — the
 //! signature's status (with `searchTransactionHistory`), the transaction
 //! (`jsonParsed`, versioned transactions accepted), the current slot and the
-//! recent prioritization fees — so a lookup is one round trip. Endpoints
+//! recent prioritization fees, and the cluster's genesis hash (checked
+//! against chains.toml's `genesis_hash`, as an EVM chain id is) — so a
+//! lookup is one round trip. Endpoints
 //! that refuse batches get the calls one by one, concurrently (rpc.rs).
 //!
 //! "Not found" needs both the status and the transaction to be `null`, on
@@ -17,14 +19,46 @@ use serde_json::json;
 
 use self::wire::{PrioritizationFee, Statuses, Transaction};
 use super::rpc::{Call, RpcClient, decode};
-use super::{Answer, ChainOutcome, ask_in_turn};
+use super::{Answer, ChainOutcome, EndpointFailure};
 use crate::config::Chain;
 
 pub async fn lookup_tx(client: &RpcClient, chain: &Chain, signature: &str) -> ChainOutcome {
-    ask_in_turn(client, chain, |e| async move {
+    super::ask_endpoints(client, chain, |e| async move {
         ask(client, &e, chain, signature).await
     })
     .await
+    .outcome(chain)
+    .0
+}
+
+fn fail(what: String) -> EndpointFailure {
+    EndpointFailure {
+        endpoint: String::new(),
+        what,
+        chain_mismatch: false,
+    }
+}
+
+/// The endpoint serves the cluster chains.toml names (when it names one).
+pub fn check_genesis(
+    answer: &super::rpc::CallResult,
+    chain: &Chain,
+) -> Result<(), EndpointFailure> {
+    let Some(expected) = &chain.genesis_hash else {
+        return Ok(());
+    };
+    let got: String = decode(answer).map_err(|e| fail(format!("getGenesisHash: {e}")))?;
+    if &got != expected {
+        return Err(EndpointFailure {
+            endpoint: String::new(),
+            what: format!(
+                "serves the cluster with genesis hash {got}, but chains.toml says {} is {expected} (a devnet or testnet node?)",
+                chain.key
+            ),
+            chain_mismatch: true,
+        });
+    }
+    Ok(())
 }
 
 async fn ask(
@@ -32,7 +66,7 @@ async fn ask(
     endpoint: &super::rpc::Endpoint,
     chain: &Chain,
     signature: &str,
-) -> Result<Answer, String> {
+) -> Result<Answer, EndpointFailure> {
     let calls = [
         Call::new(
             "getSignatureStatuses",
@@ -44,16 +78,18 @@ async fn ask(
         ),
         Call::new("getSlot", json!([{"commitment": "confirmed"}])),
         Call::new("getRecentPrioritizationFees", json!([])),
+        Call::new("getGenesisHash", json!([])),
     ];
     let answers = client
         .batch(endpoint, &calls)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| fail(e.to_string()))?;
+    check_genesis(&answers[4], chain)?;
     // Both lookups must answer: a failed call is not a "null".
     let statuses: Statuses =
-        decode(&answers[0]).map_err(|e| format!("getSignatureStatuses: {e}"))?;
+        decode(&answers[0]).map_err(|e| fail(format!("getSignatureStatuses: {e}")))?;
     let tx: Option<Transaction> =
-        decode(&answers[1]).map_err(|e| format!("getTransaction: {e}"))?;
+        decode(&answers[1]).map_err(|e| fail(format!("getTransaction: {e}")))?;
     let head: Option<u64> = decode(&answers[2]).ok();
     let congestion = decode::<Vec<PrioritizationFee>>(&answers[3])
         .ok()
