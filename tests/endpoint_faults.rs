@@ -157,7 +157,7 @@ fn faults() -> Vec<(&'static str, FakeServer, &'static str)> {
                 let half = full.len() / 2;
                 Reply::truncated(full, half)
             }),
-            "end of file before message length reached",
+            "the answer was cut off",
         ),
         (
             "wrong ids",

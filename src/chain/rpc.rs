@@ -653,6 +653,11 @@ impl RpcClient {
             EndpointError::Timeout(self.timeout)
         } else if e.is_connect() {
             EndpointError::Connect(root_cause(&e))
+        } else if e.is_body() || e.is_decode() {
+            EndpointError::Transport(format!(
+                "the answer was cut off before its end: {}",
+                root_cause(&e)
+            ))
         } else {
             EndpointError::Transport(root_cause(&e))
         }
