@@ -208,6 +208,11 @@ pub struct BatchArgs {
     /// payees (address poisoning): one more request per payment.
     #[arg(long)]
     pub poisoning_check: bool,
+    /// Give up on one line's lookup after this long (its record reads
+    /// `unknown`); without it a line waits out rate limits (5 retries, at
+    /// most 120 s each).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
 }
 
 /// Lines in flight unless `--concurrency` says otherwise.

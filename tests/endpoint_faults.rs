@@ -334,3 +334,27 @@ fn an_address_lookup_races_a_hung_endpoint_too() {
         run.elapsed
     );
 }
+
+/// batch --timeout bounds each line: behind a hung endpoint every record
+/// reads `unknown`, in about the time given, none is lost.
+#[test]
+fn batch_timeout_bounds_each_line_behind_a_hung_endpoint() {
+    let hung = FakeServer::start(|_| Reply::hang());
+    let cfg = write_config(&[ChainSpec::new("eth", 1, vec![hung.url.clone()])]);
+    let input: String = (0..5)
+        .map(|i| format!("0x{}\n", format!("{i:02x}").repeat(32)))
+        .collect();
+    let run = cfg.run_stdin(&["batch", "-", "-q", "--timeout", "2s"], input.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let records = run.ndjson();
+    assert_eq!(records.len(), 5);
+    for r in &records {
+        assert_eq!(r["status"], "unknown", "{r}");
+        assert!(r["warnings"].to_string().contains("--timeout 2s"), "{r}");
+    }
+    assert!(
+        run.elapsed < std::time::Duration::from_secs(5),
+        "took {:?}",
+        run.elapsed
+    );
+}

@@ -244,7 +244,13 @@ async fn answer(
         let report = check::lookup_address(client, settings, &q, None, scope, memory).await;
         return Record::Address(Box::new(report));
     }
-    let mut report = check::lookup(client, settings, &q, memory).await;
+    let lookup = check::lookup(client, settings, &q, memory);
+    let mut report = match args.timeout {
+        Some(limit) => tokio::time::timeout(limit, lookup)
+            .await
+            .unwrap_or_else(|_| check::timed_out(settings, &q, limit)),
+        None => lookup.await,
+    };
     if args.poisoning_check {
         check::payee_check(client, settings, &mut report).await;
     }

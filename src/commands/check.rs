@@ -328,7 +328,7 @@ pub fn render(reports: &[Report], style: Style, lang: Lang, settings: &Settings)
 
 /// The report of a lookup that ran out of `--timeout`: every chain searched
 /// is unavailable (so `unknown`, never `not_found`), and a warning says why.
-fn timed_out(settings: &Settings, q: &Query, limit: Duration) -> TxReport {
+pub fn timed_out(settings: &Settings, q: &Query, limit: Duration) -> TxReport {
     let hash = match &q.target {
         Target::Tx { hash, .. } => shown_hash(hash, &q.chains, &settings.config),
         Target::Signature(s) => s.clone(),
