@@ -300,6 +300,11 @@ fn found(key: &str, facts: TxFacts) -> (String, ChainOutcome) {
     )
 }
 
+/// A case where the one chain searched found the transaction.
+fn found_on(name: &'static str, key: &'static str, facts: TxFacts) -> Case {
+    (name, vec![key], vec![found(key, facts)])
+}
+
 fn not_found(key: &str, vanished: Option<Vanished>) -> (String, ChainOutcome) {
     (
         key.into(),
@@ -411,134 +416,96 @@ fn cases() -> Vec<Case> {
     legacy.hash = hash("a2");
 
     vec![
-        (
-            "finalized_included",
-            vec!["eth"],
-            vec![found("eth", eth_mined(21_000_070))],
-        ),
+        found_on("finalized_included", "eth", eth_mined(21_000_070)),
         ("confirmed_included", evm.clone(), vec![found("bsc", bsc)]),
-        (
+        found_on(
             "pending_waiting",
-            vec!["eth"],
-            vec![found("eth", eth_pending(pending_facts(400, 20, 42, 43)))],
+            "eth",
+            eth_pending(pending_facts(400, 20, 42, 43)),
         ),
-        (
+        found_on(
             "pending_waiting_behind",
-            vec!["eth"],
-            vec![found("eth", eth_pending(pending_facts(400, 20, 40, 43)))],
+            "eth",
+            eth_pending(pending_facts(400, 20, 40, 43)),
         ),
-        (
+        found_on(
             "pending_fee_below_base_fee",
-            vec!["eth"],
-            vec![found("eth", eth_pending(pending_facts(150, 15, 42, 43)))],
+            "eth",
+            eth_pending(pending_facts(150, 15, 42, 43)),
         ),
-        (
-            "pending_fee_below_base_fee_legacy",
-            vec!["eth"],
-            vec![found("eth", legacy)],
-        ),
-        (
+        found_on("pending_fee_below_base_fee_legacy", "eth", legacy),
+        found_on(
             "pending_nonce_gap",
-            vec!["eth"],
-            vec![found("eth", eth_pending(pending_facts(400, 20, 41, 41)))],
+            "eth",
+            eth_pending(pending_facts(400, 20, 41, 41)),
         ),
-        (
+        found_on(
             "pending_nonce_gap_many",
-            vec!["eth"],
-            vec![found("eth", eth_pending(pending_facts(400, 20, 39, 39)))],
+            "eth",
+            eth_pending(pending_facts(400, 20, 39, 39)),
         ),
-        (
+        found_on(
             "pending_low_priority_fee",
-            vec!["eth"],
-            vec![found("eth", eth_pending(pending_facts(400, 0, 42, 43)))],
+            "eth",
+            eth_pending(pending_facts(400, 0, 42, 43)),
         ),
-        (
-            "pending_waiting_bitcoin",
-            vec!["btc"],
-            vec![found("btc", btc(2_820, vec![]))],
-        ),
-        (
-            "pending_low_fee_rate",
-            vec!["btc"],
-            vec![found("btc", btc(564, vec![]))],
-        ),
-        (
+        found_on("pending_waiting_bitcoin", "btc", btc(2_820, vec![])),
+        found_on("pending_low_fee_rate", "btc", btc(564, vec![])),
+        found_on(
             "pending_unconfirmed_parent",
-            vec!["btc"],
-            vec![found("btc", btc(2_115, vec![parent]))],
+            "btc",
+            btc(2_115, vec![parent]),
         ),
-        (
+        found_on(
             "failed_reverted",
-            vec!["eth"],
-            vec![found(
-                "eth",
-                eth_failed(
-                    failure(
-                        FailureKind::ErrorString,
-                        Some("ERC20: transfer amount exceeds balance"),
-                    ),
-                    30_211,
+            "eth",
+            eth_failed(
+                failure(
+                    FailureKind::ErrorString,
+                    Some("ERC20: transfer amount exceeds balance"),
                 ),
-            )],
+                30_211,
+            ),
         ),
-        (
+        found_on(
             "failed_reverted_silent",
-            vec!["eth"],
-            vec![found(
-                "eth",
-                eth_failed(failure(FailureKind::EmptyRevert, None), 24_006),
-            )],
+            "eth",
+            eth_failed(failure(FailureKind::EmptyRevert, None), 24_006),
         ),
-        (
+        found_on(
             "failed_out_of_gas",
-            vec!["eth"],
-            vec![found(
-                "eth",
-                eth_failed(failure(FailureKind::OutOfGas, None), 65_000),
-            )],
+            "eth",
+            eth_failed(failure(FailureKind::OutOfGas, None), 65_000),
         ),
-        (
-            "failed_out_of_energy",
-            vec!["tron"],
-            vec![found("tron", tron_energy)],
-        ),
-        (
+        found_on("failed_out_of_energy", "tron", tron_energy),
+        found_on(
             "failed_insufficient_funds",
-            vec!["sol"],
-            vec![found(
-                "sol",
-                sol(
-                    "finalized",
-                    Some(failure(
-                        FailureKind::InsufficientFunds,
-                        Some("instruction 0 (System program) failed: custom program error 1 (0x1)"),
-                    )),
-                ),
-            )],
+            "sol",
+            sol(
+                "finalized",
+                Some(failure(
+                    FailureKind::InsufficientFunds,
+                    Some("instruction 0 (System program) failed: custom program error 1 (0x1)"),
+                )),
+            ),
         ),
-        (
+        found_on(
             "failed_instruction_error",
-            vec!["sol"],
-            vec![found(
-                "sol",
-                sol(
-                    "finalized",
-                    Some(failure(
-                        FailureKind::InstructionError,
-                        Some(
-                            "instruction 2 failed: custom program error 6001 (0x1771) — Program log: Error: slippage tolerance exceeded",
-                        ),
-                    )),
-                ),
-            )],
+            "sol",
+            sol(
+                "finalized",
+                Some(failure(
+                    FailureKind::InstructionError,
+                    Some(
+                        "instruction 2 failed: custom program error 6001 (0x1771) — Program log: Error: slippage tolerance exceeded",
+                    ),
+                )),
+            ),
         ),
-        (
+        found_on(
             "failed_other",
-            vec!["eth"],
-            vec![found(
-                "eth",
-                eth_failed(failure(FailureKind::Unavailable, None), 30_211),
-            )],
+            "eth",
+            eth_failed(failure(FailureKind::Unavailable, None), 30_211),
         ),
         seen_on_eth(
             "replaced_replaced",
@@ -564,11 +531,7 @@ fn cases() -> Vec<Case> {
             },
         ),
         seen_on_eth("dropped_dropped", Fate::Dropped { nonce: nonce(42) }),
-        (
-            "dropped_expired",
-            vec!["tron"],
-            vec![found("tron", tron_expired)],
-        ),
+        found_on("dropped_expired", "tron", tron_expired),
         (
             "not_found_not_found",
             evm.clone(),
@@ -599,22 +562,10 @@ fn cases() -> Vec<Case> {
             vec!["bsc"],
             vec![unavailable("bsc", true)],
         ),
-        ("confirmed_tron", vec!["tron"], vec![found("tron", tron_ok)]),
-        (
-            "confirmed_tron_some_energy",
-            vec!["tron"],
-            vec![found("tron", tron_some)],
-        ),
-        (
-            "pending_waiting_tron",
-            vec!["tron"],
-            vec![found("tron", tron_pending)],
-        ),
-        (
-            "pending_waiting_bitcoin_unrated",
-            vec!["btc"],
-            vec![found("btc", btc_unrated)],
-        ),
+        found_on("confirmed_tron", "tron", tron_ok),
+        found_on("confirmed_tron_some_energy", "tron", tron_some),
+        found_on("pending_waiting_tron", "tron", tron_pending),
+        found_on("pending_waiting_bitcoin_unrated", "btc", btc_unrated),
         seen_on_eth(
             "replaced_unidentified",
             Fate::Replaced {
@@ -631,12 +582,8 @@ fn cases() -> Vec<Case> {
                 why: "timed out".into(),
             },
         ),
-        ("confirmed_bitcoin", vec!["btc"], vec![found("btc", btc_ok)]),
-        (
-            "confirmed_solana",
-            vec!["sol"],
-            vec![found("sol", sol("confirmed", None))],
-        ),
+        found_on("confirmed_bitcoin", "btc", btc_ok),
+        found_on("confirmed_solana", "sol", sol("confirmed", None)),
     ]
 }
 
