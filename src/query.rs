@@ -165,6 +165,17 @@ fn hidden_character(text: &str) -> Result<(), QueryError> {
     })
 }
 
+/// A control character, or one that shows nothing but changes how text is
+/// read: zero-width characters, direction marks, overrides and isolates,
+/// the byte-order mark. Never put raw into an error, log or record.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c as u32,
+            0x061C | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFEFF
+        )
+}
+
 /// "U+202E (right-to-left override, invisible)" and the like.
 pub fn describe_char(c: char) -> String {
     let code = format!("U+{:04X}", c as u32);
@@ -180,7 +191,7 @@ pub fn describe_char(c: char) -> String {
         0xFF01..=0xFF5E => "a full-width character from an input method; type it half-width",
         _ => "not a character hashes, addresses or links use",
     };
-    if c.is_control() || (0x200B..=0x206F).contains(&(c as u32)) || c as u32 == 0xFEFF {
+    if is_invisible(c) {
         format!("{code} ({kind})")
     } else {
         format!("{c:?} {code} ({kind})")

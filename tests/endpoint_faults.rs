@@ -15,24 +15,37 @@ use serde_json::json;
 fn falls_back_past(faulty: &FakeServer, what: &str) {
     let node = Anvil::spawn(1);
     let hash = node.send(json!({"from": ALICE, "to": BOB, "value": "0x1"}));
+    let (v, _) = check_past(faulty, &node, &hash, "");
+    assert_warns(&v, faulty, what, "");
+}
+
+/// `hash` (mined on `node`) looked up with `faulty` listed first: confirmed.
+fn check_past(
+    faulty: &FakeServer,
+    node: &Anvil,
+    hash: &str,
+    name: &str,
+) -> (serde_json::Value, Run) {
     let cfg = write_config(&[ChainSpec::new(
         "eth",
         1,
         vec![faulty.url.clone(), node.url.clone()],
     )]);
-    let (v, run) = check_json(&cfg, &hash);
+    let (v, run) = check_json(&cfg, hash);
     assert_eq!(
         (run.code, v["status"].as_str()),
         (0, Some("confirmed")),
-        "{}",
+        "{name}: {}",
         run.stderr
     );
-    assert_eq!(v["warnings"][0]["endpoint"], faulty.url);
-    assert!(
-        v["warnings"][0]["message"].as_str().unwrap().contains(what),
-        "{}",
-        v["warnings"]
-    );
+    (v, run)
+}
+
+/// The first warning names `faulty` and says `what` it did.
+fn assert_warns(v: &serde_json::Value, faulty: &FakeServer, what: &str, name: &str) {
+    let w = &v["warnings"][0];
+    assert_eq!(w["endpoint"], faulty.url, "{name}: {}", v["warnings"]);
+    assert!(w["message"].as_str().unwrap().contains(what), "{name}: {w}");
 }
 
 #[test]
@@ -221,18 +234,7 @@ fn every_fault_before_a_healthy_endpoint_still_gives_the_right_verdict_quickly()
     let node = Anvil::spawn(1);
     let hash = node.send(json!({"from": ALICE, "to": BOB, "value": "0x1"}));
     for (name, faulty, what) in faults() {
-        let cfg = write_config(&[ChainSpec::new(
-            "eth",
-            1,
-            vec![faulty.url.clone(), node.url.clone()],
-        )]);
-        let (v, run) = check_json(&cfg, &hash);
-        assert_eq!(
-            (run.code, v["status"].as_str()),
-            (0, Some("confirmed")),
-            "{name}: {}",
-            run.stderr
-        );
+        let (v, run) = check_past(&faulty, &node, &hash, name);
         assert!(
             run.elapsed < std::time::Duration::from_secs(5),
             "{name}: took {:?}",
@@ -240,9 +242,7 @@ fn every_fault_before_a_healthy_endpoint_still_gives_the_right_verdict_quickly()
         );
         // A hung endpoint is abandoned, not waited for: it has no warning.
         if name != "hangs" {
-            let w = &v["warnings"][0];
-            assert_eq!(w["endpoint"], faulty.url, "{name}: {}", v["warnings"]);
-            assert!(w["message"].as_str().unwrap().contains(what), "{name}: {w}");
+            assert_warns(&v, &faulty, what, name);
         }
     }
 }
@@ -263,9 +263,7 @@ fn every_fault_alone_gives_unknown_naming_the_endpoint_within_the_timeout() {
             "{name}: took {:?}",
             run.elapsed
         );
-        let w = &v["warnings"][0];
-        assert_eq!(w["endpoint"], faulty.url, "{name}: {}", v["warnings"]);
-        assert!(w["message"].as_str().unwrap().contains(what), "{name}: {w}");
+        assert_warns(&v, &faulty, what, name);
     }
 }
 

@@ -94,6 +94,13 @@ pub fn lag_tolerance(chain: &Chain) -> u64 {
     ((LAG_TOLERANCE.as_secs_f64() / chain.block_time_secs.max(0.001)).ceil() as u64).max(2)
 }
 
+/// Whether an endpoint at `head` is too far behind the `best` head seen
+/// (more than `lag_tolerance` blocks) to be trusted to say a transaction
+/// does not exist. Saturating: a head is whatever an endpoint answered.
+pub fn is_lagging(chain: &Chain, head: u64, best: u64) -> bool {
+    head.saturating_add(lag_tolerance(chain)) < best
+}
+
 /// What the endpoints of one chain said about a transaction.
 pub struct Asked {
     /// The facts and the (redacted) endpoint that found them.
@@ -108,10 +115,13 @@ impl Asked {
     /// The "unknown" answers that count: from endpoints within
     /// `lag_tolerance` of the best head among them (an endpoint without a
     /// head cannot be judged and counts).
-    fn trusted(&self, tolerance: u64) -> impl Iterator<Item = &(Endpoint, Option<u64>)> {
+    fn trusted<'a>(
+        &'a self,
+        chain: &'a Chain,
+    ) -> impl Iterator<Item = &'a (Endpoint, Option<u64>)> {
         let best = self.unknown.iter().filter_map(|(_, h)| *h).max();
         self.unknown.iter().filter(move |(_, h)| match (h, best) {
-            (Some(h), Some(best)) => h + tolerance >= best,
+            (Some(h), Some(best)) => !is_lagging(chain, *h, best),
             _ => true,
         })
     }
@@ -128,12 +138,11 @@ impl Asked {
             };
             return (outcome, Vec::new());
         }
-        let tolerance = lag_tolerance(chain);
-        let trusted: Vec<Endpoint> = self.trusted(tolerance).map(|(e, _)| e.clone()).collect();
+        let trusted: Vec<Endpoint> = self.trusted(chain).map(|(e, _)| e.clone()).collect();
         let best = self.unknown.iter().filter_map(|(_, h)| *h).max();
         for (e, head) in &self.unknown {
             if let (Some(h), Some(best)) = (head, best)
-                && h + tolerance < best
+                && is_lagging(chain, *h, best)
             {
                 self.failures.push(EndpointFailure {
                     endpoint: e.shown.clone(),
@@ -228,7 +237,6 @@ where
 {
     let endpoints: Vec<Endpoint> = chain.rpc.iter().map(|u| endpoint(chain, u)).collect();
     let quorum = NOT_FOUND_QUORUM.min(endpoints.len());
-    let tolerance = lag_tolerance(chain);
     let mut asked = Asked {
         found: None,
         unknown: Vec::new(),
@@ -243,7 +251,7 @@ where
         Ok(Answer::Unknown { head, congestion }) => {
             asked.congestion = asked.congestion.take().or(congestion);
             asked.unknown.push((endpoints[i].clone(), head));
-            asked.trusted(tolerance).count() >= quorum
+            asked.trusted(chain).count() >= quorum
         }
         Err(failure) => {
             asked.failures.push(EndpointFailure {
@@ -258,7 +266,7 @@ where
 }
 
 /// A plain-message failure as an `EndpointFailure` (the endpoint is filled in later).
-fn failed(what: String) -> EndpointFailure {
+pub(crate) fn failed(what: String) -> EndpointFailure {
     EndpointFailure {
         endpoint: String::new(),
         what,
@@ -477,5 +485,24 @@ async fn lookup_tx(
                 chain_mismatch: false,
             }],
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{BUILTIN, parse};
+
+    #[test]
+    fn lag_is_judged_in_the_chains_blocks_and_a_wild_head_cannot_overflow() {
+        let cfg = parse(BUILTIN).unwrap();
+        let eth = cfg.chain("eth").unwrap(); // 12 s blocks: 3 blocks of slack
+        assert!(!is_lagging(eth, 97, 100));
+        assert!(is_lagging(eth, 96, 100));
+        let bsc = cfg.chain("bsc").unwrap(); // 0.45 s blocks: 67
+        assert!(!is_lagging(bsc, 33, 100));
+        assert!(is_lagging(bsc, 32, 100));
+        assert!(!is_lagging(eth, u64::MAX, 100));
+        assert!(is_lagging(eth, 0, u64::MAX));
     }
 }

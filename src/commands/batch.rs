@@ -299,17 +299,13 @@ fn shown_query(text: String) -> String {
     if let Some(secret) = crate::secrets::detect(&text) {
         return format!("(not shown: looks like {secret})");
     }
-    let risky = |c: char| {
-        c.is_control()
-            || matches!(c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2069 | 0xFEFF)
-    };
     let count = text.chars().count();
-    if count <= MAX_CHARS && !text.contains(risky) {
+    if count <= MAX_CHARS && !text.contains(query::is_invisible) {
         return text;
     }
     let mut shown = String::new();
     for c in text.chars().take(MAX_CHARS) {
-        if risky(c) {
+        if query::is_invisible(c) {
             shown.extend(c.escape_unicode());
         } else {
             shown.push(c);

@@ -102,7 +102,6 @@ fn probe_table(chains: &[Chain], probes: &[Vec<Option<Timed>>]) -> String {
     ]);
     for (c, ps) in chains.iter().zip(probes) {
         let best = best_head(ps);
-        let tolerance = crate::chain::lag_tolerance(c);
         for (url, p) in c.rpc.iter().zip(ps) {
             let Some((p, took)) = p else { continue };
             let endpoint = crate::chain::endpoint(c, url);
@@ -114,7 +113,8 @@ fn probe_table(chains: &[Chain], probes: &[Vec<Option<Timed>>]) -> String {
             let (status, head, lag) = match p {
                 Probe::Up { head } => {
                     let lag = best.map_or(0, |b| b.saturating_sub(*head));
-                    let status = if lag > tolerance { "LAGGING" } else { "up" };
+                    let lagging = best.is_some_and(|b| crate::chain::is_lagging(c, *head, b));
+                    let status = if lagging { "LAGGING" } else { "up" };
                     (status.to_string(), head.to_string(), lag.to_string())
                 }
                 Probe::WrongChain { .. } => ("WRONG CHAIN".into(), String::new(), String::new()),
@@ -305,11 +305,8 @@ fn endpoint_json(c: &Chain, url: &str, p: Option<&Timed>, best: Option<u64>) -> 
     let extra = match p {
         Probe::Up { head } => {
             let lag = best.map_or(0, |b| b.saturating_sub(*head));
-            let status = if lag > crate::chain::lag_tolerance(c) {
-                "lagging"
-            } else {
-                "up"
-            };
+            let lagging = best.is_some_and(|b| crate::chain::is_lagging(c, *head, b));
+            let status = if lagging { "lagging" } else { "up" };
             json!({"status": status, "head": head, "lag": lag})
         }
         Probe::WrongChain { chain_id } => json!({"status": "wrong_chain", "chain_id": chain_id}),

@@ -19,7 +19,7 @@ use serde_json::json;
 
 use self::wire::{PrioritizationFee, Statuses, Transaction};
 use super::rpc::{Call, RpcClient, decode};
-use super::{Answer, ChainOutcome, EndpointFailure};
+use super::{Answer, ChainOutcome, EndpointFailure, failed};
 use crate::config::Chain;
 
 pub async fn lookup_tx(client: &RpcClient, chain: &Chain, signature: &str) -> ChainOutcome {
@@ -31,14 +31,6 @@ pub async fn lookup_tx(client: &RpcClient, chain: &Chain, signature: &str) -> Ch
     .0
 }
 
-fn fail(what: String) -> EndpointFailure {
-    EndpointFailure {
-        endpoint: String::new(),
-        what,
-        chain_mismatch: false,
-    }
-}
-
 /// The endpoint serves the cluster chains.toml names (when it names one).
 pub fn check_genesis(
     answer: &super::rpc::CallResult,
@@ -47,7 +39,7 @@ pub fn check_genesis(
     let Some(expected) = &chain.genesis_hash else {
         return Ok(());
     };
-    let got: String = decode(answer).map_err(|e| fail(format!("getGenesisHash: {e}")))?;
+    let got: String = decode(answer).map_err(|e| failed(format!("getGenesisHash: {e}")))?;
     if &got != expected {
         return Err(EndpointFailure {
             endpoint: String::new(),
@@ -83,13 +75,13 @@ async fn ask(
     let answers = client
         .batch(endpoint, &calls)
         .await
-        .map_err(|e| fail(e.to_string()))?;
+        .map_err(|e| failed(e.to_string()))?;
     check_genesis(&answers[4], chain)?;
     // Both lookups must answer: a failed call is not a "null".
     let statuses: Statuses =
-        decode(&answers[0]).map_err(|e| fail(format!("getSignatureStatuses: {e}")))?;
+        decode(&answers[0]).map_err(|e| failed(format!("getSignatureStatuses: {e}")))?;
     let tx: Option<Transaction> =
-        decode(&answers[1]).map_err(|e| fail(format!("getTransaction: {e}")))?;
+        decode(&answers[1]).map_err(|e| failed(format!("getTransaction: {e}")))?;
     let head: Option<u64> = decode(&answers[2]).ok();
     let congestion = decode::<Vec<PrioritizationFee>>(&answers[3])
         .ok()
