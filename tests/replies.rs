@@ -6,7 +6,7 @@
 //! in every language, no internal codes, and the safety reminder last.
 
 use alloy_primitives::U256;
-use txdoctor::chain::{ChainOutcome, EndpointFailure, Search};
+use txdoctor::chain::{ChainOutcome, EndpointFailure, FaultKind, Search};
 use txdoctor::config::{BUILTIN, Config, parse};
 use txdoctor::diagnose::tx_report;
 use txdoctor::model::*;
@@ -324,7 +324,11 @@ fn unavailable(key: &str, chain_mismatch: bool) -> (String, ChainOutcome) {
             failures: vec![EndpointFailure {
                 endpoint: "https://node.example".into(),
                 what: "timed out".into(),
-                chain_mismatch,
+                kind: if chain_mismatch {
+                    FaultKind::ChainMismatch
+                } else {
+                    FaultKind::Timeout
+                },
             }],
         },
     )

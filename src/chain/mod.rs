@@ -45,8 +45,80 @@ pub struct EndpointFailure {
     /// Redacted URL.
     pub endpoint: String,
     pub what: String,
+    pub kind: FaultKind,
+}
+
+/// What kind of fault an endpoint showed: a machine code beside the
+/// message (the JSON warning's `kind`), and what decides the warning's code
+/// (`chain_mismatch`, `inconsistent_answer`, `endpoint_failed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    Timeout,
+    RateLimited,
+    Connect,
+    Http,
+    /// Redirected elsewhere: not followed, so no key travels with it.
+    Redirected,
+    Undecodable,
+    TooLarge,
+    /// The node answered with an error of its own.
+    NodeError,
     /// The endpoint answered for another chain.
-    pub chain_mismatch: bool,
+    ChainMismatch,
+    /// Too far behind the others (or not synced) to testify "not found".
+    Lagging,
+    /// Its answers contradict each other or the question: not evidence.
+    Inconsistent,
+    Other,
+}
+
+impl FaultKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultKind::Timeout => "timeout",
+            FaultKind::RateLimited => "rate_limited",
+            FaultKind::Connect => "connect",
+            FaultKind::Http => "http",
+            FaultKind::Redirected => "redirected",
+            FaultKind::Undecodable => "undecodable",
+            FaultKind::TooLarge => "too_large",
+            FaultKind::NodeError => "node_error",
+            FaultKind::ChainMismatch => "chain_mismatch",
+            FaultKind::Lagging => "lagging",
+            FaultKind::Inconsistent => "inconsistent",
+            FaultKind::Other => "other",
+        }
+    }
+}
+
+impl EndpointFailure {
+    /// A failure of `kind` (the endpoint is filled in by whoever asked it).
+    pub fn new(kind: FaultKind, what: impl Into<String>) -> Self {
+        EndpointFailure {
+            endpoint: String::new(),
+            what: what.into(),
+            kind,
+        }
+    }
+
+    /// The endpoint's answers disagree with the question or with each other.
+    pub fn inconsistent(detail: impl Into<String>) -> Self {
+        Self::new(FaultKind::Inconsistent, detail)
+    }
+
+    /// An endpoint-level error, with its kind.
+    pub fn from_error(e: &rpc::EndpointError) -> Self {
+        Self::new(e.kind(), e.to_string())
+    }
+
+    /// The same failure with `context` ("eth_chainId: …") before its message.
+    pub fn context(self, context: &str) -> Self {
+        EndpointFailure {
+            what: format!("{context}: {}", self.what),
+            ..self
+        }
+    }
 }
 
 /// What one chain said about a query.
@@ -150,7 +222,7 @@ impl Asked {
                         "is {} blocks behind the most up-to-date endpoint (head {h}, best {best}): its \"unknown transaction\" is not trusted",
                         best - h
                     ),
-                    chain_mismatch: false,
+                    kind: FaultKind::Lagging,
                 });
             }
         }
@@ -165,14 +237,13 @@ impl Asked {
             return (outcome, trusted);
         }
         if !trusted.is_empty() {
-            self.failures.push(EndpointFailure {
-                endpoint: String::new(),
-                what: format!(
+            self.failures.push(EndpointFailure::new(
+                FaultKind::Other,
+                format!(
                     "only {} of the {quorum} endpoints a \"not found\" needs said they do not know the transaction; the others failed or lag",
                     trusted.len()
                 ),
-                chain_mismatch: false,
-            });
+            ));
         }
         let outcome = ChainOutcome::Unavailable {
             failures: self.failures,
@@ -248,6 +319,18 @@ where
             asked.found = Some((facts, endpoints[i].shown.clone()));
             true
         }
+        // A node that cannot say where its chain is (no head, or block 0:
+        // not synced) has nothing to compare the hash with.
+        Ok(Answer::Unknown { head: None | Some(0), .. }) => {
+            asked.failures.push(EndpointFailure {
+                endpoint: endpoints[i].shown.clone(),
+                ..EndpointFailure::new(
+                    FaultKind::Lagging,
+                    "does not know the transaction, but gave no head block (or block 0): an unsynced node cannot say a transaction does not exist",
+                )
+            });
+            false
+        }
         Ok(Answer::Unknown { head, congestion }) => {
             asked.congestion = asked.congestion.take().or(congestion);
             asked.unknown.push((endpoints[i].clone(), head));
@@ -267,26 +350,7 @@ where
 
 /// A plain-message failure as an `EndpointFailure` (the endpoint is filled in later).
 pub(crate) fn failed(what: String) -> EndpointFailure {
-    EndpointFailure {
-        endpoint: String::new(),
-        what,
-        chain_mismatch: false,
-    }
-}
-
-/// `ask_endpoints` for a family whose failures are plain messages.
-pub async fn ask_in_turn<F, Fut>(client: &RpcClient, chain: &Chain, mut ask: F) -> ChainOutcome
-where
-    F: FnMut(Endpoint) -> Fut,
-    Fut: std::future::Future<Output = Result<Answer, String>>,
-{
-    ask_endpoints(client, chain, |e| {
-        let answer = ask(e);
-        async move { answer.await.map_err(failed) }
-    })
-    .await
-    .outcome(chain)
-    .0
+    EndpointFailure::new(FaultKind::Other, what)
 }
 
 /// What an address lookup reads: transfers back to `now - since_secs`.
@@ -350,14 +414,10 @@ async fn lookup_address(
             bitcoin::account::lookup_address(client, chain, address, scope).await
         }
         (family, _) => AddressOutcome::Unavailable {
-            failures: vec![EndpointFailure {
-                endpoint: String::new(),
-                what: format!(
-                    "a {} chain cannot hold this kind of address",
-                    family.as_str()
-                ),
-                chain_mismatch: false,
-            }],
+            failures: vec![failed(format!(
+                "a {} chain cannot hold this kind of address",
+                family.as_str()
+            ))],
         },
     }
 }
@@ -479,11 +539,10 @@ async fn lookup_tx(
         (Family::Solana, TxKey::Signature(s)) => solana::lookup_tx(client, chain, s).await,
         // query::parse only pairs a key with the families that use its kind.
         (family, _) => ChainOutcome::Unavailable {
-            failures: vec![EndpointFailure {
-                endpoint: String::new(),
-                what: format!("a {} chain cannot hold this kind of id", family.as_str()),
-                chain_mismatch: false,
-            }],
+            failures: vec![failed(format!(
+                "a {} chain cannot hold this kind of id",
+                family.as_str()
+            ))],
         },
     }
 }

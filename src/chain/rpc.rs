@@ -109,6 +109,28 @@ pub enum EndpointError {
     Transport(String),
     #[error("the node answered with an error: {0}")]
     NodeError(String),
+    #[error("redirected (HTTP {status}) to {to}: not followed, so that no key goes to another host")]
+    Redirected { status: u16, to: String },
+    #[error("the answer contradicts itself: {0}")]
+    Inconsistent(String),
+}
+
+impl EndpointError {
+    pub fn kind(&self) -> super::FaultKind {
+        use super::FaultKind as K;
+        match self {
+            EndpointError::Connect(_) => K::Connect,
+            EndpointError::Timeout(_) => K::Timeout,
+            EndpointError::RateLimited { .. } => K::RateLimited,
+            EndpointError::Http { .. } => K::Http,
+            EndpointError::Undecodable { .. } | EndpointError::BatchRefused(_) => K::Undecodable,
+            EndpointError::TooLarge => K::TooLarge,
+            EndpointError::Transport(_) => K::Other,
+            EndpointError::NodeError(_) => K::NodeError,
+            EndpointError::Redirected { .. } => K::Redirected,
+            EndpointError::Inconsistent(_) => K::Inconsistent,
+        }
+    }
 }
 
 /// Why one call of a batch has no usable result.
@@ -778,14 +800,21 @@ fn match_by_id(answer: Value, n: usize) -> Result<Vec<CallResult>, EndpointError
         }
     };
     let mut out: Vec<CallResult> = vec![Err(CallError::Missing); n];
+    let mut seen = vec![false; n];
     for item in items {
         let Some(id) = item.get("id").and_then(id_of) else {
             continue;
         };
-        let Some(slot) = id.checked_sub(1).and_then(|i| out.get_mut(i as usize)) else {
+        let Some(i) = id.checked_sub(1).and_then(|i| usize::try_from(i).ok()).filter(|i| *i < n) else {
             continue;
         };
-        *slot = response_of(item);
+        // Two answers to one call: which one is true cannot be told.
+        if std::mem::replace(&mut seen[i], true) {
+            return Err(EndpointError::Inconsistent(format!(
+                "the batch answer has two responses for call id {id}"
+            )));
+        }
+        out[i] = response_of(item);
     }
     Ok(out)
 }
@@ -902,6 +931,18 @@ mod tests {
         assert_eq!(out[0], Ok(Value::Null));
         assert_eq!(out[1], Err(CallError::Missing));
         assert_eq!(out[2], Ok(json!("0x3")));
+    }
+
+    #[test]
+    fn issue_18_a_call_answered_twice_makes_the_batch_inconsistent() {
+        let answer = json!([
+            {"jsonrpc": "2.0", "id": 1, "result": "0x1"},
+            {"jsonrpc": "2.0", "id": 1, "result": "0x2"},
+        ]);
+        assert!(matches!(
+            match_by_id(answer, 2),
+            Err(EndpointError::Inconsistent(m)) if m.contains("id 1")
+        ));
     }
 
     #[test]

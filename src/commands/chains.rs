@@ -211,7 +211,7 @@ async fn probe_solana(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
     ];
     match client.batch(&endpoint, &calls).await {
         Ok(answers) => match crate::chain::solana::check_genesis(&answers[1], chain) {
-            Err(f) if f.chain_mismatch => Probe::WrongChain {
+            Err(f) if f.kind == crate::chain::FaultKind::ChainMismatch => Probe::WrongChain {
                 chain_id: decode::<String>(&answers[1]).unwrap_or_default(),
             },
             Err(f) => Probe::Down { error: f.what },

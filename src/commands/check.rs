@@ -343,11 +343,7 @@ pub fn timed_out(settings: &Settings, q: &Query, limit: Duration) -> TxReport {
             .chains
             .iter()
             .map(|key| {
-                let failure = chain::EndpointFailure {
-                    endpoint: String::new(),
-                    what: what.clone(),
-                    chain_mismatch: false,
-                };
+                let failure = chain::EndpointFailure::new(chain::FaultKind::Timeout, what.clone());
                 (
                     key.clone(),
                     chain::ChainOutcome::Unavailable {

@@ -5,7 +5,8 @@
 use alloy_primitives::U256;
 
 use super::pending::{self, Assessment};
-use crate::chain::{AddressOutcome, EndpointFailure};
+use super::failure_warning;
+use crate::chain::AddressOutcome;
 use crate::config::{Chain, Config, Family};
 use crate::model::address::{AddressFacts, Direction, SenderHistory, Transfer};
 use crate::model::{Reason, TxFacts, TxReport, Warning};
@@ -197,21 +198,6 @@ fn chain_view(chain: &Chain, outcome: &AddressOutcome) -> ChainView {
         }));
     view.facts = Some((**facts).clone());
     view
-}
-
-fn failure_warning(chain: &str, f: &EndpointFailure) -> Warning {
-    Warning {
-        endpoint: (!f.endpoint.is_empty()).then(|| f.endpoint.clone()),
-        chain: Some(chain.to_string()),
-        ..Warning::new(
-            if f.chain_mismatch {
-                "chain_mismatch"
-            } else {
-                "endpoint_failed"
-            },
-            format!("{chain}: {} {}", f.endpoint, f.what).replace("  ", " "),
-        )
-    }
 }
 
 /// Nonces from `latest` up to the highest pooled one that the pool lacks:

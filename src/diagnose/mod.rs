@@ -8,7 +8,7 @@ pub mod address;
 pub mod pending;
 pub mod utxo;
 
-use crate::chain::{ChainOutcome, EndpointFailure, Search};
+use crate::chain::{ChainOutcome, EndpointFailure, FaultKind, Search};
 use crate::config::{Chain, Config};
 use crate::model::{FailureKind, Fate, Reason, Status, TxFacts, TxReport, Vanished, Warning};
 
@@ -213,14 +213,13 @@ pub fn tx_report(
             .filter(|n| *n > 0)
         {
             report.warnings.push(Warning {
-                code: "parents_unchecked",
-                message: format!(
+                chain: Some(key.clone()),
+                ..Warning::new(
+                    "parents_unchecked",
+                    format!(
                     "{key}: {n} of the transactions whose coins this one spends could not be checked; an unconfirmed one among them would hold it back"
                 ),
-                endpoint: None,
-                chain: Some(key.clone()),
-                lookalike: None,
-                genuine: None,
+                )
             });
         }
         report.facts = Some((**facts).clone());
@@ -245,7 +244,8 @@ pub fn tx_report(
             ChainOutcome::Unavailable { failures } => {
                 report.warnings.extend(endpoint_warnings(key, failures));
                 report.unavailable.push(key.clone());
-                all_mismatch &= !failures.is_empty() && failures.iter().all(|e| e.chain_mismatch);
+                all_mismatch &= !failures.is_empty()
+                    && failures.iter().all(|e| e.kind == FaultKind::ChainMismatch);
             }
             ChainOutcome::Found { .. } => unreachable!("handled above"),
         }
@@ -296,12 +296,11 @@ fn apply_vanished(report: &mut TxReport, config: &Config, key: &str, vanished: &
                 .map(|(by, chain)| chain.tx_url(by));
             if let Some(note) = search_note {
                 report.warnings.push(Warning {
-                    code: "replacement_not_identified",
-                    message: format!("{key}: {note}"),
-                    endpoint: None,
                     chain: Some(key.to_string()),
-                    lookalike: None,
-                    genuine: None,
+                    ..Warning::new(
+                        "replacement_not_identified",
+                        format!("{key}: {note}"),
+                    )
                 });
             }
         }
@@ -311,14 +310,13 @@ fn apply_vanished(report: &mut TxReport, config: &Config, key: &str, vanished: &
         }
         Fate::Unchecked { why } => {
             report.warnings.push(Warning {
-                code: "nonce_unchecked",
-                message: format!(
+                chain: Some(key.to_string()),
+                ..Warning::new(
+                    "nonce_unchecked",
+                    format!(
                     "{key}: seen pending before, but the sender's nonce could not be checked: {why}"
                 ),
-                endpoint: None,
-                chain: Some(key.to_string()),
-                lookalike: None,
-                genuine: None,
+                )
             });
         }
     }
@@ -326,25 +324,30 @@ fn apply_vanished(report: &mut TxReport, config: &Config, key: &str, vanished: &
 }
 
 fn endpoint_warnings(chain: &str, failures: &[EndpointFailure]) -> Vec<Warning> {
-    failures
-        .iter()
-        .map(|f| Warning {
-            code: if f.chain_mismatch {
-                "chain_mismatch"
-            } else {
-                "endpoint_failed"
-            },
-            message: if f.endpoint.is_empty() {
-                format!("{chain}: {}", f.what)
-            } else {
-                format!("{chain}: {} {}", f.endpoint, f.what)
-            },
-            endpoint: (!f.endpoint.is_empty()).then(|| f.endpoint.clone()),
-            chain: Some(chain.to_string()),
-            lookalike: None,
-            genuine: None,
-        })
-        .collect()
+    failures.iter().map(|f| failure_warning(chain, f)).collect()
+}
+
+/// The warning for one endpoint's fault: `chain_mismatch`,
+/// `inconsistent_answer` (with `detail`) or `endpoint_failed`, each with
+/// the endpoint and the fault's `kind`.
+pub fn failure_warning(chain: &str, f: &EndpointFailure) -> Warning {
+    let code = match f.kind {
+        FaultKind::ChainMismatch => "chain_mismatch",
+        FaultKind::Inconsistent => "inconsistent_answer",
+        _ => "endpoint_failed",
+    };
+    let message = if f.endpoint.is_empty() {
+        format!("{chain}: {}", f.what)
+    } else {
+        format!("{chain}: {} {}", f.endpoint, f.what)
+    };
+    Warning {
+        endpoint: (!f.endpoint.is_empty()).then(|| f.endpoint.clone()),
+        kind: Some(f.kind.as_str()),
+        detail: (f.kind == FaultKind::Inconsistent).then(|| f.what.clone()),
+        chain: Some(chain.to_string()),
+        ..Warning::new(code, message)
+    }
 }
 
 #[cfg(test)]
@@ -448,7 +451,11 @@ mod tests {
         EndpointFailure {
             endpoint: endpoint.into(),
             what: "could not connect".into(),
-            chain_mismatch: mismatch,
+            kind: if mismatch {
+                FaultKind::ChainMismatch
+            } else {
+                FaultKind::Connect
+            },
         }
     }
 

@@ -464,20 +464,36 @@ pub struct EnergyMarket {
     pub sender_bandwidth_available: Option<u64>,
 }
 
-/// A stable code and a human message; more fields go in `extra`.
+/// A stable code and a human message, plus the fields of its own that the
+/// contract lists per code (absent when they do not apply).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Warning {
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
+    /// Endpoint faults: the machine kind (`timeout`, `inconsistent`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<&'static str>,
+    /// `inconsistent_answer`: what disagreed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain: Option<String>,
     /// `address_poisoning`: the look-alike address and the one it imitates.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lookalike: Option<String>,
+    /// `address_poisoning`, `fake_token`: the genuine address or contract.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub genuine: Option<String>,
+    /// `fake_token`: the contract that moved and the symbol it claims.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub symbol: Option<String>,
+    /// `also_on`: the other chains holding the id, as `key (status)`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chains: Option<Vec<String>>,
 }
 
 impl Warning {
@@ -486,9 +502,14 @@ impl Warning {
             code,
             message,
             endpoint: None,
+            kind: None,
+            detail: None,
             chain: None,
             lookalike: None,
             genuine: None,
+            token: None,
+            symbol: None,
+            chains: None,
         }
     }
 }

@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 
 use self::wire::{FeeEstimates, Mempool, Recommended, Tx};
 use super::rpc::{Endpoint, EndpointError, GetAnswer, RpcClient, snippet};
-use super::{Answer, ChainOutcome, ask_in_turn};
+use super::{Answer, ChainOutcome, EndpointFailure, FaultKind, failed};
 use crate::config::Chain;
 use crate::model::TxFacts;
 
@@ -32,11 +32,13 @@ const MAX_PARENTS: usize = 10;
 
 pub async fn lookup_tx(client: &RpcClient, chain: &Chain, txid: B256) -> ChainOutcome {
     let txid = hex_id(txid);
-    ask_in_turn(client, chain, |e| {
+    super::ask_endpoints(client, chain, |e| {
         let txid = txid.clone();
         async move { ask(client, &e, chain, &txid).await }
     })
     .await
+    .outcome(chain)
+    .0
 }
 
 /// Txids are shown and asked in lower-case hex without `0x`.
@@ -68,7 +70,7 @@ async fn ask(
     endpoint: &Endpoint,
     chain: &Chain,
     txid: &str,
-) -> Result<Answer, String> {
+) -> Result<Answer, EndpointFailure> {
     let tx_path = format!("/tx/{txid}");
     let (tx, tip, estimates, recommended, mempool) = tokio::join!(
         client.get(endpoint, &tx_path),
@@ -79,10 +81,10 @@ async fn ask(
     );
     // The tip answers first: it also proves the URL is an Esplora API, which
     // is what makes its 404 for the txid mean "unknown transaction".
-    let tip = tip?;
+    let tip = tip.map_err(failed)?;
     let rates = convert::fee_rates(recommended.as_ref(), estimates.as_ref());
     let congestion = convert::congestion(rates, mempool.as_ref());
-    let tx: Tx = match tx.map_err(|e| e.to_string())? {
+    let tx: Tx = match tx.map_err(|e| EndpointFailure::from_error(&e))? {
         GetAnswer::NotFound(text) if is_not_found_text(&text) => {
             return Ok(Answer::Unknown {
                 head: Some(tip),
@@ -90,17 +92,33 @@ async fn ask(
             });
         }
         GetAnswer::NotFound(text) => {
-            return Err(format!(
-                "answered {tx_path} with HTTP 404 but not Esplora's \"Transaction not found\" ({text})"
+            return Err(EndpointFailure::new(
+                FaultKind::Http,
+                format!(
+                    "answered {tx_path} with HTTP 404 but not Esplora's \"Transaction not found\" ({text}): not evidence that the transaction is unknown"
+                ),
             ));
         }
-        GetAnswer::Body(b) => decode(&b, &tx_path)?,
+        GetAnswer::Body(b) => decode(&b, &tx_path).map_err(|e| EndpointFailure::new(FaultKind::Undecodable, e))?,
     };
     if !tx.txid.eq_ignore_ascii_case(txid) {
-        return Err(format!(
+        return Err(EndpointFailure::inconsistent(format!(
             "answered {tx_path} with another transaction ({})",
             tx.txid
-        ));
+        )));
+    }
+    match (tx.status.confirmed, tx.status.block_height) {
+        (true, Some(h)) if h > tip => {
+            return Err(EndpointFailure::inconsistent(format!(
+                "puts the transaction in block {h}, past its own tip {tip}"
+            )));
+        }
+        (true, None) => {
+            return Err(EndpointFailure::inconsistent(
+                "calls the transaction confirmed but gives no block height",
+            ));
+        }
+        _ => {}
     }
     let mut facts = convert::tx_facts(&tx, chain, tip);
     facts.congestion = congestion;
@@ -110,11 +128,12 @@ async fn ask(
     Ok(Answer::Found(Box::new(facts)))
 }
 
-/// Esplora's text for an unknown txid; anything else with a 404 (an HTML
-/// page, a proxy's error) is not evidence that the transaction is unknown.
+/// Esplora's own text for an unknown txid (electrs answers exactly
+/// "Transaction not found"); anything else with a 404 — an HTML page, a
+/// proxy's or web server's "Not Found", "Block not found", Go's "404 page
+/// not found" — is not evidence that the transaction is unknown.
 fn is_not_found_text(text: &str) -> bool {
-    let t = text.trim().to_ascii_lowercase();
-    !t.starts_with('<') && t.len() < 100 && t.contains("not found")
+    text.trim() == "Transaction not found"
 }
 
 fn decode<T: DeserializeOwned>(bytes: &[u8], path: &str) -> Result<T, String> {
@@ -173,7 +192,10 @@ mod tests {
     #[test]
     fn only_esplora_s_own_text_means_unknown() {
         assert!(is_not_found_text("Transaction not found"));
-        assert!(is_not_found_text("transaction not found\n"));
+        assert!(is_not_found_text("Transaction not found\n"));
+        for other in ["Not Found", "Block not found", "404 page not found", "transaction not found in mempool"] {
+            assert!(!is_not_found_text(other), "issue 18: {other}");
+        }
         assert!(!is_not_found_text(
             "<html><body><h1>404 Not Found</h1></body></html>"
         ));

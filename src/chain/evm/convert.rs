@@ -367,7 +367,10 @@ pub fn failure_from_replay(answer: &Result<Value, CallError>) -> Failure {
                         }
                     }
                 }
-                None if !message.is_empty() => Failure {
+                // Any other error is the node's own ("missing trie node" from
+                // a node that keeps no old state, a rate limit, …), never the
+                // contract's reason: the replay could not be made here.
+                None if lower.contains("revert") => Failure {
                     message: Some(message.clone()),
                     kind: FailureKind::NodeMessage,
                     data: None,
@@ -809,6 +812,17 @@ mod tests {
         assert_eq!(
             failure_from_replay(&Err(CallError::Missing)).kind,
             FailureKind::Unavailable
+        );
+        let pruned = Err(CallError::Rpc {
+            code: -32000,
+            message: "missing trie node 5f3e… (path ) state 0x5f3e… is not available".into(),
+            data: None,
+        });
+        let f = failure_from_replay(&pruned);
+        assert_eq!(
+            (f.kind, f.message),
+            (FailureKind::Unavailable, None),
+            "issue 18: a node's error is never the contract's reason"
         );
         let oog = Err(CallError::Rpc {
             code: -32000,

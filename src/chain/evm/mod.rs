@@ -9,6 +9,7 @@ pub mod address;
 pub mod convert;
 mod fate;
 pub mod history;
+pub mod verify;
 pub mod wire;
 
 use alloy_primitives::{Address, B256, U256, hex};
@@ -17,7 +18,7 @@ use serde_json::{Value, json};
 use self::convert::TokenInfo;
 use self::wire::{FeeHistory, Receipt, Transaction};
 use super::rpc::{Call, CallResult, Endpoint, RpcClient, decode};
-use super::{Answer, ChainOutcome, EndpointFailure};
+use super::{Answer, ChainOutcome, EndpointFailure, FaultKind};
 use crate::config::Chain;
 use crate::model::{Failure, FailureKind, Fate, Seen, SenderNonce, Vanished};
 
@@ -73,11 +74,12 @@ async fn fate_on_any(client: &RpcClient, endpoints: &[Endpoint], seen: &Seen) ->
 }
 
 fn fail(mismatch: bool, what: String) -> EndpointFailure {
-    EndpointFailure {
-        endpoint: String::new(),
-        what,
-        chain_mismatch: mismatch,
-    }
+    let kind = if mismatch {
+        FaultKind::ChainMismatch
+    } else {
+        FaultKind::Other
+    };
+    EndpointFailure::new(kind, what)
 }
 
 /// The `eth_chainId` answer matches chains.toml, or the endpoint is not used.
@@ -147,7 +149,7 @@ async fn ask(
     let answers = client
         .batch(endpoint, &calls)
         .await
-        .map_err(|e| fail(false, e.to_string()))?;
+        .map_err(|e| EndpointFailure::from_error(&e))?;
     let [chain_id, tx, receipt, head, fee_history] = <[CallResult; 5]>::try_from(answers)
         .map_err(|_| fail(false, "wrong number of answers".into()))?;
 
@@ -156,40 +158,35 @@ async fn ask(
         decode(&tx).map_err(|e| fail(false, format!("eth_getTransactionByHash: {e}")))?;
     let receipt: Option<Receipt> =
         decode(&receipt).map_err(|e| fail(false, format!("eth_getTransactionReceipt: {e}")))?;
+    // The head dates every answer: without it the endpoint can neither
+    // count confirmations nor testify that a hash is unknown.
+    let head = decode::<U256>(&head)
+        .map_err(|e| format!("eth_blockNumber: {e}"))
+        .and_then(|h| verify::fit(h, "eth_blockNumber"));
     // Fee history only feeds the congestion figures and the pending
     // diagnosis; its absence is not fatal.
     let fee_history: Option<FeeHistory> = decode(&fee_history).ok();
     let Some(tx) = tx else {
-        return match receipt {
-            None => Ok(Answer::Unknown {
-                head: decode::<U256>(&head)
-                    .ok()
-                    .and_then(|h| u64::try_from(h).ok()),
-                congestion: fee_history.as_ref().and_then(convert::congestion),
-            }),
-            Some(_) => Err(fail(
-                false,
-                "returned a receipt but not the transaction".into(),
-            )),
-        };
+        if receipt.is_some() {
+            return Err(EndpointFailure::inconsistent(
+                "returned a receipt but not the transaction",
+            ));
+        }
+        let head = head.map_err(|e| {
+            EndpointFailure::new(
+                FaultKind::Lagging,
+                format!("cannot say whether it knows the transaction: {e}"),
+            )
+        })?;
+        return Ok(Answer::Unknown {
+            head: Some(head),
+            congestion: fee_history.as_ref().and_then(convert::congestion),
+        });
     };
-    if tx.hash != hash {
-        return Err(fail(
-            false,
-            format!(
-                "answered for another transaction ({})",
-                hex::encode_prefixed(tx.hash)
-            ),
-        ));
-    }
-    if tx.block_number.is_some() && receipt.is_none() {
-        return Err(fail(
-            false,
-            "knows the transaction's block but returned no receipt (still indexing?)".into(),
-        ));
-    }
-    let head: U256 = decode(&head).map_err(|e| fail(false, format!("eth_blockNumber: {e}")))?;
-    let head = u64::try_from(head).ok();
+    let head = head.map_err(|e| fail(false, e))?;
+    verify::included_block(hash, &tx, receipt.as_ref(), head)
+        .map_err(EndpointFailure::inconsistent)?;
+    let head = Some(head);
 
     let mut book = convert::token_book(chain);
     let pending = tx.block_number.is_none();
@@ -208,6 +205,11 @@ async fn ask(
         follow_up(client, endpoint, &tx, &wanted).await
     };
     failure = failure.or(extra.failure);
+    if wanted.replay && failure.as_ref().is_none_or(|f| f.kind == FailureKind::Unavailable) {
+        failure = replay_elsewhere(client, chain, endpoint, &tx)
+            .await
+            .or(failure);
+    }
     book.extend(extra.tokens);
 
     let mut facts = convert::tx_facts(chain, &tx, receipt.as_ref(), head, &book);
@@ -222,6 +224,43 @@ async fn ask(
         ));
     }
     Ok(Answer::Found(Box::new(facts)))
+}
+
+/// The replay of a failed call on the chain's other endpoints, in order,
+/// when the one that answered could not make it (a node without the old
+/// state answers "missing trie node"): the first that gives a reason.
+async fn replay_elsewhere(
+    client: &RpcClient,
+    chain: &Chain,
+    asked: &Endpoint,
+    tx: &Transaction,
+) -> Option<Failure> {
+    let block = tx
+        .block_number
+        .and_then(|b| u64::try_from(b).ok())
+        .unwrap_or_default();
+    let (call, at) = convert::replay_call(tx, block);
+    let calls = [
+        Call::new("eth_chainId", json!([])),
+        Call::new("eth_call", json!([call, at])),
+    ];
+    for url in &chain.rpc {
+        let endpoint = super::endpoint(chain, url);
+        if endpoint == *asked {
+            continue;
+        }
+        let Ok(answers) = client.batch(&endpoint, &calls).await else {
+            continue;
+        };
+        if answers.len() != 2 || check_chain_id(&answers[0], chain).is_err() {
+            continue;
+        }
+        let failure = convert::failure_from_replay(&answers[1]);
+        if failure.kind != FailureKind::Unavailable {
+            return Some(failure);
+        }
+    }
+    None
 }
 
 /// A failed transaction whose reason is not already known from the receipt.

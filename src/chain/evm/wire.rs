@@ -22,15 +22,22 @@ pub struct Transaction {
     pub max_priority_fee_per_gas: Option<U256>,
     pub input: Bytes,
     pub block_number: Option<U256>,
+    #[serde(default)]
+    pub block_hash: Option<B256>,
 }
 
 /// `eth_getTransactionReceipt`
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Receipt {
+    /// The transaction the receipt is for: checked against the hash asked.
+    #[serde(default)]
+    pub transaction_hash: Option<B256>,
     /// `0x1` success, `0x0` failure (absent before Byzantium).
     pub status: Option<U256>,
     pub block_number: U256,
+    #[serde(default)]
+    pub block_hash: Option<B256>,
     pub gas_used: U256,
     pub effective_gas_price: Option<U256>,
     #[serde(default)]

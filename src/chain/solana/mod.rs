@@ -17,9 +17,9 @@ pub mod wire;
 
 use serde_json::json;
 
-use self::wire::{PrioritizationFee, Statuses, Transaction};
+use self::wire::{PrioritizationFee, SignatureStatus, Statuses, Transaction};
 use super::rpc::{Call, RpcClient, decode};
-use super::{Answer, ChainOutcome, EndpointFailure, failed};
+use super::{Answer, ChainOutcome, EndpointFailure, FaultKind, failed};
 use crate::config::Chain;
 
 pub async fn lookup_tx(client: &RpcClient, chain: &Chain, signature: &str) -> ChainOutcome {
@@ -41,14 +41,13 @@ pub fn check_genesis(
     };
     let got: String = decode(answer).map_err(|e| failed(format!("getGenesisHash: {e}")))?;
     if &got != expected {
-        return Err(EndpointFailure {
-            endpoint: String::new(),
-            what: format!(
+        return Err(EndpointFailure::new(
+            FaultKind::ChainMismatch,
+            format!(
                 "serves the cluster with genesis hash {got}, but chains.toml says {} is {expected} (a devnet or testnet node?)",
                 chain.key
             ),
-            chain_mismatch: true,
-        });
+        ));
     }
     Ok(())
 }
@@ -75,7 +74,7 @@ async fn ask(
     let answers = client
         .batch(endpoint, &calls)
         .await
-        .map_err(|e| failed(e.to_string()))?;
+        .map_err(|e| EndpointFailure::from_error(&e))?;
     check_genesis(&answers[4], chain)?;
     // Both lookups must answer: a failed call is not a "null".
     let statuses: Statuses =
@@ -86,7 +85,14 @@ async fn ask(
     let congestion = decode::<Vec<PrioritizationFee>>(&answers[3])
         .ok()
         .and_then(|f| convert::congestion(&f));
+    if statuses.value.len() != 1 {
+        return Err(EndpointFailure::inconsistent(format!(
+            "answered getSignatureStatuses for one signature with {} entries",
+            statuses.value.len()
+        )));
+    }
     let status = statuses.value.into_iter().next().flatten();
+    verify(signature, tx.as_ref(), status.as_ref(), head).map_err(EndpointFailure::inconsistent)?;
     let mut facts = match (&tx, &status) {
         (Some(tx), status) => convert::tx_facts(tx, status.as_ref(), head, chain),
         (None, Some(status)) => convert::status_facts(signature, status, head, chain),
@@ -94,4 +100,49 @@ async fn ask(
     };
     facts.congestion = congestion;
     Ok(Answer::Found(Box::new(facts)))
+}
+
+/// Whether the status and the transaction one endpoint gave are evidence
+/// about `signature` (issue 18): the body is that signature's, status and
+/// body agree on slot and outcome, and a confirmed slot is not past the
+/// endpoint's own (confirmed) slot.
+fn verify(
+    signature: &str,
+    tx: Option<&Transaction>,
+    status: Option<&SignatureStatus>,
+    head: Option<u64>,
+) -> Result<(), String> {
+    if let Some(tx) = tx {
+        match tx.transaction.signatures.first() {
+            Some(s) if s == signature => {}
+            Some(s) => return Err(format!("answered getTransaction with another transaction ({s})")),
+            None => return Err("answered getTransaction with a transaction without signatures".into()),
+        }
+        if let Some(head) = head
+            && tx.slot > head
+        {
+            return Err(format!(
+                "puts the transaction in slot {}, past its own slot {head}",
+                tx.slot
+            ));
+        }
+    }
+    if let (Some(tx), Some(status)) = (tx, status) {
+        if tx.slot != status.slot {
+            return Err(format!(
+                "puts the transaction in slot {} and its status in slot {}",
+                tx.slot, status.slot
+            ));
+        }
+        if let Some(meta) = &tx.meta
+            && meta.err.is_some() != status.err.is_some()
+        {
+            return Err(format!(
+                "says the transaction {} in its status but {} in its metadata",
+                if status.err.is_some() { "failed" } else { "succeeded" },
+                if meta.err.is_some() { "failed" } else { "succeeded" },
+            ));
+        }
+    }
+    Ok(())
 }

@@ -13,6 +13,7 @@
 pub mod account;
 pub mod address;
 pub mod convert;
+pub mod verify;
 pub mod wire;
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -25,20 +26,30 @@ use self::wire::{
     AccountResource, Block, ChainParameters, ConstantResult, Transaction, TransactionInfo,
 };
 use super::rpc::{Endpoint, EndpointError, RpcClient};
-use super::{Answer, ChainOutcome, ask_in_turn};
+use super::{Answer, ChainOutcome, EndpointFailure, FaultKind};
 use crate::chain::evm::convert::{self as evm, TokenInfo};
 use crate::config::Chain;
 
 pub async fn lookup_tx(client: &RpcClient, chain: &Chain, id: B256) -> ChainOutcome {
-    ask_in_turn(client, chain, |e| async move {
+    super::ask_endpoints(client, chain, |e| async move {
         ask(client, &e, chain, id).await
     })
     .await
+    .outcome(chain)
+    .0
 }
 
-fn parse<T: DeserializeOwned>(path: &str, v: Result<Value, EndpointError>) -> Result<T, String> {
-    let v = v.map_err(|e| format!("{path}: {e}"))?;
-    serde_json::from_value(v).map_err(|e| format!("{path}: unexpected answer ({e})"))
+fn parse<T: DeserializeOwned>(
+    path: &str,
+    v: Result<Value, EndpointError>,
+) -> Result<T, EndpointFailure> {
+    let v = v.map_err(|e| EndpointFailure::from_error(&e).context(path))?;
+    serde_json::from_value(v).map_err(|e| {
+        EndpointFailure::new(
+            FaultKind::Undecodable,
+            format!("{path}: unexpected answer ({e})"),
+        )
+    })
 }
 
 /// `{}` is the API's "no such id".
@@ -58,7 +69,7 @@ async fn ask(
     endpoint: &Endpoint,
     chain: &Chain,
     id: B256,
-) -> Result<Answer, String> {
+) -> Result<Answer, EndpointFailure> {
     let value = json!({"value": hex::encode(id)});
     let nothing = json!({});
     let (tx, info, solid, block, params) = tokio::join!(
@@ -77,46 +88,61 @@ async fn ask(
     let info: TransactionInfo = parse("/wallet/gettransactioninfobyid", info)?;
     let head = parse::<Block>("/wallet/getnowblock", block)?
         .number()
-        .ok_or("/wallet/getnowblock: the answer has no block number")?;
+        .ok_or_else(|| {
+            EndpointFailure::new(
+                FaultKind::Undecodable,
+                "/wallet/getnowblock: the answer has no block number",
+            )
+        })?;
     // The solidity view knows only irreversible transactions; an endpoint
     // without it leaves finality to the confirmation count.
-    let solidified = solid.is_ok().then(|| !is_empty(&solid));
+    let solid: Option<Option<TransactionInfo>> = match solid {
+        Err(_) => None,
+        Ok(_) if is_empty(&solid) => Some(None),
+        answer => Some(Some(
+            parse("/walletsolidity/gettransactioninfobyid", answer)
+                .map_err(|f| EndpointFailure::inconsistent(f.what))?,
+        )),
+    };
     let params: Option<ChainParameters> = params.ok().and_then(|v| serde_json::from_value(v).ok());
 
     let id_hex = hex::encode(id);
-    let (tx, info) = match (tx_empty, info_empty) {
-        (true, true) => {
-            // In no block: maybe still in this node's pending pool.
-            let pending = client
-                .post(endpoint, "/wallet/gettransactionfrompending", &value)
-                .await;
-            if pending.as_ref().is_err() || is_empty(&pending) {
-                // An endpoint without the pending API still answered "unknown".
-                return Ok(Answer::Unknown {
-                    head: Some(head),
-                    congestion: Some(convert::energy_market(chain, params.as_ref(), None)),
-                });
+    let (tx, info) = if tx_empty && info_empty {
+        // In no block: maybe still in this node's pending pool. A failure
+        // to ask the pool is a failure, never "not in the pool".
+        let pending = client
+            .post(endpoint, "/wallet/gettransactionfrompending", &value)
+            .await;
+        if is_empty(&pending) {
+            return Ok(Answer::Unknown {
+                head: Some(head),
+                congestion: Some(convert::energy_market(chain, params.as_ref(), None)),
+            });
+        }
+        let tx: Transaction = parse("/wallet/gettransactionfrompending", pending)?;
+        match tx.tx_id.as_deref() {
+            Some(got) if got.eq_ignore_ascii_case(&id_hex) => {}
+            got => {
+                return Err(EndpointFailure::inconsistent(format!(
+                    "answered /wallet/gettransactionfrompending with another transaction ({})",
+                    got.unwrap_or("no txID")
+                )));
             }
-            (
-                parse::<Transaction>("/wallet/gettransactionfrompending", pending)?,
-                None,
-            )
         }
+        (tx, None)
+    } else {
+        let info = (!info_empty).then_some(info);
+        verify::answer(&id_hex, (!tx_empty).then_some(&tx), info.as_ref(), head)
+            .map_err(EndpointFailure::inconsistent)?;
         // Executed, but the transaction body is not served: the info is enough.
-        (true, false) => (Transaction::default(), Some(info)),
-        (false, true) => (tx, None),
-        (false, false) => (tx, Some(info)),
+        (tx, info)
     };
-    for (what, got) in [
-        ("transaction", tx.tx_id.as_deref()),
-        ("info", info.as_ref().and_then(|i| i.id.as_deref())),
-    ] {
-        if let Some(got) = got
-            && !got.eq_ignore_ascii_case(&id_hex)
-        {
-            return Err(format!("answered with another {what} ({got})"));
-        }
-    }
+    let solidified = match (&info, solid) {
+        (Some(info), Some(solid)) => Some(
+            verify::solidified(info, solid.as_ref()).map_err(EndpointFailure::inconsistent)?,
+        ),
+        _ => None,
+    };
     let raw = tx.raw_data.clone().unwrap_or_default();
     let contract = raw.contract.first();
     let call = convert::call(contract);
