@@ -241,6 +241,12 @@ pub fn parse(text: &str) -> Result<Config> {
     Ok(Config { chains })
 }
 
+/// The slowest and fastest paces chains.toml may set: below one call in ten
+/// seconds a lookup could not finish within any timeout; above a million a
+/// second the number is a typo.
+const MIN_RPS: f64 = 0.1;
+const MAX_RPS: f64 = 1_000_000.0;
+
 /// `rps` and `max_batch` as given, else as inherited; both must be positive.
 fn limits(
     rps: Option<f64>,
@@ -249,9 +255,11 @@ fn limits(
     at: &str,
 ) -> Result<Limits> {
     if let Some(r) = rps
-        && !(r.is_finite() && r > 0.0)
+        && !(r.is_finite() && (MIN_RPS..=MAX_RPS).contains(&r))
     {
-        bail!("{at} must be a positive number of calls per second");
+        bail!(
+            "{at} must be a number of calls per second between {MIN_RPS} and {MAX_RPS} (got {r})"
+        );
     }
     if max_batch == Some(0) {
         bail!("{} must be at least 1", at.replace("rps", "max_batch"));
@@ -260,6 +268,24 @@ fn limits(
         rps: rps.or(inherited.rps),
         max_batch: max_batch.unwrap_or(inherited.max_batch),
     })
+}
+
+/// An explorer link template that is safe to put in a reply: https, or
+/// http to a loopback host (a local explorer); never `javascript:`, `file:`
+/// or any other scheme a pasted link could abuse.
+fn is_link_template(template: &str, placeholder: &str) -> bool {
+    let Ok(u) = url::Url::parse(&template.replace(placeholder, "x")) else {
+        return false;
+    };
+    match u.scheme() {
+        "https" => u.host_str().is_some(),
+        "http" => {
+            matches!(u.host(), Some(url::Host::Domain("localhost")))
+                || matches!(u.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
+                || matches!(u.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback())
+        }
+        _ => false,
+    }
 }
 
 fn validate(key: String, c: RawChain) -> Result<Chain> {
@@ -365,12 +391,20 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         );
     }
     for t in std::iter::once(&c.explorer_tx).chain(&c.explorer_tx_aliases) {
-        if !t.contains("{hash}") || url::Url::parse(&t.replace("{hash}", "h")).is_err() {
+        if !t.contains("{hash}") || !is_link_template(t, "{hash}") {
             bail!(
-                "{}: {t:?} must be a URL containing {{hash}}",
+                "{}: {t:?} must be an https:// URL containing {{hash}} (http:// only for a loopback address)",
                 at("explorer_tx")
             );
         }
+    }
+    if let Some(t) = &c.explorer_address
+        && !(t.contains("{address}") && is_link_template(t, "{address}"))
+    {
+        bail!(
+            "{}: {t:?} must be an https:// URL containing {{address}} (http:// only for a loopback address)",
+            at("explorer_address")
+        );
     }
     let tokens = c
         .tokens
@@ -537,6 +571,14 @@ mod tests {
         );
         let bad = MINIMAL.replace("rpc = [", "rps = 0\nrpc = [");
         assert!(parse(&bad).unwrap_err().to_string().contains("rps"));
+        // Issue 18: a pace that would hang or overflow is refused at load.
+        for rps in ["1e-300", "1e-9", "1e300", "nan", "inf"] {
+            let bad = MINIMAL.replace("rpc = [", &format!("rps = {rps}\nrpc = ["));
+            assert!(
+                format!("{:#}", parse(&bad).unwrap_err()).contains("between"),
+                "{rps}"
+            );
+        }
         let bad = MINIMAL.replace(
             "rpc = [\"http://127.0.0.1:8545\"]",
             "rpc = [{ url = \"https://a.example\", max_batch = 0 }]",
@@ -593,6 +635,25 @@ explorer_tx = "https://example.org/tx/{hash}"
         assert!(format!("{:#}", parse(&bad_rpc).unwrap_err()).contains("chains.local.rpc"));
         let no_placeholder = MINIMAL.replace("/tx/{hash}", "/tx/");
         assert!(format!("{:#}", parse(&no_placeholder).unwrap_err()).contains("explorer_tx"));
+        // Issue 18: a link pasted into a reply is https (http only to loopback).
+        for bad in [
+            "javascript:alert(1)//{hash}",
+            "http://example.org/tx/{hash}",
+            "file:///tmp/{hash}",
+            "data:text/html,{hash}",
+        ] {
+            let cfg = MINIMAL.replace("https://example.org/tx/{hash}", bad);
+            assert!(
+                format!("{:#}", parse(&cfg).unwrap_err()).contains("https://"),
+                "{bad}"
+            );
+        }
+        for good in [
+            "http://127.0.0.1:4000/tx/{hash}",
+            "http://localhost/tx/{hash}",
+        ] {
+            assert!(parse(&MINIMAL.replace("https://example.org/tx/{hash}", good)).is_ok());
+        }
         let typo = MINIMAL.replace("symbol = ", "symbl = ");
         assert!(parse(&typo).is_err());
         let btc = MINIMAL.replace("\"evm\"", "\"bitcoin\"");

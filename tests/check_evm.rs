@@ -298,6 +298,9 @@ fn out_of_gas_is_its_own_reason() {
 fn unknown_hash_is_not_found_only_when_every_chain_answered() {
     let eth = Anvil::spawn(1);
     let bsc = Anvil::spawn(56);
+    // Past genesis: a node at block 0 cannot testify "not found" (issue 18).
+    eth.mine(1);
+    bsc.mine(1);
     let cfg = write_config(&[
         ChainSpec::new("eth", 1, vec![eth.url.clone()]),
         ChainSpec::new("bsc", 56, vec![bsc.url.clone()]),
@@ -335,6 +338,7 @@ fn unknown_hash_is_not_found_only_when_every_chain_answered() {
 #[test]
 fn bare_hash_is_found_on_the_right_chain_and_links_fix_the_chain() {
     let eth = Anvil::spawn(1);
+    eth.mine(1); // past genesis: able to say "not found" (issue 18)
     let bsc = Anvil::spawn(56);
     let mut bsc_spec = ChainSpec::new("bsc", 56, vec![bsc.url.clone()]);
     bsc_spec.explorer = "https://bscscan.com/tx/{hash}";

@@ -331,6 +331,7 @@ fn a_failing_endpoint_falls_back_and_alone_is_unknown() {
 #[test]
 fn a_bare_id_is_searched_on_evm_and_tron_at_once() {
     let eth = Anvil::spawn(1);
+    eth.mine(1); // past genesis: able to say "not found" (issue 18)
     let node = FakeTron::start(&["usdt"]);
     let tron = tron_config(&[node.url()]);
     let eth_table = write_config(&[ChainSpec::new("eth", 1, vec![eth.url.clone()])]);

@@ -15,6 +15,8 @@ const GWEI: u64 = 1_000_000_000;
 
 fn eth_node() -> (Anvil, TestConfig) {
     let node = Anvil::spawn(1);
+    // Past genesis: a node at block 0 cannot testify "not found" (issue 18).
+    node.mine(1);
     let cfg = write_config(&[ChainSpec::new("eth", 1, vec![node.url.clone()])]);
     (node, cfg)
 }

@@ -18,6 +18,10 @@ use super::throttle::Throttle;
 use crate::config::Limits;
 use crate::log::Log;
 
+/// The longest wait a `Retry-After` header can ask for; a larger one is
+/// read as this (a lookup's own deadline bounds it further).
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
 /// Bodies larger than this are refused: no honest answer to our calls is near it.
 pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
@@ -109,7 +113,9 @@ pub enum EndpointError {
     Transport(String),
     #[error("the node answered with an error: {0}")]
     NodeError(String),
-    #[error("redirected (HTTP {status}) to {to}: not followed, so that no key goes to another host")]
+    #[error(
+        "redirected (HTTP {status}) to {to}: not followed, so that no key goes to another host"
+    )]
     Redirected { status: u16, to: String },
     #[error("the answer contradicts itself: {0}")]
     Inconsistent(String),
@@ -646,7 +652,8 @@ impl RpcClient {
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
+                // Whatever the endpoint asks, no wait is longer than this.
+                .map(|s| Duration::from_secs(s.min(MAX_RETRY_AFTER.as_secs())));
             return Err(EndpointError::RateLimited {
                 status: status.as_u16(),
                 retry_after,
@@ -805,7 +812,11 @@ fn match_by_id(answer: Value, n: usize) -> Result<Vec<CallResult>, EndpointError
         let Some(id) = item.get("id").and_then(id_of) else {
             continue;
         };
-        let Some(i) = id.checked_sub(1).and_then(|i| usize::try_from(i).ok()).filter(|i| *i < n) else {
+        let Some(i) = id
+            .checked_sub(1)
+            .and_then(|i| usize::try_from(i).ok())
+            .filter(|i| *i < n)
+        else {
             continue;
         };
         // Two answers to one call: which one is true cannot be told.

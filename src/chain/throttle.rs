@@ -75,7 +75,9 @@ impl Throttle {
         let (window, capacity) = if rps >= 1.0 {
             (Duration::from_secs(1), rps)
         } else {
-            (Duration::from_secs_f64(1.0 / rps), 1.0)
+            // chains.toml keeps rps ≥ 0.1; a wild value still cannot panic.
+            let window = Duration::try_from_secs_f64(1.0 / rps.max(MIN_RPS / 8.0));
+            (window.unwrap_or(Duration::from_secs(16)), 1.0)
         };
         let calls = calls.max(1) as f64;
         loop {
@@ -108,7 +110,7 @@ impl Throttle {
             DEFAULT_BACKOFF * 2u32.saturating_pow(self.refusals.saturating_sub(1).min(5))
         });
         self.rps = Some(self.rps.map_or(LEARNED_RPS, |r| (r / 2.0).max(MIN_RPS)));
-        let until = now + wait;
+        let until = now.checked_add(wait).unwrap_or(now);
         self.not_before = Some(self.not_before.map_or(until, |t| t.max(until)));
         wait
     }

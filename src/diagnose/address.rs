@@ -4,8 +4,8 @@
 
 use alloy_primitives::U256;
 
-use super::pending::{self, Assessment};
 use super::failure_warning;
+use super::pending::{self, Assessment};
 use crate::chain::AddressOutcome;
 use crate::config::{Chain, Config, Family};
 use crate::model::address::{AddressFacts, Direction, SenderHistory, Transfer};

@@ -297,10 +297,7 @@ fn apply_vanished(report: &mut TxReport, config: &Config, key: &str, vanished: &
             if let Some(note) = search_note {
                 report.warnings.push(Warning {
                     chain: Some(key.to_string()),
-                    ..Warning::new(
-                        "replacement_not_identified",
-                        format!("{key}: {note}"),
-                    )
+                    ..Warning::new("replacement_not_identified", format!("{key}: {note}"))
                 });
             }
         }

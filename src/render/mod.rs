@@ -206,12 +206,9 @@ mod tests {
             replacement_url: None,
             warnings: ["eth", "bsc"]
                 .map(|c| Warning {
-                    code: "endpoint_failed",
-                    message: format!("{c}: down"),
                     endpoint: Some(format!("https://{c}-1")),
                     chain: Some(c.into()),
-                    lookalike: None,
-                    genuine: None,
+                    ..Warning::new("endpoint_failed", format!("{c}: down"))
                 })
                 .to_vec(),
         };

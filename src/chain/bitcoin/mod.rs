@@ -99,7 +99,9 @@ async fn ask(
                 ),
             ));
         }
-        GetAnswer::Body(b) => decode(&b, &tx_path).map_err(|e| EndpointFailure::new(FaultKind::Undecodable, e))?,
+        GetAnswer::Body(b) => {
+            decode(&b, &tx_path).map_err(|e| EndpointFailure::new(FaultKind::Undecodable, e))?
+        }
     };
     if !tx.txid.eq_ignore_ascii_case(txid) {
         return Err(EndpointFailure::inconsistent(format!(
@@ -193,7 +195,12 @@ mod tests {
     fn only_esplora_s_own_text_means_unknown() {
         assert!(is_not_found_text("Transaction not found"));
         assert!(is_not_found_text("Transaction not found\n"));
-        for other in ["Not Found", "Block not found", "404 page not found", "transaction not found in mempool"] {
+        for other in [
+            "Not Found",
+            "Block not found",
+            "404 page not found",
+            "transaction not found in mempool",
+        ] {
             assert!(!is_not_found_text(other), "issue 18: {other}");
         }
         assert!(!is_not_found_text(

@@ -240,7 +240,8 @@ async fn complete(
             since: Some(scope.now.saturating_sub(if first_block == 0 {
                 scope.since_secs
             } else {
-                ((first.head + 1 - first_block) as f64 * chain.block_time_secs) as u64
+                ((first.head.saturating_add(1).saturating_sub(first_block)) as f64
+                    * chain.block_time_secs) as u64
             })),
             assets,
             native: false,

@@ -605,11 +605,14 @@ mod tests {
             max_priority_fee_per_gas: None,
             input: input.into(),
             block_number: Some(U256::from(100)),
+            block_hash: None,
         }
     }
 
     fn receipt(status: u64, gas_used: u64, logs: Vec<Log>) -> Receipt {
         Receipt {
+            transaction_hash: Some(B256::repeat_byte(0xab)),
+            block_hash: None,
             status: Some(U256::from(status)),
             block_number: U256::from(100),
             gas_used: U256::from(gas_used),

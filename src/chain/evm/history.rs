@@ -71,8 +71,13 @@ pub fn chunks(
     directions: &[Direction],
 ) -> (u64, Vec<Chunk>) {
     let wanted = ((secs as f64 / block_time).ceil() as u64).max(1);
-    let blocks = wanted.min(range.saturating_mul(max_calls)).min(head + 1);
-    let first = head + 1 - blocks;
+    // Saturating: a head is whatever an endpoint answered (u64::MAX too),
+    // and the chunks stay at most `max_calls` per direction.
+    let range = range.max(1);
+    let blocks = wanted
+        .min(range.saturating_mul(max_calls))
+        .min(head.saturating_add(1));
+    let first = head.saturating_add(1) - blocks;
     let mut out = Vec::new();
     for &direction in directions {
         let mut to = head;
@@ -291,6 +296,10 @@ mod tests {
         // Too many calls: the window shrinks to what they cover.
         let (first, c) = chunks(1_000_000, 24 * 3600, 0.25, 1_000, 3, &[Direction::Out]);
         assert_eq!((first, c.len()), (997_001, 3));
+        // Issue 18: a head of u64::MAX made `head + 1` wrap and the chunk
+        // list grow without end.
+        let (first, c) = chunks(u64::MAX, 24 * 3600, 12.0, 5_000, 50, &[Direction::In]);
+        assert_eq!((first, c.len()), (u64::MAX - 7_200, 2));
     }
 
     #[test]

@@ -205,7 +205,11 @@ async fn ask(
         follow_up(client, endpoint, &tx, &wanted).await
     };
     failure = failure.or(extra.failure);
-    if wanted.replay && failure.as_ref().is_none_or(|f| f.kind == FailureKind::Unavailable) {
+    if wanted.replay
+        && failure
+            .as_ref()
+            .is_none_or(|f| f.kind == FailureKind::Unavailable)
+    {
         failure = replay_elsewhere(client, chain, endpoint, &tx)
             .await
             .or(failure);

@@ -115,8 +115,14 @@ fn verify(
     if let Some(tx) = tx {
         match tx.transaction.signatures.first() {
             Some(s) if s == signature => {}
-            Some(s) => return Err(format!("answered getTransaction with another transaction ({s})")),
-            None => return Err("answered getTransaction with a transaction without signatures".into()),
+            Some(s) => {
+                return Err(format!(
+                    "answered getTransaction with another transaction ({s})"
+                ));
+            }
+            None => {
+                return Err("answered getTransaction with a transaction without signatures".into());
+            }
         }
         if let Some(head) = head
             && tx.slot > head
@@ -139,8 +145,16 @@ fn verify(
         {
             return Err(format!(
                 "says the transaction {} in its status but {} in its metadata",
-                if status.err.is_some() { "failed" } else { "succeeded" },
-                if meta.err.is_some() { "failed" } else { "succeeded" },
+                if status.err.is_some() {
+                    "failed"
+                } else {
+                    "succeeded"
+                },
+                if meta.err.is_some() {
+                    "failed"
+                } else {
+                    "succeeded"
+                },
             ));
         }
     }

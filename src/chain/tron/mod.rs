@@ -138,9 +138,9 @@ async fn ask(
         (tx, info)
     };
     let solidified = match (&info, solid) {
-        (Some(info), Some(solid)) => Some(
-            verify::solidified(info, solid.as_ref()).map_err(EndpointFailure::inconsistent)?,
-        ),
+        (Some(info), Some(solid)) => {
+            Some(verify::solidified(info, solid.as_ref()).map_err(EndpointFailure::inconsistent)?)
+        }
         _ => None,
     };
     let raw = tx.raw_data.clone().unwrap_or_default();

@@ -29,14 +29,19 @@ pub fn answer(
         return match tx {
             Some(_) => Err(format!(
                 "serves the transaction{} but no execution info for it (transaction history switched off on this node, or not yet indexed)",
-                ret.map(|r| format!(" (contractRet {r})")).unwrap_or_default()
+                ret.map(|r| format!(" (contractRet {r})"))
+                    .unwrap_or_default()
             )),
             None => Ok(()),
         };
     };
     match info.id.as_deref() {
         Some(got) if got.eq_ignore_ascii_case(id) => {}
-        Some(got) => return Err(format!("answered with the info of another transaction ({got})")),
+        Some(got) => {
+            return Err(format!(
+                "answered with the info of another transaction ({got})"
+            ));
+        }
         None => return Err("answered with execution info that names no transaction".into()),
     }
     let block = match info.block_number {
@@ -78,7 +83,9 @@ pub fn solidified(info: &TransactionInfo, solid: Option<&TransactionInfo>) -> Re
         return Err(format!(
             "its solidified view names transaction {} in block {}, not the one asked in block {}",
             solid.id.as_deref().unwrap_or("(none)"),
-            solid.block_number.map_or("(none)".into(), |b| b.to_string()),
+            solid
+                .block_number
+                .map_or("(none)".into(), |b| b.to_string()),
             info.block_number.map_or("(none)".into(), |b| b.to_string()),
         ));
     }
@@ -120,7 +127,10 @@ mod tests {
         let ok = info(100, Some("SUCCESS"), None);
         assert_eq!(answer(ID, Some(&tx("SUCCESS")), Some(&ok), 120), Ok(()));
         let reverted = info(100, Some("REVERT"), Some("FAILED"));
-        assert_eq!(answer(ID, Some(&tx("REVERT")), Some(&reverted), 120), Ok(()));
+        assert_eq!(
+            answer(ID, Some(&tx("REVERT")), Some(&reverted), 120),
+            Ok(())
+        );
         assert_eq!(answer(ID, None, None, 120), Ok(()));
         assert_eq!(solidified(&ok, Some(&ok)), Ok(true));
         assert_eq!(solidified(&ok, None), Ok(false));
@@ -137,8 +147,24 @@ mod tests {
         };
         assert!(answer(ID, Some(&tx("SUCCESS")), Some(&other), 120).is_err());
         assert!(answer(ID, None, Some(&info(100, None, None)), 99).is_err());
-        assert!(answer(ID, Some(&tx("SUCCESS")), Some(&info(100, Some("REVERT"), None)), 120).is_err());
-        assert!(answer(ID, Some(&tx("SUCCESS")), Some(&info(100, None, Some("FAILED"))), 120).is_err());
+        assert!(
+            answer(
+                ID,
+                Some(&tx("SUCCESS")),
+                Some(&info(100, Some("REVERT"), None)),
+                120
+            )
+            .is_err()
+        );
+        assert!(
+            answer(
+                ID,
+                Some(&tx("SUCCESS")),
+                Some(&info(100, None, Some("FAILED"))),
+                120
+            )
+            .is_err()
+        );
         assert!(answer(ID, None, Some(&info(-1, None, None)), 120).is_err());
         let no_id = TransactionInfo {
             id: None,
