@@ -276,7 +276,7 @@ pub struct ChainsArgs {
 fn lang_parser() -> impl clap::builder::TypedValueParser<Value = Lang> {
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(Lang::all().map(Lang::code))
-        .map(|code: String| Lang::from_code(&code).expect("a listed code"))
+        .map(|code: String| Lang::from_code(&code).unwrap_or(Lang::EN))
 }
 
 #[cfg(test)]

@@ -17,6 +17,11 @@
 //!   on disk), so a hash the network forgets reads replaced or dropped.
 //! - [`commands`] holds one file per subcommand; [`exit`] the exit codes.
 
+// No panic reachable from input, config or the network (issue 18): no
+// unwrap or expect outside tests; the few `unreachable!` left guard
+// invariants the types cannot express.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod chain;
 pub mod cli;
 pub mod commands;

@@ -28,21 +28,28 @@ impl Log {
     /// Shown with `-v` only.
     pub fn verbose(&self, args: fmt::Arguments<'_>) {
         if self.verbosity == Verbosity::Verbose {
-            eprintln!("txdoctor: {args}");
+            line(format_args!("txdoctor: {args}"));
         }
     }
 
     /// A plain line (a summary) shown unless `-q`.
     pub fn info(&self, args: fmt::Arguments<'_>) {
         if self.verbosity != Verbosity::Quiet {
-            eprintln!("txdoctor: {args}");
+            line(format_args!("txdoctor: {args}"));
         }
     }
 
     /// Shown unless `-q`.
     pub fn warn(&self, args: fmt::Arguments<'_>) {
         if self.verbosity != Verbosity::Quiet {
-            eprintln!("warning: {args}");
+            line(format_args!("warning: {args}"));
         }
     }
+}
+
+/// One line on stderr. A closed stderr (a pager that quit) is ignored:
+/// `eprintln!` would panic, and the verdict's exit code must stand.
+pub fn line(args: fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{args}");
 }

@@ -1,5 +1,6 @@
 //! The thin binary: parse flags, run the command, turn an error into one line
 //! on stderr (plus a hint) and an exit code.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::ExitCode;
 
@@ -7,19 +8,28 @@ use clap::Parser;
 use txdoctor::cli::{Cli, Command};
 use txdoctor::commands;
 use txdoctor::exit::{self, UsageError};
+use txdoctor::log;
 use txdoctor::settings::Settings;
 
 fn main() -> ExitCode {
+    // A panic is a bug, and a script must never read Rust's 101 as a
+    // verdict: say so in one line and exit with the internal-error code.
+    std::panic::set_hook(Box::new(|info| {
+        log::line(format_args!(
+            "txdoctor: internal error (a bug, please report it): {info}"
+        ));
+        std::process::exit(i32::from(exit::INTERNAL));
+    }));
     let cli = Cli::parse();
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("txdoctor: {e:#}");
+            log::line(format_args!("txdoctor: {e:#}"));
             if let Some(hint) = e
                 .downcast_ref::<UsageError>()
                 .and_then(|u| u.hint.as_deref())
             {
-                eprintln!("hint: {hint}");
+                log::line(format_args!("hint: {hint}"));
             }
             ExitCode::from(exit::for_error(&e))
         }

@@ -163,7 +163,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         while let Some(record) = records.next().await {
             let (line, record) = record.map_err(anyhow::Error::msg)?;
             if let Err(e) = writer.write(line, &record) {
-                if e.kind() == std::io::ErrorKind::BrokenPipe {
+                if super::is_closed(&e) {
                     broken_pipe = true;
                     break;
                 }

@@ -312,9 +312,10 @@ fn endpoint_json(c: &Chain, url: &str, p: Option<&Timed>, best: Option<u64>) -> 
         Probe::WrongChain { chain_id } => json!({"status": "wrong_chain", "chain_id": chain_id}),
         Probe::Down { error } => json!({"status": "down", "error": error}),
     };
-    let o = v.as_object_mut().expect("an object");
-    o.extend(extra.as_object().expect("an object").clone());
-    o.insert("chain_id_check".into(), json!(check));
-    o.insert("latency_ms".into(), json!(took.as_millis() as u64));
+    if let (Some(o), Value::Object(extra)) = (v.as_object_mut(), extra) {
+        o.extend(extra);
+        o.insert("chain_id_check".into(), json!(check));
+        o.insert("latency_ms".into(), json!(took.as_millis() as u64));
+    }
     v
 }

@@ -69,17 +69,33 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
         .map(|q| {
             let (client, memory, expect) = (&client, &memory, expect.as_ref());
             async move {
+                // `--timeout` bounds each query whole: the lookup, an
+                // address's history, the poisoning check.
+                let deadline = tokio::time::Instant::now() + args.timeout;
                 if is_address(q) {
+                    let lookup = lookup_address(client, settings, q, expect, &scope, memory);
                     Report::Address(Box::new(
-                        lookup_address(client, settings, q, expect, &scope, memory).await,
+                        match tokio::time::timeout_at(deadline, lookup).await {
+                            Ok(report) => report,
+                            Err(_) => address_timed_out(settings, q, expect, args.timeout),
+                        },
                     ))
                 } else {
                     let lookup = lookup(client, settings, q, memory);
-                    let mut report = match tokio::time::timeout(args.timeout, lookup).await {
+                    let mut report = match tokio::time::timeout_at(deadline, lookup).await {
                         Ok(report) => report,
                         Err(_) => timed_out(settings, q, args.timeout),
                     };
-                    payee_check(client, settings, &mut report).await;
+                    let check = payee_check(client, settings, &mut report);
+                    if tokio::time::timeout_at(deadline, check).await.is_err() {
+                        report.warnings.push(Warning::new(
+                            "poisoning_unchecked",
+                            format!(
+                                "the address-poisoning check did not finish within --timeout {}",
+                                humantime::format_duration(args.timeout)
+                            ),
+                        ));
+                    }
                     Report::Tx(Box::new(report))
                 }
             }
@@ -328,6 +344,40 @@ pub fn render(reports: &[Report], style: Style, lang: Lang, settings: &Settings)
 
 /// The report of a lookup that ran out of `--timeout`: every chain searched
 /// is unavailable (so `unknown`, never `not_found`), and a warning says why.
+/// The report of an address query that ran out of time: every chain
+/// unavailable, saying why.
+fn address_timed_out(
+    settings: &Settings,
+    q: &Query,
+    expect: Option<&Expect>,
+    limit: Duration,
+) -> AddressReport {
+    let what = format!(
+        "no answer within --timeout {}: the endpoints were too slow; try again, or with a longer --timeout",
+        humantime::format_duration(limit)
+    );
+    let outcomes: Vec<(String, chain::AddressOutcome)> = q
+        .chains
+        .iter()
+        .map(|key| {
+            let failure = chain::EndpointFailure::new(chain::FaultKind::Timeout, what.clone());
+            (
+                key.clone(),
+                chain::AddressOutcome::Unavailable {
+                    failures: vec![failure],
+                },
+            )
+        })
+        .collect();
+    address::address_report(
+        &q.input,
+        query::clean(&q.input),
+        &outcomes,
+        expect,
+        &settings.config,
+    )
+}
+
 pub fn timed_out(settings: &Settings, q: &Query, limit: Duration) -> TxReport {
     let hash = match &q.target {
         Target::Tx { hash, .. } => shown_hash(hash, &q.chains, &settings.config),

@@ -51,14 +51,27 @@ const MAX_INTERVAL: Duration = Duration::from_secs(15);
 pub async fn run(args: &WatchArgs, settings: &Settings, out: &mut dyn Write) -> Result<u8> {
     let mut q = query::parse(&args.query, &settings.config, args.chain.as_deref())?;
     require_transaction(&q)?;
-    let client = RpcClient::new(settings.request_timeout, settings.log)?;
+    let client = RpcClient::new(
+        settings.request_timeout.min(args.timeout.mul_f64(0.8)),
+        settings.log,
+    )?;
     let mut memory = check::open_memory(settings);
     let deadline = Instant::now() + args.timeout;
     let mut progress = Progress::new(settings);
     let mut dropped_polls = 0;
+    let mut last: Option<TxReport> = None;
 
     let (report, reached) = loop {
-        let report = check::lookup(&client, settings, &q, &memory).await;
+        // `--timeout` bounds the poll too: a hung endpoint cannot hold the
+        // watch past it. Out of time, the last answer stands (or unknown).
+        let poll = check::lookup(&client, settings, &q, &memory);
+        let report = match tokio::time::timeout_at(deadline, poll).await {
+            Ok(report) => report,
+            Err(_) => {
+                let report = last.unwrap_or_else(|| check::timed_out(settings, &q, args.timeout));
+                break (report, false);
+            }
+        };
         check::remember(&mut memory, std::slice::from_ref(&report), settings);
         if report.facts.is_some()
             && let Some(chain) = &report.chain
@@ -78,6 +91,7 @@ pub async fn run(args: &WatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         if now >= deadline {
             break (report, false);
         }
+        last = Some(report);
         let interval = args
             .interval
             .unwrap_or_else(|| default_interval(settings, &q.chains));
@@ -195,7 +209,7 @@ impl Progress {
             Progress::Lines { started, last } => {
                 if last.as_deref() != Some(line.as_str()) {
                     let secs = started.elapsed().as_secs();
-                    eprintln!("[{:02}:{:02}] {line}", secs / 60, secs % 60);
+                    crate::log::line(format_args!("[{:02}:{:02}] {line}", secs / 60, secs % 60));
                     *last = Some(line);
                 }
             }

@@ -183,13 +183,11 @@ pub fn tx_report(
             facts,
             failures,
             endpoint,
-        } => Some((key, facts, failures, endpoint)),
+        } => Some((config.chain(key)?, facts, failures, endpoint)),
         _ => None,
     });
-    if let Some((key, facts, failures, endpoint)) = found {
-        let chain = config
-            .chain(key)
-            .expect("outcomes only name configured chains");
+    if let Some((chain, facts, failures, endpoint)) = found {
+        let key = &chain.key;
         let v = verdict(facts, chain);
         report.chain = Some(chain.key.clone());
         report.chain_name = Some(chain.name.clone());
@@ -247,7 +245,7 @@ pub fn tx_report(
                 all_mismatch &= !failures.is_empty()
                     && failures.iter().all(|e| e.kind == FaultKind::ChainMismatch);
             }
-            ChainOutcome::Found { .. } => unreachable!("handled above"),
+            ChainOutcome::Found { .. } => {}
         }
     }
     if !report.unavailable.is_empty() {

@@ -104,8 +104,7 @@ pub fn address_paragraph(r: &AddressReport, lang: Lang, names: &dyn Fn(&str) -> 
                 ],
             ));
         }
-        Outcome::Shown if r.matched.is_some() => {
-            let m = r.matched.as_ref().expect("checked");
+        Outcome::Shown if let Some(m) = r.matched.as_ref() => {
             let chain = r
                 .chains
                 .iter()
@@ -145,7 +144,9 @@ pub fn address_paragraph(r: &AddressReport, lang: Lang, names: &dyn Fn(&str) -> 
                 out.push(lang.t("address_near", &[("list", &join(&list, lang))]));
             }
             for c in answered(r) {
-                let f = c.facts.as_ref().expect("answered");
+                let Some(f) = c.facts.as_ref() else {
+                    continue;
+                };
                 if !f.history.native {
                     let symbol = f
                         .balance
@@ -208,7 +209,9 @@ fn summary(r: &AddressReport, lang: Lang, out: &mut Vec<String>) {
         return;
     }
     for c in active {
-        let f = c.facts.as_ref().expect("answered");
+        let Some(f) = c.facts.as_ref() else {
+            continue;
+        };
         let mut holdings: Vec<String> = f.balance.iter().map(|b| b.display()).collect();
         holdings.extend(
             f.tokens

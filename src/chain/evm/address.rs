@@ -377,8 +377,10 @@ async fn read_logs(
                         t.chunk.direction,
                         &book,
                     )),
-                    Err(e) if history::too_wide(&e) && t.chunk.halves().is_some() => {
-                        let [a, b] = t.chunk.halves().expect("checked");
+                    Err(e)
+                        if history::too_wide(&e)
+                            && let Some([a, b]) = t.chunk.halves() =>
+                    {
                         todo.push(Todo { chunk: a, ..*t });
                         todo.push(Todo { chunk: b, ..*t });
                     }
