@@ -33,5 +33,6 @@ pub mod memory;
 pub mod model;
 pub mod query;
 pub mod render;
+pub mod safe;
 pub mod secrets;
 pub mod settings;

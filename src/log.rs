@@ -49,7 +49,10 @@ impl Log {
 
 /// One line on stderr. A closed stderr (a pager that quit) is ignored:
 /// `eprintln!` would panic, and the verdict's exit code must stand.
+/// Whatever the line quotes (an endpoint's error, a chain's text) is shown
+/// escaped: no control sequence reaches the terminal.
 pub fn line(args: fmt::Arguments<'_>) {
     use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{args}");
+    let text = crate::safe::escape(&args.to_string());
+    let _ = writeln!(std::io::stderr(), "{text}");
 }

@@ -839,11 +839,14 @@ fn response_of(item: Value) -> CallResult {
     if let Some(err) = item.get("error").filter(|e| !e.is_null()) {
         return Err(CallError::Rpc {
             code: err.get("code").and_then(Value::as_i64).unwrap_or(0),
+            // A node's words, bounded: no honest error message is longer.
             message: err
                 .get("message")
                 .and_then(Value::as_str)
                 .unwrap_or("")
-                .to_string(),
+                .chars()
+                .take(500)
+                .collect(),
             data: err.get("data").cloned(),
         });
     }

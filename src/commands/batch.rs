@@ -555,7 +555,7 @@ fn row_of(record: &Record) -> rows::Row {
 /// One CSV record (RFC 4180 quoting, by the csv crate), with its line end.
 fn csv_line(fields: &[&str]) -> std::io::Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(fields)?;
+    w.write_record(fields.iter().map(|f| crate::safe::csv_cell(f)))?;
     let bytes = w
         .into_inner()
         .map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -647,6 +647,11 @@ mod tests {
         assert_eq!(
             csv_line(&["a", "b,c", "say \"hi\""]).unwrap(),
             "a,\"b,c\",\"say \"\"hi\"\"\"\n"
+        );
+        // Issue 18: a token called "=HYPERLINK(…)" is text, not a formula.
+        assert_eq!(
+            csv_line(&["=HYPERLINK(\"http://x\")", "-1"]).unwrap(),
+            "\"'=HYPERLINK(\"\"http://x\"\")\",'-1\n"
         );
     }
 }

@@ -44,7 +44,7 @@ impl Transfer {
 
     /// "100 USDT", or raw units of an unknown token.
     pub fn display(&self) -> String {
-        match (self.amount(), &self.symbol) {
+        match (self.amount(), self.symbol.as_deref().map(crate::safe::text)) {
             (Some(a), Some(s)) => format!("{a} {s}"),
             (Some(a), None) => format!("{a} of token {}", self.token.as_deref().unwrap_or("?")),
             (None, Some(s)) => format!("{} base units of {s}", self.raw),

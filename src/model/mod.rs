@@ -117,7 +117,7 @@ impl Amount {
 
     /// "1.5 ETH"
     pub fn display(&self) -> String {
-        format!("{} {}", self.amount(), self.symbol)
+        format!("{} {}", self.amount(), crate::safe::text(&self.symbol))
     }
 }
 
@@ -217,7 +217,8 @@ pub struct TokenTransfer {
 impl TokenTransfer {
     /// "250 USDT", or the raw amount and contract when nothing is known of the token.
     pub fn display(&self) -> String {
-        match (&self.amount, &self.symbol) {
+        let symbol = self.symbol.as_deref().map(crate::safe::text);
+        match (&self.amount, symbol) {
             (Some(a), Some(s)) => format!("{a} {s}"),
             (Some(a), None) => format!("{a} of token {}", self.token),
             (None, Some(s)) => format!("{} base units of {s}", self.raw),

@@ -91,14 +91,14 @@ fn unknown_error(r: &TxReport) -> String {
     }
     let first = r.warnings.first().map(|w| w.message.as_str());
     match first {
-        Some(m) => format!("no usable answer: {m}"),
+        Some(m) => format!("no usable answer: {}", crate::safe::text(m)),
         None => "no usable answer from any endpoint".to_string(),
     }
 }
 
 /// "250 USDT", or the raw units when the token's decimals are unknown.
 fn token_text(t: &TokenTransfer) -> String {
-    let symbol = t.symbol.as_deref().unwrap_or(&t.token);
+    let symbol = crate::safe::text(t.symbol.as_deref().unwrap_or(&t.token));
     match &t.amount {
         Some(a) => format!("{a} {symbol}"),
         None => format!("{} raw units of {symbol}", t.raw),

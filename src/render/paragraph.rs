@@ -98,7 +98,13 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
             out.push(lang.t("next_confirmed", &base));
         }
         Status::Failed => {
-            let message = facts.failure.as_ref().and_then(|f| f.message.clone());
+            // The chain's words, quoted: on one line, without our quote
+            // marks, so they cannot pass for a sentence of the reply.
+            let message = facts
+                .failure
+                .as_ref()
+                .and_then(|f| f.message.as_deref())
+                .map(|m| crate::safe::text(m).replace('"', "'"));
             let gas_limit = facts
                 .fee
                 .as_ref()

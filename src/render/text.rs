@@ -216,7 +216,8 @@ fn rows(
                 "label_failure",
                 failure
                     .message
-                    .clone()
+                    .as_deref()
+                    .map(crate::safe::text)
                     .unwrap_or_else(|| lang.t("value_failure_none", &[])),
             );
         }
