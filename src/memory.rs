@@ -140,10 +140,8 @@ fn locked_update(
 ) -> Result<Vec<Seen>, String> {
     fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let lock_path = dir.join(LOCK);
-    let lock = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
+    // Never through a symlink planted in the cache directory.
+    let lock = no_follow(OpenOptions::new().create(true).truncate(false).write(true))
         .open(&lock_path)
         .map_err(|e| format!("cannot open {}: {e}", lock_path.display()))?;
     lock.lock()
@@ -151,16 +149,16 @@ fn locked_update(
     let path = dir.join(FILE);
     // A damaged file is replaced rather than blocking every later run.
     let merged = change(read(&path).unwrap_or_default());
-    let tmp = dir.join(format!("{FILE}.{}.tmp", std::process::id()));
     let body = serde_json::to_vec(&StoreFile {
         version: FORMAT_VERSION,
         seen: merged.clone(),
     })
     .map_err(|e| e.to_string())?;
+    let (tmp, file) = new_temp(dir, &path)?;
     // No fsync: this is a cache, and a file torn by a power cut reads as
     // damaged and empty; the rename alone keeps concurrent readers safe.
-    let written = File::create(&tmp)
-        .and_then(|mut f| f.write_all(&body))
+    let written = { file }
+        .write_all(&body)
         .and_then(|_| fs::rename(&tmp, &path));
     if let Err(e) = written {
         let _ = fs::remove_file(&tmp);
@@ -168,6 +166,42 @@ fn locked_update(
     }
     drop(lock);
     Ok(merged)
+}
+
+/// `options` refusing to open a symlink (O_NOFOLLOW where the system has it).
+fn no_follow(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options
+}
+
+/// A temporary file beside `path`, created exclusively (O_EXCL: never an
+/// existing file, never through a symlink) under a fresh name.
+fn new_temp(dir: &Path, path: &Path) -> Result<(PathBuf, File), String> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    let mut last = None;
+    for attempt in 0..16u32 {
+        let tmp = dir.join(format!(
+            "{FILE}.{}.{:x}.tmp",
+            std::process::id(),
+            nanos.wrapping_add(attempt.wrapping_mul(0x9e37_79b9))
+        ));
+        match no_follow(OpenOptions::new().write(true).create_new(true)).open(&tmp) {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(format!(
+        "cannot write {}: no temporary file could be created beside it ({})",
+        path.display(),
+        last.map(|e| e.to_string()).unwrap_or_default()
+    ))
 }
 
 /// The store after `updates` at time `now`: merged, pruned, newest first.
@@ -361,5 +395,31 @@ mod tests {
         let (m, problem) = Memory::open(Some(path));
         assert!(problem.unwrap().contains("damaged"));
         assert!(m.get("eth", "0x01").is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn issue_18_the_store_never_writes_through_a_planted_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("txdoctor");
+        fs::create_dir_all(&store).unwrap();
+        let victim = dir.path().join("victim");
+        // A dangling lock symlink must not create its target.
+        std::os::unix::fs::symlink(&victim, store.join(LOCK)).unwrap();
+        let (mut m, _) = Memory::open(Some(store.clone()));
+        let err = m
+            .record(&[Update::Pending(seen("0x01", 1, unix_now()))])
+            .unwrap_err();
+        assert!(err.contains(LOCK), "{err}");
+        assert!(!victim.exists(), "the lock symlink was followed");
+        // With an honest lock, a temporary name planted as a symlink (the
+        // old, predictable `seen.json.<pid>.tmp`) is never written through.
+        fs::remove_file(store.join(LOCK)).unwrap();
+        let planted = store.join(format!("{FILE}.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        m.record(&[Update::Pending(seen("0x01", 1, unix_now()))])
+            .unwrap();
+        assert!(!victim.exists(), "a temporary file followed a symlink");
+        assert!(Memory::open(Some(store)).0.get("eth", "0x01").is_some());
     }
 }

@@ -73,6 +73,10 @@ pub enum QueryError {
         "the link {0:?} is from a configured explorer but holds no transaction hash or address"
     )]
     LinkWithoutHash(String),
+    #[error(
+        "{0:?} looks like an EVM address but its checksum is wrong (its mix of capital and small letters, EIP-55): a character was mistyped; copy it again from the wallet or explorer"
+    )]
+    EvmChecksum(String),
     #[error("there is no chain {0:?} in the configuration (see `txdoctor chains`)")]
     UnknownChain(String),
     #[error("the link is for chain {link}, but --chain {flag} was given")]
@@ -295,10 +299,17 @@ fn parse_bare(s: &str) -> Result<Target, QueryError> {
             .map_err(|_| unrecognised()),
         // An address must carry its 0x: forty bare hex digits are too easily
         // something else (a truncated hash, a key fragment).
-        40 if prefixed => hex
-            .parse::<Address>()
-            .map(Target::EvmAddress)
-            .map_err(|_| unrecognised()),
+        40 if prefixed => {
+            let address = hex.parse::<Address>().map_err(|_| unrecognised())?;
+            // Mixed case carries an EIP-55 checksum, and it must hold; all
+            // lower- or all upper-case carries none.
+            let mixed = hex.bytes().any(|b| b.is_ascii_lowercase())
+                && hex.bytes().any(|b| b.is_ascii_uppercase());
+            if mixed && address.to_checksum(None)[2..] != *hex {
+                return Err(QueryError::EvmChecksum(shorten(s)));
+            }
+            Ok(Target::EvmAddress(address))
+        }
         42 if !prefixed && hex[..2] == *"41" => tron_address::from_hex(hex)
             .map(Target::TronAddress)
             .ok_or_else(unrecognised),
@@ -558,6 +569,16 @@ mod tests {
 
     #[test]
     fn address_links_and_bare_addresses_are_addresses() {
+        // Issue 18: one mistyped letter's case breaks EIP-55 and is refused;
+        // all lower- or upper-case carries no checksum and is accepted.
+        let typo = parse("0xdAC17F958D2ee523a2206206994597C13D831Ec7", &cfg(), None).unwrap_err();
+        assert!(typo.to_string().contains("checksum is wrong"), "{typo}");
+        for plain in [
+            "0xdac17f958d2ee523a2206206994597c13d831ec7",
+            "0xDAC17F958D2EE523A2206206994597C13D831EC7",
+        ] {
+            assert!(parse(plain, &cfg(), None).is_ok(), "{plain}");
+        }
         let addr = "0xdAC17F958D2ee523a2206206994597C13D831ec7";
         let q = parse(
             &format!("https://etherscan.io/address/{addr}"),

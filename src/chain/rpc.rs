@@ -32,6 +32,9 @@ pub struct Endpoint {
     pub shown: String,
     /// Extra request headers (an API key): sent, never shown.
     headers: Vec<(String, String)>,
+    /// What of the URL and headers is secret: hidden wherever an error
+    /// body or message of this endpoint echoes it.
+    secrets: Vec<String>,
     limits: Limits,
 }
 
@@ -41,8 +44,21 @@ impl Endpoint {
             url: url.to_string(),
             shown: redact_url(url),
             headers: Vec::new(),
+            secrets: url_secrets(url),
             limits: Limits::default(),
         }
+    }
+
+    /// `text` (an error body, a node's message) with every secret of this
+    /// endpoint replaced by `***`.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for s in &self.secrets {
+            if out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), "***");
+            }
+        }
+        out
     }
 
     /// Sets the endpoint's pace and batch cap (chains.toml `rps`, `max_batch`).
@@ -64,6 +80,11 @@ impl Endpoint {
     /// Adds a header sent with every request to this endpoint.
     pub fn with_header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_string(), value.to_string()));
+        if !value.is_empty() {
+            // Longest first, so a key that contains another is hidden whole.
+            self.secrets.push(value.to_string());
+            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        }
         self
     }
 
@@ -122,6 +143,26 @@ pub enum EndpointError {
 }
 
 impl EndpointError {
+    /// The same error with the endpoint's secrets hidden in its text.
+    fn scrubbed(self, e: &Endpoint) -> Self {
+        match self {
+            EndpointError::Connect(s) => EndpointError::Connect(e.scrub(&s)),
+            EndpointError::Http { status, snippet } => EndpointError::Http {
+                status,
+                snippet: e.scrub(&snippet),
+            },
+            EndpointError::Undecodable { detail, snippet } => EndpointError::Undecodable {
+                detail: e.scrub(&detail),
+                snippet: e.scrub(&snippet),
+            },
+            EndpointError::BatchRefused(s) => EndpointError::BatchRefused(e.scrub(&s)),
+            EndpointError::Transport(s) => EndpointError::Transport(e.scrub(&s)),
+            EndpointError::NodeError(s) => EndpointError::NodeError(e.scrub(&s)),
+            EndpointError::Inconsistent(s) => EndpointError::Inconsistent(e.scrub(&s)),
+            other => other,
+        }
+    }
+
     pub fn kind(&self) -> super::FaultKind {
         use super::FaultKind as K;
         match self {
@@ -152,6 +193,24 @@ pub enum CallError {
     Missing,
     #[error("unexpected result ({0})")]
     Decode(String),
+}
+
+impl CallError {
+    fn scrubbed(self, e: &Endpoint) -> Self {
+        match self {
+            CallError::Rpc {
+                code,
+                message,
+                data,
+            } => CallError::Rpc {
+                code,
+                message: e.scrub(&message),
+                data,
+            },
+            CallError::Decode(s) => CallError::Decode(e.scrub(&s)),
+            other => other,
+        }
+    }
 }
 
 pub type CallResult = Result<Value, CallError>;
@@ -238,7 +297,11 @@ impl RpcClient {
     }
 
     pub fn with_options(timeout: Duration, log: Log, options: Options) -> anyhow::Result<Self> {
+        // No redirect is followed (a key in a header or the URL would go to
+        // the other host with it) and no Referer is ever sent.
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .user_agent(concat!("txdoctor/", env!("CARGO_PKG_VERSION")))
@@ -273,11 +336,19 @@ impl RpcClient {
         endpoint: &Endpoint,
         calls: &[Call],
     ) -> Result<Vec<CallResult>, EndpointError> {
-        match self.options.coalesce {
+        let answers = match self.options.coalesce {
             Some(linger) if !calls.is_empty() && calls.len() < endpoint.batch_cap() => {
                 self.coalesced(endpoint, calls, linger).await
             }
             _ => self.batch_now(endpoint, calls).await,
+        };
+        // An endpoint may echo its URL (and the key in its path) in an error.
+        match answers {
+            Ok(results) => Ok(results
+                .into_iter()
+                .map(|r| r.map_err(|e| e.scrubbed(endpoint)))
+                .collect()),
+            Err(e) => Err(e.scrubbed(endpoint)),
         }
     }
 
@@ -449,6 +520,7 @@ impl RpcClient {
                 None => Ok(v),
             }
         });
+        let outcome = outcome.map_err(|e| e.scrubbed(endpoint));
         let ms = started.elapsed().as_millis();
         match &outcome {
             Ok(_) => self.log.verbose(format_args!(
@@ -548,6 +620,10 @@ impl RpcClient {
                     snippet: snippet(&bytes),
                 }),
             });
+        let outcome = match outcome {
+            Ok(GetAnswer::NotFound(text)) => Ok(GetAnswer::NotFound(endpoint.scrub(&text))),
+            other => other.map_err(|e| e.scrubbed(endpoint)),
+        };
         let ms = started.elapsed().as_millis();
         match &outcome {
             Ok(GetAnswer::Body(_)) => self.log.verbose(format_args!(
@@ -646,6 +722,28 @@ impl RpcClient {
     ) -> Result<(u16, Vec<u8>), EndpointError> {
         let mut response = request.send().await.map_err(|e| self.classify(e))?;
         let status = response.status();
+        if status.is_redirection() {
+            let to = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map_or("(no Location)".to_string(), |l| {
+                    let l: String = l.chars().take(300).collect();
+                    match url::Url::parse(&l) {
+                        Ok(_) => redact_url(&l),
+                        // A relative Location: its path may hold a key too.
+                        Err(_) => redact_url(&format!("http://same-host{l}")).replacen(
+                            "http://same-host",
+                            "",
+                            1,
+                        ),
+                    }
+                });
+            return Err(EndpointError::Redirected {
+                status: status.as_u16(),
+                to,
+            });
+        }
         if matches!(status.as_u16(), 429 | 503) {
             let retry_after = response
                 .headers()
@@ -893,6 +991,33 @@ pub fn redact_url(url: &str) -> String {
     parsed.to_string().trim_end_matches('/').to_string()
 }
 
+/// The parts of an endpoint URL that may be secret: user info, query
+/// values and key-like path segments (what `redact_url` hides).
+fn url_secrets(url: &str) -> Vec<String> {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    out.extend(Some(parsed.username().to_string()).filter(|u| !u.is_empty()));
+    out.extend(parsed.password().map(str::to_string));
+    out.extend(
+        parsed
+            .query_pairs()
+            .map(|(_, v)| v.into_owned())
+            .filter(|v| !v.is_empty()),
+    );
+    out.extend(
+        parsed
+            .path_segments()
+            .into_iter()
+            .flatten()
+            .filter(|s| looks_like_key(s))
+            .map(str::to_string),
+    );
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out
+}
+
 fn looks_like_key(segment: &str) -> bool {
     segment.len() >= 16
         && segment
@@ -932,6 +1057,24 @@ mod tests {
             "https://ethereum-rpc.publicnode.com"
         );
         assert!(!redact_url("https://x.io/v2/AbCdEf12345678901234xyz").contains("AbCdEf"));
+    }
+
+    #[test]
+    fn issue_18_secrets_are_scrubbed_from_what_an_endpoint_echoes() {
+        let e = Endpoint::new("https://x.io/v2/AbCdEf12345678901234xyz?key=s3cr3t")
+            .with_header("TRON-PRO-API-KEY", "k1");
+        let echoed = "404 for /v2/AbCdEf12345678901234xyz?key=s3cr3t (header k1)";
+        let shown = e.scrub(echoed);
+        assert!(
+            !shown.contains("AbCdEf") && !shown.contains("s3cr3t") && !shown.contains("k1"),
+            "{shown}"
+        );
+        let err = EndpointError::Http {
+            status: 404,
+            snippet: echoed.into(),
+        }
+        .scrubbed(&e);
+        assert!(!err.to_string().contains("s3cr3t"), "{err}");
     }
 
     #[test]

@@ -470,12 +470,13 @@ pub fn remember<'a>(
     save(memory, &updates, settings);
 }
 
-/// Writes `updates` to the store; a failure is logged with -v, never fatal.
+/// Writes `updates` to the store; a failure is a warning (a later run
+/// could not tell replaced or dropped from not found), never fatal.
 pub fn save(memory: &mut Memory, updates: &[memory::Update], settings: &Settings) {
     if let Err(e) = memory.record(updates) {
         settings
             .log
-            .verbose(format_args!("could not remember pending transactions: {e}"));
+            .warn(format_args!("could not remember pending transactions: {e}"));
     }
 }
 
