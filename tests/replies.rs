@@ -54,6 +54,7 @@ fn usdt(chain: &str, amount: &str, raw: &str) -> TokenTransfer {
         to: to.into(),
         raw: raw.into(),
         amount: Some(amount.into()),
+        trust: Default::default(),
     }
 }
 

@@ -39,6 +39,16 @@ pub fn endpoint(chain: &Chain, url: &str) -> Endpoint {
     }
 }
 
+/// A configured token as the family's adapters name token contracts in
+/// transfers (EVM checksummed `0x…`, TRON `T…`, a Solana mint).
+pub fn token_id(chain: &Chain, token: &crate::config::Token) -> String {
+    match chain.family {
+        Family::Evm => token.address.to_string(),
+        Family::Tron => tron::address::to_base58(&token.address),
+        Family::Solana | Family::Bitcoin => token.mint.clone().unwrap_or_default(),
+    }
+}
+
 /// Why one endpoint could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointFailure {
@@ -476,12 +486,17 @@ where
 }
 
 /// The outcome on every chain searched, in configuration order; when a chain
-/// found the transaction, only that chain's outcome and those that finished
-/// before it.
+/// found the transaction, that chain's outcome and those that finished
+/// before it or within `ALSO_ON_GRACE` after it (the same id may exist on
+/// two chains: the report says so).
 #[derive(Debug, Clone)]
 pub struct Search {
     pub outcomes: Vec<(String, ChainOutcome)>,
 }
+
+/// How long, once one chain found the transaction, the others still
+/// searching are waited for: long enough for a healthy endpoint's answer.
+pub const ALSO_ON_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// How a transaction is named: a 32-byte hash (EVM, TRON, Bitcoin) or a
 /// 64-byte signature (Solana, base58).
@@ -514,12 +529,20 @@ pub async fn search_tx(
         })
         .collect();
     let mut outcomes = Vec::new();
-    while let Some((key, outcome)) = pending.next().await {
-        let found = matches!(outcome, ChainOutcome::Found { .. });
-        outcomes.push((key, outcome));
-        if found {
-            break;
+    let mut grace: Option<tokio::time::Instant> = None;
+    loop {
+        let next = match grace {
+            None => pending.next().await,
+            Some(until) => match tokio::time::timeout_at(until, pending.next()).await {
+                Ok(next) => next,
+                Err(_) => break,
+            },
+        };
+        let Some((key, outcome)) = next else { break };
+        if grace.is_none() && matches!(outcome, ChainOutcome::Found { .. }) {
+            grace = Some(tokio::time::Instant::now() + ALSO_ON_GRACE);
         }
+        outcomes.push((key, outcome));
     }
     let order = |k: &String| chains.iter().position(|c| c == k);
     outcomes.sort_by_key(|(k, _)| order(k));

@@ -6,6 +6,7 @@
 
 pub mod address;
 pub mod pending;
+pub mod tokens;
 pub mod utxo;
 
 use crate::chain::{ChainOutcome, EndpointFailure, FaultKind, Search};
@@ -220,7 +221,10 @@ pub fn tx_report(
                 )
             });
         }
-        report.facts = Some((**facts).clone());
+        let mut facts = (**facts).clone();
+        report.warnings.extend(tokens::check(&mut facts, chain));
+        report.warnings.extend(also_on(search, config, key));
+        report.facts = Some(facts);
         return report;
     }
 
@@ -271,6 +275,41 @@ pub fn tx_report(
         report.congestion = congestion.clone();
     }
     report
+}
+
+/// The other chains where the same id was found, with their verdicts: a
+/// bare hash can name a transaction on two EVM chains (failed on one,
+/// finalized on the other), and the customer must know which is theirs.
+fn also_on(search: &Search, config: &Config, reported: &str) -> Option<Warning> {
+    let others: Vec<(String, Verdict)> = search
+        .outcomes
+        .iter()
+        .filter(|(key, _)| key != reported)
+        .filter_map(|(key, o)| match o {
+            ChainOutcome::Found { facts, .. } => {
+                let chain = config.chain(key)?;
+                Some((key.clone(), verdict(facts, chain)))
+            }
+            _ => None,
+        })
+        .collect();
+    if others.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = others
+        .iter()
+        .map(|(k, v)| format!("{k} ({}, {})", v.status.as_str(), v.reason.as_str()))
+        .collect();
+    Some(Warning {
+        chains: Some(others.iter().map(|(k, _)| k.clone()).collect()),
+        ..Warning::new(
+            "also_on",
+            format!(
+                "the same id was also found on {}; this report is for {reported}",
+                list.join(", ")
+            ),
+        )
+    })
 }
 
 /// Replaced or dropped, from the sender's nonce; `not_found` stays when the

@@ -212,9 +212,35 @@ pub struct TokenTransfer {
     pub raw: String,
     /// Whole units; null when the token's decimals could not be learned.
     pub amount: Option<String>,
+    /// Whether the contract is the configured one for its symbol (set by
+    /// the diagnosis; not part of the JSON, whose `fake_token` warning says it).
+    #[serde(skip)]
+    pub trust: Trust,
+}
+
+/// What chains.toml says of a token contract that moved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Trust {
+    /// Not looked at (yet).
+    #[default]
+    Unchecked,
+    /// The configured contract.
+    Listed,
+    /// Calls itself a configured symbol but is another contract: `genuine`
+    /// is the configured one.
+    Fake { genuine: String },
+    /// Not configured, under a symbol that is not a configured one.
+    Unverified,
 }
 
 impl TokenTransfer {
+    /// The amount without the symbol: whole units, or base units.
+    pub fn bare_amount(&self) -> String {
+        self.amount
+            .clone()
+            .unwrap_or_else(|| format!("{} base units", self.raw))
+    }
+
     /// "250 USDT", or the raw amount and contract when nothing is known of the token.
     pub fn display(&self) -> String {
         let symbol = self.symbol.as_deref().map(crate::safe::text);

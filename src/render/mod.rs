@@ -22,6 +22,29 @@ const GWEI_DIGITS: u32 = 4;
 
 /// A price per gas in gwei for people: "35.2", "0.005123" — rounded to four
 /// significant digits (suggested prices are already rounded up by diagnose).
+/// A token amount as a person should read it: "250 USDT" for a listed
+/// token, a fake named as one, an unlisted token with its contract.
+pub fn token_amount(t: &crate::model::TokenTransfer, lang: Lang) -> String {
+    match &t.trust {
+        crate::model::Trust::Fake { genuine } => {
+            let symbol = crate::safe::text(t.symbol.as_deref().unwrap_or_default());
+            lang.t(
+                "token_fake",
+                &[
+                    ("amount", &t.bare_amount()),
+                    ("symbol", &symbol),
+                    ("genuine", genuine),
+                ],
+            )
+        }
+        crate::model::Trust::Unverified if t.symbol.is_some() => lang.t(
+            "token_unverified",
+            &[("amount", &t.display()), ("token", &t.token)],
+        ),
+        _ => t.display(),
+    }
+}
+
 pub fn gwei(wei: U256) -> String {
     let digits = wei.to_string().len() as u32;
     let rounded = if digits > GWEI_DIGITS {
@@ -94,6 +117,7 @@ mod tests {
             to: BOB.into(),
             raw: "250000000000000000000".into(),
             amount: Some("250".into()),
+            trust: Default::default(),
         };
         let facts = TxFacts {
             to: Some(USDT.into()),

@@ -3,7 +3,7 @@
 //! from the report and the string table, so it is deterministic.
 
 use super::i18n::Lang;
-use super::{fees_text, gwei, nonce_list, sat_vb, utc_time};
+use super::{fees_text, gwei, nonce_list, sat_vb, token_amount, utc_time};
 use crate::config::Family;
 use crate::diagnose::pending::{Assessment, FeeSuggestion};
 use crate::diagnose::utxo::{self, Assessment as UtxoAssessment};
@@ -21,10 +21,49 @@ pub fn paragraph(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> St
         (None, Some(v)) => vanished(report, v, &chain, lang, &mut sentences),
         (None, None) => missing(report, lang, chain_names, &mut sentences),
     }
+    warning_sentences(report, lang, chain_names, &mut sentences);
     if let Some(url) = &report.explorer_url {
         sentences.push(lang.t("explorer_link", &[("url", url)]));
     }
     join_sentences(&sentences)
+}
+
+/// What the customer must hear of the warnings: a fake token, the same id
+/// on another chain.
+fn warning_sentences(
+    report: &TxReport,
+    lang: Lang,
+    chain_names: &dyn Fn(&str) -> String,
+    out: &mut Vec<String>,
+) {
+    let chain = report.chain_name.clone().unwrap_or_default();
+    for w in &report.warnings {
+        match w.code {
+            "fake_token" => {
+                let symbol = crate::safe::text(w.symbol.as_deref().unwrap_or_default());
+                out.push(lang.t(
+                    "fake_token_warning",
+                    &[
+                        ("symbol", &symbol),
+                        ("token", w.token.as_deref().unwrap_or_default()),
+                        ("genuine", w.genuine.as_deref().unwrap_or_default()),
+                        ("chain", &chain),
+                    ],
+                ));
+            }
+            "also_on" => {
+                let keys = w.chains.clone().unwrap_or_default();
+                out.push(lang.t(
+                    "also_on",
+                    &[
+                        ("chains", &chain_list(&keys, lang, chain_names, false)),
+                        ("chain", &chain),
+                    ],
+                ));
+            }
+            _ => {}
+        }
+    }
 }
 
 /// What an agent pastes: the paragraph, then on its own line the reminder
@@ -585,13 +624,23 @@ fn what(facts: &TxFacts, lang: Lang) -> String {
         facts.token_transfers.iter().collect()
     };
     match transfers.as_slice() {
-        [one] => return lang.t("what_token", &[("amount", &one.display()), ("to", &one.to)]),
+        [one] => {
+            return lang.t(
+                "what_token",
+                &[("amount", &token_amount(one, lang)), ("to", &one.to)],
+            );
+        }
         [] => {}
         many => {
             let mut items: Vec<String> = many
                 .iter()
                 .take(LIST_MAX)
-                .map(|t| lang.t("what_token", &[("amount", &t.display()), ("to", &t.to)]))
+                .map(|t| {
+                    lang.t(
+                        "what_token",
+                        &[("amount", &token_amount(t, lang)), ("to", &t.to)],
+                    )
+                })
                 .collect();
             if many.len() > LIST_MAX {
                 items.push(lang.t(

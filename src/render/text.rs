@@ -121,7 +121,11 @@ fn rows(
         let token_line = |t: &crate::model::TokenTransfer| {
             lang.t(
                 "value_token_line",
-                &[("amount", &t.display()), ("from", &t.from), ("to", &t.to)],
+                &[
+                    ("amount", &super::token_amount(t, lang)),
+                    ("from", &t.from),
+                    ("to", &t.to),
+                ],
             )
         };
         if !f.token_transfers.is_empty() {

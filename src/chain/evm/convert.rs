@@ -134,6 +134,7 @@ pub fn transfer(
         to: to.to_string(),
         raw: value.to_string(),
         amount: info.decimals.map(|d| crate::model::format_units(value, d)),
+        trust: crate::model::Trust::Unchecked,
     }
 }
 

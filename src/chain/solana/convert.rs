@@ -9,7 +9,7 @@ use super::wire::{PrioritizationFee, SignatureStatus, TokenBalance, Transaction}
 use crate::config::Chain;
 use crate::model::{
     Amount, BalanceChange, ComputeUnitPrices, Congestion, CongestionLevel, Failure, FailureKind,
-    Fee, InstructionFailure, SolanaFacts, TokenTransfer, TxFacts, format_units,
+    Fee, InstructionFailure, SolanaFacts, TokenTransfer, Trust, TxFacts, format_units,
 };
 
 /// Every signature pays this many lamports (the base fee).
@@ -273,6 +273,7 @@ pub fn token_transfers(
                 to: who(*index, owner),
                 raw: raw.to_string(),
                 amount: Some(format_units(U256::from(raw), decimals)),
+                trust: Trust::Unchecked,
             });
         }
     }
@@ -325,6 +326,7 @@ fn intended_token_transfer(
         from: owner(source),
         to: owner(destination),
         amount: decimals.and_then(|d| Some(format_units(raw.parse().ok()?, d))),
+        trust: Trust::Unchecked,
         raw,
     })
 }

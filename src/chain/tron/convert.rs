@@ -14,7 +14,7 @@ use crate::chain::evm::wire as evm_wire;
 use crate::config::Chain;
 use crate::model::{
     Amount, Congestion, CongestionLevel, EnergyMarket, Failure, FailureKind, Fee, ResourceFee,
-    TokenTransfer, TxFacts,
+    TokenTransfer, Trust, TxFacts,
 };
 
 /// Energy a USDT `transfer` takes when the recipient already holds USDT
@@ -302,6 +302,7 @@ pub fn tx_facts(
             to: call.to.as_ref().map(t58).unwrap_or_default(),
             raw: amount.to_string(),
             amount: None,
+            trust: Trust::Unchecked,
         });
     }
     let intended_transfer = if succeeded == Some(true) {
