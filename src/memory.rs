@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Seen, Status, TxReport};
+use crate::model::{Outpoint, Seen, Status, TxReport};
 
 /// Remembered transactions older than this (by last sight) are forgotten:
 /// nodes drop pending transactions long before (geth: 3 hours by default).
@@ -247,6 +247,10 @@ pub fn apply(current: Vec<Seen>, updates: &[Update], now: u64) -> Vec<Seen> {
 
 /// What a report teaches the store: pending transactions are remembered,
 /// included ones forgotten.
+/// The coins of a pending Bitcoin-style transaction kept in the store:
+/// one is enough to find what spent it instead.
+const MAX_REMEMBERED_INPUTS: usize = 4;
+
 pub fn update_for(report: &TxReport, now: u64) -> Option<Update> {
     let chain = report.chain.clone()?;
     match report.status {
@@ -259,16 +263,34 @@ pub fn update_for(report: &TxReport, now: u64) -> Option<Update> {
             let tip = pending
                 .and_then(|p| p.max_priority_fee_per_gas)
                 .map(|v| v.to_string());
+            // Bitcoin-style: no nonce, but the coins it spends tell later
+            // what replaced it.
+            let inputs: Vec<Outpoint> = facts
+                .utxo
+                .iter()
+                .flat_map(|u| u.inputs.iter())
+                .take(MAX_REMEMBERED_INPUTS)
+                .map(|i| Outpoint {
+                    txid: i.txid.to_ascii_lowercase(),
+                    vout: i.vout,
+                })
+                .collect();
+            let nonce = match facts.nonce {
+                Some(n) => n,
+                None if !inputs.is_empty() => 0,
+                None => return None,
+            };
             Some(Update::Pending(Seen {
                 chain,
                 hash: facts.hash.to_lowercase(),
                 from: facts.from.clone(),
-                nonce: facts.nonce?,
+                nonce,
                 max_fee,
                 tip,
                 first_seen: now,
                 last_seen: now,
                 head_at_first_seen: facts.head,
+                inputs,
             }))
         }
         Status::Confirmed | Status::Finalized | Status::Failed => Some(Update::Forget {
@@ -301,6 +323,7 @@ mod tests {
             first_seen: at,
             last_seen: at,
             head_at_first_seen: Some(100 + at),
+            inputs: vec![],
         }
     }
 

@@ -287,6 +287,7 @@ fn seen(nonce: u64) -> Seen {
         first_seen: 1_795_000_000,
         last_seen: 1_795_000_600,
         head_at_first_seen: Some(21_000_000),
+        inputs: vec![],
     }
 }
 
@@ -314,6 +315,7 @@ fn not_found(key: &str, vanished: Option<Vanished>) -> (String, ChainOutcome) {
             failures: vec![],
             congestion: None,
             vanished: vanished.map(Box::new),
+            respent: None,
         },
     )
 }

@@ -17,7 +17,7 @@ use alloy_primitives::B256;
 
 use crate::config::{Chain, Config, Family};
 use crate::model::address::AddressFacts;
-use crate::model::{Congestion, Seen, TxFacts, Vanished};
+use crate::model::{Congestion, Respent, Seen, TxFacts, Vanished};
 use crate::query::Target;
 use rpc::{Endpoint, RpcClient};
 
@@ -38,6 +38,12 @@ pub fn endpoint(chain: &Chain, url: &str) -> Endpoint {
         _ => e,
     }
 }
+
+/// The most distinct unknown token contracts one transaction lookup reads
+/// `symbol()` and `decimals()` of: a transaction emitting Transfer logs of
+/// hundreds of contracts must not cost hundreds of calls. The rest are
+/// shown by contract and base units, and the report says so.
+pub const MAX_TOKEN_READS: usize = 8;
 
 /// A configured token as the family's adapters name token contracts in
 /// transfers (EVM checksummed `0x…`, TRON `T…`, a Solana mint).
@@ -146,6 +152,8 @@ pub enum ChainOutcome {
         congestion: Option<Congestion>,
         /// The transaction was seen pending by an earlier run: what became of it.
         vanished: Option<Box<Vanished>>,
+        /// Another transaction spends its coins (Bitcoin RBF).
+        respent: Option<Respent>,
     },
     /// No endpoint gave a usable answer.
     Unavailable { failures: Vec<EndpointFailure> },
@@ -243,6 +251,7 @@ impl Asked {
                 failures: self.failures,
                 congestion: self.congestion,
                 vanished: None,
+                respent: None,
             };
             return (outcome, trusted);
         }
@@ -558,7 +567,9 @@ async fn lookup_tx(
     match (chain.family, key) {
         (Family::Evm, TxKey::Hash(h)) => evm::lookup_tx(client, chain, *h, remembered).await,
         (Family::Tron, TxKey::Hash(h)) => tron::lookup_tx(client, chain, *h).await,
-        (Family::Bitcoin, TxKey::Hash(h)) => bitcoin::lookup_tx(client, chain, *h).await,
+        (Family::Bitcoin, TxKey::Hash(h)) => {
+            bitcoin::lookup_tx(client, chain, *h, remembered).await
+        }
         (Family::Solana, TxKey::Signature(s)) => solana::lookup_tx(client, chain, s).await,
         // query::parse only pairs a key with the families that use its kind.
         (family, _) => ChainOutcome::Unavailable {

@@ -176,6 +176,7 @@ pub fn tx_report(
         utxo_pending: None,
         vanished: None,
         replacement_url: None,
+        respent: None,
         warnings: Vec::new(),
     };
 
@@ -223,6 +224,18 @@ pub fn tx_report(
         }
         let mut facts = (**facts).clone();
         report.warnings.extend(tokens::check(&mut facts, chain));
+        if facts.tokens_unread > 0 {
+            report.warnings.push(Warning {
+                chain: Some(key.clone()),
+                ..Warning::new(
+                    "tokens_unread",
+                    format!(
+                        "{key}: the transaction moved {} more unknown token contracts than one lookup reads; they are shown by contract and base units",
+                        facts.tokens_unread
+                    ),
+                )
+            });
+        }
         report.warnings.extend(also_on(search, config, key));
         report.facts = Some(facts);
         return report;
@@ -265,6 +278,7 @@ pub fn tx_report(
     let vanished = search.outcomes.iter().find_map(|(key, o)| match o {
         ChainOutcome::NotFound {
             vanished: Some(v),
+            respent: None,
             congestion,
             ..
         } => Some((key, v, congestion)),
@@ -272,6 +286,27 @@ pub fn tx_report(
     });
     if let Some((key, vanished, congestion)) = vanished {
         apply_vanished(&mut report, config, key, vanished);
+        report.congestion = congestion.clone();
+    }
+    // Another transaction spends its coins: replaced (Bitcoin RBF).
+    let respent = search.outcomes.iter().find_map(|(key, o)| match o {
+        ChainOutcome::NotFound {
+            respent: Some(r),
+            congestion,
+            ..
+        } => Some((config.chain(key)?, r, congestion)),
+        _ => None,
+    });
+    if let Some((chain, respent, congestion)) = respent {
+        report.chain = Some(chain.key.clone());
+        report.chain_name = Some(chain.name.clone());
+        report.family = Some(chain.family);
+        report.required_confirmations = Some(chain.confirmations);
+        report.explorer_url = Some(chain.tx_url(&report.hash));
+        report.status = Status::Replaced;
+        report.reason = Reason::Replaced;
+        report.replacement_url = Some(chain.tx_url(&respent.by));
+        report.respent = Some(respent.clone());
         report.congestion = congestion.clone();
     }
     report
@@ -511,6 +546,7 @@ mod tests {
             failures: vec![],
             congestion: None,
             vanished: None,
+            respent: None,
         };
         let r = run(vec![("eth", nf()), ("bsc", nf())]);
         assert_eq!((r.status, r.reason), (Status::NotFound, Reason::NotFound));

@@ -161,7 +161,11 @@ impl History {
 pub struct AddressFacts {
     /// The address as the chain writes it (checksummed, T…, base58, bech32).
     pub address: String,
+    /// What the address holds once its unconfirmed transactions settle
+    /// (Bitcoin: confirmed + mempool).
     pub balance: Option<Amount>,
+    /// Bitcoin: the part of the balance still in the mempool.
+    pub unconfirmed: Option<Unconfirmed>,
     /// Configured tokens, in chains.toml order.
     pub tokens: Vec<TokenBalance>,
     /// EVM: confirmed and pending transaction counts.
@@ -179,6 +183,15 @@ pub struct AddressFacts {
     pub congestion: Option<Congestion>,
     /// Unix seconds when the endpoint was asked (for "how long ago").
     pub observed_at: u64,
+}
+
+/// The balance's part in transactions not yet confirmed: what is confirmed
+/// now, what unconfirmed transactions send from it and bring to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unconfirmed {
+    pub confirmed: Amount,
+    pub outgoing: Amount,
+    pub incoming: Amount,
 }
 
 /// The sender's recent token transfers in and out, read when checking a

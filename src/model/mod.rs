@@ -578,6 +578,9 @@ pub struct TxFacts {
     /// EVM: the sender's recent token transfers (read for payments, to spot
     /// a look-alike recipient); `None` when not asked.
     pub payees: Option<address::SenderHistory>,
+    /// Token contracts whose symbol and decimals were not read: more
+    /// distinct unknown tokens than one lookup reads (`MAX_TOKEN_READS`).
+    pub tokens_unread: usize,
 }
 
 impl TxFacts {
@@ -608,6 +611,7 @@ impl TxFacts {
             utxo: None,
             solana: None,
             payees: None,
+            tokens_unread: 0,
         }
     }
 }
@@ -661,6 +665,26 @@ pub struct Seen {
     pub last_seen: u64,
     /// The chain's head block when first seen: the replacement, if any, is later.
     pub head_at_first_seen: Option<u64>,
+    /// Bitcoin-style chains: the coins it spent (a few), to find the
+    /// transaction that spent them instead if it disappears (RBF).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<Outpoint>,
+}
+
+/// A coin: the transaction output it is (`txid`, `vout`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Outpoint {
+    pub txid: String,
+    pub vout: u32,
+}
+
+/// Another transaction spends the coins of one the network no longer has:
+/// it was replaced (Bitcoin's replace-by-fee). `mined` when that one is in
+/// a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Respent {
+    pub by: String,
+    pub mined: bool,
 }
 
 /// What became of a remembered transaction the network no longer knows.
@@ -722,6 +746,8 @@ pub struct TxReport {
     pub vanished: Option<Vanished>,
     /// Explorer link of the transaction that replaced this one.
     pub replacement_url: Option<String>,
+    /// Replaced by a transaction spending the same coins (Bitcoin RBF).
+    pub respent: Option<Respent>,
     pub warnings: Vec<Warning>,
 }
 

@@ -39,6 +39,7 @@ fn chain_json(v: &ChainView) -> Value {
         "chain": v.chain,
         "chain_name": v.name,
         "balance": f.and_then(|f| f.balance.as_ref()),
+        "unconfirmed": f.and_then(|f| f.unconfirmed.as_ref()),
         "tokens": f.map(|f| f.tokens.as_slice()).unwrap_or_default(),
         "nonce": f.and_then(|f| f.nonce),
         "pending": v.pending.iter().map(|p| json!({
@@ -231,6 +232,15 @@ fn summary(r: &AddressReport, lang: Lang, out: &mut Vec<String>) {
                 ("since", &f.history.since.map(utc_time).unwrap_or_default()),
             ],
         ));
+        if let Some(u) = f.unconfirmed.as_ref().filter(|u| !u.outgoing.raw.is_zero()) {
+            out.push(lang.t(
+                "address_sending",
+                &[
+                    ("confirmed", &u.confirmed.display()),
+                    ("outgoing", &u.outgoing.display()),
+                ],
+            ));
+        }
     }
 }
 
@@ -476,6 +486,7 @@ mod tests {
         };
         let facts = AddressFacts {
             address: ME.into(),
+            unconfirmed: None,
             balance: Some(Amount::new(U256::ZERO, 18, "ETH")),
             tokens: vec![],
             nonce: Some(SenderNonce {

@@ -15,7 +15,7 @@ pub fn tx_json(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> Stri
     let seen = report.vanished.as_ref().map(|v| &v.seen);
     let replaced_by = match report.vanished.as_ref().map(|v| &v.fate) {
         Some(Fate::Replaced { by, .. }) => by.clone(),
-        _ => None,
+        _ => report.respent.as_ref().map(|r| r.by.clone()),
     };
     json!({
         "query": report.query,

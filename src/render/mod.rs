@@ -162,6 +162,7 @@ mod tests {
             utxo_pending: None,
             vanished: None,
             replacement_url: None,
+            respent: None,
             warnings: vec![],
         }
     }
@@ -228,6 +229,7 @@ mod tests {
             utxo_pending: None,
             vanished: None,
             replacement_url: None,
+            respent: None,
             warnings: ["eth", "bsc"]
                 .map(|c| Warning {
                     endpoint: Some(format!("https://{c}-1")),

@@ -546,6 +546,18 @@ fn missing(
     let chains = chain_list(&report.searched, lang, chain_names, false);
     let hash = report.hash.as_str();
     match (report.status, report.reason) {
+        (Status::Replaced, _) if report.respent.is_some() => {
+            let Some(r) = &report.respent else { return };
+            let chain = report.chain_name.clone().unwrap_or_default();
+            let id = if r.mined {
+                "replaced_rbf_mined"
+            } else {
+                "replaced_rbf_pending"
+            };
+            out.push(lang.t(id, &[("hash", hash), ("chain", &chain), ("by", &r.by)]));
+            let url = report.replacement_url.as_deref().unwrap_or(&r.by);
+            out.push(lang.t("next_replaced", &[("url", url)]));
+        }
         (Status::NotFound, _) => {
             let any = chain_list(&report.searched, lang, chain_names, true);
             out.push(lang.t("not_found_not_found", &[("hash", hash), ("chains", &any)]));
@@ -662,6 +674,10 @@ fn what(facts: &TxFacts, lang: Lang) -> String {
     }
     if let Some(u) = &facts.utxo {
         let payments = u.outputs.iter().filter(|o| !o.change).count();
+        // Only data outputs (OP_RETURN): the coins went to the fee.
+        if !u.outputs.is_empty() && u.outputs.iter().all(|o| o.address.is_none()) {
+            return lang.t("what_data_only", &[]);
+        }
         if payments > 1 {
             return lang.t(
                 "what_utxo_many",

@@ -12,7 +12,7 @@ use crate::chain::rpc::{Endpoint, GetAnswer, RpcClient};
 use crate::chain::{AddressOutcome, AddressScope, first_answer};
 use crate::config::Chain;
 use crate::model::Amount;
-use crate::model::address::{AddressFacts, Direction, History, Transfer};
+use crate::model::address::{AddressFacts, Direction, History, Transfer, Unconfirmed};
 
 /// Esplora's page of confirmed transactions.
 const PAGE: usize = 25;
@@ -105,14 +105,23 @@ async fn ask(
         .filter(|t| t.status.block_time.is_some_and(|bt| bt >= since))
         .filter_map(|t| t.status.block_height)
         .min();
-    let c = &info.chain_stats;
+    let (c, m) = (&info.chain_stats, &info.mempool_stats);
+    let amount = |sats: u64| Amount::new(U256::from(sats), chain.decimals, chain.symbol.clone());
+    // Coins a mempool transaction is spending are not the customer's to
+    // count on any more (issue 18): the balance is confirmed + mempool.
+    let confirmed = c.funded_txo_sum.saturating_sub(c.spent_txo_sum);
+    let settled = confirmed
+        .saturating_add(m.funded_txo_sum)
+        .saturating_sub(m.spent_txo_sum);
+    let unconfirmed = (m.funded_txo_sum > 0 || m.spent_txo_sum > 0).then(|| Unconfirmed {
+        confirmed: amount(confirmed),
+        outgoing: amount(m.spent_txo_sum),
+        incoming: amount(m.funded_txo_sum),
+    });
     Ok(AddressFacts {
         address: info.address.clone(),
-        balance: Some(Amount::new(
-            U256::from(c.funded_txo_sum.saturating_sub(c.spent_txo_sum)),
-            chain.decimals,
-            chain.symbol.clone(),
-        )),
+        balance: Some(amount(settled)),
+        unconfirmed,
         tokens: Vec::new(),
         nonce: None,
         pool: None,

@@ -3,11 +3,11 @@
 
 use alloy_primitives::U256;
 
-use super::wire::{FeeEstimates, Mempool, Recommended, Tx};
+use super::wire::{FeeEstimates, Mempool, Outspend, RbfHistory, RbfTree, Recommended, Tx};
 use crate::config::Chain;
 use crate::model::{
-    Amount, Congestion, CongestionLevel, Fee, FeeRates, MempoolState, ParentTx, TxFacts, UtxoFacts,
-    UtxoInput, UtxoOutput,
+    Amount, Congestion, CongestionLevel, Fee, FeeRates, MempoolState, ParentTx, Respent, TxFacts,
+    UtxoFacts, UtxoInput, UtxoOutput,
 };
 
 /// BIP-125: an input with a sequence below this signals replaceability.
@@ -130,7 +130,48 @@ pub fn tx_facts(tx: &Tx, chain: &Chain, tip: u64) -> TxFacts {
         })),
         solana: None,
         payees: None,
+        tokens_unread: 0,
     }
+}
+
+/// The newest replacement of `txid` in its RBF history, when `txid` is in
+/// the tree and is not its root (the root is what the chain replaced it
+/// with; it may itself be mined or still waiting).
+pub fn replaced_by(history: &RbfHistory, txid: &str) -> Option<Respent> {
+    let root = history.replacements.as_ref()?;
+    if root.tx.txid.eq_ignore_ascii_case(txid)
+        || !is_txid(&root.tx.txid)
+        || !contains(root, txid, 0)
+    {
+        return None;
+    }
+    Some(Respent {
+        by: root.tx.txid.to_ascii_lowercase(),
+        mined: root.mined.or(root.tx.mined).unwrap_or(false),
+    })
+}
+
+/// Whether `txid` is in the tree (depth-bounded: the answer is an endpoint's).
+fn contains(tree: &RbfTree, txid: &str, depth: usize) -> bool {
+    depth < 64
+        && (tree.tx.txid.eq_ignore_ascii_case(txid)
+            || tree.replaces.iter().any(|t| contains(t, txid, depth + 1)))
+}
+
+/// The transaction that spent a remembered coin, when it is not `txid`.
+pub fn respent(spend: &Outspend, txid: &str) -> Option<Respent> {
+    let by = spend.txid.as_deref().filter(|_| spend.spent)?;
+    if by.eq_ignore_ascii_case(txid) || !is_txid(by) {
+        return None;
+    }
+    Some(Respent {
+        by: by.to_ascii_lowercase(),
+        mined: spend.status.as_ref().is_some_and(|s| s.confirmed),
+    })
+}
+
+fn is_txid(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The parent transactions to ask about: distinct, in input order.

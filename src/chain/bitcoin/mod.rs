@@ -20,25 +20,77 @@ use alloy_primitives::B256;
 use futures_util::future::join_all;
 use serde::de::DeserializeOwned;
 
-use self::wire::{FeeEstimates, Mempool, Recommended, Tx};
+use self::wire::{FeeEstimates, Mempool, Outspend, RbfHistory, Recommended, Tx};
 use super::rpc::{Endpoint, EndpointError, GetAnswer, RpcClient, snippet};
 use super::{Answer, ChainOutcome, EndpointFailure, FaultKind, failed};
 use crate::config::Chain;
-use crate::model::TxFacts;
+use crate::model::{Respent, Seen, TxFacts};
 
 /// Parent transactions asked about for a pending transaction; a transaction
 /// spending more distinct parents has the rest counted as unchecked.
 const MAX_PARENTS: usize = 10;
 
-pub async fn lookup_tx(client: &RpcClient, chain: &Chain, txid: B256) -> ChainOutcome {
+/// Looks `txid` up; when the endpoints do not know it, asks what spent its
+/// coins instead (replace-by-fee): mempool.space's RBF history, else — for
+/// a transaction an earlier run saw pending — the outspend of a coin it spent.
+pub async fn lookup_tx(
+    client: &RpcClient,
+    chain: &Chain,
+    txid: B256,
+    remembered: Option<&Seen>,
+) -> ChainOutcome {
     let txid = hex_id(txid);
-    super::ask_endpoints(client, chain, |e| {
+    let (outcome, not_found_by) = super::ask_endpoints(client, chain, |e| {
         let txid = txid.clone();
         async move { ask(client, &e, chain, &txid).await }
     })
     .await
-    .outcome(chain)
-    .0
+    .outcome(chain);
+    match outcome {
+        ChainOutcome::NotFound {
+            endpoints,
+            failures,
+            congestion,
+            vanished,
+            respent: None,
+        } => ChainOutcome::NotFound {
+            endpoints,
+            failures,
+            congestion,
+            vanished,
+            respent: replacement(client, &not_found_by, &txid, remembered).await,
+        },
+        other => other,
+    }
+}
+
+/// What replaced `txid`, asked of the endpoints that do not know it, in
+/// turn: the RBF history (mempool.space's `/v1/tx/:txid/rbf`; other
+/// Esplora servers answer 404), then the outspend of a remembered coin.
+async fn replacement(
+    client: &RpcClient,
+    endpoints: &[Endpoint],
+    txid: &str,
+    remembered: Option<&Seen>,
+) -> Option<Respent> {
+    for endpoint in endpoints {
+        if let Ok(GetAnswer::Body(b)) = client.get(endpoint, &format!("/v1/tx/{txid}/rbf")).await
+            && let Ok(history) = serde_json::from_slice::<RbfHistory>(&b)
+            && let Some(found) = convert::replaced_by(&history, txid)
+        {
+            return Some(found);
+        }
+        for coin in remembered.map(|s| s.inputs.as_slice()).unwrap_or_default() {
+            let path = format!("/tx/{}/outspend/{}", coin.txid, coin.vout);
+            if let Ok(GetAnswer::Body(b)) = client.get(endpoint, &path).await
+                && let Ok(spend) = serde_json::from_slice::<Outspend>(&b)
+                && let Some(found) = convert::respent(&spend, txid)
+            {
+                return Some(found);
+            }
+        }
+    }
+    None
 }
 
 /// Txids are shown and asked in lower-case hex without `0x`.

@@ -33,7 +33,9 @@ pub struct Vin {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Vout {
-    /// Omitted for scripts without an address (OP_RETURN, bare multisig).
+    /// Omitted for scripts without an address (OP_RETURN, bare multisig);
+    /// some servers send `""` instead, which means the same (issue 18).
+    #[serde(default, deserialize_with = "empty_is_none")]
     pub scriptpubkey_address: Option<String>,
     pub scriptpubkey_type: String,
     pub value: u64,
@@ -86,6 +88,48 @@ pub struct Recommended {
     pub hour_fee: f64,
     pub economy_fee: f64,
     pub minimum_fee: f64,
+}
+
+/// `GET /api/v1/tx/:txid/rbf` (mempool.space only): the replacement tree
+/// of the transaction's RBF chain, rooted at the newest replacement, and
+/// the transactions it directly replaced. Both `null` when it has no RBF
+/// history. Source: mempool/mempool backend `api/rbf-cache.ts` (`RbfTree`)
+/// and `bitcoin.routes.ts` (`getRbfHistory`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RbfHistory {
+    pub replacements: Option<RbfTree>,
+    #[serde(default)]
+    pub replaces: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RbfTree {
+    pub tx: RbfTx,
+    #[serde(default)]
+    pub mined: Option<bool>,
+    #[serde(default)]
+    pub replaces: Vec<RbfTree>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RbfTx {
+    pub txid: String,
+    #[serde(default)]
+    pub mined: Option<bool>,
+}
+
+/// `GET /tx/:txid/outspend/:vout`: whether the output is spent, and by
+/// which transaction (Esplora).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Outspend {
+    pub spent: bool,
+    pub txid: Option<String>,
+    pub status: Option<Status>,
+}
+
+fn empty_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let s: Option<String> = Option::deserialize(d)?;
+    Ok(s.filter(|s| !s.trim().is_empty()))
 }
 
 #[cfg(test)]

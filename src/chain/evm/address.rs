@@ -222,6 +222,7 @@ async fn complete(
     assets.extend(chain.tokens.iter().map(|t| t.symbol.clone()));
     AddressFacts {
         address: address.to_checksum(None),
+        unconfirmed: None,
         balance: Some(Amount::new(
             first.balance,
             chain.decimals,

@@ -215,6 +215,7 @@ pub fn tx_facts(
         utxo: None,
         solana: None,
         payees: None,
+        tokens_unread: 0,
     }
 }
 

@@ -43,6 +43,7 @@ pub async fn lookup_tx(
                 failures,
                 congestion,
                 vanished: None,
+                respent: None,
             },
             Some(seen),
         ) => ChainOutcome::NotFound {
@@ -53,6 +54,7 @@ pub async fn lookup_tx(
                 seen: seen.clone(),
                 fate: fate_on_any(client, &not_found_by, seen).await,
             })),
+            respent: None,
         },
         (outcome, _) => outcome,
     }
@@ -190,9 +192,12 @@ async fn ask(
 
     let mut book = convert::token_book(chain);
     let pending = tx.block_number.is_none();
+    let mut tokens = convert::unknown_tokens(&tx, receipt.as_ref(), &book);
+    let tokens_unread = tokens.len().saturating_sub(super::MAX_TOKEN_READS);
+    tokens.truncate(super::MAX_TOKEN_READS);
     let wanted = Wanted {
         replay: needs_replay(&tx, receipt.as_ref()),
-        tokens: convert::unknown_tokens(&tx, receipt.as_ref(), &book),
+        tokens,
         sender_nonce: pending.then_some(tx.from),
         pending_block: pending && fee_history.is_none(),
     };
@@ -217,6 +222,7 @@ async fn ask(
     book.extend(extra.tokens);
 
     let mut facts = convert::tx_facts(chain, &tx, receipt.as_ref(), head, &book);
+    facts.tokens_unread = tokens_unread;
     facts.failure = failure;
     facts.congestion = fee_history.as_ref().and_then(convert::congestion);
     if pending {

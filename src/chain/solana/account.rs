@@ -141,6 +141,7 @@ async fn ask(
     history.to_block = head;
     Ok(AddressFacts {
         address: address.to_string(),
+        unconfirmed: None,
         balance: Some(Amount::new(
             U256::from(balance.value),
             chain.decimals,

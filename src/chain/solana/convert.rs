@@ -135,6 +135,7 @@ pub fn tx_facts(
             instruction_error,
         })),
         payees: None,
+        tokens_unread: 0,
     }
 }
 
@@ -182,6 +183,7 @@ pub fn status_facts(
                 .and_then(|e| instruction_failure(e, &[])),
         })),
         payees: None,
+        tokens_unread: 0,
     }
 }
 

@@ -100,6 +100,7 @@ async fn ask(
     let account = account.data.into_iter().next();
     Ok(AddressFacts {
         address: base58,
+        unconfirmed: None,
         balance: Some(Amount::new(
             U256::from(account.as_ref().map_or(0, |a| a.balance.max(0) as u64)),
             chain.decimals,

@@ -334,6 +334,7 @@ pub fn tx_facts(
         utxo: None,
         solana: None,
         payees: None,
+        tokens_unread: 0,
     }
 }
 

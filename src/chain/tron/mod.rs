@@ -148,7 +148,9 @@ async fn ask(
     let call = convert::call(contract);
 
     let mut book = evm::token_book(chain);
-    let unknown = convert::unknown_tokens(&call, info.as_ref(), &book);
+    let mut unknown = convert::unknown_tokens(&call, info.as_ref(), &book);
+    let tokens_unread = unknown.len().saturating_sub(super::MAX_TOKEN_READS);
+    unknown.truncate(super::MAX_TOKEN_READS);
     let wants_resources = call.kind == "TriggerSmartContract";
     let (tokens, resources) = tokio::join!(
         token_metadata(client, endpoint, call.from, &unknown),
@@ -185,6 +187,7 @@ async fn ask(
         None
     };
     facts.observed_at_ms = Some(observed_at);
+    facts.tokens_unread = tokens_unread;
     facts.congestion = Some(convert::energy_market(
         chain,
         params.as_ref(),
