@@ -383,10 +383,23 @@ fn issue_7_address_balance_history_and_expected_payment() {
     assert_eq!(v["kind"], "address");
     let c = &v["chains"][0];
     assert_eq!(c["chain"], "btc");
-    // 250,000 sats received (confirmed); its spend is still in the mempool.
+    // 250,000 sats received (confirmed); its spend is still in the mempool,
+    // so the balance is confirmed + mempool (issue 18): what comes back as
+    // change, with the confirmed part and the part being sent named.
     assert_eq!(
         c["balance"],
-        json!({"raw": "250000", "amount": "0.0025", "symbol": "BTC"})
+        json!({"raw": "149548", "amount": "0.00149548", "symbol": "BTC"})
+    );
+    assert_eq!(c["unconfirmed"]["confirmed"]["raw"], "250000");
+    assert_eq!(c["unconfirmed"]["outgoing"]["raw"], "250000");
+    assert_eq!(c["unconfirmed"]["incoming"]["raw"], "149548");
+    assert!(
+        v["diagnosis"]
+            .as_str()
+            .unwrap()
+            .contains("Of its 0.0025 BTC confirmed, 0.0025 BTC is being sent in a transaction that is not confirmed yet."),
+        "{}",
+        v["diagnosis"]
     );
     assert_eq!(c["nonce"], Value::Null);
     assert_eq!(c["history"]["source"], "esplora");
