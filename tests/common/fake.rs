@@ -199,6 +199,76 @@ impl FakeServer {
         })
     }
 
+    /// A fake that forwards every request (method, path, body) to
+    /// `upstream` and lets `tamper` change the answer before it is sent:
+    /// an endpoint that answers, but wrongly (issue 18).
+    pub fn tamper(
+        upstream: &str,
+        tamper: impl Fn(&Request, Reply) -> Reply + Send + Sync + 'static,
+    ) -> FakeServer {
+        let upstream = upstream.trim_end_matches('/').to_string();
+        FakeServer::serve(move |r| {
+            let url = format!("{upstream}{}", r.path);
+            let answer = if r.method == "GET" {
+                ureq::get(&url).call()
+            } else {
+                ureq::post(&url)
+                    .set("Content-Type", "application/json")
+                    .send_string(&r.body)
+            };
+            let reply = match answer {
+                Ok(resp) | Err(ureq::Error::Status(_, resp)) => {
+                    let status = resp.status();
+                    let kind = resp.content_type().to_string();
+                    Reply::status(status, resp.into_string().unwrap_or_default())
+                        .header("Content-Type", &kind)
+                }
+                Err(e) => Reply::status(502, e.to_string()),
+            };
+            tamper(r, reply)
+        })
+    }
+
+    /// `tamper` for JSON-RPC: each response object of the upstream's answer
+    /// passes through `change(method, response)`.
+    pub fn rewrite(
+        upstream: &str,
+        change: impl Fn(&str, &mut serde_json::Value) + Send + Sync + 'static,
+    ) -> FakeServer {
+        FakeServer::tamper(upstream, move |r, mut reply| {
+            let request: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+            let Ok(mut answer) = serde_json::from_str::<serde_json::Value>(&reply.body) else {
+                return reply;
+            };
+            let method_of = |id: &serde_json::Value| {
+                let calls = match &request {
+                    serde_json::Value::Array(a) => a.clone(),
+                    one => vec![one.clone()],
+                };
+                calls
+                    .iter()
+                    .find(|c| &c["id"] == id)
+                    .and_then(|c| c["method"].as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            match &mut answer {
+                serde_json::Value::Array(items) => {
+                    for item in items {
+                        let m = method_of(&item["id"]);
+                        change(&m, item);
+                    }
+                }
+                one => {
+                    let m = method_of(&one["id"]);
+                    change(&m, one);
+                }
+            }
+            reply.body = answer.to_string();
+            reply
+        })
+    }
+
     pub fn hits(&self) -> usize {
         self.hits.load(Ordering::SeqCst)
     }
