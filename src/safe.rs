@@ -24,7 +24,8 @@ pub fn text(s: &str) -> String {
     let mut rest = Vec::new();
     for piece in pieces {
         let n = piece.chars().count();
-        if shown + n > MAX_CHARS - 1 {
+        // Once a piece waits, every later one waits behind it (in order).
+        if !rest.is_empty() || shown + n > MAX_CHARS - 1 {
             rest.push((piece, n));
             if rest.iter().map(|(_, n)| n).sum::<usize>() + shown > MAX_CHARS {
                 out.push('…');
@@ -119,6 +120,12 @@ mod tests {
         assert_eq!(text(&"y".repeat(200)), "y".repeat(200), "200 fit whole");
         let escapes = "\u{1b}".repeat(100);
         assert!(text(&escapes).chars().count() <= MAX_CHARS);
+        // Found by the fuzzer: a short piece after a long escape near the
+        // end overtook it, and the result had 201 characters.
+        let tricky = format!("{}\u{202e}ab", "x".repeat(195));
+        let t = text(&tricky);
+        assert!(t.chars().count() <= MAX_CHARS, "{t}");
+        assert!(t.ends_with('…'), "{t}");
     }
 
     #[test]

@@ -3,8 +3,13 @@
 //! queries with a character changed, and the wire decoders over real answers
 //! (the fixtures, an EVM transfer) with values replaced by hostile ones —
 //! nulls, wrong types, huge and negative numbers, long strings. The property
-//! is "no panic"; the decoders may refuse, never crash. Each property runs a
-//! fixed number of cases, so CI time is bounded (a few seconds).
+//! is "no panic"; the decoders may refuse, never crash. The consistency
+//! checks (issue 18) are fuzzed with mutations aimed at what they compare —
+//! ids, block numbers and hashes, statuses, numbers at their type's limits —
+//! and must let an answer through only when an independent reading of the
+//! mutated JSON finds it still consistent. The text neutraliser is fuzzed
+//! over any string. Each property runs a fixed number of cases, so CI time
+//! is bounded (a few seconds).
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -162,9 +167,12 @@ fn evm_answer() -> Value {
             "nonce": "0x4", "value": "0x0", "gas": "0xfde8", "gasPrice": "0x3b9aca00",
             "maxFeePerGas": "0x77359400", "maxPriorityFeePerGas": "0x3b9aca00",
             "input": format!("0xa9059cbb{}{:064x}", topic(to)[2..].to_string(), 250_000_000u64),
-            "blockNumber": "0x64"
+            "blockNumber": "0x64",
+            "blockHash": format!("0x{}", "bb".repeat(32))
         },
         "receipt": {
+            "transactionHash": format!("0x{}", "ab".repeat(32)),
+            "blockHash": format!("0x{}", "bb".repeat(32)),
             "status": "0x1", "blockNumber": "0x64", "gasUsed": "0xb412",
             "effectiveGasPrice": "0x3b9aca00", "contractAddress": null,
             "logs": [{
@@ -179,8 +187,183 @@ fn evm_answer() -> Value {
     })
 }
 
+/// Values aimed at what the consistency checks compare.
+fn lie() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        Just(json!("0x0")),
+        Just(json!("0x1")),
+        Just(json!("0x2")),
+        Just(json!("0x63")),
+        Just(json!("0x64")),
+        Just(json!("0x65")),
+        Just(json!("0xc8")),
+        Just(json!("0xc9")),
+        Just(json!("0xffffffffffffffff")),
+        Just(json!("0x10000000000000000")),
+        Just(json!(format!("0x{}", "ab".repeat(32)))),
+        Just(json!(format!("0x{}", "cd".repeat(32)))),
+        Just(json!(format!("0x{}", "bb".repeat(32)))),
+        Just(json!(format!("0x{}", "11".repeat(32)))),
+        Just(json!("0xfde8")),
+        Just(json!("0xfde9")),
+    ]
+}
+
+const EVM_FIELDS: &[(&str, &str)] = &[
+    ("tx", "hash"),
+    ("tx", "blockNumber"),
+    ("tx", "blockHash"),
+    ("tx", "gas"),
+    ("receipt", "transactionHash"),
+    ("receipt", "blockNumber"),
+    ("receipt", "blockHash"),
+    ("receipt", "status"),
+    ("receipt", "gasUsed"),
+];
+
+fn hex_num(v: &Value) -> Option<alloy_primitives::U256> {
+    alloy_primitives::U256::from_str_radix(v.as_str()?.strip_prefix("0x")?, 16).ok()
+}
+
+/// The EVM answer's consistency read straight from the JSON, independently
+/// of txdoctor's code: what a verdict may rest on.
+fn evm_consistent(v: &Value, asked: &str, head: u64) -> bool {
+    let (tx, r) = (&v["tx"], &v["receipt"]);
+    let block = hex_num(&r["blockNumber"]);
+    let head = alloy_primitives::U256::from(head);
+    tx["hash"] == asked
+        && r["transactionHash"] == asked
+        && block.is_some()
+        && hex_num(&tx["blockNumber"]) == block
+        && block.is_some_and(|b| b <= head)
+        && (tx["blockHash"].is_null()
+            || r["blockHash"].is_null()
+            || tx["blockHash"] == r["blockHash"])
+        && (r["status"].is_null()
+            || hex_num(&r["status"]).is_some_and(|s| s <= alloy_primitives::U256::from(1)))
+        && hex_num(&r["gasUsed"]) <= hex_num(&tx["gas"])
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn issue_18_only_consistent_evm_answers_yield_a_verdict(
+        lies in prop::collection::vec((prop::sample::select(EVM_FIELDS.to_vec()), lie()), 1..4),
+        head in prop::sample::select(vec![0x63u64, 0x64, 0xc8, u64::MAX]),
+    ) {
+        use txdoctor::chain::evm::{convert, verify, wire};
+        let cfg = config();
+        let chain = cfg.chain("eth").unwrap();
+        let mut v = evm_answer();
+        for ((part, field), value) in &lies {
+            v[*part][*field] = value.clone();
+        }
+        let asked_hex = format!("0x{}", "ab".repeat(32));
+        let asked: alloy_primitives::B256 = asked_hex.parse().unwrap();
+        let (Ok(tx), Ok(receipt)) = (
+            serde_json::from_value::<wire::Transaction>(v["tx"].clone()),
+            serde_json::from_value::<wire::Receipt>(v["receipt"].clone()),
+        ) else {
+            return Ok(()); // undecodable: an endpoint failure, no verdict
+        };
+        if let Ok(block) = verify::included_block(asked, &tx, Some(&receipt), head) {
+            prop_assert!(evm_consistent(&v, &asked_hex, head), "believed: {v}");
+            let facts = convert::tx_facts(chain, &tx, Some(&receipt), Some(head), &convert::token_book(chain));
+            prop_assert_eq!(facts.block, block);
+            let verdict = txdoctor::diagnose::verdict(&facts, chain);
+            prop_assert!(verdict.confirmations.unwrap_or(0) >= 1);
+        }
+    }
+
+    #[test]
+    fn issue_18_only_consistent_tron_answers_yield_a_verdict(
+        ret in prop::sample::select(vec!["SUCCESS", "REVERT", "OUT_OF_ENERGY"]),
+        receipt in prop::sample::select(vec![None, Some("SUCCESS"), Some("REVERT"), Some("DEFAULT"), Some("OUT_OF_ENERGY")]),
+        result in prop::sample::select(vec![None, Some("FAILED"), Some("SUCESS")]),
+        id in prop::sample::select(vec!["asked", "other", "none"]),
+        block in prop::sample::select(vec![Some(-1i64), Some(0), Some(70_000_000), Some(70_000_021), Some(i64::MAX), None]),
+        solid in prop::sample::select(vec!["empty", "same", "other id", "other block", "shapeless"]),
+        info_served in any::<bool>(),
+    ) {
+        use txdoctor::chain::tron::{verify, wire};
+        let asked = "d2a3f8c7e5b1904c6f2e8a1b3c5d7e9f0a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d";
+        let head = 70_000_020u64;
+        let tx: wire::Transaction = serde_json::from_value(json!({"txID": asked, "ret": [{"contractRet": ret}]})).unwrap();
+        let id_value = match id { "asked" => json!(asked), "other" => json!("ab".repeat(32)), _ => Value::Null };
+        let info_json = json!({"id": id_value, "blockNumber": block, "receipt": {"result": receipt}, "result": result});
+        let info: wire::TransactionInfo = serde_json::from_value(info_json.clone()).unwrap();
+        let info = info_served.then_some(info);
+        if verify::answer(asked, Some(&tx), info.as_ref(), head).is_ok() {
+            // Believed only when every part agrees.
+            prop_assert!(info_served && id == "asked");
+            let b = block.unwrap();
+            prop_assert!(b >= 0 && (b as u64) <= head);
+            let r = receipt.filter(|r| *r != "DEFAULT");
+            prop_assert!(r.is_none_or(|r| r == ret));
+            prop_assert!(!(result == Some("FAILED") && ret == "SUCCESS"));
+            let info = info.unwrap();
+            let solid_info: Option<wire::TransactionInfo> = match solid {
+                "empty" => None,
+                "same" => Some(info.clone()),
+                "other id" => Some(wire::TransactionInfo { id: Some("ab".repeat(32)), ..info.clone() }),
+                "other block" => Some(wire::TransactionInfo { block_number: Some(b + 1), ..info.clone() }),
+                _ => Some(wire::TransactionInfo::default()),
+            };
+            let solidified = verify::solidified(&info, solid_info.as_ref());
+            prop_assert_eq!(solidified.is_ok(), matches!(solid, "empty" | "same"));
+            prop_assert_eq!(solidified.unwrap_or(false), solid == "same");
+        }
+    }
+
+    #[test]
+    fn issue_18_only_consistent_solana_answers_yield_a_verdict(
+        sig in prop::sample::select(vec!["asked", "other", "none"]),
+        tx_slot in prop::sample::select(vec![380_000_000u64, 380_000_001, 380_000_200, u64::MAX]),
+        status_slot in prop::sample::select(vec![380_000_000u64, 380_000_001, u64::MAX]),
+        status_err in any::<bool>(),
+        meta_err in any::<bool>(),
+        with_status in any::<bool>(),
+    ) {
+        use txdoctor::chain::solana::{self, wire};
+        let base = fixture("solana/usdt.json");
+        let asked = base["signature"].as_str().unwrap().to_string();
+        let mut tx = base["transaction"].clone();
+        tx["slot"] = json!(tx_slot);
+        tx["meta"]["err"] = if meta_err { json!({"InstructionError": [0, "InvalidArgument"]}) } else { Value::Null };
+        tx["transaction"]["signatures"] = match sig { "asked" => json!([asked]), "other" => json!(["1111"]), _ => json!([]) };
+        let mut status = base["status"].clone();
+        status["slot"] = json!(status_slot);
+        status["err"] = if status_err { json!({"InstructionError": [0, "InvalidArgument"]}) } else { Value::Null };
+        let tx: wire::Transaction = serde_json::from_value(tx).unwrap();
+        let status: Option<wire::SignatureStatus> = with_status.then(|| serde_json::from_value(status).unwrap());
+        let head = Some(380_000_100u64);
+        if solana::verify(&asked, Some(&tx), status.as_ref(), head).is_ok() {
+            prop_assert_eq!(sig, "asked");
+            prop_assert!(tx_slot <= 380_000_100);
+            if with_status {
+                prop_assert_eq!(tx_slot, status_slot);
+                prop_assert_eq!(status_err, meta_err);
+            }
+        }
+    }
+
+    #[test]
+    fn issue_18_neutralised_text_is_one_safe_line_of_at_most_200_characters(
+        s in prop::collection::vec(nasty_char(), 0..400).prop_map(|v| v.into_iter().collect::<String>()),
+    ) {
+        let t = txdoctor::safe::text(&s);
+        prop_assert!(t.chars().count() <= 200, "{} characters", t.chars().count());
+        for c in t.chars() {
+            let bidi = matches!(u32::from(c), 0x061C | 0x200E | 0x200F | 0x202A..=0x202E | 0x2066..=0x2069);
+            let line_break = matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}');
+            prop_assert!(!c.is_control() && !bidi && !line_break, "{c:?} in {t:?}");
+        }
+        if s.chars().count() <= 200 && !s.chars().any(txdoctor::safe::is_unsafe) {
+            prop_assert_eq!(t, s, "harmless short text is kept as it is");
+        }
+    }
 
     #[test]
     fn the_query_parser_never_panics_on_any_text(s in "\\PC{0,200}") {
@@ -289,6 +472,12 @@ fn every_seed_answer_decodes_unmutated() {
         &evm::convert::token_book(chain),
     );
     assert_eq!(facts.token_transfers.len(), 1);
+    let asked = format!("0x{}", "ab".repeat(32)).parse().unwrap();
+    assert_eq!(
+        evm::verify::included_block(asked, &tx, Some(&r), 200),
+        Ok(Some(100)),
+        "the consistency property starts from a consistent answer"
+    );
     for name in [
         "tx_confirmed",
         "tx_waiting",

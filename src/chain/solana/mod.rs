@@ -106,7 +106,7 @@ async fn ask(
 /// about `signature` (issue 18): the body is that signature's, status and
 /// body agree on slot and outcome, and a confirmed slot is not past the
 /// endpoint's own (confirmed) slot.
-fn verify(
+pub fn verify(
     signature: &str,
     tx: Option<&Transaction>,
     status: Option<&SignatureStatus>,
