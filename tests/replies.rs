@@ -372,6 +372,12 @@ fn cases() -> Vec<Case> {
         ..gas_fee(0, 51_702, 60_000, 1_000_000_000)
     });
 
+    let mut fake_usdt = bsc.clone();
+    fake_usdt.token_transfers[0].token = "0x1111111111111111111111111111111111111111".into();
+    let mut bsc_twin = bsc.clone();
+    bsc_twin.hash = eth_mined(21_000_003).hash;
+    bsc_twin.succeeded = Some(false);
+
     let mut tron_ok = mined(tron_usdt(), 70_000_000, 70_000_025, true);
     tron_ok.token_transfers = vec![usdt("tron", "300", "300000000")];
     tron_ok.fee = Some(tron_fee(64_285, 0, 100_000_000));
@@ -589,8 +595,34 @@ fn cases() -> Vec<Case> {
                 why: "timed out".into(),
             },
         ),
-        found_on("confirmed_bitcoin", "btc", btc_ok),
+        found_on("confirmed_bitcoin", "btc", btc_ok.clone()),
         found_on("confirmed_solana", "sol", sol("confirmed", None)),
+        // Issue 18: a token calling itself USDT that is not BSC's USDT.
+        found_on("confirmed_fake_token", "bsc", fake_usdt),
+        // Issue 18: the same hash on two chains.
+        (
+            "confirmed_also_on",
+            vec!["eth", "bsc"],
+            vec![found("eth", eth_mined(21_000_003)), found("bsc", bsc_twin)],
+        ),
+        // Issue 18: replaced by fee on Bitcoin, named by what spent its coins.
+        (
+            "replaced_bitcoin_rbf",
+            vec!["btc"],
+            vec![(
+                "btc".into(),
+                ChainOutcome::NotFound {
+                    endpoints: vec!["https://node.example".into()],
+                    failures: vec![],
+                    congestion: None,
+                    vanished: None,
+                    respent: Some(Respent {
+                        by: "c7".repeat(32),
+                        mined: true,
+                    }),
+                },
+            )],
+        ),
     ]
 }
 

@@ -28,6 +28,14 @@ pub fn paragraph(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> St
     join_sentences(&sentences)
 }
 
+/// Whether a token that moved is a fake (`diagnose::tokens`).
+fn has_fake(facts: &TxFacts) -> bool {
+    facts
+        .token_transfers
+        .iter()
+        .any(|t| matches!(t.trust, crate::model::Trust::Fake { .. }))
+}
+
 /// What the customer must hear of the warnings: a fake token, the same id
 /// on another chain.
 fn warning_sentences(
@@ -122,7 +130,10 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
             out.push(lang.t("finalized_included", &base));
             out.extend(fee.map(fee_sentence));
             resource_sentences(report, facts, lang, out);
-            out.push(lang.t("next_finalized", &base));
+            // A fake token will not be credited: the warning says what to do.
+            if !has_fake(facts) {
+                out.push(lang.t("next_finalized", &base));
+            }
         }
         Status::Confirmed => {
             match &facts.solana {
@@ -134,7 +145,9 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
             }
             out.extend(fee.map(fee_sentence));
             resource_sentences(report, facts, lang, out);
-            out.push(lang.t("next_confirmed", &base));
+            if !has_fake(facts) {
+                out.push(lang.t("next_confirmed", &base));
+            }
         }
         Status::Failed => {
             // The chain's words, quoted: on one line, without our quote
