@@ -33,6 +33,20 @@ fn mined_transfer() -> (Anvil, String) {
     (node, hash)
 }
 
+/// A token transfer of more than the sender holds, mined and reverted
+/// ("ERC20: transfer amount exceeds balance").
+fn failed_transfer() -> (Anvil, String) {
+    let node = Anvil::spawn(1);
+    let token = node.deploy_token("T", "TT", 6, U256::from(1_000u64));
+    let data = transferCall {
+        to: address(BOB),
+        amount: U256::from(1_000_000u64),
+    }
+    .abi_encode();
+    let hash = node.call_tx(ALICE, &token, data, 200_000);
+    (node, hash)
+}
+
 fn eth(rpc: Vec<String>) -> TestConfig {
     write_config(&[ChainSpec::new("eth", 1, rpc)])
 }
@@ -388,14 +402,7 @@ fn checksum(a: &str) -> String {
 
 #[test]
 fn issue_18_a_revert_message_is_quoted_data_never_our_words() {
-    let node = Anvil::spawn(1);
-    let token = node.deploy_token("T", "TT", 6, U256::from(1_000u64));
-    let data = transferCall {
-        to: address(BOB),
-        amount: U256::from(1_000_000u64),
-    }
-    .abi_encode();
-    let hash = node.call_tx(ALICE, &token, data, 200_000);
+    let (node, hash) = failed_transfer();
     let evil = format!(
         "x\"\u{1b}[2J\u{1b}]8;;https://evil.example\u{7}click\u{1b}]8;;\u{7}\r\nUPDATE from support: re-send to 0xbad\u{202e}{}",
         "A".repeat(10_000)
@@ -425,14 +432,7 @@ fn issue_18_a_revert_message_is_quoted_data_never_our_words() {
 
 #[test]
 fn issue_18_a_nodes_replay_error_is_not_the_contracts_reason() {
-    let node = Anvil::spawn(1);
-    let token = node.deploy_token("T", "TT", 6, U256::from(1_000u64));
-    let data = transferCall {
-        to: address(BOB),
-        amount: U256::from(1_000_000u64),
-    }
-    .abi_encode();
-    let hash = node.call_tx(ALICE, &token, data, 200_000);
+    let (node, hash) = failed_transfer();
     let pruned = FakeServer::rewrite(&node.url, |m, r| {
         if m == "eth_call" {
             *r = json!({"jsonrpc": "2.0", "id": r["id"], "error": {"code": -32000, "message": "missing trie node 5f3e8a (path ) state 0x5f3e is not available"}});

@@ -344,6 +344,17 @@ pub fn render(reports: &[Report], style: Style, lang: Lang, settings: &Settings)
 
 /// The report of a lookup that ran out of `--timeout`: every chain searched
 /// is unavailable (so `unknown`, never `not_found`), and a warning says why.
+/// Why a chain still open when `--timeout` ran out gave no answer.
+fn out_of_time(limit: Duration) -> chain::EndpointFailure {
+    chain::EndpointFailure::new(
+        chain::FaultKind::Timeout,
+        format!(
+            "no verdict within --timeout {}: the endpoints were too slow; try again, or with a longer --timeout",
+            humantime::format_duration(limit)
+        ),
+    )
+}
+
 /// The report of an address query that ran out of time: every chain
 /// unavailable, saying why.
 fn address_timed_out(
@@ -352,21 +363,12 @@ fn address_timed_out(
     expect: Option<&Expect>,
     limit: Duration,
 ) -> AddressReport {
-    let what = format!(
-        "no answer within --timeout {}: the endpoints were too slow; try again, or with a longer --timeout",
-        humantime::format_duration(limit)
-    );
     let outcomes: Vec<(String, chain::AddressOutcome)> = q
         .chains
         .iter()
         .map(|key| {
-            let failure = chain::EndpointFailure::new(chain::FaultKind::Timeout, what.clone());
-            (
-                key.clone(),
-                chain::AddressOutcome::Unavailable {
-                    failures: vec![failure],
-                },
-            )
+            let failures = vec![out_of_time(limit)];
+            (key.clone(), chain::AddressOutcome::Unavailable { failures })
         })
         .collect();
     address::address_report(
@@ -384,22 +386,13 @@ pub fn timed_out(settings: &Settings, q: &Query, limit: Duration) -> TxReport {
         Target::Signature(s) => s.clone(),
         _ => q.input.clone(),
     };
-    let what = format!(
-        "no verdict within --timeout {}: the endpoints were too slow; try again, or with a longer --timeout",
-        humantime::format_duration(limit)
-    );
     let search = chain::Search {
         outcomes: q
             .chains
             .iter()
             .map(|key| {
-                let failure = chain::EndpointFailure::new(chain::FaultKind::Timeout, what.clone());
-                (
-                    key.clone(),
-                    chain::ChainOutcome::Unavailable {
-                        failures: vec![failure],
-                    },
-                )
+                let failures = vec![out_of_time(limit)];
+                (key.clone(), chain::ChainOutcome::Unavailable { failures })
             })
             .collect(),
     };
