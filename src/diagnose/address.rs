@@ -389,7 +389,7 @@ fn is_dust(t: &Transfer) -> bool {
     };
     let unit = U256::from(10u64).pow(U256::from(decimals));
     match t.token {
-        None => t.raw * U256::from(10_000u64) < unit,
+        None => t.raw.saturating_mul(U256::from(10_000u64)) < unit,
         Some(_) => t.raw < unit,
     }
 }

@@ -119,7 +119,7 @@ pub fn utxo_assessment(facts: &TxFacts, chain: &Chain) -> Option<utxo::Assessmen
 /// The block that holds the transaction counts as one. A load-balanced
 /// endpoint may report a head below the block it just served: that is one.
 pub fn confirmations(block: u64, head: Option<u64>) -> u64 {
-    head.map_or(1, |h| h.saturating_sub(block) + 1).max(1)
+    head.map_or(1, |h| h.saturating_sub(block).saturating_add(1))
 }
 
 fn seconds(blocks: u64, block_time: f64) -> u64 {
@@ -454,6 +454,11 @@ mod tests {
             "a lagging head never gives zero"
         );
         assert_eq!(confirmations(100, None), 1);
+        assert_eq!(
+            confirmations(0, Some(u64::MAX)),
+            u64::MAX,
+            "issue 18: saturates, never wraps"
+        );
     }
 
     #[test]

@@ -144,14 +144,18 @@ fn effective_tip(facts: &PendingFacts, base: U256) -> Option<U256> {
 /// and never trip this.
 fn tip_is_low(tip: Option<U256>, recent: Option<TipLevels>) -> bool {
     match (tip, recent) {
-        (Some(tip), Some(r)) => !r.p50.is_zero() && tip < r.p10 && tip * U256::from(2) < r.p50,
+        (Some(tip), Some(r)) => {
+            !r.p50.is_zero() && tip < r.p10 && tip.saturating_mul(U256::from(2)) < r.p50
+        }
         _ => false,
     }
 }
 
 /// `x` raised by the replacement bump, rounded up.
 fn bumped(x: U256) -> U256 {
-    (x * U256::from(100 + REPLACEMENT_BUMP_PCT)).div_ceil(U256::from(100))
+    // Saturating: fees are what an endpoint answered, up to 2^256.
+    x.saturating_mul(U256::from(100 + REPLACEMENT_BUMP_PCT))
+        .div_ceil(U256::from(100))
 }
 
 /// What a new transaction should offer: the median recent tip, and a max fee
@@ -159,7 +163,12 @@ fn bumped(x: U256) -> U256 {
 /// survives six full blocks of base-fee rises).
 fn market(base: U256, recent: Option<TipLevels>) -> (U256, U256) {
     let tip = recent.map(|r| r.p50).unwrap_or_default();
-    (tip, base * U256::from(2) + tip)
+    (tip, twice_plus(base, tip))
+}
+
+/// `2 × base + tip`, saturating.
+fn twice_plus(base: U256, tip: U256) -> U256 {
+    base.saturating_mul(U256::from(2)).saturating_add(tip)
 }
 
 fn speed_up(facts: &PendingFacts, base: U256) -> Option<FeeSuggestion> {
@@ -171,7 +180,7 @@ fn speed_up(facts: &PendingFacts, base: U256) -> Option<FeeSuggestion> {
     ) {
         (Some(max), Some(tip), _) => {
             let tip = round_up(bumped(tip).max(market_tip));
-            let max = round_up(bumped(max).max(base * U256::from(2) + tip));
+            let max = round_up(bumped(max).max(twice_plus(base, tip)));
             Some(FeeSuggestion::Eip1559 { max_fee: max, tip })
         }
         (_, _, Some(price)) => Some(FeeSuggestion::Legacy {
@@ -190,7 +199,7 @@ fn fresh(facts: &PendingFacts, base: U256) -> Option<FeeSuggestion> {
         } else {
             facts.max_priority_fee_per_gas.unwrap_or_default()
         };
-        let max = (base * U256::from(2) + tip).max(max);
+        let max = twice_plus(base, tip).max(max);
         Some(FeeSuggestion::Eip1559 {
             max_fee: round_up(max),
             tip: round_up(tip),
@@ -211,7 +220,7 @@ pub fn round_up(x: U256) -> U256 {
         return x;
     }
     let unit = U256::from(10).pow(U256::from(digits - SIGNIFICANT_DIGITS));
-    x.div_ceil(unit) * unit
+    x.div_ceil(unit).saturating_mul(unit)
 }
 
 #[cfg(test)]
@@ -249,6 +258,24 @@ mod tests {
                 pending: nonce.1,
             }),
         }
+    }
+
+    #[test]
+    fn issue_18_fee_arithmetic_saturates_on_wild_values() {
+        assert_eq!(
+            bumped(U256::MAX),
+            U256::MAX / U256::from(100) + U256::from(1)
+        );
+        assert_eq!(twice_plus(U256::MAX, U256::from(1)), U256::MAX);
+        assert_eq!(round_up(U256::MAX), U256::MAX);
+        assert!(!tip_is_low(
+            Some(U256::MAX),
+            Some(TipLevels {
+                p10: U256::MAX,
+                p50: U256::MAX,
+                p90: U256::MAX
+            })
+        ));
     }
 
     #[test]

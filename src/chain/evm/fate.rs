@@ -112,7 +112,7 @@ async fn find_nonce_user(
     mut hi: u64,
 ) -> Result<Option<(B256, u64)>, String> {
     let mut rounds = 0;
-    while hi - lo > 1 {
+    while hi.saturating_sub(lo) > 1 {
         rounds += 1;
         if rounds > MAX_ROUNDS {
             return Err("the search for the replacing transaction took too many rounds".into());
@@ -162,10 +162,11 @@ async fn find_nonce_user(
 /// Up to `PROBES_PER_ROUND` block numbers evenly spread over `(lo, hi)`,
 /// ending with `hi`, ascending.
 fn probes(lo: u64, hi: u64) -> Vec<u64> {
-    let span = hi - lo;
+    // Saturating: `lo` and `hi` come from an endpoint's heads.
+    let span = hi.saturating_sub(lo);
     let step = span.div_ceil(PROBES_PER_ROUND).max(1);
     let mut v: Vec<u64> = (1..PROBES_PER_ROUND)
-        .map(|i| lo + i * step)
+        .map(|i| lo.saturating_add(i.saturating_mul(step)))
         .take_while(|b| *b < hi)
         .collect();
     v.push(hi);
@@ -179,6 +180,8 @@ mod tests {
     #[test]
     fn probes_spread_over_the_range_and_end_at_hi() {
         assert_eq!(probes(10, 12), [11, 12]);
+        assert_eq!(probes(u64::MAX - 1, u64::MAX), [u64::MAX], "issue 18");
+        assert_eq!(probes(5, 3), [3], "a range upside down asks its end only");
         assert_eq!(probes(0, 16), (1..=16).collect::<Vec<_>>());
         let p = probes(1000, 8200);
         assert_eq!(p.len(), 16);

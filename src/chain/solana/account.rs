@@ -171,7 +171,7 @@ fn token_balances(accounts: &[KeyedTokenAccount], chain: &Chain) -> Vec<TokenBal
                 .map(|a| &a.account.data.parsed.info)
                 .filter(|i| i.mint == mint)
                 .filter_map(|i| U256::from_str_radix(&i.token_amount.amount, 10).ok())
-                .fold(U256::ZERO, |a, b| a + b);
+                .fold(U256::ZERO, |a, b| a.saturating_add(b));
             Some(TokenBalance {
                 token: mint,
                 balance: Amount::new(raw, t.decimals, t.symbol.clone()),

@@ -227,7 +227,8 @@ pub fn fee(chain: &Chain, info: &TransactionInfo, fee_limit: Option<i64>) -> Fee
             energy_used,
             energy_from_stake,
             energy_from_deployer,
-            energy_burned: energy_used.saturating_sub(energy_from_stake + energy_from_deployer),
+            energy_burned: energy_used
+                .saturating_sub(energy_from_stake.saturating_add(energy_from_deployer)),
             energy_fee: sun(chain, nonneg(r.energy_fee)),
             energy_penalty: nonneg(r.energy_penalty_total),
             bandwidth_used: nonneg(r.net_usage),
@@ -256,7 +257,9 @@ pub fn energy_market(
     };
     let energy_price = price("getEnergyFee", DEFAULT_ENERGY_PRICE_SUN);
     let bandwidth_price = price("getTransactionFee", DEFAULT_BANDWIDTH_PRICE_SUN);
-    let burn = USDT_TRANSFER_ENERGY * energy_price + TRC20_TRANSFER_BANDWIDTH * bandwidth_price;
+    let burn = USDT_TRANSFER_ENERGY
+        .saturating_mul(energy_price)
+        .saturating_add(TRC20_TRANSFER_BANDWIDTH.saturating_mul(bandwidth_price));
     let left = |limit: Option<i64>, used: Option<i64>| nonneg(limit).saturating_sub(nonneg(used));
     Congestion {
         // Prices are set by governance, not bid up: load does not delay a
@@ -267,8 +270,10 @@ pub fn energy_market(
             usdt_transfer_energy: USDT_TRANSFER_ENERGY,
             usdt_transfer_burn: sun(chain, burn),
             sender_energy_available: sender.map(|s| left(s.energy_limit, s.energy_used)),
-            sender_bandwidth_available: sender
-                .map(|s| left(s.free_net_limit, s.free_net_used) + left(s.net_limit, s.net_used)),
+            sender_bandwidth_available: sender.map(|s| {
+                left(s.free_net_limit, s.free_net_used)
+                    .saturating_add(left(s.net_limit, s.net_used))
+            }),
         })),
         ..Congestion::new(CongestionLevel::Low)
     }
