@@ -57,6 +57,12 @@ pub fn escape(s: &str) -> String {
         .collect()
 }
 
+/// A table cell of our own making, whose lines we joined with `\n`: each
+/// line escaped, the line breaks kept.
+pub fn escape_lines(s: &str) -> String {
+    s.split('\n').map(escape).collect::<Vec<_>>().join("\n")
+}
+
 /// Characters that must not reach a terminal or a pasted reply as they are:
 /// C0 and C1 controls (ESC, BEL, CR, LF, NEL…), DEL, bidi embeddings,
 /// overrides, isolates and marks, zero-width and other invisible format

@@ -394,6 +394,13 @@ fn issue_18_a_token_calling_itself_usdt_is_named_fake_in_check() {
     assert!(reply.contains("\"unlock\""), "{reply}");
     let table = cfg.run(&["check", &hash]).stdout;
     assert!(table.contains("a token calling itself USDT"), "{table}");
+    let csv = cfg
+        .run_stdin(&["batch", "-", "--format", "csv"], hash.as_bytes())
+        .stdout;
+    assert!(
+        csv.contains(&format!("250 USDT (fake: contract {})", checksum(&fake))),
+        "{csv}"
+    );
 }
 
 fn checksum(a: &str) -> String {

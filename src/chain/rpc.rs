@@ -943,7 +943,7 @@ fn response_of(item: Value) -> CallResult {
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .chars()
-                .take(500)
+                .take(crate::safe::MAX_CHARS)
                 .collect(),
             data: err.get("data").cloned(),
         });

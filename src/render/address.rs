@@ -349,6 +349,7 @@ pub fn address_text(
     for c in &r.chains {
         let mut table = table(opts);
         for (label, value) in chain_rows(c, r, lang) {
+            let value = crate::safe::escape_lines(&value);
             table.add_row(vec![Cell::new(lang.t(label, &[])), Cell::new(value)]);
         }
         text.push_str(&format!("{table}\n"));

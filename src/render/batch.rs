@@ -99,9 +99,14 @@ fn unknown_error(r: &TxReport) -> String {
 /// "250 USDT", or the raw units when the token's decimals are unknown.
 fn token_text(t: &TokenTransfer) -> String {
     let symbol = crate::safe::text(t.symbol.as_deref().unwrap_or(&t.token));
-    match &t.amount {
+    let amount = match &t.amount {
         Some(a) => format!("{a} {symbol}"),
         None => format!("{} raw units of {symbol}", t.raw),
+    };
+    // A script reading the CSV must not count a fake as the real token.
+    match &t.trust {
+        crate::model::Trust::Fake { .. } => format!("{amount} (fake: contract {})", t.token),
+        _ => amount,
     }
 }
 

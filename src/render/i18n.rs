@@ -120,7 +120,9 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
             Some(end) => {
                 let name = &after[..end];
                 match args.iter().find(|(k, _)| *k == name) {
-                    Some((_, v)) => out.push_str(v),
+                    // A value may quote a chain (an address, a symbol): it
+                    // never brings a control or bidi character along.
+                    Some((_, v)) => out.push_str(&crate::safe::escape(v)),
                     None => out.push_str(&rest[start..start + end + 2]),
                 }
                 rest = &after[end + 1..];

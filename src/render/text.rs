@@ -50,6 +50,7 @@ pub fn tx_text(
         Status::NotFound | Status::Unknown => Color::Magenta,
     };
     for (label, value) in rows(report, lang, chain_names) {
+        let value = crate::safe::escape_lines(&value);
         let value = match (label, opts.color) {
             ("label_status", true) => Cell::new(value).fg(status_color),
             _ => Cell::new(value),
@@ -109,9 +110,9 @@ fn rows(
         match &f.utxo {
             Some(u) => utxo_rows(u, lang, &mut row),
             None => {
-                row("label_from", f.from.clone());
+                row("label_from", crate::safe::escape(&f.from));
                 if let Some(to) = &f.to {
-                    row("label_to", to.clone());
+                    row("label_to", crate::safe::escape(to));
                 }
             }
         }
