@@ -606,6 +606,7 @@ fn issue_18_timeouts_bound_watch_and_address_mode() {
     let cfg = eth(vec![hung.url.clone()]);
     let hash = format!("0x{}", "ab".repeat(32));
     let run = cfg.run(&["watch", &hash, "--timeout", "2s"]);
+    eprintln!("watch --timeout 2s, hung endpoint: {:?}", run.elapsed);
     assert!(
         run.elapsed < Duration::from_secs(4),
         "watch took {:?}",
@@ -613,6 +614,7 @@ fn issue_18_timeouts_bound_watch_and_address_mode() {
     );
     assert_eq!(run.code, 6, "{}", run.stderr);
     let run = cfg.run(&["check", ALICE, "--timeout", "2s", "--json"]);
+    eprintln!("address --timeout 2s, hung endpoint: {:?}", run.elapsed);
     assert!(
         run.elapsed < Duration::from_secs(4),
         "address took {:?}",
