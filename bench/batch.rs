@@ -14,7 +14,7 @@
 //!
 //! Usage: batch_bench TXDOCTOR_BIN [N] [ROUNDS]
 
-#[path = "../tests/common/fake.rs"]
+#[path = "../tests/it/common/fake.rs"]
 #[allow(dead_code)]
 mod fake;
 

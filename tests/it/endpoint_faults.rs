@@ -3,10 +3,8 @@
 //! endpoint with a warning that names it, or be worked around, and never turn
 //! into a wrong verdict.
 
-mod common;
-
-use common::fake::{FakeServer, Reply};
-use common::*;
+use crate::common::fake::{FakeServer, Reply};
+use crate::common::*;
 use serde_json::json;
 
 /// Looks up a mined transfer with `faulty` listed before a healthy anvil:

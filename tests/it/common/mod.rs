@@ -23,7 +23,7 @@ pub const ALICE: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 pub const BOB: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 pub const CAROL: &str = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 
-const TOKEN_BIN: &str = include_str!("../contracts/TestToken.bin");
+const TOKEN_BIN: &str = include_str!("../../contracts/TestToken.bin");
 
 fn anvil_bin() -> PathBuf {
     if let Some(p) = std::env::var_os("TXDOCTOR_ANVIL") {

@@ -3,11 +3,9 @@
 //! reverts (reason string, panic, custom error), out of gas, unknown
 //! hashes, dead and wrong-chain endpoints, and auto-detection across chains.
 
-mod common;
-
+use crate::common::*;
 use alloy_primitives::{U256, hex};
 use alloy_sol_types::{SolCall, sol};
-use common::*;
 use serde_json::{Value, json};
 
 sol! {

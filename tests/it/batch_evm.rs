@@ -3,16 +3,14 @@
 //! the configured pace counted by a server in front of the node, and rate
 //! limits waited out without losing a line.
 
-mod common;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use crate::common::fake::{FakeServer, Reply};
+use crate::common::*;
 use alloy_primitives::U256;
 use alloy_sol_types::{SolCall, sol};
-use common::fake::{FakeServer, Reply};
-use common::*;
 use serde_json::{Value, json};
 
 sol! {

@@ -5,19 +5,17 @@
 //! `inconsistent_answer` naming it — and with a healthy endpoint after it
 //! the healthy one's verdict must stand.
 
-mod common;
-
 use std::io::Read;
 use std::net::TcpListener;
 use std::time::Duration;
 
+use crate::common::esplora::{FakeEsplora, Flavour, bitcoin_config, txid};
+use crate::common::fake::{FakeServer, Reply, Request};
+use crate::common::solana::{FakeSolana, signature, solana_config};
+use crate::common::tron::{FakeTron, id_of, tron_config, tron_toml};
+use crate::common::*;
 use alloy_primitives::{U256, hex};
 use alloy_sol_types::{Revert, SolCall, SolError, sol};
-use common::esplora::{FakeEsplora, Flavour, bitcoin_config, txid};
-use common::fake::{FakeServer, Reply, Request};
-use common::solana::{FakeSolana, signature, solana_config};
-use common::tron::{FakeTron, id_of, tron_config, tron_toml};
-use common::*;
 use serde_json::{Value, json};
 
 sol! {

@@ -4,11 +4,9 @@
 //! transaction dropped from the pool — and `watch` following a transaction
 //! while blocks are mined.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 const GWEI: u64 = 1_000_000_000;

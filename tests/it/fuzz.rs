@@ -28,7 +28,7 @@ fn fixture(path: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// 512 cases per property in CI; `PROPTEST_CASES=20000 cargo test --test fuzz`
+/// 512 cases per property in CI; `PROPTEST_CASES=20000 cargo test --test it fuzz::`
 /// for a longer hunt (in a debug build, so arithmetic overflow panics).
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")

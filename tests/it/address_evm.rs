@@ -5,12 +5,10 @@
 //! never giving "nothing arrived", and address poisoning made for real with
 //! an impersonated look-alike address.
 
-mod common;
-
+use crate::common::fake::{FakeServer, Reply};
+use crate::common::*;
 use alloy_primitives::U256;
 use alloy_sol_types::{SolCall, sol};
-use common::fake::{FakeServer, Reply};
-use common::*;
 use serde_json::{Value, json};
 
 sol! {

@@ -5,11 +5,9 @@
 //! confirmed, an unknown signature explained as expiry, endpoint fallback
 //! and devnet links refused.
 
-mod common;
-
-use common::fake::{FakeServer, Reply};
-use common::solana::{FakeSolana, HEAD, signature, solana_config, solana_toml};
-use common::*;
+use crate::common::fake::{FakeServer, Reply};
+use crate::common::solana::{FakeSolana, HEAD, signature, solana_config, solana_toml};
+use crate::common::*;
 use serde_json::{Value, json};
 
 const PAYER: &str = "AWxggjuZRmWULwxwPeM6ZZxRtdDdekVq22mFRx2QbW7U";
@@ -263,7 +261,7 @@ fn a_node_of_another_cluster_is_not_used() {
     let node = FakeSolana::start(&["usdt"]);
     // chains.toml names devnet; the node serves mainnet-beta.
     let devnet = solana_toml(&[&node.url()]).replace(
-        common::solana::MAINNET_GENESIS,
+        crate::common::solana::MAINNET_GENESIS,
         "EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG",
     );
     let cfg = write_raw_config(&devnet);

@@ -4,15 +4,13 @@
 //! `unknown` naming it; a node far behind the others' head is not trusted
 //! to say a transaction does not exist.
 
-mod common;
-
 use std::time::Duration;
 
-use common::esplora::{FakeEsplora, Flavour, bitcoin_config, txid};
-use common::fake::{FakeServer, Reply};
-use common::solana::{FakeSolana, signature, solana_config};
-use common::tron::{FakeTron, id_of, tron_config};
-use common::*;
+use crate::common::esplora::{FakeEsplora, Flavour, bitcoin_config, txid};
+use crate::common::fake::{FakeServer, Reply};
+use crate::common::solana::{FakeSolana, signature, solana_config};
+use crate::common::tron::{FakeTron, id_of, tron_config};
+use crate::common::*;
 
 const TIP: u64 = 870_013;
 
@@ -122,7 +120,7 @@ fn a_lagging_solana_node_is_not_trusted_for_not_found() {
                         serde_json::json!({"context": {"slot": 1000}, "value": [null]})
                     }
                     "getSlot" => serde_json::json!(1000),
-                    "getGenesisHash" => serde_json::json!(common::solana::MAINNET_GENESIS),
+                    "getGenesisHash" => serde_json::json!(crate::common::solana::MAINNET_GENESIS),
                     "getRecentPrioritizationFees" => serde_json::json!([]),
                     _ => serde_json::Value::Null,
                 };

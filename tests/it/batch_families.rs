@@ -3,12 +3,10 @@
 //! APIs (see tests/fixtures/*/README.md) — in one run, one record per line,
 //! in input order.
 
-mod common;
-
-use common::esplora::{self, FakeEsplora, Flavour};
-use common::solana::{self, FakeSolana};
-use common::tron::{self, FakeTron};
-use common::*;
+use crate::common::esplora::{self, FakeEsplora, Flavour};
+use crate::common::solana::{self, FakeSolana};
+use crate::common::tron::{self, FakeTron};
+use crate::common::*;
 use serde_json::Value;
 
 #[test]

@@ -660,7 +660,11 @@ fn every_case_reads_right_in_every_language() {
         let mut english = Default::default();
         for &lang in &langs {
             let text = reply(&cfg, &searched, outcomes.clone(), lang);
-            insta::assert_snapshot!(format!("{name}.{lang}"), text);
+            // The snapshots stay in tests/snapshots under their names of
+            // when this was a test binary of its own.
+            insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+                insta::assert_snapshot!(format!("replies__{name}.{lang}"), text);
+            });
             check_reply(name, lang, &text);
             if lang == Lang::EN {
                 english = figures(&text);

@@ -1,9 +1,7 @@
 //! `txdoctor chains`: the configured chains, and `--probe` telling an endpoint
 //! that is up from one that is down or serves another chain.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn probe_tells_up_down_and_wrong_chain_apart() {
@@ -73,8 +71,8 @@ fn builtin_list_has_every_family_without_a_network_call() {
 
 #[test]
 fn probe_asks_a_tron_node_for_its_head_block() {
-    let node = common::tron::FakeTron::start(&[]);
-    let cfg = common::tron::tron_config(&[node.url()]);
+    let node = crate::common::tron::FakeTron::start(&[]);
+    let cfg = crate::common::tron::tron_config(&[node.url()]);
     let run = cfg.run(&["chains", "--probe", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = run.stdout;
@@ -84,7 +82,7 @@ fn probe_asks_a_tron_node_for_its_head_block() {
 
 #[test]
 fn probe_asks_an_esplora_server_for_its_tip_and_flags_a_wrong_url() {
-    use common::esplora::{FakeEsplora, Flavour, bitcoin_config};
+    use crate::common::esplora::{FakeEsplora, Flavour, bitcoin_config};
     let node = FakeEsplora::start(&[], 870_010, Flavour::Blockstream);
     // The second URL lacks /api: the site, not the API.
     let cfg = bitcoin_config(&[&node.url(), &node.server.url]);
@@ -113,7 +111,7 @@ fn probe_asks_an_esplora_server_for_its_tip_and_flags_a_wrong_url() {
 
 #[test]
 fn probe_shows_lag_latency_and_the_chain_id_check_per_endpoint() {
-    use common::fake::{FakeServer, Reply};
+    use crate::common::fake::{FakeServer, Reply};
     let node = Anvil::spawn(1);
     node.mine(40);
     // Answers for chain 1, but its head is block 2.
@@ -173,7 +171,7 @@ fn probe_shows_lag_latency_and_the_chain_id_check_per_endpoint() {
 
 #[test]
 fn probe_checks_a_solana_node_s_genesis_hash() {
-    use common::solana::{FakeSolana, MAINNET_GENESIS, solana_toml};
+    use crate::common::solana::{FakeSolana, MAINNET_GENESIS, solana_toml};
     let node = FakeSolana::start(&[]);
     let mainnet = write_raw_config(&solana_toml(&[&node.url()]));
     let v = mainnet.run(&["chains", "--probe", "--json"]).json();

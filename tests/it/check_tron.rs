@@ -4,11 +4,9 @@
 //! REVERT with a message, pending, expired, unknown ids, a failing endpoint,
 //! and a bare id searched on EVM and TRON at once.
 
-mod common;
-
-use common::fake::{FakeServer, Reply};
-use common::tron::{FakeTron, id_of, tron_config};
-use common::*;
+use crate::common::fake::{FakeServer, Reply};
+use crate::common::tron::{FakeTron, id_of, tron_config};
+use crate::common::*;
 use serde_json::{Value, json};
 
 const SENDER: &str = "TWsm8HtU2A5eEzoT8ev8yaoFjHsXLLrckb";

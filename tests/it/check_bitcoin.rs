@@ -5,12 +5,10 @@
 //! wait, an unknown txid, endpoint fallback, and a bare id searched on
 //! several families at once.
 
-mod common;
-
-use common::esplora::{FakeEsplora, Flavour, bitcoin_config, bitcoin_toml, txid};
-use common::fake::{FakeServer, Reply};
-use common::tron::FakeTron;
-use common::*;
+use crate::common::esplora::{FakeEsplora, Flavour, bitcoin_config, bitcoin_toml, txid};
+use crate::common::fake::{FakeServer, Reply};
+use crate::common::tron::FakeTron;
+use crate::common::*;
 use serde_json::{Value, json};
 
 const TIP: u64 = 870_010;
@@ -342,7 +340,7 @@ fn a_bare_id_is_searched_on_every_family_at_once() {
     let toml = format!(
         "{}\n{}",
         bitcoin_toml(&[&btc.url()]),
-        std::fs::read_to_string(&common::tron::tron_config(&[tron.url()]).path).unwrap()
+        std::fs::read_to_string(&crate::common::tron::tron_config(&[tron.url()]).path).unwrap()
     );
     let cfg = write_raw_config(&toml);
     let (v, run) = check_json(&cfg, &txid("tx_confirmed"));

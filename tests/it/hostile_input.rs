@@ -3,11 +3,9 @@
 //! looks like a hash (invisible and look-alike characters, control
 //! sequences, huge lines, invalid UTF-8) — a clear error, never a panic.
 
-mod common;
-
 use std::net::TcpListener;
 
-use common::*;
+use crate::common::*;
 
 /// A configured endpoint that records whether anything connected to it.
 struct Untouched {
