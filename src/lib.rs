@@ -22,6 +22,7 @@
 // invariants the types cannot express.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod app;
 pub mod chain;
 pub mod cli;
 pub mod commands;

@@ -16,7 +16,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use tokio::sync::mpsc;
 
-use super::check::{self, DEFAULT_ADDRESS_WINDOW};
+use crate::app::{self, Ask, DEFAULT_ADDRESS_WINDOW, Report, store};
 use crate::chain::{self, rpc};
 use crate::cli::{BatchArgs, BatchFormat, FailOn};
 use crate::diagnose::address::{AddressReport, Outcome};
@@ -125,7 +125,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
             hedge_after: None,
         },
     )?;
-    let mut memory = check::open_memory(settings);
+    let mut memory = store::open_memory(settings);
     let scope = chain::AddressScope {
         since_secs: DEFAULT_ADDRESS_WINDOW.as_secs(),
         now: memory::unix_now(),
@@ -180,7 +180,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
             }
         }
     }
-    check::save(&mut memory, &updates, settings);
+    store::save(&mut memory, &updates, settings);
     if let Some(p) = progress {
         p.finish_and_clear();
     }
@@ -240,21 +240,18 @@ async fn answer(
             };
         }
     };
-    if check::is_address(&q) {
-        let report = check::lookup_address(client, settings, &q, None, scope, memory).await;
-        return Record::Address(Box::new(report));
-    }
-    let lookup = check::lookup(client, settings, &q, memory);
-    let mut report = match args.timeout {
-        Some(limit) => tokio::time::timeout(limit, lookup)
-            .await
-            .unwrap_or_else(|_| check::timed_out(settings, &q, limit)),
-        None => lookup.await,
+    // `--timeout` bounds each line whole, addresses and the poisoning check too.
+    let ask = Ask {
+        expect: None,
+        scope,
+        memory,
+        timeout: args.timeout,
+        poisoning_check: args.poisoning_check,
     };
-    if args.poisoning_check {
-        check::payee_check(client, settings, &mut report).await;
+    match app::answer(client, settings, &q, ask).await {
+        Report::Tx(r) => Record::Tx(r),
+        Report::Address(a) => Record::Address(a),
     }
-    Record::Tx(Box::new(report))
 }
 
 /// What the store should learn from a report: pending transactions, and

@@ -17,7 +17,7 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use tokio::time::Instant;
 
-use super::check::{self, Style};
+use crate::app::{self, Report, Style, lookup, store};
 use crate::chain::rpc::RpcClient;
 use crate::cli::{Until, WatchArgs};
 use crate::exit;
@@ -55,7 +55,7 @@ pub async fn run(args: &WatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         settings.request_timeout.min(args.timeout.mul_f64(0.8)),
         settings.log,
     )?;
-    let mut memory = check::open_memory(settings);
+    let mut memory = store::open_memory(settings);
     let deadline = Instant::now() + args.timeout;
     let mut progress = Progress::new(settings);
     let mut dropped_polls = 0;
@@ -64,15 +64,15 @@ pub async fn run(args: &WatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     let (report, reached) = loop {
         // `--timeout` bounds the poll too: a hung endpoint cannot hold the
         // watch past it. Out of time, the last answer stands (or unknown).
-        let poll = check::lookup(&client, settings, &q, &memory);
+        let poll = lookup::lookup(&client, settings, &q, &memory);
         let report = match tokio::time::timeout_at(deadline, poll).await {
             Ok(report) => report,
             Err(_) => {
-                let report = last.unwrap_or_else(|| check::timed_out(settings, &q, args.timeout));
+                let report = last.unwrap_or_else(|| lookup::timed_out(settings, &q, args.timeout));
                 break (report, false);
             }
         };
-        check::remember(&mut memory, std::slice::from_ref(&report), settings);
+        store::remember(&mut memory, std::slice::from_ref(&report), settings);
         if report.facts.is_some()
             && let Some(chain) = &report.chain
         {
@@ -102,8 +102,8 @@ pub async fn run(args: &WatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     let style = if args.json { Style::Json } else { Style::Text };
     super::print(
         out,
-        &check::render(
-            &[check::Report::Tx(Box::new(report.clone()))],
+        &app::render(
+            &[Report::Tx(Box::new(report.clone()))],
             style,
             args.lang.unwrap_or_else(Lang::from_env),
             settings,
