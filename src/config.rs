@@ -374,7 +374,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
             format!(
                 "{}: {:?} is not a URL",
                 at("rpc"),
-                crate::chain::rpc::redact_url(url)
+                crate::chain::transport::redact_url(url)
             )
         })?;
         if !matches!(parsed.scheme(), "http" | "https") {

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::chain::{self, rpc::RpcClient};
+use crate::chain::{self, transport::RpcClient};
 use crate::config::Family;
 use crate::diagnose::{
     self,

@@ -3,11 +3,9 @@
 //! chain to find the transaction answers; the others are cancelled.
 
 pub mod bitcoin;
-mod coalesce;
 pub mod evm;
-pub mod rpc;
 pub mod solana;
-pub mod throttle;
+pub mod transport;
 pub mod tron;
 
 use futures_util::StreamExt;
@@ -19,12 +17,16 @@ use crate::config::{Chain, Config, Family};
 use crate::model::address::AddressFacts;
 use crate::model::{Congestion, Respent, Seen, TxFacts, Vanished};
 use crate::query::Target;
-use rpc::{Endpoint, RpcClient};
+use transport::{Endpoint, RpcClient};
 
 /// The endpoint for `url`, with the chain's API key header when this is the
 /// key's host (chains.toml `api_key_*`): a key never goes anywhere else.
 pub fn endpoint(chain: &Chain, url: &str) -> Endpoint {
     let e = Endpoint::new(url).with_limits(chain.limits_of(url));
+    let e = match chain.family {
+        Family::Tron => e.with_refusal(tron::refusal),
+        _ => e,
+    };
     match &chain.api_key {
         Some(key) if e.host() == key.host.to_ascii_lowercase() => {
             match std::env::var(&key.env)
@@ -124,7 +126,7 @@ impl EndpointFailure {
     }
 
     /// An endpoint-level error, with its kind.
-    pub fn from_error(e: &rpc::EndpointError) -> Self {
+    pub fn from_error(e: &transport::EndpointError) -> Self {
         Self::new(e.kind(), e.to_string())
     }
 

@@ -17,7 +17,7 @@ use serde_json::json;
 use tokio::sync::mpsc;
 
 use crate::app::{self, Ask, DEFAULT_ADDRESS_WINDOW, Report, store};
-use crate::chain::{self, rpc};
+use crate::chain::{self, transport};
 use crate::cli::{BatchArgs, BatchFormat, FailOn};
 use crate::diagnose::address::{AddressReport, Outcome};
 use crate::exit::{self, UsageError};
@@ -115,10 +115,10 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     };
     let total = file.and_then(count_queries);
 
-    let client = rpc::RpcClient::with_options(
+    let client = transport::RpcClient::with_options(
         settings.request_timeout,
         settings.log,
-        rpc::Options {
+        transport::Options {
             coalesce: Some(COALESCE_WINDOW),
             rate_limit_retries: RATE_LIMIT_RETRIES,
             max_retry_wait: MAX_RETRY_WAIT,
@@ -215,7 +215,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
 
 /// Looks one line up as `check` would (addresses over the last 24 hours).
 async fn answer(
-    client: &rpc::RpcClient,
+    client: &transport::RpcClient,
     settings: &Settings,
     memory: &Memory,
     scope: &chain::AddressScope,

@@ -11,7 +11,7 @@ use comfy_table::{Table, presets};
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
-use crate::chain::rpc::{Call, Endpoint, RpcClient, decode};
+use crate::chain::transport::{Call, Endpoint, RpcClient, decode};
 use crate::cli::ChainsArgs;
 use crate::config::Chain;
 use crate::exit;
@@ -183,10 +183,7 @@ async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 /// TRON's HTTP API has no chain id: the head block is the sign of life.
 async fn probe_tron(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
     let endpoint = crate::chain::endpoint(chain, url);
-    match client
-        .post(&endpoint, "/wallet/getnowblock", &json!({}))
-        .await
-    {
+    match crate::chain::tron::post(client, &endpoint, "/wallet/getnowblock", &json!({})).await {
         Ok(v) => match serde_json::from_value::<crate::chain::tron::wire::Block>(v)
             .ok()
             .and_then(|b| b.number())

@@ -10,7 +10,7 @@ use futures_util::stream;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::app::{self, Ask, Report, Style, store};
-use crate::chain::{self, rpc::RpcClient};
+use crate::chain::{self, transport::RpcClient};
 use crate::cli::{CheckArgs, ExpectArgs};
 use crate::diagnose::address::{self, Expect};
 use crate::exit::{self, UsageError};

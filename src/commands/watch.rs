@@ -18,7 +18,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tokio::time::Instant;
 
 use crate::app::{self, Report, Style, lookup, store};
-use crate::chain::rpc::RpcClient;
+use crate::chain::transport::RpcClient;
 use crate::cli::{Until, WatchArgs};
 use crate::exit;
 use crate::exit::UsageError;

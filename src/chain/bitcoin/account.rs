@@ -8,7 +8,7 @@ use alloy_primitives::U256;
 
 use super::wire::{AddressInfo, Tx};
 use super::{decode, tip};
-use crate::chain::rpc::{Endpoint, GetAnswer, RpcClient};
+use crate::chain::transport::{Endpoint, GetAnswer, RpcClient};
 use crate::chain::{AddressOutcome, AddressScope, first_answer};
 use crate::config::Chain;
 use crate::model::Amount;

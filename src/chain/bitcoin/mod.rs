@@ -21,7 +21,7 @@ use futures_util::future::join_all;
 use serde::de::DeserializeOwned;
 
 use self::wire::{FeeEstimates, Mempool, Outspend, RbfHistory, Recommended, Tx};
-use super::rpc::{Endpoint, EndpointError, GetAnswer, RpcClient, snippet};
+use super::transport::{Endpoint, EndpointError, GetAnswer, RpcClient, snippet};
 use super::{Answer, ChainOutcome, EndpointFailure, FaultKind, failed};
 use crate::config::Chain;
 use crate::model::{Respent, Seen, TxFacts};

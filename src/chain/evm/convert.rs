@@ -9,7 +9,7 @@ use alloy_sol_types::{Panic, Revert, SolCall, SolError, SolEvent, SolValue, sol}
 use serde_json::Value;
 
 use super::wire::{FeeHistory, Log, Receipt, Transaction};
-use crate::chain::rpc::CallError;
+use crate::chain::transport::CallError;
 use crate::config::Chain;
 use crate::model::{
     Amount, Congestion, CongestionLevel, Failure, FailureKind, Fee, PendingFacts, SenderNonce,

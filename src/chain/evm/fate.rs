@@ -10,7 +10,7 @@ use alloy_primitives::{Address, B256, U256, hex};
 use serde_json::json;
 
 use super::wire::BlockWithTransactions;
-use crate::chain::rpc::{Call, CallResult, Endpoint, RpcClient, decode};
+use crate::chain::transport::{Call, CallResult, Endpoint, RpcClient, decode};
 use crate::model::{Fate, Seen, SenderNonce};
 
 /// Block numbers probed per request while narrowing down the replacement.

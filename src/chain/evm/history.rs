@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::convert::{self, TokenBook};
 use super::wire::{LogEntry, PoolContent, PoolOfSender, Transaction};
-use crate::chain::rpc::CallError;
+use crate::chain::transport::CallError;
 use crate::model::address::{Direction, Transfer};
 use crate::model::{PendingFacts, SenderNonce};
 

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use self::convert::TokenInfo;
 use self::wire::{FeeHistory, Receipt, Transaction};
-use super::rpc::{Call, CallResult, Endpoint, RpcClient, decode};
+use super::transport::{Call, CallResult, Endpoint, RpcClient, decode};
 use super::{Answer, ChainOutcome, EndpointFailure, FaultKind};
 use crate::config::Chain;
 use crate::model::{Failure, FailureKind, Fate, Seen, SenderNonce, Vanished};

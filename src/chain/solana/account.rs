@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::convert;
 use super::wire::{KeyedTokenAccount, SignatureInfo, Transaction, WithContext};
-use crate::chain::rpc::{Call, Endpoint, RpcClient, decode};
+use crate::chain::transport::{Call, Endpoint, RpcClient, decode};
 use crate::chain::{AddressOutcome, AddressScope, first_answer};
 use crate::config::Chain;
 use crate::model::Amount;

@@ -18,7 +18,7 @@ pub mod wire;
 use serde_json::json;
 
 use self::wire::{PrioritizationFee, SignatureStatus, Statuses, Transaction};
-use super::rpc::{Call, RpcClient, decode};
+use super::transport::{Call, RpcClient, decode};
 use super::{Answer, ChainOutcome, EndpointFailure, FaultKind, failed};
 use crate::config::Chain;
 
@@ -33,7 +33,7 @@ pub async fn lookup_tx(client: &RpcClient, chain: &Chain, signature: &str) -> Ch
 
 /// The endpoint serves the cluster chains.toml names (when it names one).
 pub fn check_genesis(
-    answer: &super::rpc::CallResult,
+    answer: &super::transport::CallResult,
     chain: &Chain,
 ) -> Result<(), EndpointFailure> {
     let Some(expected) = &chain.genesis_hash else {
@@ -54,7 +54,7 @@ pub fn check_genesis(
 
 async fn ask(
     client: &RpcClient,
-    endpoint: &super::rpc::Endpoint,
+    endpoint: &super::transport::Endpoint,
     chain: &Chain,
     signature: &str,
 ) -> Result<Answer, EndpointFailure> {

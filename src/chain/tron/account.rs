@@ -10,7 +10,7 @@ use alloy_primitives::{Address, U256};
 
 use super::address::{from_base58, from_hex, to_base58};
 use super::wire::{TransferContract, V1Account, V1List, V1Transaction, V1Trc20Transfer};
-use crate::chain::rpc::{Endpoint, GetAnswer, RpcClient, snippet};
+use crate::chain::transport::{Endpoint, GetAnswer, RpcClient, snippet};
 use crate::chain::{AddressOutcome, AddressScope, first_answer};
 use crate::config::Chain;
 use crate::model::Amount;

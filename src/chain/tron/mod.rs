@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 use self::wire::{
     AccountResource, Block, ChainParameters, ConstantResult, Transaction, TransactionInfo,
 };
-use super::rpc::{Endpoint, EndpointError, RpcClient};
+use super::transport::{Endpoint, EndpointError, RpcClient};
 use super::{Answer, ChainOutcome, EndpointFailure, FaultKind};
 use crate::chain::evm::convert::{self as evm, TokenInfo};
 use crate::config::Chain;
@@ -37,6 +37,33 @@ pub async fn lookup_tx(client: &RpcClient, chain: &Chain, id: B256) -> ChainOutc
     .await
     .outcome(chain)
     .0
+}
+
+/// One call of the full-node API. java-tron reports a bad request as
+/// `{"Error": "…"}` with HTTP 200: that is the node's error, not an answer.
+pub async fn post(
+    client: &RpcClient,
+    endpoint: &Endpoint,
+    path: &'static str,
+    body: &Value,
+) -> Result<Value, EndpointError> {
+    let v = client.post(endpoint, path, body).await?;
+    match v.get("Error").and_then(Value::as_str) {
+        Some(e) => Err(EndpointError::NodeError(
+            endpoint.scrub(&e.chars().take(crate::safe::MAX_CHARS).collect::<String>()),
+        )),
+        None => Ok(v),
+    }
+}
+
+/// TronGrid blocks an IP that exceeds its keyless rate for 30 s, with
+/// HTTP 403 and "…exceeds the frequency limit…, suspended for 30s": a rate
+/// limit (the endpoints of a TRON chain carry this rule).
+const TRONGRID_PENALTY: std::time::Duration = std::time::Duration::from_secs(30);
+
+pub fn refusal(status: u16, body: &[u8]) -> Option<std::time::Duration> {
+    let text = String::from_utf8_lossy(&body[..body.len().min(500)]).to_ascii_lowercase();
+    (status == 403 && text.contains("frequency limit")).then_some(TRONGRID_PENALTY)
 }
 
 fn parse<T: DeserializeOwned>(
@@ -73,11 +100,16 @@ async fn ask(
     let value = json!({"value": hex::encode(id)});
     let nothing = json!({});
     let (tx, info, solid, block, params) = tokio::join!(
-        client.post(endpoint, "/wallet/gettransactionbyid", &value),
-        client.post(endpoint, "/wallet/gettransactioninfobyid", &value),
-        client.post(endpoint, "/walletsolidity/gettransactioninfobyid", &value),
-        client.post(endpoint, "/wallet/getnowblock", &nothing),
-        client.post(endpoint, "/wallet/getchainparameters", &nothing),
+        post(client, endpoint, "/wallet/gettransactionbyid", &value),
+        post(client, endpoint, "/wallet/gettransactioninfobyid", &value),
+        post(
+            client,
+            endpoint,
+            "/walletsolidity/gettransactioninfobyid",
+            &value
+        ),
+        post(client, endpoint, "/wallet/getnowblock", &nothing),
+        post(client, endpoint, "/wallet/getchainparameters", &nothing),
     );
     let observed_at = now_ms();
     // The transaction, its info and the head are needed; the solidified view
@@ -110,9 +142,13 @@ async fn ask(
     let (tx, info) = if tx_empty && info_empty {
         // In no block: maybe still in this node's pending pool. A failure
         // to ask the pool is a failure, never "not in the pool".
-        let pending = client
-            .post(endpoint, "/wallet/gettransactionfrompending", &value)
-            .await;
+        let pending = post(
+            client,
+            endpoint,
+            "/wallet/gettransactionfrompending",
+            &value,
+        )
+        .await;
         if is_empty(&pending) {
             return Ok(Answer::Unknown {
                 head: Some(head),
@@ -156,15 +192,15 @@ async fn ask(
         token_metadata(client, endpoint, call.from, &unknown),
         async {
             match (wants_resources, call.from) {
-                (true, Some(from)) => client
-                    .post(
-                        endpoint,
-                        "/wallet/getaccountresource",
-                        &json!({"address": address::to_hex(&from)}),
-                    )
-                    .await
-                    .ok()
-                    .and_then(|v| serde_json::from_value::<AccountResource>(v).ok()),
+                (true, Some(from)) => post(
+                    client,
+                    endpoint,
+                    "/wallet/getaccountresource",
+                    &json!({"address": address::to_hex(&from)}),
+                )
+                .await
+                .ok()
+                .and_then(|v| serde_json::from_value::<AccountResource>(v).ok()),
                 _ => None,
             }
         }
@@ -212,8 +248,7 @@ async fn token_metadata(
             "function_selector": selector,
             "parameter": "",
         });
-        client
-            .post(endpoint, "/wallet/triggerconstantcontract", &body)
+        post(client, endpoint, "/wallet/triggerconstantcontract", &body)
             .await
             .ok()
             .and_then(|v| serde_json::from_value::<ConstantResult>(v).ok())
@@ -231,4 +266,17 @@ async fn token_metadata(
         )
     });
     futures_util::future::join_all(reads).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trongrid_penalties_are_rate_limits() {
+        let body = br#"{"success": false, "error": "The key exceeds the frequency limit(15), and the query server is suspended for 30s", "statusCode": 403}"#;
+        assert_eq!(refusal(403, body), Some(TRONGRID_PENALTY));
+        assert_eq!(refusal(403, b"<html>403 Forbidden</html>"), None);
+        assert_eq!(refusal(200, body), None);
+    }
 }

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 
 use tokio::sync::oneshot;
 
-use super::rpc::{Call, CallResult, EndpointError};
+use super::error::{CallResult, EndpointError};
+use super::jsonrpc::Call;
 
 /// What one lookup is waiting for.
 pub type Reply = Result<Vec<CallResult>, EndpointError>;
@@ -96,7 +97,7 @@ impl Group {
                         results
                             .get(i)
                             .cloned()
-                            .unwrap_or(Err(super::rpc::CallError::Missing))
+                            .unwrap_or(Err(super::error::CallError::Missing))
                     })
                     .collect()),
                 Err(e) => Err(e.clone()),
@@ -175,7 +176,7 @@ mod tests {
         g.answer(Ok(vec![Ok(json!(1))]));
         assert_eq!(
             ra.try_recv().unwrap().unwrap(),
-            vec![Ok(json!(1)), Err(super::super::rpc::CallError::Missing)]
+            vec![Ok(json!(1)), Err(super::super::error::CallError::Missing)]
         );
     }
 }

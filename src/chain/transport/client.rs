@@ -1,0 +1,593 @@
+//! The HTTP client every family shares: one `batch` call is one HTTP
+//! request (or several at the endpoint's batch cap), concurrent lookups'
+//! calls may share one (`coalesce`), every request is paced (`throttle`),
+//! no redirect is followed and no `Referer` sent, bodies are capped, and
+//! rate limits are retried as the options allow.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use super::coalesce::{Group, Reply};
+use super::endpoint::{Endpoint, redact_url};
+use super::error::{CallResult, EndpointError, GetAnswer, MAX_BODY_BYTES, snippet};
+use super::jsonrpc::{Call, match_by_id, merge_parts, method_list, request};
+use super::throttle::Throttle;
+use crate::log::Log;
+
+/// The longest wait a `Retry-After` header can ask for; a larger one is
+/// read as this (a lookup's own deadline bounds it further).
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
+/// How the client treats rate limits and concurrent batches.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// Gather the batches that concurrent lookups send to one endpoint within
+    /// this moment into one HTTP request (`None`: every batch goes alone).
+    pub coalesce: Option<Duration>,
+    /// How many times a request refused with 429/503 is sent again (after
+    /// the wait the endpoint asked for) before the endpoint counts as failed.
+    pub rate_limit_retries: u32,
+    /// A refusal asking for a longer wait than this fails at once.
+    pub max_retry_wait: Duration,
+    /// When the endpoint asked has not answered within this, a lookup asks
+    /// the next one too (`None`: strictly one after another, as batch does
+    /// to keep its load on the first endpoint).
+    pub hedge_after: Option<Duration>,
+}
+
+impl Options {
+    /// One lookup at a time, as `check` and `watch` do: a rate-limited
+    /// endpoint is left for the next one at once, and its wait is kept.
+    pub const INTERACTIVE: Options = Options {
+        coalesce: None,
+        rate_limit_retries: 0,
+        max_retry_wait: Duration::ZERO,
+        hedge_after: Some(Duration::from_millis(1500)),
+    };
+}
+
+/// Counters over the client's life, for summaries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// HTTP requests sent (each retry counts).
+    pub requests: u64,
+    /// Requests an endpoint refused with a rate limit.
+    pub rate_limited: u64,
+}
+
+/// State every clone of a client shares: one pace and one open batch per endpoint.
+#[derive(Debug, Default)]
+struct Shared {
+    throttles: Mutex<HashMap<String, Throttle>>,
+    groups: Mutex<HashMap<String, Group>>,
+    next_group: AtomicU64,
+    requests: AtomicU64,
+    rate_limited: AtomicU64,
+}
+
+impl std::fmt::Debug for Group {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Group({} calls)", self.len())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RpcClient {
+    http: reqwest::Client,
+    timeout: Duration,
+    log: Log,
+    options: Options,
+    shared: Arc<Shared>,
+}
+
+impl RpcClient {
+    pub fn new(timeout: Duration, log: Log) -> anyhow::Result<Self> {
+        Self::with_options(timeout, log, Options::INTERACTIVE)
+    }
+
+    pub fn with_options(timeout: Duration, log: Log, options: Options) -> anyhow::Result<Self> {
+        // No redirect is followed (a key in a header or the URL would go to
+        // the other host with it) and no Referer is ever sent.
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .user_agent(concat!("txdoctor/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(RpcClient {
+            http,
+            timeout,
+            log,
+            options,
+            shared: Arc::default(),
+        })
+    }
+
+    /// See `Options::hedge_after`.
+    pub fn hedge_after(&self) -> Option<Duration> {
+        self.options.hedge_after
+    }
+
+    pub fn stats(&self) -> Stats {
+        Stats {
+            requests: self.shared.requests.load(Ordering::Relaxed),
+            rate_limited: self.shared.rate_limited.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Sends `calls` as JSON-RPC and returns one result per call, in the
+    /// order of `calls`: one HTTP request, or several when the calls exceed
+    /// the endpoint's batch cap. When the client coalesces, the calls may
+    /// share a request with other lookups' calls.
+    pub async fn batch(
+        &self,
+        endpoint: &Endpoint,
+        calls: &[Call],
+    ) -> Result<Vec<CallResult>, EndpointError> {
+        let answers = match self.options.coalesce {
+            Some(linger) if !calls.is_empty() && calls.len() < endpoint.batch_cap() => {
+                self.coalesced(endpoint, calls, linger).await
+            }
+            _ => self.batch_now(endpoint, calls).await,
+        };
+        // An endpoint may echo its URL (and the key in its path) in an error.
+        match answers {
+            Ok(results) => Ok(results
+                .into_iter()
+                .map(|r| r.map_err(|e| e.scrubbed(endpoint)))
+                .collect()),
+            Err(e) => Err(e.scrubbed(endpoint)),
+        }
+    }
+
+    /// Puts `calls` in the endpoint's open group and waits for its answer.
+    /// The group leaves when it is full or `linger` after it opened, from a
+    /// task of its own: a lookup that is dropped never strands the others.
+    async fn coalesced(
+        &self,
+        endpoint: &Endpoint,
+        calls: &[Call],
+        linger: Duration,
+    ) -> Result<Vec<CallResult>, EndpointError> {
+        let cap = endpoint.batch_cap();
+        let (tx, rx) = oneshot::channel::<Reply>();
+        let mut full = Vec::new();
+        {
+            let mut groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
+            let group = groups
+                .entry(endpoint.url.clone())
+                .or_insert_with(|| self.new_group());
+            if !group.is_empty() && group.len() + group.added_by(calls) > cap {
+                full.push(std::mem::replace(group, self.new_group()));
+            }
+            if group.is_empty() {
+                let (client, endpoint, id) = (self.clone(), endpoint.clone(), group.id);
+                tokio::spawn(async move {
+                    // The group leaves once no lookup has joined for `linger`
+                    // (lookups started together arrive together, even on a
+                    // busy machine), and at the latest after 8 × `linger`.
+                    let opened = tokio::time::Instant::now();
+                    loop {
+                        tokio::time::sleep(linger).await;
+                        let quiet = client.quiet_for(&endpoint.url, id, linger);
+                        if quiet || opened.elapsed() >= linger * 8 {
+                            break;
+                        }
+                    }
+                    if let Some(group) = client.take_group(&endpoint.url, id) {
+                        client.send_group(&endpoint, group).await;
+                    }
+                });
+            }
+            group.add(calls, tx);
+            if group.len() >= cap {
+                full.push(std::mem::replace(group, self.new_group()));
+            }
+        }
+        for group in full {
+            let (client, endpoint) = (self.clone(), endpoint.clone());
+            tokio::spawn(async move { client.send_group(&endpoint, group).await });
+        }
+        rx.await.unwrap_or_else(|_| {
+            Err(EndpointError::Transport(
+                "the shared request was abandoned".into(),
+            ))
+        })
+    }
+
+    fn new_group(&self) -> Group {
+        Group::new(self.shared.next_group.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// The endpoint's open group, if it is still group `id` and has calls.
+    /// Whether group `id` (still open) has had no lookup join for `linger`;
+    /// true when it has already left.
+    fn quiet_for(&self, url: &str, id: u64, linger: Duration) -> bool {
+        let groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
+        groups
+            .get(url)
+            .is_none_or(|g| g.id != id || g.last_joined.elapsed() >= linger)
+    }
+
+    fn take_group(&self, url: &str, id: u64) -> Option<Group> {
+        let mut groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
+        let group = groups.get_mut(url)?;
+        (group.id == id && !group.is_empty()).then(|| std::mem::replace(group, self.new_group()))
+    }
+
+    async fn send_group(&self, endpoint: &Endpoint, group: Group) {
+        let reply = self.batch_now(endpoint, group.calls()).await;
+        group.answer(reply);
+    }
+
+    /// Sends `calls` now, split into requests of at most the endpoint's cap
+    /// that go out together. The endpoint fails as a whole only when every
+    /// request failed; otherwise the calls of a failed request fail alone.
+    async fn batch_now(
+        &self,
+        endpoint: &Endpoint,
+        calls: &[Call],
+    ) -> Result<Vec<CallResult>, EndpointError> {
+        let cap = endpoint.batch_cap();
+        if calls.len() <= cap {
+            return self.one_request(endpoint, calls).await;
+        }
+        let parts = futures_util::future::join_all(
+            calls
+                .chunks(cap)
+                .map(|part| self.one_request(endpoint, part)),
+        )
+        .await;
+        merge_parts(calls.chunks(cap).map(<[Call]>::len).zip(parts))
+    }
+
+    /// One HTTP request carrying `calls` as a JSON-RPC batch.
+    async fn one_request(
+        &self,
+        endpoint: &Endpoint,
+        calls: &[Call],
+    ) -> Result<Vec<CallResult>, EndpointError> {
+        let body: Vec<Value> = calls
+            .iter()
+            .enumerate()
+            .map(|(i, c)| request(i + 1, c))
+            .collect();
+        let outcome = self
+            .logged(
+                endpoint,
+                calls,
+                "batch",
+                self.send(endpoint, &json!(body), calls.len()),
+            )
+            .await
+            .and_then(|v| match_by_id(v, calls.len()));
+        match outcome {
+            // Some public endpoints refuse batches but answer single calls:
+            // send them one by one, concurrently, so the wait stays one round trip.
+            Err(EndpointError::BatchRefused(_)) if calls.len() > 1 => {
+                self.one_by_one(endpoint, calls).await
+            }
+            other => other,
+        }
+    }
+
+    async fn one_by_one(
+        &self,
+        endpoint: &Endpoint,
+        calls: &[Call],
+    ) -> Result<Vec<CallResult>, EndpointError> {
+        let answers = futures_util::future::join_all(calls.iter().map(|c| async move {
+            let answer = self
+                .logged(
+                    endpoint,
+                    std::slice::from_ref(c),
+                    "single call",
+                    self.send(endpoint, &request(1, c), 1),
+                )
+                .await?;
+            match_by_id(answer, 1)
+        }))
+        .await;
+        merge_parts(answers.into_iter().map(|a| (1, a)))
+    }
+
+    /// One REST call: POST `body` as JSON to `path` under the endpoint's URL
+    /// (the TRON full-node API), with the same failures as a batch.
+    pub async fn post(
+        &self,
+        endpoint: &Endpoint,
+        path: &'static str,
+        body: &Value,
+    ) -> Result<Value, EndpointError> {
+        let url = format!("{}{path}", endpoint.url.trim_end_matches('/'));
+        let started = std::time::Instant::now();
+        let outcome = self.send_to(endpoint, &url, body, 1).await;
+        let outcome = outcome.map_err(|e| e.scrubbed(endpoint));
+        let ms = started.elapsed().as_millis();
+        match &outcome {
+            Ok(_) => self.log.verbose(format_args!(
+                "{} POST {path} answered in {ms} ms",
+                endpoint.shown
+            )),
+            Err(e) => self.log.verbose(format_args!(
+                "{} POST {path} failed after {ms} ms: {e}",
+                endpoint.shown
+            )),
+        }
+        outcome
+    }
+
+    /// Runs one HTTP exchange and logs it with `-v`.
+    async fn logged(
+        &self,
+        endpoint: &Endpoint,
+        calls: &[Call],
+        what: &str,
+        exchange: impl std::future::Future<Output = Result<Value, EndpointError>>,
+    ) -> Result<Value, EndpointError> {
+        let methods = method_list(calls);
+        let started = std::time::Instant::now();
+        let outcome = exchange.await;
+        let ms = started.elapsed().as_millis();
+        match &outcome {
+            Ok(_) => self.log.verbose(format_args!(
+                "{} {what} [{methods}] answered in {ms} ms",
+                endpoint.shown,
+            )),
+            Err(e) => self.log.verbose(format_args!(
+                "{} {what} [{methods}] failed after {ms} ms: {e}",
+                endpoint.shown,
+            )),
+        }
+        outcome
+    }
+
+    async fn send(
+        &self,
+        endpoint: &Endpoint,
+        body: &Value,
+        calls: usize,
+    ) -> Result<Value, EndpointError> {
+        self.send_to(endpoint, &endpoint.url, body, calls).await
+    }
+
+    /// POSTs `body` (worth `calls` calls) to `url` on `endpoint`.
+    async fn send_to(
+        &self,
+        endpoint: &Endpoint,
+        url: &str,
+        body: &Value,
+        calls: usize,
+    ) -> Result<Value, EndpointError> {
+        let (status, bytes) = self
+            .paced(endpoint, calls, || {
+                let mut request = self.http.post(url).json(body);
+                for (name, value) in &endpoint.headers {
+                    request = request.header(name, value);
+                }
+                request
+            })
+            .await?;
+        if !(200..300).contains(&status) {
+            return Err(EndpointError::Http {
+                status,
+                snippet: snippet(&bytes),
+            });
+        }
+        serde_json::from_slice(&bytes).map_err(|e| EndpointError::Undecodable {
+            detail: e.to_string(),
+            snippet: snippet(&bytes),
+        })
+    }
+
+    /// One REST GET of `path` under the endpoint's URL (Esplora). A 404 is
+    /// an answer, not a failure: the caller decides what it means.
+    pub async fn get(&self, endpoint: &Endpoint, path: &str) -> Result<GetAnswer, EndpointError> {
+        let url = format!("{}{path}", endpoint.url.trim_end_matches('/'));
+        let started = std::time::Instant::now();
+        let outcome = self
+            .paced(endpoint, 1, || {
+                let mut request = self.http.get(&url);
+                for (name, value) in &endpoint.headers {
+                    request = request.header(name, value);
+                }
+                request
+            })
+            .await
+            .and_then(|(status, bytes)| match status {
+                200..=299 => Ok(GetAnswer::Body(bytes)),
+                404 => Ok(GetAnswer::NotFound(snippet(&bytes))),
+                _ => Err(EndpointError::Http {
+                    status,
+                    snippet: snippet(&bytes),
+                }),
+            });
+        let outcome = match outcome {
+            Ok(GetAnswer::NotFound(text)) => Ok(GetAnswer::NotFound(endpoint.scrub(&text))),
+            other => other.map_err(|e| e.scrubbed(endpoint)),
+        };
+        let ms = started.elapsed().as_millis();
+        match &outcome {
+            Ok(GetAnswer::Body(_)) => self.log.verbose(format_args!(
+                "{} GET {path} answered in {ms} ms",
+                endpoint.shown
+            )),
+            Ok(GetAnswer::NotFound(_)) => self.log.verbose(format_args!(
+                "{} GET {path} answered 404 in {ms} ms",
+                endpoint.shown
+            )),
+            Err(e) => self.log.verbose(format_args!(
+                "{} GET {path} failed after {ms} ms: {e}",
+                endpoint.shown
+            )),
+        }
+        outcome
+    }
+
+    /// Sends the request `build` makes when the endpoint's pace allows
+    /// (`calls` calls' worth); a rate limit slows the endpoint down and, as
+    /// the options allow, the request is sent again after the wait asked for.
+    async fn paced(
+        &self,
+        endpoint: &Endpoint,
+        calls: usize,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<(u16, Vec<u8>), EndpointError> {
+        let mut retries = 0;
+        loop {
+            // One lookup at a time (no retries): an endpoint that asked to be
+            // left alone for longer than we would wait is skipped at once.
+            if let Some((status, left)) =
+                self.with_throttle(endpoint, |t| t.benched(Instant::now()))
+                && left > self.options.max_retry_wait
+            {
+                return Err(EndpointError::RateLimited {
+                    status,
+                    retry_after: Some(left),
+                });
+            }
+            let at = self.with_throttle(endpoint, |t| t.reserve(Instant::now(), calls));
+            tokio::time::sleep_until(at.into()).await;
+            self.shared.requests.fetch_add(1, Ordering::Relaxed);
+            match self.exchange(endpoint, build()).await {
+                Err(EndpointError::RateLimited {
+                    status,
+                    retry_after,
+                }) => {
+                    self.shared.rate_limited.fetch_add(1, Ordering::Relaxed);
+                    let wait = self.with_throttle(endpoint, |t| {
+                        t.refused(Instant::now(), status, retry_after)
+                    });
+                    if retries >= self.options.rate_limit_retries
+                        || wait > self.options.max_retry_wait
+                    {
+                        return Err(EndpointError::RateLimited {
+                            status,
+                            retry_after,
+                        });
+                    }
+                    retries += 1;
+                    self.log.verbose(format_args!(
+                        "{} is rate limiting (HTTP {status}): waiting {} ms, retry {retries} of {}",
+                        endpoint.shown,
+                        wait.as_millis(),
+                        self.options.rate_limit_retries
+                    ));
+                }
+                other => {
+                    if other.is_ok() {
+                        self.with_throttle(endpoint, Throttle::answered);
+                    }
+                    return other;
+                }
+            }
+        }
+    }
+
+    fn with_throttle<T>(&self, endpoint: &Endpoint, f: impl FnOnce(&mut Throttle) -> T) -> T {
+        let mut throttles = self
+            .shared
+            .throttles
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let throttle = throttles
+            .entry(endpoint.url.clone())
+            .or_insert_with(|| Throttle::new(endpoint.limits.rps));
+        f(throttle)
+    }
+
+    /// Sends a request and reads the status and body (at most
+    /// `MAX_BODY_BYTES`); rate limits (429, 503) become `RateLimited`.
+    async fn exchange(
+        &self,
+        endpoint: &Endpoint,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(u16, Vec<u8>), EndpointError> {
+        let mut response = request.send().await.map_err(|e| self.classify(e))?;
+        let status = response.status();
+        if status.is_redirection() {
+            let to = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map_or("(no Location)".to_string(), |l| {
+                    let l: String = l.chars().take(300).collect();
+                    match url::Url::parse(&l) {
+                        Ok(_) => redact_url(&l),
+                        // A relative Location: its path may hold a key too.
+                        Err(_) => redact_url(&format!("http://same-host{l}")).replacen(
+                            "http://same-host",
+                            "",
+                            1,
+                        ),
+                    }
+                });
+            return Err(EndpointError::Redirected {
+                status: status.as_u16(),
+                to,
+            });
+        }
+        if matches!(status.as_u16(), 429 | 503) {
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                // Whatever the endpoint asks, no wait is longer than this.
+                .map(|s| Duration::from_secs(s.min(MAX_RETRY_AFTER.as_secs())));
+            return Err(EndpointError::RateLimited {
+                status: status.as_u16(),
+                retry_after,
+            });
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(e))? {
+            if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(EndpointError::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        // A family's own way of saying "too many requests" (TronGrid: 403).
+        if let Some(wait) = endpoint
+            .refusal
+            .and_then(|rule| rule(status.as_u16(), &bytes))
+        {
+            return Err(EndpointError::RateLimited {
+                status: status.as_u16(),
+                retry_after: Some(wait),
+            });
+        }
+        Ok((status.as_u16(), bytes))
+    }
+
+    fn classify(&self, e: reqwest::Error) -> EndpointError {
+        // reqwest's message names the URL, which may hold a key: drop it.
+        let e = e.without_url();
+        if e.is_timeout() {
+            EndpointError::Timeout(self.timeout)
+        } else if e.is_connect() {
+            EndpointError::Connect(root_cause(&e))
+        } else if e.is_body() || e.is_decode() {
+            EndpointError::Transport(format!(
+                "the answer was cut off before its end: {}",
+                root_cause(&e)
+            ))
+        } else {
+            EndpointError::Transport(root_cause(&e))
+        }
+    }
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}

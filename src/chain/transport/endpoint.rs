@@ -1,0 +1,208 @@
+//! An endpoint as txdoctor uses it: the URL requests go to, the redacted
+//! form people see, the headers (an API key) it carries, its secrets —
+//! hidden wherever an error echoes them — and its pace.
+
+use crate::config::Limits;
+
+/// An RPC endpoint: the URL used for requests and the redacted form shown to people.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub(super) url: String,
+    pub shown: String,
+    /// Extra request headers (an API key): sent, never shown.
+    pub(super) headers: Vec<(String, String)>,
+    /// What of the URL and headers is secret: hidden wherever an error
+    /// body or message of this endpoint echoes it.
+    pub(super) secrets: Vec<String>,
+    pub(super) limits: Limits,
+    /// The family's rule for a refusal that is a rate limit in disguise
+    /// (HTTP status and body → how long to stay away).
+    pub(super) refusal: Option<RefusalRule>,
+}
+
+/// See `Endpoint::with_refusal`.
+pub type RefusalRule = fn(u16, &[u8]) -> Option<std::time::Duration>;
+
+/// The same endpoint: the same URL, headers and limits.
+impl PartialEq for Endpoint {
+    fn eq(&self, other: &Self) -> bool {
+        self.url == other.url && self.headers == other.headers && self.limits == other.limits
+    }
+}
+
+impl Endpoint {
+    pub fn new(url: &str) -> Self {
+        Endpoint {
+            url: url.to_string(),
+            shown: redact_url(url),
+            headers: Vec::new(),
+            secrets: url_secrets(url),
+            limits: Limits::default(),
+            refusal: None,
+        }
+    }
+
+    /// Treats what `rule` recognises (a status and body) as a rate limit.
+    pub fn with_refusal(mut self, rule: RefusalRule) -> Self {
+        self.refusal = Some(rule);
+        self
+    }
+
+    /// `text` (an error body, a node's message) with every secret of this
+    /// endpoint replaced by `***`.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for s in &self.secrets {
+            if out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), "***");
+            }
+        }
+        out
+    }
+
+    /// Sets the endpoint's pace and batch cap (chains.toml `rps`, `max_batch`).
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The most calls one HTTP request carries: the configured cap, and
+    /// never more than a second's worth of calls at the endpoint's pace.
+    pub fn batch_cap(&self) -> usize {
+        let by_rate = self
+            .limits
+            .rps
+            .map_or(usize::MAX, |r| (r.floor() as usize).max(1));
+        self.limits.max_batch.min(by_rate).max(1)
+    }
+
+    /// Adds a header sent with every request to this endpoint.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        if !value.is_empty() {
+            // Longest first, so a key that contains another is hidden whole.
+            self.secrets.push(value.to_string());
+            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        }
+        self
+    }
+
+    /// The URL's host, lower-case ("" when it has none).
+    pub fn host(&self) -> String {
+        url::Url::parse(&self.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+            .unwrap_or_default()
+    }
+}
+
+/// Hides what could be a secret in an endpoint URL: user info, every query
+/// value, and path segments that look like API keys.
+pub fn redact_url(url: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return "(unparseable URL)".to_string();
+    };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        let _ = parsed.set_username("***");
+        let _ = parsed.set_password(None);
+    }
+    if parsed.query().is_some() {
+        let pairs: Vec<String> = parsed
+            .query_pairs()
+            .map(|(k, _)| format!("{k}=***"))
+            .collect();
+        parsed.set_query(Some(&pairs.join("&")));
+    }
+    let segments: Option<Vec<String>> = parsed.path_segments().map(|s| {
+        s.map(|seg| {
+            if looks_like_key(seg) {
+                "***".to_string()
+            } else {
+                seg.to_string()
+            }
+        })
+        .collect()
+    });
+    if let Some(segments) = segments {
+        parsed.set_path(&segments.join("/"));
+    }
+    parsed.to_string().trim_end_matches('/').to_string()
+}
+
+/// The parts of an endpoint URL that may be secret: user info, query
+/// values and key-like path segments (what `redact_url` hides).
+fn url_secrets(url: &str) -> Vec<String> {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    out.extend(Some(parsed.username().to_string()).filter(|u| !u.is_empty()));
+    out.extend(parsed.password().map(str::to_string));
+    out.extend(
+        parsed
+            .query_pairs()
+            .map(|(_, v)| v.into_owned())
+            .filter(|v| !v.is_empty()),
+    );
+    out.extend(
+        parsed
+            .path_segments()
+            .into_iter()
+            .flatten()
+            .filter(|s| looks_like_key(s))
+            .map(str::to_string),
+    );
+    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    out
+}
+
+fn looks_like_key(segment: &str) -> bool {
+    segment.len() >= 16
+        && segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && segment.bytes().any(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_hides_keys_and_keeps_the_host() {
+        assert_eq!(
+            redact_url("https://mainnet.infura.io/v3/9aa3d95b3bc440fa88ea12eaa4456161"),
+            "https://mainnet.infura.io/v3/***"
+        );
+        assert_eq!(
+            redact_url("https://eth-mainnet.g.alchemy.com/v2/AbCdEf12345678901234xyz"),
+            "https://eth-mainnet.g.alchemy.com/v2/***"
+        );
+        assert_eq!(
+            redact_url("https://rpc.example.org/?apikey=secret&x=1"),
+            "https://rpc.example.org/?apikey=***&x=***"
+        );
+        assert_eq!(
+            redact_url("https://user:pass@rpc.example.org/"),
+            "https://***@rpc.example.org"
+        );
+        assert_eq!(
+            redact_url("https://api.avax.network/ext/bc/C/rpc"),
+            "https://api.avax.network/ext/bc/C/rpc"
+        );
+        assert_eq!(
+            redact_url("https://ethereum-rpc.publicnode.com"),
+            "https://ethereum-rpc.publicnode.com"
+        );
+        assert!(!redact_url("https://x.io/v2/AbCdEf12345678901234xyz").contains("AbCdEf"));
+    }
+
+    #[test]
+    fn endpoints_never_batch_more_than_a_second_of_calls() {
+        let e = |rps, max_batch| Endpoint::new("http://x").with_limits(Limits { rps, max_batch });
+        assert_eq!(e(None, 50).batch_cap(), 50);
+        assert_eq!(e(Some(10.0), 50).batch_cap(), 10);
+        assert_eq!(e(Some(0.5), 50).batch_cap(), 1);
+        assert_eq!(e(Some(500.0), 200).batch_cap(), 200);
+    }
+}

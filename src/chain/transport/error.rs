@@ -1,0 +1,173 @@
+//! What can go wrong, typed: an endpoint as a whole (`EndpointError`, with
+//! the `FaultKind` a warning carries) or one call of a batch (`CallError`,
+//! keeping the node's code, message and data). Texts from an endpoint are
+//! scrubbed of its secrets before anyone sees them.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::endpoint::Endpoint;
+
+/// Bodies larger than this are refused: no honest answer to our calls is near it.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Why an endpoint as a whole gave no usable answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EndpointError {
+    #[error("could not connect ({0})")]
+    Connect(String),
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+    #[error("rate limited (HTTP {status}{})", retry_after.map(|d| format!(", retry after {}s", d.as_secs())).unwrap_or_default())]
+    RateLimited {
+        status: u16,
+        retry_after: Option<Duration>,
+    },
+    #[error("HTTP {status}: {snippet}")]
+    Http { status: u16, snippet: String },
+    #[error("the answer is not JSON-RPC ({detail}): {snippet}")]
+    Undecodable { detail: String, snippet: String },
+    #[error("the answer is larger than {} MiB", MAX_BODY_BYTES / 1024 / 1024)]
+    TooLarge,
+    #[error("the batch was refused: {0}")]
+    BatchRefused(String),
+    #[error("transport error ({0})")]
+    Transport(String),
+    #[error("the node answered with an error: {0}")]
+    NodeError(String),
+    #[error(
+        "redirected (HTTP {status}) to {to}: not followed, so that no key goes to another host"
+    )]
+    Redirected { status: u16, to: String },
+    #[error("the answer contradicts itself: {0}")]
+    Inconsistent(String),
+}
+
+impl EndpointError {
+    /// The same error with the endpoint's secrets hidden in its text.
+    pub(super) fn scrubbed(self, e: &Endpoint) -> Self {
+        match self {
+            EndpointError::Connect(s) => EndpointError::Connect(e.scrub(&s)),
+            EndpointError::Http { status, snippet } => EndpointError::Http {
+                status,
+                snippet: e.scrub(&snippet),
+            },
+            EndpointError::Undecodable { detail, snippet } => EndpointError::Undecodable {
+                detail: e.scrub(&detail),
+                snippet: e.scrub(&snippet),
+            },
+            EndpointError::BatchRefused(s) => EndpointError::BatchRefused(e.scrub(&s)),
+            EndpointError::Transport(s) => EndpointError::Transport(e.scrub(&s)),
+            EndpointError::NodeError(s) => EndpointError::NodeError(e.scrub(&s)),
+            EndpointError::Inconsistent(s) => EndpointError::Inconsistent(e.scrub(&s)),
+            other => other,
+        }
+    }
+
+    pub fn kind(&self) -> crate::chain::FaultKind {
+        use crate::chain::FaultKind as K;
+        match self {
+            EndpointError::Connect(_) => K::Connect,
+            EndpointError::Timeout(_) => K::Timeout,
+            EndpointError::RateLimited { .. } => K::RateLimited,
+            EndpointError::Http { .. } => K::Http,
+            EndpointError::Undecodable { .. } | EndpointError::BatchRefused(_) => K::Undecodable,
+            EndpointError::TooLarge => K::TooLarge,
+            EndpointError::Transport(_) => K::Other,
+            EndpointError::NodeError(_) => K::NodeError,
+            EndpointError::Redirected { .. } => K::Redirected,
+            EndpointError::Inconsistent(_) => K::Inconsistent,
+        }
+    }
+}
+
+/// Why one call of a batch has no usable result.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CallError {
+    #[error("JSON-RPC error {code}: {message}")]
+    Rpc {
+        code: i64,
+        message: String,
+        data: Option<Value>,
+    },
+    #[error("the batch answer has no response with this call's id")]
+    Missing,
+    #[error("unexpected result ({0})")]
+    Decode(String),
+}
+
+impl CallError {
+    pub(super) fn scrubbed(self, e: &Endpoint) -> Self {
+        match self {
+            CallError::Rpc {
+                code,
+                message,
+                data,
+            } => CallError::Rpc {
+                code,
+                message: e.scrub(&message),
+                data,
+            },
+            CallError::Decode(s) => CallError::Decode(e.scrub(&s)),
+            other => other,
+        }
+    }
+}
+
+pub type CallResult = Result<Value, CallError>;
+
+/// Decodes one call's result into a wire type; `null` stays representable via `Option`.
+pub fn decode<T: serde::de::DeserializeOwned>(result: &CallResult) -> Result<T, CallError> {
+    let value = result.as_ref().map_err(Clone::clone)?;
+    serde_json::from_value(value.clone()).map_err(|e| CallError::Decode(e.to_string()))
+}
+
+/// What a REST GET answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GetAnswer {
+    Body(Vec<u8>),
+    /// HTTP 404, with the start of the body (e.g. Esplora's "Transaction not found").
+    NotFound(String),
+}
+
+/// The first bytes of a body, on one line, for error messages.
+pub fn snippet(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]);
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.is_empty() {
+        "(empty body)".to_string()
+    } else {
+        one_line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_18_secrets_are_scrubbed_from_what_an_endpoint_echoes() {
+        let e = Endpoint::new("https://x.io/v2/AbCdEf12345678901234xyz?key=s3cr3t")
+            .with_header("TRON-PRO-API-KEY", "k1");
+        let echoed = "404 for /v2/AbCdEf12345678901234xyz?key=s3cr3t (header k1)";
+        let shown = e.scrub(echoed);
+        assert!(
+            !shown.contains("AbCdEf") && !shown.contains("s3cr3t") && !shown.contains("k1"),
+            "{shown}"
+        );
+        let err = EndpointError::Http {
+            status: 404,
+            snippet: echoed.into(),
+        }
+        .scrubbed(&e);
+        assert!(!err.to_string().contains("s3cr3t"), "{err}");
+    }
+
+    #[test]
+    fn snippets_are_short_and_on_one_line() {
+        let html = format!("<html>\n<body>{}</body></html>", "x".repeat(500));
+        let s = snippet(html.as_bytes());
+        assert!(s.len() <= 200 && !s.contains('\n'), "{s}");
+    }
+}

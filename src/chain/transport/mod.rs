@@ -1,0 +1,19 @@
+//! How txdoctor talks to endpoints, one concern a file: `endpoint` (the
+//! URL, its redacted form, its secrets and pace), `error` (typed failures),
+//! `jsonrpc` (batches matched by id), `client` (HTTP: requests, pacing,
+//! rate limits, no redirects), `throttle` (the sliding-window pace) and
+//! `coalesce` (concurrent lookups sharing one request). Family quirks live
+//! with their family (TronGrid's 403 penalty, TRON's `{"Error"}` with
+//! HTTP 200: `chain::tron`).
+
+mod client;
+mod coalesce;
+mod endpoint;
+mod error;
+mod jsonrpc;
+pub mod throttle;
+
+pub use client::{MAX_RETRY_AFTER, Options, RpcClient, Stats};
+pub use endpoint::{Endpoint, RefusalRule, redact_url};
+pub use error::{CallError, CallResult, EndpointError, GetAnswer, MAX_BODY_BYTES, decode, snippet};
+pub use jsonrpc::Call;
