@@ -20,52 +20,7 @@ pub const REPLACEMENT_BUMP_PCT: u64 = 10;
 /// person can type them ("42.4 gwei", not "42.398117731 gwei").
 const SIGNIFICANT_DIGITS: u32 = 3;
 
-/// A price per gas to send with, in wei.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FeeSuggestion {
-    Eip1559 { max_fee: U256, tip: U256 },
-    Legacy { gas_price: U256 },
-}
-
-/// A half-open range of nonces `[start, end)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NonceRange {
-    pub start: u64,
-    pub end: u64,
-}
-
-impl NonceRange {
-    pub fn len(&self) -> u64 {
-        self.end.saturating_sub(self.start)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = u64> {
-        self.start..self.end
-    }
-}
-
-/// The diagnosis of one pending transaction.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Assessment {
-    pub reason: Reason,
-    pub nonce: u64,
-    pub facts: PendingFacts,
-    /// Earlier nonces the node has never received: they must be sent first.
-    pub missing: NonceRange,
-    /// Earlier nonces waiting in the pool ahead of this one.
-    pub ahead_in_pool: NonceRange,
-    /// What the transaction can pay the block producer per gas after the base fee.
-    pub effective_tip: Option<U256>,
-    /// A replacement (same nonce) that nodes accept and blocks include now.
-    pub speed_up: Option<FeeSuggestion>,
-    /// Prices for a new transaction (a missing nonce, a cancel) at today's rates.
-    pub fresh: Option<FeeSuggestion>,
-    pub eta_seconds: Option<u64>,
-}
+pub use crate::model::assessment::pending::{Assessment, FeeSuggestion, NonceRange};
 
 pub fn assess(facts: &PendingFacts, nonce: u64, chain: &Chain) -> Assessment {
     let (missing, ahead_in_pool) = nonce_gaps(facts.sender_nonce, nonce);

@@ -9,7 +9,7 @@
 //! package down, else the transaction's own low rate.
 
 use crate::config::Chain;
-use crate::model::{FeeRates, ParentTx, Reason, UtxoFacts};
+use crate::model::{FeeRates, Reason, UtxoFacts};
 
 /// The virtual size assumed for the spend that pulls a stuck transaction
 /// through (child pays for parent): one segwit input, one segwit output.
@@ -24,46 +24,7 @@ pub const INCREMENTAL_RELAY_SAT_VB: f64 = 1.0;
 /// `-mempoolexpiry` default: 336 hours).
 pub const MEMPOOL_EXPIRY_DAYS: u64 = 14;
 
-/// A replacement of the transaction itself (RBF).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Bump {
-    /// sat/vB of the replacement, same size as the original.
-    pub fee_rate: f64,
-    /// Total fee in satoshis.
-    pub fee: u64,
-}
-
-/// A new transaction spending one of its outputs (CPFP).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Child {
-    pub fee_rate: f64,
-    pub fee: u64,
-    pub vsize: u64,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Assessment {
-    pub reason: Reason,
-    /// What it pays itself, and what counts with its unconfirmed parents.
-    pub fee_rate: f64,
-    pub effective_rate: f64,
-    pub rbf: bool,
-    pub rates: Option<FeeRates>,
-    /// The unconfirmed parent paying the least, when parents hold it back.
-    pub parent: Option<ParentTx>,
-    /// The rate to aim for: the one for confirmation within about three blocks.
-    pub target_rate: Option<f64>,
-    pub bump: Option<Bump>,
-    pub child: Option<Child>,
-    /// Blocks to the first confirmation at the current rates: the target
-    /// whose rate it reaches (1, 3, 6 or 144), and the same in seconds.
-    pub first_confirmation_blocks: Option<u64>,
-    pub first_confirmation_secs: Option<u64>,
-    /// Seconds to the chain's required confirmations.
-    pub eta_seconds: Option<u64>,
-    /// Pays less than the lowest rate nodes keep now: may be dropped early.
-    pub below_minimum: bool,
-}
+pub use crate::model::assessment::utxo::{Assessment, Bump, Child};
 
 pub fn assess(u: &UtxoFacts, fee: u64, rates: Option<FeeRates>, chain: &Chain) -> Assessment {
     let parent_fee: u64 = u
@@ -164,6 +125,7 @@ pub fn ceil_tenth(x: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::config::{BUILTIN, parse};
+    use crate::model::ParentTx;
 
     fn btc() -> Chain {
         parse(BUILTIN).unwrap().chain("btc").unwrap().clone()

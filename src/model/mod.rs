@@ -4,6 +4,7 @@
 //! they are printed.
 
 pub mod address;
+pub mod assessment;
 
 use alloy_primitives::U256;
 use serde::Serialize;
@@ -739,9 +740,9 @@ pub struct TxReport {
     /// The network's load on the chain reported (found or remembered).
     pub congestion: Option<Congestion>,
     /// Why a pending transaction waits and how to speed it up.
-    pub pending: Option<crate::diagnose::pending::Assessment>,
+    pub pending: Option<assessment::pending::Assessment>,
     /// The same for a pending Bitcoin-style transaction (fee rates, RBF, CPFP).
-    pub utxo_pending: Option<crate::diagnose::utxo::Assessment>,
+    pub utxo_pending: Option<assessment::utxo::Assessment>,
     /// A transaction seen pending earlier that the network no longer knows.
     pub vanished: Option<Vanished>,
     /// Explorer link of the transaction that replaced this one.
