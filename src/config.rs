@@ -163,7 +163,7 @@ pub const DEFAULT_MAX_BATCH: usize = 50;
 /// what the common public endpoints accept.
 pub const DEFAULT_LOGS_BLOCK_RANGE: u64 = 5_000;
 
-pub use crate::chain::bitcoin::address::Format as AddressFormat;
+pub use crate::codec::utxo_address::Format as AddressFormat;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiKey {
@@ -374,7 +374,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
             format!(
                 "{}: {:?} is not a URL",
                 at("rpc"),
-                crate::chain::transport::redact_url(url)
+                crate::codec::url::redact_url(url)
             )
         })?;
         if !matches!(parsed.scheme(), "http" | "https") {
@@ -412,7 +412,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         .map(|t| {
             let mut mint = None;
             let address = match c.family {
-                Family::Tron => crate::chain::tron::address::from_base58(&t.address)
+                Family::Tron => crate::codec::tron_address::from_base58(&t.address)
                     .map_err(anyhow::Error::from)
                     .with_context(|| format!("{}: {:?}", at("tokens.address"), t.address))?,
                 Family::Solana => {
@@ -486,7 +486,7 @@ mod tests {
             (Family::Tron, 6, "TRX")
         );
         assert_eq!(
-            crate::chain::tron::address::to_base58(&tron.tokens[0].address),
+            crate::codec::tron_address::to_base58(&tron.tokens[0].address),
             "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"
         );
         assert_eq!(tron.api_key.as_ref().unwrap().host, "api.trongrid.io");

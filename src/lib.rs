@@ -25,6 +25,7 @@
 pub mod app;
 pub mod chain;
 pub mod cli;
+pub mod codec;
 pub mod commands;
 pub mod config;
 pub mod diagnose;

@@ -5,8 +5,8 @@
 
 use alloy_primitives::{Address, B256};
 
-use crate::chain::bitcoin::address::{self as utxo_address, Decoded};
-use crate::chain::tron::address::{self as tron_address, AddressError};
+use crate::codec::tron_address::{self, AddressError};
+use crate::codec::utxo_address::{self, Decoded};
 use crate::config::{Chain, Config, Family};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,7 +12,7 @@
 //! never used to decide "not found".
 
 pub mod account;
-pub mod address;
+pub use crate::codec::utxo_address as address;
 pub mod convert;
 pub mod wire;
 

@@ -13,10 +13,11 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 use super::coalesce::{Group, Reply};
-use super::endpoint::{Endpoint, redact_url};
+use super::endpoint::Endpoint;
 use super::error::{CallResult, EndpointError, GetAnswer, MAX_BODY_BYTES, snippet};
 use super::jsonrpc::{Call, match_by_id, merge_parts, method_list, request};
 use super::throttle::Throttle;
+use crate::codec::url::redact_url;
 use crate::log::Log;
 
 /// The longest wait a `Retry-After` header can ask for; a larger one is

@@ -13,7 +13,8 @@ mod error;
 mod jsonrpc;
 pub mod throttle;
 
+pub use crate::codec::url::redact_url;
 pub use client::{MAX_RETRY_AFTER, Options, RpcClient, Stats};
-pub use endpoint::{Endpoint, RefusalRule, redact_url};
+pub use endpoint::{Endpoint, RefusalRule};
 pub use error::{CallError, CallResult, EndpointError, GetAnswer, MAX_BODY_BYTES, decode, snippet};
 pub use jsonrpc::Call;

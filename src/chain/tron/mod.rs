@@ -11,7 +11,7 @@
 //! sent only to the host named by `api_key_host`, never shown.
 
 pub mod account;
-pub mod address;
+pub use crate::codec::tron_address as address;
 pub mod convert;
 pub mod verify;
 pub mod wire;
