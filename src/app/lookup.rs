@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use crate::chain::{self, transport::RpcClient};
-use crate::config::Family;
 use crate::diagnose::{
     self,
     address::{self, AddressReport, Expect, Outcome},
@@ -156,19 +155,14 @@ pub async fn payee_check(client: &RpcClient, settings: &Settings, report: &mut T
     let Some(facts) = report.facts.as_mut() else {
         return;
     };
-    if chain.family != Family::Evm {
-        return;
-    }
-    let (Some(recipient), Some(head), Some(endpoint), Ok(sender)) = (
+    let (Some(recipient), Some(head), Some(endpoint)) = (
         address::payment_recipient(facts),
         facts.head,
         report.answered_by.first(),
-        facts.from.parse::<alloy_primitives::Address>(),
     ) else {
         return;
     };
-    let Some(history) = chain::evm::address::payees(client, chain, endpoint, sender, head).await
-    else {
+    let Some(history) = chain::payees(client, chain, endpoint, &facts.from, head).await else {
         return;
     };
     if let Some(w) = address::payment_poisoning(&recipient, &facts.hash, &history, chain.family) {
@@ -220,7 +214,7 @@ pub fn address_timed_out(
 /// is unavailable (so `unknown`, never `not_found`), and a warning says why.
 pub fn timed_out(settings: &Settings, q: &Query, limit: Duration) -> TxReport {
     let hash = match &q.target {
-        Target::Tx { hash, .. } => shown_hash(hash, &q.chains, &settings.config),
+        Target::Tx { hash, .. } => chain::shown_hash(hash, &q.chains, &settings.config),
         Target::Signature(s) => s.clone(),
         _ => q.input.clone(),
     };
@@ -247,7 +241,7 @@ pub async fn lookup(
     let (key, hash_hex) = match &q.target {
         Target::Tx { hash, .. } => (
             chain::TxKey::Hash(*hash),
-            shown_hash(hash, &q.chains, &settings.config),
+            chain::shown_hash(hash, &q.chains, &settings.config),
         ),
         Target::Signature(s) => (chain::TxKey::Signature(s.clone()), s.clone()),
         _ => unreachable!("address queries go to lookup_address"),
@@ -255,23 +249,4 @@ pub async fn lookup(
     let remembered = |chain: &str| memory.get(chain, &hash_hex);
     let search = chain::search_tx(client, &settings.config, &q.chains, &key, &remembered).await;
     diagnose::tx_report(&q.input, &hash_hex, &q.chains, &search, &settings.config)
-}
-
-/// How a hash is shown when no chain has it: bare hex when no EVM chain
-/// was searched (TRON and Bitcoin ids carry no 0x), else with 0x.
-fn shown_hash(
-    hash: &alloy_primitives::B256,
-    chains: &[String],
-    config: &crate::config::Config,
-) -> String {
-    let no_evm = chains.iter().all(|c| {
-        config
-            .chain(c)
-            .is_some_and(|c| c.family != crate::config::Family::Evm)
-    });
-    if no_evm {
-        alloy_primitives::hex::encode(hash)
-    } else {
-        alloy_primitives::hex::encode_prefixed(hash)
-    }
 }

@@ -4,6 +4,7 @@
 
 pub mod bitcoin;
 pub mod evm;
+pub mod probe;
 pub mod solana;
 pub mod transport;
 pub mod tron;
@@ -372,6 +373,38 @@ where
 /// A plain-message failure as an `EndpointFailure` (the endpoint is filled in later).
 pub(crate) fn failed(what: String) -> EndpointFailure {
     EndpointFailure::new(FaultKind::Other, what)
+}
+
+/// The sender's recent payees, where the family can read them (EVM: one
+/// batch of `eth_getLogs` on the endpoint that answered), for the
+/// address-poisoning check of a payment; `None` elsewhere.
+pub async fn payees(
+    client: &RpcClient,
+    chain: &Chain,
+    endpoint: &str,
+    sender: &str,
+    head: u64,
+) -> Option<crate::model::address::SenderHistory> {
+    match chain.family {
+        Family::Evm => {
+            let sender = sender.parse().ok()?;
+            evm::address::payees(client, chain, endpoint, sender, head).await
+        }
+        Family::Tron | Family::Bitcoin | Family::Solana => None,
+    }
+}
+
+/// How a hash is shown when no chain has it: bare hex when no EVM chain
+/// was searched (TRON and Bitcoin ids carry no 0x), else with 0x.
+pub fn shown_hash(hash: &B256, chains: &[String], config: &Config) -> String {
+    let no_evm = chains
+        .iter()
+        .all(|c| config.chain(c).is_some_and(|c| c.family != Family::Evm));
+    if no_evm {
+        alloy_primitives::hex::encode(hash)
+    } else {
+        alloy_primitives::hex::encode_prefixed(hash)
+    }
 }
 
 /// What an address lookup reads: transfers back to `now - since_secs`.

@@ -5,25 +5,17 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use alloy_primitives::U256;
 use anyhow::Result;
 use comfy_table::{Table, presets};
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
-use crate::chain::transport::{Call, Endpoint, RpcClient, decode};
+use crate::chain::probe::{Probe, probe};
+use crate::chain::transport::{Endpoint, RpcClient};
 use crate::cli::ChainsArgs;
 use crate::config::Chain;
 use crate::exit;
 use crate::settings::Settings;
-
-/// What probing one endpoint found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Probe {
-    Up { head: u64 },
-    WrongChain { chain_id: String },
-    Down { error: String },
-}
 
 pub async fn run(args: &ChainsArgs, settings: &Settings, out: &mut dyn Write) -> Result<u8> {
     let chains = &settings.config.chains;
@@ -135,103 +127,6 @@ fn probe_table(chains: &[Chain], probes: &[Vec<Option<Timed>>]) -> String {
     format!(
         "{t}\nlag: blocks behind the chain's most up-to-date endpoint; LAGGING (over ~30 s of blocks) is not trusted to say a transaction does not exist.\n"
     )
-}
-
-async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
-    match chain.family {
-        crate::config::Family::Tron => return probe_tron(client, chain, url).await,
-        crate::config::Family::Bitcoin => return probe_esplora(client, chain, url).await,
-        crate::config::Family::Solana => return probe_solana(client, chain, url).await,
-        _ => {}
-    }
-    let endpoint = crate::chain::endpoint(chain, url);
-    let calls = [
-        Call::new("eth_chainId", json!([])),
-        Call::new("eth_blockNumber", json!([])),
-    ];
-    let answers = match client.batch(&endpoint, &calls).await {
-        Ok(a) => a,
-        Err(e) => {
-            return Probe::Down {
-                error: e.to_string(),
-            };
-        }
-    };
-    let id = match decode::<U256>(&answers[0]) {
-        Ok(id) => id,
-        Err(e) => {
-            return Probe::Down {
-                error: format!("eth_chainId: {e}"),
-            };
-        }
-    };
-    if Some(id) != chain.chain_id.map(U256::from) {
-        return Probe::WrongChain {
-            chain_id: id.to_string(),
-        };
-    }
-    match decode::<U256>(&answers[1]) {
-        Ok(head) => Probe::Up {
-            head: u64::try_from(head).unwrap_or(u64::MAX),
-        },
-        Err(e) => Probe::Down {
-            error: format!("eth_blockNumber: {e}"),
-        },
-    }
-}
-
-/// TRON's HTTP API has no chain id: the head block is the sign of life.
-async fn probe_tron(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
-    let endpoint = crate::chain::endpoint(chain, url);
-    match crate::chain::tron::post(client, &endpoint, "/wallet/getnowblock", &json!({})).await {
-        Ok(v) => match serde_json::from_value::<crate::chain::tron::wire::Block>(v)
-            .ok()
-            .and_then(|b| b.number())
-        {
-            Some(head) => Probe::Up { head },
-            None => Probe::Down {
-                error: "/wallet/getnowblock: no block number in the answer".into(),
-            },
-        },
-        Err(e) => Probe::Down {
-            error: e.to_string(),
-        },
-    }
-}
-
-/// Solana: the current slot is the sign of life (its "head").
-async fn probe_solana(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
-    let endpoint = crate::chain::endpoint(chain, url);
-    let calls = [
-        Call::new("getSlot", json!([{"commitment": "confirmed"}])),
-        Call::new("getGenesisHash", json!([])),
-    ];
-    match client.batch(&endpoint, &calls).await {
-        Ok(answers) => match crate::chain::solana::check_genesis(&answers[1], chain) {
-            Err(f) if f.kind == crate::chain::FaultKind::ChainMismatch => Probe::WrongChain {
-                chain_id: decode::<String>(&answers[1]).unwrap_or_default(),
-            },
-            Err(f) => Probe::Down { error: f.what },
-            Ok(()) => match decode::<u64>(&answers[0]) {
-                Ok(head) => Probe::Up { head },
-                Err(e) => Probe::Down {
-                    error: format!("getSlot: {e}"),
-                },
-            },
-        },
-        Err(e) => Probe::Down {
-            error: e.to_string(),
-        },
-    }
-}
-
-/// Esplora has no chain id either: the tip height answers as plain text.
-async fn probe_esplora(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
-    let endpoint = crate::chain::endpoint(chain, url);
-    match crate::chain::bitcoin::tip(client, &endpoint).await {
-        Ok(head) => Probe::Up { head },
-        Err(error) => Probe::Down { error },
-    }
 }
 
 fn table(chains: &[Chain]) -> String {

@@ -16,6 +16,7 @@ pub use crate::codec::utxo_address as address;
 pub mod convert;
 pub mod wire;
 
+use super::probe::Probe;
 use alloy_primitives::B256;
 use futures_util::future::join_all;
 use serde::de::DeserializeOwned;
@@ -236,6 +237,14 @@ async fn parents(client: &RpcClient, endpoint: &Endpoint, tx: &Tx, facts: &mut T
                 .extend(convert::unconfirmed_parent(&parent)),
             None => utxo.parents_unchecked += 1,
         }
+    }
+}
+
+pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
+    let endpoint = super::endpoint(chain, url);
+    match tip(client, &endpoint).await {
+        Ok(head) => Probe::Up { head },
+        Err(error) => Probe::Down { error },
     }
 }
 

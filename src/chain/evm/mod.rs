@@ -12,6 +12,7 @@ pub mod history;
 pub mod verify;
 pub mod wire;
 
+use super::probe::Probe;
 use alloy_primitives::{Address, B256, U256, hex};
 use serde_json::{Value, json};
 
@@ -386,5 +387,43 @@ fn bytes_of(answer: &CallResult) -> Option<Vec<u8>> {
     match answer {
         Ok(Value::String(s)) => hex::decode(s).ok(),
         _ => None,
+    }
+}
+
+/// One batch: `eth_chainId` (checked against chains.toml) and `eth_blockNumber`.
+pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
+    let endpoint = super::endpoint(chain, url);
+    let calls = [
+        Call::new("eth_chainId", json!([])),
+        Call::new("eth_blockNumber", json!([])),
+    ];
+    let answers = match client.batch(&endpoint, &calls).await {
+        Ok(a) => a,
+        Err(e) => {
+            return Probe::Down {
+                error: e.to_string(),
+            };
+        }
+    };
+    let id = match decode::<U256>(&answers[0]) {
+        Ok(id) => id,
+        Err(e) => {
+            return Probe::Down {
+                error: format!("eth_chainId: {e}"),
+            };
+        }
+    };
+    if Some(id) != chain.chain_id.map(U256::from) {
+        return Probe::WrongChain {
+            chain_id: id.to_string(),
+        };
+    }
+    match decode::<U256>(&answers[1]) {
+        Ok(head) => Probe::Up {
+            head: u64::try_from(head).unwrap_or(u64::MAX),
+        },
+        Err(e) => Probe::Down {
+            error: format!("eth_blockNumber: {e}"),
+        },
     }
 }

@@ -15,6 +15,7 @@ pub mod account;
 pub mod convert;
 pub mod wire;
 
+use super::probe::Probe;
 use serde_json::json;
 
 use self::wire::{PrioritizationFee, SignatureStatus, Statuses, Transaction};
@@ -159,4 +160,29 @@ pub fn verify(
         }
     }
     Ok(())
+}
+
+pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
+    let endpoint = super::endpoint(chain, url);
+    let calls = [
+        Call::new("getSlot", json!([{"commitment": "confirmed"}])),
+        Call::new("getGenesisHash", json!([])),
+    ];
+    match client.batch(&endpoint, &calls).await {
+        Ok(answers) => match check_genesis(&answers[1], chain) {
+            Err(f) if f.kind == FaultKind::ChainMismatch => Probe::WrongChain {
+                chain_id: decode::<String>(&answers[1]).unwrap_or_default(),
+            },
+            Err(f) => Probe::Down { error: f.what },
+            Ok(()) => match decode::<u64>(&answers[0]) {
+                Ok(head) => Probe::Up { head },
+                Err(e) => Probe::Down {
+                    error: format!("getSlot: {e}"),
+                },
+            },
+        },
+        Err(e) => Probe::Down {
+            error: e.to_string(),
+        },
+    }
 }

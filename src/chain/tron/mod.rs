@@ -16,6 +16,7 @@ pub mod convert;
 pub mod verify;
 pub mod wire;
 
+use super::probe::Probe;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use alloy_primitives::{Address, B256, hex};
@@ -266,6 +267,24 @@ async fn token_metadata(
         )
     });
     futures_util::future::join_all(reads).await
+}
+
+pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
+    let endpoint = super::endpoint(chain, url);
+    match post(client, &endpoint, "/wallet/getnowblock", &json!({})).await {
+        Ok(v) => match serde_json::from_value::<Block>(v)
+            .ok()
+            .and_then(|b| b.number())
+        {
+            Some(head) => Probe::Up { head },
+            None => Probe::Down {
+                error: "/wallet/getnowblock: no block number in the answer".into(),
+            },
+        },
+        Err(e) => Probe::Down {
+            error: e.to_string(),
+        },
+    }
 }
 
 #[cfg(test)]
