@@ -31,7 +31,7 @@ use crate::render::json::tx_json;
 use crate::settings::Settings;
 
 /// How long the first call to an endpoint waits for others to share its request.
-const COALESCE_WINDOW: Duration = Duration::from_millis(3);
+const COALESCE_WINDOW: Duration = Duration::from_millis(10);
 /// Rate-limited requests are sent again this many times…
 const RATE_LIMIT_RETRIES: u32 = 5;
 /// …when the endpoint asks for a wait no longer than this.
@@ -133,7 +133,10 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     let (tx, rx) = mpsc::channel(READ_AHEAD);
     let source = file.map(Path::to_path_buf);
     std::thread::spawn(move || read_lines(input, source, &tx));
-    let lines = stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|l| (l, rx)) });
+    let (first, rx) = first_window(rx, args.concurrency as usize).await;
+    let lines = stream::iter(first).chain(stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|l| (l, rx))
+    }));
 
     let started = Instant::now();
     let progress = (settings.stderr_fancy && !settings.log.is_quiet()).then(|| progress_bar(total));
@@ -160,7 +163,10 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
             })
             .buffered(args.concurrency as usize);
         let mut records = std::pin::pin!(records);
-        while let Some(record) = records.next().await {
+        // Unconstrained: tokio's cooperative budget would make this task
+        // yield half-way through starting a window of lookups, and on a busy
+        // machine their calls would then leave in several requests.
+        while let Some(record) = tokio::task::unconstrained(records.next()).await {
             let (line, record) = record.map_err(anyhow::Error::msg)?;
             if let Err(e) = writer.write(line, &record) {
                 if super::is_closed(&e) {
@@ -211,6 +217,35 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         ));
     }
     Ok(fail_code)
+}
+
+/// How long the first lines are gathered before the lookups start.
+const FIRST_WINDOW_WAIT: Duration = Duration::from_millis(50);
+
+/// The first `n` lines, or as many as the reader has within
+/// `FIRST_WINDOW_WAIT` of the first: lookups that start together share
+/// their requests, even when the reader thread is slow to be scheduled on
+/// a busy machine (a slow producer on stdin still gets its records).
+async fn first_window(
+    mut rx: mpsc::Receiver<Result<Line, String>>,
+    n: usize,
+) -> (
+    Vec<Result<Line, String>>,
+    mpsc::Receiver<Result<Line, String>>,
+) {
+    let mut first = Vec::new();
+    let Some(line) = rx.recv().await else {
+        return (first, rx);
+    };
+    first.push(line);
+    let until = tokio::time::Instant::now() + FIRST_WINDOW_WAIT;
+    while first.len() < n {
+        match tokio::time::timeout_at(until, rx.recv()).await {
+            Ok(Some(line)) => first.push(line),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    (first, rx)
 }
 
 /// Looks one line up as `check` would (addresses over the last 24 hours).

@@ -5,6 +5,11 @@
 
 pub mod address;
 pub mod assessment;
+mod family;
+mod vanished;
+
+pub use family::*;
+pub use vanished::*;
 
 use alloy_primitives::U256;
 use serde::Serialize;
@@ -186,24 +191,6 @@ impl Fee {
     }
 }
 
-/// How a TRON transaction paid for its resources. Energy comes from the
-/// sender's stake, from the contract's deployer, or is bought by burning TRX
-/// at the energy price; bandwidth likewise (600 free per account per day).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ResourceFee {
-    pub energy_used: u64,
-    pub energy_from_stake: u64,
-    pub energy_from_deployer: u64,
-    /// Energy paid for by burning TRX.
-    pub energy_burned: u64,
-    pub energy_fee: Amount,
-    pub energy_penalty: u64,
-    pub bandwidth_used: u64,
-    pub bandwidth_fee: Amount,
-    /// The most TRX the sender allowed to burn for energy.
-    pub fee_limit: Option<Amount>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenTransfer {
     pub token: String,
@@ -338,127 +325,6 @@ pub struct Congestion {
     pub compute_unit_price: Option<ComputeUnitPrices>,
 }
 
-/// Solana's priority fees of recent slots (`getRecentPrioritizationFees`),
-/// in micro-lamports per compute unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct ComputeUnitPrices {
-    pub median: u64,
-    pub p75: u64,
-    pub p90: u64,
-    pub slots_sampled: usize,
-}
-
-/// What a Solana transaction did beyond the common facts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SolanaFacts {
-    /// `processed`, `confirmed` or `finalized`.
-    pub commitment: String,
-    /// Lamports: 5,000 per signature, and the rest (priority fee).
-    pub base_fee: u64,
-    pub priority_fee: u64,
-    pub compute_units: Option<u64>,
-    /// Every account whose SOL balance changed, fee payer first.
-    pub balance_changes: Vec<BalanceChange>,
-    /// The failing instruction, when one failed.
-    pub instruction_error: Option<InstructionFailure>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BalanceChange {
-    pub account: String,
-    /// Lamports before and after, and the signed change, as decimal strings.
-    pub before: String,
-    pub after: String,
-    pub change: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct InstructionFailure {
-    /// Position in the transaction's instructions, from 0.
-    pub index: u64,
-    /// The program that failed, when the instruction index resolves to one.
-    pub program: Option<String>,
-    /// The error as the node gave it: `Custom(6001)`, `InsufficientFunds`, …
-    pub error: String,
-    /// The custom program error code, when it is one.
-    pub custom_code: Option<u64>,
-}
-
-/// Bitcoin's fee market: what the next blocks ask (sat/vB) and how much is
-/// waiting. A block holds about 1,000,000 vB.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MempoolState {
-    /// Null when the endpoint gave no fee estimates.
-    pub fee_rates: Option<FeeRates>,
-    /// Total virtual size and number of the transactions waiting.
-    pub backlog_vsize: Option<u64>,
-    pub backlog_count: Option<u64>,
-}
-
-/// Fee rates (sat/vB) that confirm within a target, as the endpoint
-/// estimates them: next block, 3 blocks (~30 min), 6 blocks (~1 hour),
-/// ~1 day, and the lowest rate nodes keep in their mempools.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct FeeRates {
-    pub next_block: f64,
-    pub half_hour: f64,
-    pub hour: f64,
-    pub day: Option<f64>,
-    pub minimum: Option<f64>,
-}
-
-/// A Bitcoin-style (UTXO) transaction: the coins it spent, the outputs it
-/// created and what it pays per virtual byte.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UtxoFacts {
-    /// Virtual size: weight / 4, rounded up.
-    pub vsize: u64,
-    pub weight: u64,
-    /// Fee per virtual byte, sat/vB.
-    pub fee_rate: f64,
-    /// Signals BIP-125 replace-by-fee (an input's sequence below 0xfffffffe).
-    pub rbf: bool,
-    pub inputs: Vec<UtxoInput>,
-    pub outputs: Vec<UtxoOutput>,
-    /// Transactions this one spends from that are themselves unconfirmed
-    /// (asked only while this one is pending).
-    pub unconfirmed_parents: Vec<ParentTx>,
-    /// Parent transactions that could not be checked.
-    pub parents_unchecked: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UtxoInput {
-    /// The transaction and output index of the coin spent.
-    pub txid: String,
-    pub vout: u32,
-    /// Null for a coinbase input or a script without an address.
-    pub address: Option<String>,
-    pub value: Option<Amount>,
-    pub sequence: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UtxoOutput {
-    pub address: Option<String>,
-    /// Esplora's script type: `v0_p2wpkh`, `p2pkh`, `op_return`, …
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub value: Amount,
-    /// Paid back to an address among the inputs: change, not a payment.
-    pub change: bool,
-}
-
-/// An unconfirmed transaction whose output this one spends.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ParentTx {
-    pub txid: String,
-    /// Satoshis.
-    pub fee: u64,
-    pub vsize: u64,
-    pub fee_rate: f64,
-}
-
 impl Congestion {
     /// A level with no figures yet; each family fills in its own.
     pub fn new(level: CongestionLevel) -> Self {
@@ -475,21 +341,6 @@ impl Congestion {
             compute_unit_price: None,
         }
     }
-}
-
-/// TRON's prices are set by governance, not by an auction: what matters is
-/// whether the sender has energy, and what a transfer burns without it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EnergyMarket {
-    pub energy_price_sun: u64,
-    pub bandwidth_price_sun: u64,
-    /// Energy a USDT transfer takes (to an address that already holds USDT).
-    pub usdt_transfer_energy: u64,
-    /// TRX a USDT transfer burns with no energy and no free bandwidth.
-    pub usdt_transfer_burn: Amount,
-    /// The sender's energy and bandwidth left today (null when not asked).
-    pub sender_energy_available: Option<u64>,
-    pub sender_bandwidth_available: Option<u64>,
 }
 
 /// A stable code and a human message, plus the fields of its own that the
@@ -615,103 +466,6 @@ impl TxFacts {
             tokens_unread: 0,
         }
     }
-}
-
-/// Priority fees recent blocks paid (wei): the median across the sampled
-/// blocks that held transactions of their 10th, 50th and 90th percentiles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TipLevels {
-    pub p10: U256,
-    pub p50: U256,
-    pub p90: U256,
-}
-
-/// The sender's transaction count: `latest` is the next nonce the chain will
-/// accept (every lower one is confirmed); `pending` also counts the
-/// transactions the node holds in its pool without a gap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct SenderNonce {
-    pub latest: u64,
-    pub pending: u64,
-}
-
-/// What a pending transaction offers to pay and what the network asks now (wei).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct PendingFacts {
-    /// EIP-1559 fields; `None` on legacy transactions.
-    pub max_fee_per_gas: Option<U256>,
-    pub max_priority_fee_per_gas: Option<U256>,
-    /// Legacy (type 0/1) price per gas; `None` on EIP-1559 transactions.
-    pub gas_price: Option<U256>,
-    /// Base fee of the next block (0 on chains without one, e.g. BSC).
-    pub next_base_fee: Option<U256>,
-    pub recent_tips: Option<TipLevels>,
-    /// `None` when the endpoint did not answer the nonce questions.
-    pub sender_nonce: Option<SenderNonce>,
-}
-
-/// A pending transaction as remembered from an earlier run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Seen {
-    pub chain: String,
-    pub hash: String,
-    pub from: String,
-    pub nonce: u64,
-    /// Max fee per gas (or gas price for legacy transactions), wei, decimal.
-    pub max_fee: Option<String>,
-    /// Max priority fee per gas, wei, decimal; null for legacy transactions.
-    pub tip: Option<String>,
-    /// Unix seconds when first and last seen pending.
-    pub first_seen: u64,
-    pub last_seen: u64,
-    /// The chain's head block when first seen: the replacement, if any, is later.
-    pub head_at_first_seen: Option<u64>,
-    /// Bitcoin-style chains: the coins it spent (a few), to find the
-    /// transaction that spent them instead if it disappears (RBF).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub inputs: Vec<Outpoint>,
-}
-
-/// A coin: the transaction output it is (`txid`, `vout`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Outpoint {
-    pub txid: String,
-    pub vout: u32,
-}
-
-/// Another transaction spends the coins of one the network no longer has:
-/// it was replaced (Bitcoin's replace-by-fee). `mined` when that one is in
-/// a block.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Respent {
-    pub by: String,
-    pub mined: bool,
-}
-
-/// What became of a remembered transaction the network no longer knows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fate {
-    /// The sender's nonce is used by another transaction: mined (`by` and
-    /// `block` when the search found it) or still in the pool (`in_pool`).
-    Replaced {
-        by: Option<String>,
-        block: Option<u64>,
-        in_pool: bool,
-        nonce: SenderNonce,
-        /// Why `by` is missing, when the search failed.
-        search_note: Option<String>,
-    },
-    /// Gone and its nonce still free.
-    Dropped { nonce: SenderNonce },
-    /// The nonce question could not be answered: the verdict stays `not_found`.
-    Unchecked { why: String },
-}
-
-/// A remembered transaction and what became of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Vanished {
-    pub seen: Seen,
-    pub fate: Fate,
 }
 
 /// The full answer for one query, ready to render.

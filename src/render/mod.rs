@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod json;
 pub mod paragraph;
 pub mod text;
+mod waiting;
 
 pub use i18n::Lang;
 
