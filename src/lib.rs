@@ -8,14 +8,24 @@
 //!
 //! - [`cli`] and [`settings`] turn flags, chains.toml ([`config`]) and the
 //!   environment into one resolved `Settings`.
-//! - [`query`] recognises hashes and explorer links (pure; no network).
-//! - [`chain`] does all network I/O: [`chain::rpc`] is the shared JSON-RPC
-//!   client, [`chain::evm`] the EVM adapter (`wire` types, pure `convert`).
-//! - [`model`] holds chain-neutral facts; [`diagnose`] turns them into the
-//!   contract's status and reason codes; [`render`] prints them.
+//! - [`query`] recognises hashes, addresses and explorer links (pure).
+//! - [`chain`] does all network I/O. One folder owns a family —
+//!   `chain/evm`, `chain/tron`, `chain/bitcoin`, `chain/solana` — with its
+//!   requests, `wire` types, pure `convert` and `verify` (is an answer
+//!   evidence?) and its probe; `chain/transport` is the shared client
+//!   (endpoint, errors, JSON-RPC framing, HTTP, pacing, coalescing);
+//!   `race` asks a chain's endpoints in turn, `outcome` is what they said.
+//! - [`codec`] holds the pure formats every layer may use (address
+//!   encodings, URL redaction); it depends on nothing else.
+//! - [`model`] holds the facts and the report; [`diagnose`] turns facts into
+//!   the contract's status and reason codes; [`render`] prints them;
+//!   [`safe`] makes chain text safe to show.
+//! - [`app`] holds the use cases every interface shares (look a query up
+//!   within its deadline, keep the memory, show reports); [`commands`] are
+//!   arguments → app → writer, one file per subcommand, never importing
+//!   each other; [`exit`] the exit codes.
 //! - [`memory`] remembers pending transactions between runs (the only state
 //!   on disk), so a hash the network forgets reads replaced or dropped.
-//! - [`commands`] holds one file per subcommand; [`exit`] the exit codes.
 
 // No panic reachable from input, config or the network (issue 18): no
 // unwrap or expect outside tests; the few `unreachable!` left guard
