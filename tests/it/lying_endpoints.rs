@@ -77,6 +77,16 @@ fn refused_then_healthy(
     assert_inconsistent(name, &v, liar, what);
 }
 
+/// The run's exit code and the report's status, with both shown on failure.
+fn assert_verdict(run: &Run, v: &Value, code: i32, status: &str) {
+    assert_eq!(
+        (run.code, v["status"].as_str()),
+        (code, Some(status)),
+        "{v}\n{}",
+        run.stderr
+    );
+}
+
 fn assert_inconsistent(name: &str, v: &Value, liar: &FakeServer, what: &str) {
     let w = warnings_of(v, "inconsistent_answer");
     assert!(
@@ -224,11 +234,7 @@ fn issue_18_unsynced_nodes_cannot_say_not_found() {
     let (a, b) = (Anvil::spawn(1), Anvil::spawn(1));
     let missing = format!("0x{}", "5c".repeat(32));
     let (v, run) = check_json(&eth(vec![a.url.clone(), b.url.clone()]), &missing);
-    assert_eq!(
-        (run.code, v["status"].as_str()),
-        (6, Some("unknown")),
-        "{v}"
-    );
+    assert_verdict(&run, &v, 6, "unknown");
     let lagging: Vec<_> = warnings_of(&v, "endpoint_failed")
         .into_iter()
         .filter(|w| w["kind"] == "lagging")
@@ -245,19 +251,11 @@ fn issue_18_unsynced_nodes_cannot_say_not_found() {
     };
     let (x, y) = (no_head(&a.url), no_head(&a.url));
     let (v, run) = check_json(&eth(vec![x.url.clone(), y.url.clone()]), &missing);
-    assert_eq!(
-        (run.code, v["status"].as_str()),
-        (6, Some("unknown")),
-        "{v}"
-    );
+    assert_verdict(&run, &v, 6, "unknown");
     // And a synced, working pair still can.
     b.mine(3);
     let (v, run) = check_json(&eth(vec![a.url.clone(), b.url.clone()]), &missing);
-    assert_eq!(
-        (run.code, v["status"].as_str()),
-        (5, Some("not_found")),
-        "{v}"
-    );
+    assert_verdict(&run, &v, 5, "not_found");
 }
 
 #[test]
@@ -268,12 +266,7 @@ fn issue_18_a_wild_retry_after_or_head_cannot_crash_or_flood() {
     });
     let cfg = eth(vec![limited.url.clone(), node.url.clone()]);
     let (v, run) = check_json(&cfg, &hash);
-    assert_eq!(
-        (run.code, v["status"].as_str()),
-        (0, Some("confirmed")),
-        "{}",
-        run.stderr
-    );
+    assert_verdict(&run, &v, 0, "confirmed");
     assert_eq!(
         warnings_of(&v, "endpoint_failed")[0]["kind"],
         "rate_limited"
@@ -524,12 +517,7 @@ fn issue_18_redirects_are_not_followed_and_keys_never_leave_their_host() {
     let keyed = format!("{}/v2/KeyKeyKey1234567890abcd", redirect.url);
     let cfg = eth(vec![keyed.clone(), node.url.clone()]);
     let (v, run) = check_json(&cfg, &hash);
-    assert_eq!(
-        (run.code, v["status"].as_str()),
-        (0, Some("confirmed")),
-        "{}",
-        run.stderr
-    );
+    assert_verdict(&run, &v, 0, "confirmed");
     let w = &warnings_of(&v, "endpoint_failed")[0];
     assert_eq!(w["kind"], "redirected");
     assert!(
@@ -755,11 +743,7 @@ fn issue_18_tron_a_failing_pending_pool_is_no_evidence_of_absence() {
     };
     let (a, b) = (broken(500), broken(429));
     let (v, run) = check_json(&tron_config(&[&a.url, &b.url]), &unknown);
-    assert_eq!(
-        (run.code, v["status"].as_str()),
-        (6, Some("unknown")),
-        "{v}"
-    );
+    assert_verdict(&run, &v, 6, "unknown");
     assert_eq!(
         warnings_of(&v, "endpoint_failed").len(),
         2,
@@ -768,11 +752,7 @@ fn issue_18_tron_a_failing_pending_pool_is_no_evidence_of_absence() {
     );
     // Two working nodes say not found.
     let (v, run) = check_json(&tron_config(&[tron.url(), tron.url()]), &unknown);
-    assert_eq!(
-        (run.code, v["status"].as_str()),
-        (5, Some("not_found")),
-        "{v}"
-    );
+    assert_verdict(&run, &v, 5, "not_found");
 }
 
 #[test]
@@ -869,11 +849,7 @@ fn issue_18_solana_answers_must_be_for_the_signature_and_agree() {
     let (a, b) = (empty(), empty());
     let unknown = format!("https://solscan.io/tx/{}", signature("insufficient"));
     let (v, run) = check_json(&solana_config(&[&a.url, &b.url]), &unknown);
-    assert_eq!(
-        (run.code, v["status"].as_str()),
-        (6, Some("unknown")),
-        "{v}"
-    );
+    assert_verdict(&run, &v, 6, "unknown");
 }
 
 // ---- Esplora ----------------------------------------------------------
@@ -960,12 +936,7 @@ fn issue_18_a_bitcoin_transaction_replaced_by_fee_is_replaced() {
     let url = format!("{}/api", rbf.url);
     let cfg = bitcoin_config(&[&url, &url]);
     let (v, run) = check_json(&cfg, &ours);
-    assert_eq!(
-        (run.code, v["status"].as_str()),
-        (5, Some("replaced")),
-        "{v}\n{}",
-        run.stderr
-    );
+    assert_verdict(&run, &v, 5, "replaced");
     assert_eq!(v["replaced_by"], theirs);
     assert_eq!(
         v["replaced_by_url"],
@@ -1002,10 +973,6 @@ fn issue_18_a_bitcoin_transaction_replaced_by_fee_is_replaced() {
         &cfg.cache,
     );
     let v = run.json();
-    assert_eq!(
-        (run.code, v["status"].as_str()),
-        (5, Some("replaced")),
-        "{v}"
-    );
+    assert_verdict(&run, &v, 5, "replaced");
     assert_eq!(v["replaced_by"], spender);
 }
