@@ -173,11 +173,8 @@ fn hidden_character(text: &str) -> Result<(), QueryError> {
 /// read: zero-width characters, direction marks, overrides and isolates,
 /// the byte-order mark. Never put raw into an error, log or record.
 pub fn is_invisible(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c as u32,
-            0x061C | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFEFF
-        )
+    // One definition of the characters that must not reach a terminal.
+    crate::safe::is_unsafe(c)
 }
 
 /// "U+202E (right-to-left override, invisible)" and the like.
