@@ -30,7 +30,7 @@ pub fn endpoint(chain: &Chain, url: &str) -> Endpoint {
     let e = Endpoint::new(url).with_limits(chain.limits_of(url));
     let e = match chain.family {
         Family::Tron => e.with_refusal(tron::refusal),
-        _ => e,
+        Family::Evm | Family::Bitcoin | Family::Solana => e,
     };
     match &chain.api_key {
         Some(key) if e.host() == key.host.to_ascii_lowercase() => {
@@ -121,24 +121,34 @@ async fn lookup_address(
     target: &Target,
     scope: &AddressScope,
 ) -> AddressOutcome {
-    match (chain.family, target) {
-        (Family::Evm, Target::EvmAddress(a)) => {
-            evm::address::lookup_address(client, chain, *a, scope).await
-        }
-        (Family::Tron, Target::TronAddress(a)) => {
-            tron::account::lookup_address(client, chain, *a, scope).await
-        }
-        (Family::Solana, Target::SolanaAddress(a)) => {
-            solana::account::lookup_address(client, chain, a, scope).await
-        }
-        (Family::Bitcoin, Target::UtxoAddress { address, .. }) => {
-            bitcoin::account::lookup_address(client, chain, address, scope).await
-        }
-        (family, _) => AddressOutcome::Unavailable {
-            failures: vec![failed(format!(
-                "a {} chain cannot hold this kind of address",
-                family.as_str()
-            ))],
+    // Exhaustive over the families: a new one must say how it reads an
+    // address (query::parse only pairs a target with the families it fits).
+    let wrong_kind = || AddressOutcome::Unavailable {
+        failures: vec![failed(format!(
+            "a {} chain cannot hold this kind of address",
+            chain.family.as_str()
+        ))],
+    };
+    match chain.family {
+        Family::Evm => match target {
+            Target::EvmAddress(a) => evm::address::lookup_address(client, chain, *a, scope).await,
+            _ => wrong_kind(),
+        },
+        Family::Tron => match target {
+            Target::TronAddress(a) => tron::account::lookup_address(client, chain, *a, scope).await,
+            _ => wrong_kind(),
+        },
+        Family::Solana => match target {
+            Target::SolanaAddress(a) => {
+                solana::account::lookup_address(client, chain, a, scope).await
+            }
+            _ => wrong_kind(),
+        },
+        Family::Bitcoin => match target {
+            Target::UtxoAddress { address, .. } => {
+                bitcoin::account::lookup_address(client, chain, address, scope).await
+            }
+            _ => wrong_kind(),
         },
     }
 }
@@ -196,19 +206,30 @@ async fn lookup_tx(
     key: &TxKey,
     remembered: Option<&Seen>,
 ) -> ChainOutcome {
-    match (chain.family, key) {
-        (Family::Evm, TxKey::Hash(h)) => evm::lookup_tx(client, chain, *h, remembered).await,
-        (Family::Tron, TxKey::Hash(h)) => tron::lookup_tx(client, chain, *h).await,
-        (Family::Bitcoin, TxKey::Hash(h)) => {
-            bitcoin::lookup_tx(client, chain, *h, remembered).await
-        }
-        (Family::Solana, TxKey::Signature(s)) => solana::lookup_tx(client, chain, s).await,
-        // query::parse only pairs a key with the families that use its kind.
-        (family, _) => ChainOutcome::Unavailable {
-            failures: vec![failed(format!(
-                "a {} chain cannot hold this kind of id",
-                family.as_str()
-            ))],
+    // Exhaustive over the families: a new one must say how it looks ids up.
+    // query::parse only pairs a key with the families that use its kind.
+    let wrong_kind = || ChainOutcome::Unavailable {
+        failures: vec![failed(format!(
+            "a {} chain cannot hold this kind of id",
+            chain.family.as_str()
+        ))],
+    };
+    match chain.family {
+        Family::Evm => match key {
+            TxKey::Hash(h) => evm::lookup_tx(client, chain, *h, remembered).await,
+            TxKey::Signature(_) => wrong_kind(),
+        },
+        Family::Tron => match key {
+            TxKey::Hash(h) => tron::lookup_tx(client, chain, *h).await,
+            TxKey::Signature(_) => wrong_kind(),
+        },
+        Family::Bitcoin => match key {
+            TxKey::Hash(h) => bitcoin::lookup_tx(client, chain, *h, remembered).await,
+            TxKey::Signature(_) => wrong_kind(),
+        },
+        Family::Solana => match key {
+            TxKey::Signature(s) => solana::lookup_tx(client, chain, s).await,
+            TxKey::Hash(_) => wrong_kind(),
         },
     }
 }
