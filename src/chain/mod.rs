@@ -62,6 +62,24 @@ pub fn token_id(chain: &Chain, token: &crate::config::Token) -> String {
     }
 }
 
+/// The part of an address that people compare by eye: without `0x` (EVM)
+/// or the `bc1q`-style prefix every segwit address shares.
+pub fn visible_part(address: &str, family: Family) -> String {
+    match family {
+        Family::Evm => address
+            .strip_prefix("0x")
+            .unwrap_or(address)
+            .to_ascii_lowercase(),
+        Family::Bitcoin => match address.to_ascii_lowercase().split_once('1') {
+            Some((hrp, rest)) if !hrp.is_empty() && hrp.len() <= 4 && rest.len() > 30 => {
+                rest.chars().skip(1).collect()
+            }
+            _ => address.to_string(),
+        },
+        Family::Tron | Family::Solana => address.to_string(),
+    }
+}
+
 /// The sender's recent payees, where the family can read them (EVM: one
 /// batch of `eth_getLogs` on the endpoint that answered), for the
 /// address-poisoning check of a payment; `None` elsewhere.

@@ -343,28 +343,13 @@ fn fake_token_warnings(chains: &[ChainView], e: &Expect, config: &Config) -> Vec
     out
 }
 
-/// The part of an address that people compare by eye: without `0x` (EVM)
-/// or the `bc1q`-style prefix every segwit address shares.
-fn visible(address: &str, family: Family) -> String {
-    match family {
-        Family::Evm => address
-            .strip_prefix("0x")
-            .unwrap_or(address)
-            .to_ascii_lowercase(),
-        Family::Bitcoin => match address.to_ascii_lowercase().split_once('1') {
-            Some((hrp, rest)) if !hrp.is_empty() && hrp.len() <= 4 && rest.len() > 30 => {
-                rest.chars().skip(1).collect()
-            }
-            _ => address.to_string(),
-        },
-        Family::Tron | Family::Solana => address.to_string(),
-    }
-}
-
 /// Two different addresses that share their first 4 and last 4 visible
 /// characters: what a person checking "the start and the end" cannot tell apart.
 pub fn lookalike(a: &str, b: &str, family: Family) -> bool {
-    let (a, b) = (visible(a, family), visible(b, family));
+    let (a, b) = (
+        crate::chain::visible_part(a, family),
+        crate::chain::visible_part(b, family),
+    );
     if a == b || a.len() < 8 || b.len() < 8 {
         return false;
     }
