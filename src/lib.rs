@@ -12,7 +12,8 @@
 //! - [`chain`] does all network I/O. One folder owns a family —
 //!   `chain/evm`, `chain/tron`, `chain/bitcoin`, `chain/solana` — with its
 //!   requests, `wire` types, pure `convert` and `verify` (is an answer
-//!   evidence?) and its probe; `chain/transport` is the shared client
+//!   evidence?), its probe, and its `impl ChainFamily` (`chain/family.rs`,
+//!   the seam the rest of `chain` calls through); `chain/transport` is the shared client
 //!   (endpoint, errors, JSON-RPC framing, HTTP, pacing, coalescing);
 //!   `race` asks a chain's endpoints in turn, `outcome` is what they said.
 //! - [`codec`] holds the pure formats every layer may use (address

@@ -4,6 +4,7 @@
 
 pub mod bitcoin;
 pub mod evm;
+pub mod family;
 mod outcome;
 pub mod probe;
 mod race;
@@ -28,9 +29,9 @@ pub use race::*;
 /// key's host (chains.toml `api_key_*`): a key never goes anywhere else.
 pub fn endpoint(chain: &Chain, url: &str) -> Endpoint {
     let e = Endpoint::new(url).with_limits(chain.limits_of(url));
-    let e = match chain.family {
-        Family::Tron => e.with_refusal(tron::refusal),
-        Family::Evm | Family::Bitcoin | Family::Solana => e,
+    let e = match family::of(chain.family).refusal() {
+        Some(rule) => e.with_refusal(rule),
+        None => e,
     };
     match &chain.api_key {
         Some(key) if e.host() == key.host.to_ascii_lowercase() => {
@@ -55,29 +56,13 @@ pub const MAX_TOKEN_READS: usize = 8;
 /// A configured token as the family's adapters name token contracts in
 /// transfers (EVM checksummed `0x…`, TRON `T…`, a Solana mint).
 pub fn token_id(chain: &Chain, token: &crate::config::Token) -> String {
-    match chain.family {
-        Family::Evm => token.address.to_string(),
-        Family::Tron => tron::address::to_base58(&token.address),
-        Family::Solana | Family::Bitcoin => token.mint.clone().unwrap_or_default(),
-    }
+    family::of(chain.family).token_id(token)
 }
 
 /// The part of an address that people compare by eye: without `0x` (EVM)
 /// or the `bc1q`-style prefix every segwit address shares.
 pub fn visible_part(address: &str, family: Family) -> String {
-    match family {
-        Family::Evm => address
-            .strip_prefix("0x")
-            .unwrap_or(address)
-            .to_ascii_lowercase(),
-        Family::Bitcoin => match address.to_ascii_lowercase().split_once('1') {
-            Some((hrp, rest)) if !hrp.is_empty() && hrp.len() <= 4 && rest.len() > 30 => {
-                rest.chars().skip(1).collect()
-            }
-            _ => address.to_string(),
-        },
-        Family::Tron | Family::Solana => address.to_string(),
-    }
+    family::of(family).visible_part(address)
 }
 
 /// The sender's recent payees, where the family can read them (EVM: one
@@ -90,22 +75,20 @@ pub async fn payees(
     sender: &str,
     head: u64,
 ) -> Option<crate::model::address::SenderHistory> {
-    match chain.family {
-        Family::Evm => {
-            let sender = sender.parse().ok()?;
-            evm::address::payees(client, chain, endpoint, sender, head).await
-        }
-        Family::Tron | Family::Bitcoin | Family::Solana => None,
-    }
+    family::of(chain.family)
+        .payees(client, chain, endpoint, sender, head)
+        .await
 }
 
 /// How a hash is shown when no chain has it: bare hex when no EVM chain
 /// was searched (TRON and Bitcoin ids carry no 0x), else with 0x.
 pub fn shown_hash(hash: &B256, chains: &[String], config: &Config) -> String {
-    let no_evm = chains
-        .iter()
-        .all(|c| config.chain(c).is_some_and(|c| c.family != Family::Evm));
-    if no_evm {
+    let bare = chains.iter().all(|c| {
+        config
+            .chain(c)
+            .is_some_and(|c| !family::of(c.family).prefixes_hashes())
+    });
+    if bare {
         alloy_primitives::hex::encode(hash)
     } else {
         alloy_primitives::hex::encode_prefixed(hash)
@@ -139,36 +122,9 @@ async fn lookup_address(
     target: &Target,
     scope: &AddressScope,
 ) -> AddressOutcome {
-    // Exhaustive over the families: a new one must say how it reads an
-    // address (query::parse only pairs a target with the families it fits).
-    let wrong_kind = || AddressOutcome::Unavailable {
-        failures: vec![failed(format!(
-            "a {} chain cannot hold this kind of address",
-            chain.family.as_str()
-        ))],
-    };
-    match chain.family {
-        Family::Evm => match target {
-            Target::EvmAddress(a) => evm::address::lookup_address(client, chain, *a, scope).await,
-            _ => wrong_kind(),
-        },
-        Family::Tron => match target {
-            Target::TronAddress(a) => tron::account::lookup_address(client, chain, *a, scope).await,
-            _ => wrong_kind(),
-        },
-        Family::Solana => match target {
-            Target::SolanaAddress(a) => {
-                solana::account::lookup_address(client, chain, a, scope).await
-            }
-            _ => wrong_kind(),
-        },
-        Family::Bitcoin => match target {
-            Target::UtxoAddress { address, .. } => {
-                bitcoin::account::lookup_address(client, chain, address, scope).await
-            }
-            _ => wrong_kind(),
-        },
-    }
+    family::of(chain.family)
+        .lookup_address(client, chain, target, scope)
+        .await
 }
 
 /// How long, once one chain found the transaction, the others still
@@ -224,30 +180,7 @@ async fn lookup_tx(
     key: &TxKey,
     remembered: Option<&Seen>,
 ) -> ChainOutcome {
-    // Exhaustive over the families: a new one must say how it looks ids up.
-    // query::parse only pairs a key with the families that use its kind.
-    let wrong_kind = || ChainOutcome::Unavailable {
-        failures: vec![failed(format!(
-            "a {} chain cannot hold this kind of id",
-            chain.family.as_str()
-        ))],
-    };
-    match chain.family {
-        Family::Evm => match key {
-            TxKey::Hash(h) => evm::lookup_tx(client, chain, *h, remembered).await,
-            TxKey::Signature(_) => wrong_kind(),
-        },
-        Family::Tron => match key {
-            TxKey::Hash(h) => tron::lookup_tx(client, chain, *h).await,
-            TxKey::Signature(_) => wrong_kind(),
-        },
-        Family::Bitcoin => match key {
-            TxKey::Hash(h) => bitcoin::lookup_tx(client, chain, *h, remembered).await,
-            TxKey::Signature(_) => wrong_kind(),
-        },
-        Family::Solana => match key {
-            TxKey::Signature(s) => solana::lookup_tx(client, chain, s).await,
-            TxKey::Hash(_) => wrong_kind(),
-        },
-    }
+    family::of(chain.family)
+        .lookup_tx(client, chain, key, remembered)
+        .await
 }

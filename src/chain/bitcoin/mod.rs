@@ -16,7 +16,11 @@ pub use crate::codec::utxo_address as address;
 pub mod convert;
 pub mod wire;
 
+use super::family::{ChainFamily, wrong_kind};
 use super::probe::Probe;
+use super::{AddressOutcome, AddressScope, TxKey};
+use crate::config::Token;
+use crate::query::Target;
 use alloy_primitives::B256;
 use futures_util::future::join_all;
 use serde::de::DeserializeOwned;
@@ -245,6 +249,71 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
     match tip(client, &endpoint).await {
         Ok(head) => Probe::Up { head },
         Err(error) => Probe::Down { error },
+    }
+}
+
+/// Bitcoin and other UTXO chains over the Esplora REST API.
+pub struct Esplora;
+
+impl ChainFamily for Esplora {
+    fn lookup_tx<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        key: &'a TxKey,
+        seen: Option<&'a Seen>,
+    ) -> futures_util::future::BoxFuture<'a, ChainOutcome> {
+        Box::pin(async move {
+            match key {
+                TxKey::Hash(h) => lookup_tx(client, chain, *h, seen).await,
+                TxKey::Signature(_) => ChainOutcome::Unavailable {
+                    failures: wrong_kind(chain, "id"),
+                },
+            }
+        })
+    }
+
+    fn lookup_address<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        target: &'a Target,
+        scope: &'a AddressScope,
+    ) -> futures_util::future::BoxFuture<'a, AddressOutcome> {
+        Box::pin(async move {
+            match target {
+                Target::UtxoAddress { address, .. } => {
+                    account::lookup_address(client, chain, address, scope).await
+                }
+                _ => AddressOutcome::Unavailable {
+                    failures: wrong_kind(chain, "address"),
+                },
+            }
+        })
+    }
+
+    fn probe<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        url: &'a str,
+    ) -> futures_util::future::BoxFuture<'a, Probe> {
+        Box::pin(probe(client, chain, url))
+    }
+
+    /// UTXO chains have no tokens (chains.toml refuses them).
+    fn token_id(&self, token: &Token) -> String {
+        token.mint.clone().unwrap_or_default()
+    }
+
+    /// Without the `bc1q`-style prefix every segwit address shares.
+    fn visible_part(&self, address: &str) -> String {
+        match address.to_ascii_lowercase().split_once('1') {
+            Some((hrp, rest)) if !hrp.is_empty() && hrp.len() <= 4 && rest.len() > 30 => {
+                rest.chars().skip(1).collect()
+            }
+            _ => address.to_string(),
+        }
     }
 }
 

@@ -12,7 +12,11 @@ pub mod history;
 pub mod verify;
 pub mod wire;
 
+use super::family::{ChainFamily, wrong_kind};
 use super::probe::Probe;
+use super::{AddressOutcome, AddressScope, TxKey};
+use crate::config::Token;
+use crate::query::Target;
 use alloy_primitives::{Address, B256, U256, hex};
 use serde_json::{Value, json};
 
@@ -425,5 +429,83 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
         Err(e) => Probe::Down {
             error: format!("eth_blockNumber: {e}"),
         },
+    }
+}
+
+/// The EVM family: Ethereum JSON-RPC (every chain with an `eth_chainId`).
+pub struct Evm;
+
+impl ChainFamily for Evm {
+    fn lookup_tx<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        key: &'a TxKey,
+        seen: Option<&'a Seen>,
+    ) -> futures_util::future::BoxFuture<'a, ChainOutcome> {
+        Box::pin(async move {
+            match key {
+                TxKey::Hash(h) => lookup_tx(client, chain, *h, seen).await,
+                TxKey::Signature(_) => ChainOutcome::Unavailable {
+                    failures: wrong_kind(chain, "id"),
+                },
+            }
+        })
+    }
+
+    fn lookup_address<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        target: &'a Target,
+        scope: &'a AddressScope,
+    ) -> futures_util::future::BoxFuture<'a, AddressOutcome> {
+        Box::pin(async move {
+            match target {
+                Target::EvmAddress(a) => address::lookup_address(client, chain, *a, scope).await,
+                _ => AddressOutcome::Unavailable {
+                    failures: wrong_kind(chain, "address"),
+                },
+            }
+        })
+    }
+
+    fn probe<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        url: &'a str,
+    ) -> futures_util::future::BoxFuture<'a, Probe> {
+        Box::pin(probe(client, chain, url))
+    }
+
+    fn token_id(&self, token: &Token) -> String {
+        token.address.to_string()
+    }
+
+    fn payees<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        endpoint: &'a str,
+        sender: &'a str,
+        head: u64,
+    ) -> futures_util::future::BoxFuture<'a, Option<crate::model::address::SenderHistory>> {
+        Box::pin(async move {
+            let sender = sender.parse().ok()?;
+            address::payees(client, chain, endpoint, sender, head).await
+        })
+    }
+
+    /// Without `0x`, in one case: what people compare.
+    fn visible_part(&self, address: &str) -> String {
+        address
+            .strip_prefix("0x")
+            .unwrap_or(address)
+            .to_ascii_lowercase()
+    }
+
+    fn prefixes_hashes(&self) -> bool {
+        true
     }
 }

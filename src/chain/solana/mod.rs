@@ -15,7 +15,11 @@ pub mod account;
 pub mod convert;
 pub mod wire;
 
+use super::family::{ChainFamily, wrong_kind};
 use super::probe::Probe;
+use super::{AddressOutcome, AddressScope, TxKey};
+use crate::config::Token;
+use crate::query::Target;
 use serde_json::json;
 
 use self::wire::{PrioritizationFee, SignatureStatus, Statuses, Transaction};
@@ -184,5 +188,58 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
         Err(e) => Probe::Down {
             error: e.to_string(),
         },
+    }
+}
+
+/// The Solana family: Solana JSON-RPC.
+pub struct Solana;
+
+impl ChainFamily for Solana {
+    fn lookup_tx<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        key: &'a TxKey,
+        _seen: Option<&'a crate::model::Seen>,
+    ) -> futures_util::future::BoxFuture<'a, ChainOutcome> {
+        Box::pin(async move {
+            match key {
+                TxKey::Signature(s) => lookup_tx(client, chain, s).await,
+                TxKey::Hash(_) => ChainOutcome::Unavailable {
+                    failures: wrong_kind(chain, "id"),
+                },
+            }
+        })
+    }
+
+    fn lookup_address<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        target: &'a Target,
+        scope: &'a AddressScope,
+    ) -> futures_util::future::BoxFuture<'a, AddressOutcome> {
+        Box::pin(async move {
+            match target {
+                Target::SolanaAddress(a) => account::lookup_address(client, chain, a, scope).await,
+                _ => AddressOutcome::Unavailable {
+                    failures: wrong_kind(chain, "address"),
+                },
+            }
+        })
+    }
+
+    fn probe<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        url: &'a str,
+    ) -> futures_util::future::BoxFuture<'a, Probe> {
+        Box::pin(probe(client, chain, url))
+    }
+
+    /// Solana tokens are named by their mint.
+    fn token_id(&self, token: &Token) -> String {
+        token.mint.clone().unwrap_or_default()
     }
 }

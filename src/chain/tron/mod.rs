@@ -16,7 +16,11 @@ pub mod convert;
 pub mod verify;
 pub mod wire;
 
+use super::family::{ChainFamily, wrong_kind};
 use super::probe::Probe;
+use super::{AddressOutcome, AddressScope, TxKey};
+use crate::config::Token;
+use crate::query::Target;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use alloy_primitives::{Address, B256, hex};
@@ -284,6 +288,62 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
         Err(e) => Probe::Down {
             error: e.to_string(),
         },
+    }
+}
+
+/// The TRON family: the java-tron full-node HTTP API (TronGrid and others).
+pub struct Tron;
+
+impl ChainFamily for Tron {
+    fn lookup_tx<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        key: &'a TxKey,
+        _seen: Option<&'a crate::model::Seen>,
+    ) -> futures_util::future::BoxFuture<'a, ChainOutcome> {
+        Box::pin(async move {
+            match key {
+                TxKey::Hash(h) => lookup_tx(client, chain, *h).await,
+                TxKey::Signature(_) => ChainOutcome::Unavailable {
+                    failures: wrong_kind(chain, "id"),
+                },
+            }
+        })
+    }
+
+    fn lookup_address<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        target: &'a Target,
+        scope: &'a AddressScope,
+    ) -> futures_util::future::BoxFuture<'a, AddressOutcome> {
+        Box::pin(async move {
+            match target {
+                Target::TronAddress(a) => account::lookup_address(client, chain, *a, scope).await,
+                _ => AddressOutcome::Unavailable {
+                    failures: wrong_kind(chain, "address"),
+                },
+            }
+        })
+    }
+
+    fn probe<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        url: &'a str,
+    ) -> futures_util::future::BoxFuture<'a, Probe> {
+        Box::pin(probe(client, chain, url))
+    }
+
+    fn token_id(&self, token: &Token) -> String {
+        address::to_base58(&token.address)
+    }
+
+    fn refusal(&self) -> Option<super::transport::RefusalRule> {
+        Some(refusal)
     }
 }
 

@@ -1,0 +1,98 @@
+//! The seam a chain family plugs into: one value implementing
+//! [`ChainFamily`] per family, found by [`of`]. Everything the rest of the
+//! program asks of a family goes through it — looking transactions and
+//! addresses up, probing endpoints, the payees read for the poisoning check,
+//! how token contracts and addresses are written — so a new family is its
+//! folder, one `impl`, and one arm in [`of`] (an exhaustive match: forgetting
+//! it is a compile error). Methods without a default must be written.
+
+use futures_util::future::BoxFuture;
+
+use super::failed;
+use super::outcome::{AddressOutcome, AddressScope, ChainOutcome, TxKey};
+use super::probe::Probe;
+use super::transport::{RefusalRule, RpcClient};
+use super::{bitcoin, evm, solana, tron};
+use crate::config::{Chain, Family, Token};
+use crate::model::Seen;
+use crate::model::address::SenderHistory;
+use crate::query::Target;
+
+pub trait ChainFamily: Send + Sync {
+    /// Looks a transaction up on `chain`. `key` is of a kind the family
+    /// holds (the query pairs them); another kind reads as unavailable.
+    fn lookup_tx<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        key: &'a TxKey,
+        seen: Option<&'a Seen>,
+    ) -> BoxFuture<'a, ChainOutcome>;
+
+    /// Looks an address up on `chain` (its balance and recent transfers).
+    fn lookup_address<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        target: &'a Target,
+        scope: &'a AddressScope,
+    ) -> BoxFuture<'a, AddressOutcome>;
+
+    /// `chains --probe`: is the endpoint up, for which chain, at which head?
+    fn probe<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        url: &'a str,
+    ) -> BoxFuture<'a, Probe>;
+
+    /// How the family's adapters name a configured token contract in
+    /// transfers (checksummed `0x…`, `T…`, a mint).
+    fn token_id(&self, token: &Token) -> String;
+
+    /// The sender's recent payees, for the address-poisoning check of a
+    /// payment; `None` where the family cannot read them cheaply.
+    fn payees<'a>(
+        &'a self,
+        _client: &'a RpcClient,
+        _chain: &'a Chain,
+        _endpoint: &'a str,
+        _sender: &'a str,
+        _head: u64,
+    ) -> BoxFuture<'a, Option<SenderHistory>> {
+        Box::pin(async { None })
+    }
+
+    /// A rate limit the family's endpoints signal in their own way.
+    fn refusal(&self) -> Option<RefusalRule> {
+        None
+    }
+
+    /// The part of an address people compare by eye.
+    fn visible_part(&self, address: &str) -> String {
+        address.to_string()
+    }
+
+    /// Whether the family writes transaction hashes with `0x`.
+    fn prefixes_hashes(&self) -> bool {
+        false
+    }
+}
+
+/// The family behind a chains.toml `family`.
+pub fn of(family: Family) -> &'static dyn ChainFamily {
+    match family {
+        Family::Evm => &evm::Evm,
+        Family::Tron => &tron::Tron,
+        Family::Bitcoin => &bitcoin::Esplora,
+        Family::Solana => &solana::Solana,
+    }
+}
+
+/// What a family answers for a key or target of a kind it does not hold.
+pub fn wrong_kind(chain: &Chain, what: &str) -> Vec<super::outcome::EndpointFailure> {
+    vec![failed(format!(
+        "a {} chain cannot hold this kind of {what}",
+        chain.family.as_str()
+    ))]
+}
