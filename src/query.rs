@@ -6,26 +6,10 @@
 use alloy_primitives::{Address, B256};
 
 use crate::codec::tron_address::{self, AddressError};
-use crate::codec::utxo_address::{self, Decoded};
-use crate::config::{Chain, Config, Family};
+use crate::codec::utxo_address;
+use crate::config::{Chain, Config};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// A 32-byte transaction id. With `0x` it is an EVM hash; without, it may
-    /// also be a TRON or Bitcoin transaction id (all are 64 hex digits).
-    Tx { hash: B256, prefixed: bool },
-    /// A 20-byte EVM account address.
-    EvmAddress(Address),
-    /// A TRON account: the 20 bytes after the `0x41` prefix.
-    TronAddress(Address),
-    /// A Bitcoin-style address (base58 or segwit), checksum verified; which
-    /// chains it belongs to depends on their configured formats.
-    UtxoAddress { address: String, decoded: Decoded },
-    /// A Solana transaction signature: base58 of 64 bytes.
-    Signature(String),
-    /// A Solana account: base58 of 32 bytes.
-    SolanaAddress(String),
-}
+pub use crate::model::Target;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
@@ -229,20 +213,9 @@ fn looks_like_link(s: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.")
 }
 
+/// Whether `chain` can hold what `target` names: its family says.
 fn fits(target: &Target, chain: &Chain) -> bool {
-    let family = chain.family;
-    match target {
-        Target::Tx { prefixed: true, .. } | Target::EvmAddress(_) => family == Family::Evm,
-        Target::Tx {
-            prefixed: false, ..
-        } => matches!(family, Family::Evm | Family::Tron | Family::Bitcoin),
-        Target::TronAddress(_) => family == Family::Tron,
-        Target::Signature(_) | Target::SolanaAddress(_) => family == Family::Solana,
-        Target::UtxoAddress { decoded, .. } => chain
-            .address_format
-            .as_ref()
-            .is_some_and(|f| utxo_address::belongs(decoded, f)),
-    }
+    crate::chain::family::of(chain.family).holds(target, chain)
 }
 
 fn describe(target: &Target) -> &'static str {
@@ -367,13 +340,17 @@ fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryErro
             let id = rest.split(['/', '?', '#', '&']).next().unwrap_or("");
             return match parse_bare(id) {
                 // A TRON or Bitcoin explorer's id with a stray 0x is still that id.
-                Ok(Target::Tx { hash, .. }) if chain.family != Family::Evm => Ok((
-                    Target::Tx {
-                        hash,
-                        prefixed: false,
-                    },
-                    chain.key.clone(),
-                )),
+                Ok(Target::Tx { hash, .. })
+                    if !crate::chain::family::of(chain.family).prefixes_hashes() =>
+                {
+                    Ok((
+                        Target::Tx {
+                            hash,
+                            prefixed: false,
+                        },
+                        chain.key.clone(),
+                    ))
+                }
                 Ok(target) => Ok((target, chain.key.clone())),
                 Err(QueryError::TronAddress(e)) => Err(e.into()),
                 Err(QueryError::UtxoAddress(e)) => Err(e.into()),
@@ -533,7 +510,11 @@ mod tests {
     fn every_configured_explorer_link_fixes_its_chain() {
         let cfg = cfg();
         // Solana links hold base58 signatures: tests/check_solana.rs covers them.
-        for chain in cfg.chains.iter().filter(|c| c.family != Family::Solana) {
+        for chain in cfg
+            .chains
+            .iter()
+            .filter(|c| c.family != crate::config::Family::Solana)
+        {
             for template in chain.tx_templates() {
                 for link in [
                     template.replace("{hash}", HASH),

@@ -15,10 +15,14 @@ use super::transport::{RefusalRule, RpcClient};
 use super::{bitcoin, evm, solana, tron};
 use crate::config::{Chain, Family, Token};
 use crate::model::Seen;
+use crate::model::Target;
 use crate::model::address::SenderHistory;
-use crate::query::Target;
 
 pub trait ChainFamily: Send + Sync {
+    /// Whether `chain` (of this family) can hold what `target` names: the
+    /// query searches exactly the chains that can.
+    fn holds(&self, target: &Target, chain: &Chain) -> bool;
+
     /// Looks a transaction up on `chain`. `key` is of a kind the family
     /// holds (the query pairs them); another kind reads as unavailable.
     fn lookup_tx<'a>(

@@ -19,7 +19,7 @@ use alloy_primitives::B256;
 
 use crate::config::{Chain, Config, Family};
 use crate::model::Seen;
-use crate::query::Target;
+use crate::model::Target;
 use transport::{Endpoint, RpcClient};
 
 pub use outcome::*;

@@ -6,9 +6,11 @@
 pub mod address;
 pub mod assessment;
 mod family;
+mod target;
 mod vanished;
 
 pub use family::*;
+pub use target::Target;
 pub use vanished::*;
 
 use alloy_primitives::U256;

@@ -20,7 +20,7 @@ use super::family::{ChainFamily, wrong_kind};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
 use crate::config::Token;
-use crate::query::Target;
+use crate::model::Target;
 use alloy_primitives::B256;
 use futures_util::future::join_all;
 use serde::de::DeserializeOwned;
@@ -256,6 +256,18 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Esplora;
 
 impl ChainFamily for Esplora {
+    /// Bare txids, and addresses of the chain's configured formats.
+    fn holds(&self, target: &Target, chain: &Chain) -> bool {
+        match target {
+            Target::Tx { prefixed, .. } => !prefixed,
+            Target::UtxoAddress { decoded, .. } => chain
+                .address_format
+                .as_ref()
+                .is_some_and(|f| address::belongs(decoded, f)),
+            _ => false,
+        }
+    }
+
     fn lookup_tx<'a>(
         &'a self,
         client: &'a RpcClient,

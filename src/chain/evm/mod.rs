@@ -16,7 +16,7 @@ use super::family::{ChainFamily, wrong_kind};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
 use crate::config::Token;
-use crate::query::Target;
+use crate::model::Target;
 use alloy_primitives::{Address, B256, U256, hex};
 use serde_json::{Value, json};
 
@@ -436,6 +436,11 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Evm;
 
 impl ChainFamily for Evm {
+    /// Any 32-byte hash (with or without 0x) and 0x addresses.
+    fn holds(&self, target: &Target, _chain: &Chain) -> bool {
+        matches!(target, Target::Tx { .. } | Target::EvmAddress(_))
+    }
+
     fn lookup_tx<'a>(
         &'a self,
         client: &'a RpcClient,

@@ -19,7 +19,7 @@ use super::family::{ChainFamily, wrong_kind};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
 use crate::config::Token;
-use crate::query::Target;
+use crate::model::Target;
 use serde_json::json;
 
 use self::wire::{PrioritizationFee, SignatureStatus, Statuses, Transaction};
@@ -195,6 +195,11 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Solana;
 
 impl ChainFamily for Solana {
+    /// Base58 signatures and account addresses.
+    fn holds(&self, target: &Target, _chain: &Chain) -> bool {
+        matches!(target, Target::Signature(_) | Target::SolanaAddress(_))
+    }
+
     fn lookup_tx<'a>(
         &'a self,
         client: &'a RpcClient,

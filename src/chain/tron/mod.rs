@@ -20,7 +20,7 @@ use super::family::{ChainFamily, wrong_kind};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
 use crate::config::Token;
-use crate::query::Target;
+use crate::model::Target;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use alloy_primitives::{Address, B256, hex};
@@ -295,6 +295,17 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Tron;
 
 impl ChainFamily for Tron {
+    /// Bare 64-hex ids (TRON ids carry no 0x) and T… / 41… addresses.
+    fn holds(&self, target: &Target, _chain: &Chain) -> bool {
+        matches!(
+            target,
+            Target::Tx {
+                prefixed: false,
+                ..
+            } | Target::TronAddress(_)
+        )
+    }
+
     fn lookup_tx<'a>(
         &'a self,
         client: &'a RpcClient,

@@ -1,0 +1,25 @@
+//! What a query names, once parsed: a transaction id or an account address
+//! of some family's kind. The chain families decide which chains can hold
+//! it (`ChainFamily::holds`); `query` parses text into it.
+
+use alloy_primitives::{Address, B256};
+
+use crate::codec::utxo_address::Decoded;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A 32-byte transaction id. With `0x` it is an EVM hash; without, it may
+    /// also be a TRON or Bitcoin transaction id (all are 64 hex digits).
+    Tx { hash: B256, prefixed: bool },
+    /// A 20-byte EVM account address.
+    EvmAddress(Address),
+    /// A TRON account: the 20 bytes after the `0x41` prefix.
+    TronAddress(Address),
+    /// A Bitcoin-style address (base58 or segwit), checksum verified; which
+    /// chains it belongs to depends on their configured formats.
+    UtxoAddress { address: String, decoded: Decoded },
+    /// A Solana transaction signature: base58 of 64 bytes.
+    Signature(String),
+    /// A Solana account: base58 of 32 bytes.
+    SolanaAddress(String),
+}
