@@ -79,30 +79,17 @@ pub async fn answer(client: &RpcClient, settings: &Settings, q: &Query, ask: Ask
     let limit = ask.timeout.unwrap_or_default();
     if is_address(q) {
         let lookup = lookup_address(client, settings, q, ask.expect, ask.scope, ask.memory);
-        let report = match deadline {
-            Some(d) => tokio::time::timeout_at(d, lookup).await.ok(),
-            None => Some(lookup.await),
-        };
+        let report = within(deadline, lookup).await;
         return Report::Address(Box::new(
             report.unwrap_or_else(|| address_timed_out(settings, q, ask.expect, limit)),
         ));
     }
     let lookup = lookup(client, settings, q, ask.memory);
-    let report = match deadline {
-        Some(d) => tokio::time::timeout_at(d, lookup).await.ok(),
-        None => Some(lookup.await),
-    };
+    let report = within(deadline, lookup).await;
     let mut report = report.unwrap_or_else(|| timed_out(settings, q, limit));
     if ask.poisoning_check {
         let check = payee_check(client, settings, &mut report);
-        let finished = match deadline {
-            Some(d) => tokio::time::timeout_at(d, check).await.is_ok(),
-            None => {
-                check.await;
-                true
-            }
-        };
-        if !finished {
+        if within(deadline, check).await.is_none() {
             report.warnings.push(Warning::new(
                 "poisoning_unchecked",
                 format!(
@@ -113,6 +100,17 @@ pub async fn answer(client: &RpcClient, settings: &Settings, q: &Query, ask: Ask
         }
     }
     Report::Tx(Box::new(report))
+}
+
+/// `work`'s result, or `None` when `deadline` passed first.
+async fn within<T>(
+    deadline: Option<tokio::time::Instant>,
+    work: impl std::future::Future<Output = T>,
+) -> Option<T> {
+    match deadline {
+        Some(d) => tokio::time::timeout_at(d, work).await.ok(),
+        None => Some(work.await),
+    }
 }
 
 /// Looks an address up on its candidate chains; when `expect` finds the

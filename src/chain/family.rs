@@ -93,8 +93,22 @@ pub fn of(family: Family) -> &'static dyn ChainFamily {
     }
 }
 
-/// What a family answers for a key or target of a kind it does not hold.
-pub fn wrong_kind(chain: &Chain, what: &str) -> Vec<super::outcome::EndpointFailure> {
+/// What a family answers for a transaction key of a kind it does not hold
+/// (the query pairs keys with the families that hold them).
+pub fn unheld_id(chain: &Chain) -> ChainOutcome {
+    ChainOutcome::Unavailable {
+        failures: unheld(chain, "id"),
+    }
+}
+
+/// The same for an address of a kind the family does not hold.
+pub fn unheld_address(chain: &Chain) -> AddressOutcome {
+    AddressOutcome::Unavailable {
+        failures: unheld(chain, "address"),
+    }
+}
+
+fn unheld(chain: &Chain, what: &str) -> Vec<super::outcome::EndpointFailure> {
     vec![failed(format!(
         "a {} chain cannot hold this kind of {what}",
         chain.family.as_str()

@@ -16,7 +16,7 @@ pub use crate::codec::utxo_address as address;
 pub mod convert;
 pub mod wire;
 
-use super::family::{ChainFamily, wrong_kind};
+use super::family::{ChainFamily, unheld_address, unheld_id};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
 use crate::config::Token;
@@ -278,9 +278,7 @@ impl ChainFamily for Esplora {
         Box::pin(async move {
             match key {
                 TxKey::Hash(h) => lookup_tx(client, chain, *h, seen).await,
-                TxKey::Signature(_) => ChainOutcome::Unavailable {
-                    failures: wrong_kind(chain, "id"),
-                },
+                TxKey::Signature(_) => unheld_id(chain),
             }
         })
     }
@@ -297,9 +295,7 @@ impl ChainFamily for Esplora {
                 Target::UtxoAddress { address, .. } => {
                     account::lookup_address(client, chain, address, scope).await
                 }
-                _ => AddressOutcome::Unavailable {
-                    failures: wrong_kind(chain, "address"),
-                },
+                _ => unheld_address(chain),
             }
         })
     }

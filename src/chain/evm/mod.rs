@@ -12,7 +12,7 @@ pub mod history;
 pub mod verify;
 pub mod wire;
 
-use super::family::{ChainFamily, wrong_kind};
+use super::family::{ChainFamily, unheld_address, unheld_id};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
 use crate::config::Token;
@@ -451,9 +451,7 @@ impl ChainFamily for Evm {
         Box::pin(async move {
             match key {
                 TxKey::Hash(h) => lookup_tx(client, chain, *h, seen).await,
-                TxKey::Signature(_) => ChainOutcome::Unavailable {
-                    failures: wrong_kind(chain, "id"),
-                },
+                TxKey::Signature(_) => unheld_id(chain),
             }
         })
     }
@@ -468,9 +466,7 @@ impl ChainFamily for Evm {
         Box::pin(async move {
             match target {
                 Target::EvmAddress(a) => address::lookup_address(client, chain, *a, scope).await,
-                _ => AddressOutcome::Unavailable {
-                    failures: wrong_kind(chain, "address"),
-                },
+                _ => unheld_address(chain),
             }
         })
     }

@@ -15,7 +15,7 @@ pub mod account;
 pub mod convert;
 pub mod wire;
 
-use super::family::{ChainFamily, wrong_kind};
+use super::family::{ChainFamily, unheld_address, unheld_id};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
 use crate::config::Token;
@@ -210,9 +210,7 @@ impl ChainFamily for Solana {
         Box::pin(async move {
             match key {
                 TxKey::Signature(s) => lookup_tx(client, chain, s).await,
-                TxKey::Hash(_) => ChainOutcome::Unavailable {
-                    failures: wrong_kind(chain, "id"),
-                },
+                TxKey::Hash(_) => unheld_id(chain),
             }
         })
     }
@@ -227,9 +225,7 @@ impl ChainFamily for Solana {
         Box::pin(async move {
             match target {
                 Target::SolanaAddress(a) => account::lookup_address(client, chain, a, scope).await,
-                _ => AddressOutcome::Unavailable {
-                    failures: wrong_kind(chain, "address"),
-                },
+                _ => unheld_address(chain),
             }
         })
     }

@@ -16,7 +16,7 @@ pub mod convert;
 pub mod verify;
 pub mod wire;
 
-use super::family::{ChainFamily, wrong_kind};
+use super::family::{ChainFamily, unheld_address, unheld_id};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
 use crate::config::Token;
@@ -316,9 +316,7 @@ impl ChainFamily for Tron {
         Box::pin(async move {
             match key {
                 TxKey::Hash(h) => lookup_tx(client, chain, *h).await,
-                TxKey::Signature(_) => ChainOutcome::Unavailable {
-                    failures: wrong_kind(chain, "id"),
-                },
+                TxKey::Signature(_) => unheld_id(chain),
             }
         })
     }
@@ -333,9 +331,7 @@ impl ChainFamily for Tron {
         Box::pin(async move {
             match target {
                 Target::TronAddress(a) => account::lookup_address(client, chain, *a, scope).await,
-                _ => AddressOutcome::Unavailable {
-                    failures: wrong_kind(chain, "address"),
-                },
+                _ => unheld_address(chain),
             }
         })
     }
