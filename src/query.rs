@@ -513,7 +513,7 @@ mod tests {
         for chain in cfg
             .chains
             .iter()
-            .filter(|c| c.family != crate::config::Family::Solana)
+            .filter(|c| c.family != crate::model::Family::Solana)
         {
             for template in chain.tx_templates() {
                 for link in [

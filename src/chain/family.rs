@@ -11,14 +11,19 @@ use futures_util::future::BoxFuture;
 use super::failed;
 use super::outcome::{AddressOutcome, AddressScope, ChainOutcome, TxKey};
 use super::probe::Probe;
+use super::spec::{Chain, FamilyConfig, FamilyKeys, Token};
 use super::transport::{RefusalRule, RpcClient};
 use super::{bitcoin, evm, solana, tron};
-use crate::config::{Chain, Family, Token};
+use crate::model::Family;
 use crate::model::Seen;
 use crate::model::Target;
 use crate::model::address::SenderHistory;
 
 pub trait ChainFamily: Send + Sync {
+    /// Checks the chains.toml keys only this family reads (pure: run when
+    /// the file is parsed, so a bad file fails at start-up naming the key).
+    fn check_chain(&self, keys: &FamilyKeys) -> anyhow::Result<FamilyConfig>;
+
     /// Whether `chain` (of this family) can hold what `target` names: the
     /// query searches exactly the chains that can.
     fn holds(&self, target: &Target, chain: &Chain) -> bool;

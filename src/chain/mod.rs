@@ -9,6 +9,7 @@ mod outcome;
 pub mod probe;
 mod race;
 pub mod solana;
+pub mod spec;
 pub mod transport;
 pub mod tron;
 
@@ -17,9 +18,10 @@ use futures_util::stream::FuturesUnordered;
 
 use alloy_primitives::B256;
 
-use crate::config::{Chain, Config, Family};
+use crate::model::Family;
 use crate::model::Seen;
 use crate::model::Target;
+use spec::{Chain, Config};
 use transport::{Endpoint, RpcClient};
 
 pub use outcome::*;
@@ -55,7 +57,7 @@ pub const MAX_TOKEN_READS: usize = 8;
 
 /// A configured token as the family's adapters name token contracts in
 /// transfers (EVM checksummed `0x…`, TRON `T…`, a Solana mint).
-pub fn token_id(chain: &Chain, token: &crate::config::Token) -> String {
+pub fn token_id(chain: &Chain, token: &spec::Token) -> String {
     family::of(chain.family).token_id(token)
 }
 

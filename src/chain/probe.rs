@@ -4,7 +4,7 @@
 //! each family's `ChainFamily::probe` says how.
 
 use super::transport::RpcClient;
-use crate::config::Chain;
+use crate::chain::spec::Chain;
 
 /// What probing one endpoint found.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use futures_util::stream::FuturesUnordered;
 use super::endpoint;
 use super::outcome::{AddressOutcome, Answer, ChainOutcome, EndpointFailure, FaultKind};
 use super::transport::{Endpoint, RpcClient};
-use crate::config::Chain;
+use crate::chain::spec::Chain;
 use crate::model::address::AddressFacts;
 use crate::model::{Congestion, TxFacts};
 

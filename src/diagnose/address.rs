@@ -7,7 +7,8 @@ use alloy_primitives::U256;
 use super::failure_warning;
 use super::pending::{self, Assessment};
 use crate::chain::AddressOutcome;
-use crate::config::{Chain, Config, Family};
+use crate::config::{Chain, Config};
+use crate::model::Family;
 use crate::model::address::{AddressFacts, Direction, SenderHistory, Transfer};
 use crate::model::{Reason, TxFacts, TxReport, Warning};
 

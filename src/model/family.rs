@@ -1,11 +1,36 @@
 //! The facts only some families have: EVM fee markets and nonces, TRON's
 //! energy and bandwidth, Bitcoin's inputs, outputs and fee rates, Solana's
 //! compute-unit prices and balance changes. Re-exported from `model`.
+//! The one neutral place that names the families: [`Family`], the tag a
+//! report carries.
 
 use alloy_primitives::U256;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Amount;
+
+/// The families a chain can belong to, as chains.toml names them: the key
+/// `chain::family::of` finds the family's code by (everything a family does
+/// lives in its folder under `chain/`). Adding a family adds one arm here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    Evm,
+    Tron,
+    Bitcoin,
+    Solana,
+}
+
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Evm => "evm",
+            Family::Tron => "tron",
+            Family::Bitcoin => "bitcoin",
+            Family::Solana => "solana",
+        }
+    }
+}
 
 /// How a TRON transaction paid for its resources. Energy comes from the
 /// sender's stake, from the contract's deployer, or is bought by burning TRX

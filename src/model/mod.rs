@@ -479,7 +479,7 @@ pub struct TxReport {
     /// Human name of that chain.
     pub chain_name: Option<String>,
     /// That chain's family (how to explain what happened differs).
-    pub family: Option<crate::config::Family>,
+    pub family: Option<Family>,
     pub searched: Vec<String>,
     pub hash: String,
     pub status: Status,

@@ -518,7 +518,7 @@ mod tests {
             chains: vec![ChainView {
                 chain: "eth".into(),
                 name: "Ethereum".into(),
-                family: crate::config::Family::Evm,
+                family: crate::model::Family::Evm,
                 facts: Some(facts),
                 answered_by: Some("https://rpc".into()),
                 pending: vec![stuck()],

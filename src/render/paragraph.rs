@@ -5,7 +5,7 @@
 use super::i18n::Lang;
 use super::waiting::{pending, resource_sentences, usdt_burn, utxo_pending};
 use super::{sat_vb, token_amount, utc_time};
-use crate::config::Family;
+use crate::model::Family;
 use crate::model::{Fate, Reason, Status, TokenTransfer, TxFacts, TxReport, Vanished};
 
 /// How many token transfers a sentence lists before "and N more".

@@ -8,9 +8,9 @@ use alloy_primitives::U256;
 
 use super::wire::{AddressInfo, Tx};
 use super::{decode, tip};
+use crate::chain::spec::Chain;
 use crate::chain::transport::{Endpoint, GetAnswer, RpcClient};
 use crate::chain::{AddressOutcome, AddressScope, first_answer};
-use crate::config::Chain;
 use crate::model::Amount;
 use crate::model::address::{AddressFacts, Direction, History, Transfer, Unconfirmed};
 

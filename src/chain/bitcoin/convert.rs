@@ -4,7 +4,7 @@
 use alloy_primitives::U256;
 
 use super::wire::{FeeEstimates, Mempool, Outspend, RbfHistory, RbfTree, Recommended, Tx};
-use crate::config::Chain;
+use crate::chain::spec::Chain;
 use crate::model::{
     Amount, Congestion, CongestionLevel, Fee, FeeRates, MempoolState, ParentTx, Respent, TxFacts,
     UtxoFacts, UtxoInput, UtxoOutput,

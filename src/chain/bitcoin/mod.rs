@@ -19,7 +19,7 @@ pub mod wire;
 use super::family::{ChainFamily, unheld_address, unheld_id};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
-use crate::config::Token;
+use crate::chain::spec::{FamilyConfig, FamilyKeys, Token};
 use crate::model::Target;
 use alloy_primitives::B256;
 use futures_util::future::join_all;
@@ -28,7 +28,7 @@ use serde::de::DeserializeOwned;
 use self::wire::{FeeEstimates, Mempool, Outspend, RbfHistory, Recommended, Tx};
 use super::transport::{Endpoint, EndpointError, GetAnswer, RpcClient, snippet};
 use super::{Answer, ChainOutcome, EndpointFailure, FaultKind, failed};
-use crate::config::Chain;
+use crate::chain::spec::Chain;
 use crate::model::{Respent, Seen, TxFacts};
 
 /// Parent transactions asked about for a pending transaction; a transaction
@@ -256,6 +256,41 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Esplora;
 
 impl ChainFamily for Esplora {
+    /// The address formats that belong to the chain (segwit human-readable
+    /// part and base58 version bytes); no tokens.
+    fn check_chain(&self, keys: &FamilyKeys) -> anyhow::Result<FamilyConfig> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Own {
+            address_hrp: Option<String>,
+            address_versions: Option<Vec<u8>>,
+        }
+        let own: Own = keys.own()?;
+        let (Some(hrp), Some(versions)) = (own.address_hrp, own.address_versions) else {
+            anyhow::bail!(
+                "{} and {} are required for a bitcoin chain (Bitcoin: \"bc\" and [0, 5]; testnet and signet: \"tb\" and [111, 196])",
+                keys.at("address_hrp"),
+                keys.at("address_versions")
+            );
+        };
+        if hrp.is_empty() || !hrp.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            anyhow::bail!(
+                "{} must be letters and digits, e.g. \"bc\"",
+                keys.at("address_hrp")
+            );
+        }
+        if !keys.tokens.is_empty() {
+            anyhow::bail!("{}: a bitcoin chain has no tokens", keys.at("tokens"));
+        }
+        Ok(FamilyConfig {
+            address_format: Some(crate::codec::utxo_address::Format {
+                hrp: hrp.to_ascii_lowercase(),
+                versions,
+            }),
+            ..FamilyConfig::default()
+        })
+    }
+
     /// Bare txids, and addresses of the chain's configured formats.
     fn holds(&self, target: &Target, chain: &Chain) -> bool {
         match target {

@@ -15,9 +15,9 @@ use super::convert::{self, TokenBook, TokenInfo};
 use super::history::{self, Chunk};
 use super::wire::{FeeHistory, LogEntry, PoolContent, PoolOfSender};
 use super::{bytes_of, check_chain_id, fail, fate, token_info, token_info_calls};
+use crate::chain::spec::Chain;
 use crate::chain::transport::{Call, Endpoint, RpcClient, decode};
 use crate::chain::{AddressOutcome, AddressScope, EndpointFailure};
-use crate::config::Chain;
 use crate::model::address::{
     AddressFacts, Direction, History, PoolTx, SenderHistory, TokenBalance, Transfer,
 };

@@ -9,8 +9,8 @@ use alloy_sol_types::{Panic, Revert, SolCall, SolError, SolEvent, SolValue, sol}
 use serde_json::Value;
 
 use super::wire::{FeeHistory, Log, Receipt, Transaction};
+use crate::chain::spec::Chain;
 use crate::chain::transport::CallError;
-use crate::config::Chain;
 use crate::model::{
     Amount, Congestion, CongestionLevel, Failure, FailureKind, Fee, PendingFacts, SenderNonce,
     TipLevels, TokenTransfer, TxFacts,

@@ -15,7 +15,7 @@ pub mod wire;
 use super::family::{ChainFamily, unheld_address, unheld_id};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
-use crate::config::Token;
+use crate::chain::spec::{FamilyConfig, FamilyKeys, Token};
 use crate::model::Target;
 use alloy_primitives::{Address, B256, U256, hex};
 use serde_json::{Value, json};
@@ -24,7 +24,7 @@ use self::convert::TokenInfo;
 use self::wire::{FeeHistory, Receipt, Transaction};
 use super::transport::{Call, CallResult, Endpoint, RpcClient, decode};
 use super::{Answer, ChainOutcome, EndpointFailure, FaultKind};
-use crate::config::Chain;
+use crate::chain::spec::Chain;
 use crate::model::{Failure, FailureKind, Fate, Seen, SenderNonce, Vanished};
 
 /// Looks `hash` up on `chain`, endpoint by endpoint. When no endpoint knows
@@ -436,6 +436,38 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Evm;
 
 impl ChainFamily for Evm {
+    /// `chain_id` (every endpoint is checked against it), `0x` token
+    /// contracts, and how many blocks one `eth_getLogs` may span.
+    fn check_chain(&self, keys: &FamilyKeys) -> anyhow::Result<FamilyConfig> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Own {
+            logs_block_range: Option<u64>,
+        }
+        let own: Own = keys.own()?;
+        if keys.chain_id.is_none() {
+            anyhow::bail!(
+                "{} is required for an evm chain: every endpoint is checked against it",
+                keys.at("chain_id")
+            );
+        }
+        if own.logs_block_range == Some(0) {
+            anyhow::bail!("{} must be at least 1", keys.at("logs_block_range"));
+        }
+        Ok(FamilyConfig {
+            logs_block_range: own
+                .logs_block_range
+                .unwrap_or(crate::chain::spec::DEFAULT_LOGS_BLOCK_RANGE),
+            tokens: keys.tokens(|a| {
+                let address = a
+                    .parse::<Address>()
+                    .map_err(|_| anyhow::anyhow!("not a 0x address"))?;
+                Ok((address, None))
+            })?,
+            ..FamilyConfig::default()
+        })
+    }
+
     /// Any 32-byte hash (with or without 0x) and 0x addresses.
     fn holds(&self, target: &Target, _chain: &Chain) -> bool {
         matches!(target, Target::Tx { .. } | Target::EvmAddress(_))

@@ -13,9 +13,9 @@ use serde_json::json;
 
 use super::convert;
 use super::wire::{KeyedTokenAccount, SignatureInfo, Transaction, WithContext};
+use crate::chain::spec::Chain;
 use crate::chain::transport::{Call, Endpoint, RpcClient, decode};
 use crate::chain::{AddressOutcome, AddressScope, first_answer};
-use crate::config::Chain;
 use crate::model::Amount;
 use crate::model::address::{AddressFacts, Direction, History, TokenBalance, Transfer};
 

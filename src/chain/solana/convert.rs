@@ -6,7 +6,7 @@ use alloy_primitives::U256;
 use serde_json::Value;
 
 use super::wire::{PrioritizationFee, SignatureStatus, TokenBalance, Transaction};
-use crate::config::Chain;
+use crate::chain::spec::Chain;
 use crate::model::{
     Amount, BalanceChange, ComputeUnitPrices, Congestion, CongestionLevel, Failure, FailureKind,
     Fee, InstructionFailure, SolanaFacts, TokenTransfer, Trust, TxFacts, format_units,

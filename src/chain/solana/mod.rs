@@ -18,14 +18,14 @@ pub mod wire;
 use super::family::{ChainFamily, unheld_address, unheld_id};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
-use crate::config::Token;
+use crate::chain::spec::{FamilyConfig, FamilyKeys, Token};
 use crate::model::Target;
 use serde_json::json;
 
 use self::wire::{PrioritizationFee, SignatureStatus, Statuses, Transaction};
 use super::transport::{Call, RpcClient, decode};
 use super::{Answer, ChainOutcome, EndpointFailure, FaultKind, failed};
-use crate::config::Chain;
+use crate::chain::spec::Chain;
 
 pub async fn lookup_tx(client: &RpcClient, chain: &Chain, signature: &str) -> ChainOutcome {
     super::ask_endpoints(client, chain, |e| async move {
@@ -195,6 +195,27 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Solana;
 
 impl ChainFamily for Solana {
+    /// The cluster's `genesis_hash` (checked like an EVM chain id) and
+    /// tokens named by their mint.
+    fn check_chain(&self, keys: &FamilyKeys) -> anyhow::Result<FamilyConfig> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Own {
+            genesis_hash: Option<String>,
+        }
+        let own: Own = keys.own()?;
+        Ok(FamilyConfig {
+            genesis_hash: own.genesis_hash,
+            tokens: keys.tokens(|a| {
+                if bs58::decode(a).into_vec().map(|b| b.len()) != Ok(32) {
+                    anyhow::bail!("not a Solana mint address (base58, 32 bytes)");
+                }
+                Ok((alloy_primitives::Address::ZERO, Some(a.to_string())))
+            })?,
+            ..FamilyConfig::default()
+        })
+    }
+
     /// Base58 signatures and account addresses.
     fn holds(&self, target: &Target, _chain: &Chain) -> bool {
         matches!(target, Target::Signature(_) | Target::SolanaAddress(_))

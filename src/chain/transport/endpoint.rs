@@ -2,8 +2,8 @@
 //! form people see, the headers (an API key) it carries, its secrets —
 //! hidden wherever an error echoes them — and its pace.
 
+use crate::chain::spec::Limits;
 use crate::codec::url::{redact_url, url_secrets};
-use crate::config::Limits;
 
 /// An RPC endpoint: the URL used for requests and the redacted form shown to people.
 #[derive(Debug, Clone)]

@@ -10,9 +10,9 @@ use alloy_primitives::{Address, U256};
 
 use super::address::{from_base58, from_hex, to_base58};
 use super::wire::{TransferContract, V1Account, V1List, V1Transaction, V1Trc20Transfer};
+use crate::chain::spec::Chain;
 use crate::chain::transport::{Endpoint, GetAnswer, RpcClient, snippet};
 use crate::chain::{AddressOutcome, AddressScope, first_answer};
-use crate::config::Chain;
 use crate::model::Amount;
 use crate::model::address::{AddressFacts, Direction, History, TokenBalance, Transfer};
 

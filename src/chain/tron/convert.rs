@@ -11,7 +11,7 @@ use super::wire::{
 };
 use crate::chain::evm::convert::{self as evm, TokenBook};
 use crate::chain::evm::wire as evm_wire;
-use crate::config::Chain;
+use crate::chain::spec::Chain;
 use crate::model::{
     Amount, Congestion, CongestionLevel, EnergyMarket, Failure, FailureKind, Fee, ResourceFee,
     TokenTransfer, Trust, TxFacts,

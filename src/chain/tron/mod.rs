@@ -19,7 +19,7 @@ pub mod wire;
 use super::family::{ChainFamily, unheld_address, unheld_id};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
-use crate::config::Token;
+use crate::chain::spec::{FamilyConfig, FamilyKeys, Token};
 use crate::model::Target;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -33,7 +33,7 @@ use self::wire::{
 use super::transport::{Endpoint, EndpointError, RpcClient};
 use super::{Answer, ChainOutcome, EndpointFailure, FaultKind};
 use crate::chain::evm::convert::{self as evm, TokenInfo};
-use crate::config::Chain;
+use crate::chain::spec::Chain;
 
 pub async fn lookup_tx(client: &RpcClient, chain: &Chain, id: B256) -> ChainOutcome {
     super::ask_endpoints(client, chain, |e| async move {
@@ -295,6 +295,18 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Tron;
 
 impl ChainFamily for Tron {
+    /// Token contracts as `T…` base58 addresses.
+    fn check_chain(&self, keys: &FamilyKeys) -> anyhow::Result<FamilyConfig> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Own {}
+        let Own {} = keys.own()?;
+        Ok(FamilyConfig {
+            tokens: keys.tokens(|a| Ok((crate::codec::tron_address::from_base58(a)?, None)))?,
+            ..FamilyConfig::default()
+        })
+    }
+
     /// Bare 64-hex ids (TRON ids carry no 0x) and T… / 41… addresses.
     fn holds(&self, target: &Target, _chain: &Chain) -> bool {
         matches!(
