@@ -1,14 +1,14 @@
-//! Compiles every `src/render/locales/<code>.toml` into the binary: adding a
+//! Compiles every `src/i18n/locales/<code>.toml` into the binary: adding a
 //! language is adding one file. The list goes to `$OUT_DIR/locales.rs` as
 //! `(code, text)` pairs sorted by code.
 
 use std::{env, fs, path::Path};
 
 fn main() {
-    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("src/render/locales");
+    let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("src/i18n/locales");
     println!("cargo::rerun-if-changed={}", dir.display());
     let mut codes: Vec<(String, String)> = fs::read_dir(&dir)
-        .expect("src/render/locales exists")
+        .expect("src/i18n/locales exists")
         .map(|e| e.expect("a readable directory entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .map(|p| {

@@ -41,6 +41,7 @@ pub mod commands;
 pub mod config;
 pub mod diagnose;
 pub mod exit;
+pub mod i18n;
 pub mod log;
 pub mod memory;
 pub mod model;

@@ -15,11 +15,11 @@ use super::spec::{Chain, FamilyConfig, FamilyKeys, Token};
 use super::transport::{RefusalRule, RpcClient};
 use super::{bitcoin, evm, solana, tron};
 use crate::model::Family;
-use crate::model::Seen;
 use crate::model::Target;
 use crate::model::address::SenderHistory;
+use crate::model::{PendingFacts, Reason, Seen, TxFacts, TxReport};
 
-pub trait ChainFamily: Send + Sync {
+pub trait ChainFamily: super::explain::Explain + Send + Sync {
     /// Checks the chains.toml keys only this family reads (pure: run when
     /// the file is parsed, so a bad file fails at start-up naming the key).
     fn check_chain(&self, keys: &FamilyKeys) -> anyhow::Result<FamilyConfig>;
@@ -70,6 +70,33 @@ pub trait ChainFamily: Send + Sync {
         _head: u64,
     ) -> BoxFuture<'a, Option<SenderHistory>> {
         Box::pin(async { None })
+    }
+
+    /// Why a transaction not yet in a block waits, by the family's own
+    /// figures (reason, seconds to wait); `None`: the neutral "waiting".
+    fn waiting(&self, _facts: &TxFacts, _chain: &Chain) -> Option<(Reason, Option<u64>)> {
+        None
+    }
+
+    /// What the family adds to the report of a found transaction: its
+    /// pending assessment, its own warnings.
+    fn annotate(&self, _facts: &TxFacts, _chain: &Chain, _report: &mut TxReport) {}
+
+    /// Whether the chain itself says the block is irreversible; `None`:
+    /// the configured confirmation count decides.
+    fn finality(&self, _facts: &TxFacts) -> Option<bool> {
+        None
+    }
+
+    /// The diagnosis of a transaction the address's pool holds, where the
+    /// family reads a pool.
+    fn assess_pooled(
+        &self,
+        _fees: &PendingFacts,
+        _nonce: u64,
+        _chain: &Chain,
+    ) -> Option<crate::model::assessment::pending::Assessment> {
+        None
     }
 
     /// A rate limit the family's endpoints signal in their own way.

@@ -4,6 +4,7 @@
 
 pub mod bitcoin;
 pub mod evm;
+pub mod explain;
 pub mod family;
 mod outcome;
 pub mod probe;

@@ -5,15 +5,14 @@
 use alloy_primitives::U256;
 
 use super::failure_warning;
-use super::pending::{self, Assessment};
 use crate::chain::AddressOutcome;
 use crate::config::{Chain, Config};
 use crate::model::Family;
 use crate::model::address::{AddressFacts, Direction, SenderHistory, Transfer};
+use crate::model::assessment::pending::Assessment;
 use crate::model::{Reason, TxFacts, TxReport, Warning};
 
-/// Nonce lists longer than this are cut (a mistyped nonce can open a gap of millions).
-pub const MAX_LISTED_NONCES: u64 = 1000;
+pub use crate::model::assessment::pending::MAX_LISTED_NONCES;
 
 /// What the customer says should have arrived (`--expect`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,8 +172,11 @@ fn chain_view(chain: &Chain, outcome: &AddressOutcome) -> ChainView {
         .as_ref()
         .map(|t| t.replace("{address}", &facts.address));
     if let Some(pool) = &facts.pool {
+        let family = crate::chain::family::of(chain.family);
         for tx in pool {
-            let assessment = pending::assess(&tx.fees, tx.nonce, chain);
+            let Some(assessment) = family.assess_pooled(&tx.fees, tx.nonce, chain) else {
+                continue;
+            };
             view.pending.push(PendingRow {
                 hash: tx.hash.clone(),
                 nonce: tx.nonce,

@@ -5,9 +5,7 @@
 //! not be asked turns the verdict into `unknown`.
 
 pub mod address;
-pub mod pending;
 pub mod tokens;
-pub mod utxo;
 
 use crate::chain::{ChainOutcome, EndpointFailure, FaultKind, Search};
 use crate::config::{Chain, Config};
@@ -26,7 +24,7 @@ pub struct Verdict {
 pub fn verdict(facts: &TxFacts, chain: &Chain) -> Verdict {
     let required = chain.confirmations;
     let Some(block) = facts.block else {
-        // TRON: past its expiration a transaction can never be included.
+        // Past its expiration a transaction can never be included.
         if let (Some(expires), Some(now)) = (facts.expires_at_ms, facts.observed_at_ms)
             && now > expires
         {
@@ -39,17 +37,12 @@ pub fn verdict(facts: &TxFacts, chain: &Chain) -> Verdict {
             };
         }
         // Pending: why it waits; a healthy one needs a block plus the confirmations.
-        let (reason, eta_seconds) = match (
-            pending_assessment(facts, chain),
-            utxo_assessment(facts, chain),
-        ) {
-            (Some(a), _) => (a.reason, a.eta_seconds),
-            (None, Some(u)) => (u.reason, u.eta_seconds),
-            (None, None) => (
+        let (reason, eta_seconds) = crate::chain::family::of(chain.family)
+            .waiting(facts, chain)
+            .unwrap_or((
                 Reason::Waiting,
                 Some(seconds(required, chain.block_time_secs)),
-            ),
-        };
+            ));
         return Verdict {
             status: Status::Pending,
             reason,
@@ -68,9 +61,11 @@ pub fn verdict(facts: &TxFacts, chain: &Chain) -> Verdict {
             eta_seconds: None,
         };
     }
-    // Where the chain says what is irreversible (TRON's solidity view), that
-    // decides; elsewhere the configured count does.
-    let is_final = facts.solidified.unwrap_or(confirmations >= required);
+    // Where the chain says what is irreversible, that decides; elsewhere
+    // the configured count does.
+    let is_final = crate::chain::family::of(chain.family)
+        .finality(facts)
+        .unwrap_or(confirmations >= required);
     if is_final {
         Verdict {
             status: Status::Finalized,
@@ -91,29 +86,6 @@ pub fn verdict(facts: &TxFacts, chain: &Chain) -> Verdict {
             )),
         }
     }
-}
-
-/// The diagnosis of a transaction still waiting for a block.
-pub fn pending_assessment(facts: &TxFacts, chain: &Chain) -> Option<pending::Assessment> {
-    match (facts.block, &facts.pending) {
-        (None, Some(p)) => Some(pending::assess(p, facts.nonce.unwrap_or_default(), chain)),
-        _ => None,
-    }
-}
-
-/// The fee-rate diagnosis of a Bitcoin-style transaction still waiting.
-pub fn utxo_assessment(facts: &TxFacts, chain: &Chain) -> Option<utxo::Assessment> {
-    let u = facts.utxo.as_ref().filter(|_| facts.block.is_none())?;
-    let fee = facts
-        .fee
-        .as_ref()
-        .map_or(0, |f| u64::try_from(f.total.raw).unwrap_or(u64::MAX));
-    let rates = facts
-        .congestion
-        .as_ref()
-        .and_then(|c| c.mempool.as_ref())
-        .and_then(|m| m.fee_rates);
-    Some(utxo::assess(u, fee, rates, chain))
 }
 
 /// The block that holds the transaction counts as one. A load-balanced
@@ -204,24 +176,7 @@ pub fn tx_report(
         report.warnings = endpoint_warnings(key, failures);
         report.answered_by = vec![endpoint.clone()];
         report.congestion = facts.congestion.clone();
-        report.pending = pending_assessment(facts, chain);
-        report.utxo_pending = utxo_assessment(facts, chain);
-        if let Some(n) = facts
-            .utxo
-            .as_ref()
-            .map(|u| u.parents_unchecked)
-            .filter(|n| *n > 0)
-        {
-            report.warnings.push(Warning {
-                chain: Some(key.clone()),
-                ..Warning::new(
-                    "parents_unchecked",
-                    format!(
-                    "{key}: {n} of the transactions whose coins this one spends could not be checked; an unconfirmed one among them would hold it back"
-                ),
-                )
-            });
-        }
+        crate::chain::family::of(chain.family).annotate(facts, chain, &mut report);
         let mut facts = (**facts).clone();
         report.warnings.extend(tokens::check(&mut facts, chain));
         if facts.tokens_unread > 0 {

@@ -1,7 +1,7 @@
 //! What the diagnosis concludes about a transaction still waiting — the
 //! reason, the figures behind it, the fees that would move it — as plain
-//! data in the report. `diagnose::pending` and `diagnose::utxo` compute
-//! them; renderers read them. Here so that the report (model) does not
+//! data in the report. The families (`chain/evm/pending.rs`,
+//! `chain/bitcoin/utxo.rs`) compute them; renderers read them. Here so that the report (model) does not
 //! depend on the diagnosis code.
 
 /// A pending EVM-style transaction: nonces, fees, what to offer.
@@ -16,6 +16,9 @@ pub mod pending {
         Eip1559 { max_fee: U256, tip: U256 },
         Legacy { gas_price: U256 },
     }
+
+    /// Nonce lists longer than this are cut (a mistyped nonce can open a gap of millions).
+    pub const MAX_LISTED_NONCES: u64 = 1000;
 
     /// A half-open range of nonces `[start, end)`.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]

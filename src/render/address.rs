@@ -462,7 +462,9 @@ mod tests {
             .chain("eth")
             .unwrap()
             .clone();
-        let assessment = crate::diagnose::pending::assess(&fees, 9, &chain);
+        let assessment = crate::chain::family::of(chain.family)
+            .assess_pooled(&fees, 9, &chain)
+            .unwrap();
         crate::diagnose::address::PendingRow {
             hash: "0x99".into(),
             nonce: 9,

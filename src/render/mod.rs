@@ -5,24 +5,20 @@
 
 pub mod address;
 pub mod batch;
-pub mod i18n;
+pub use crate::i18n;
 pub mod json;
 pub mod paragraph;
 pub mod text;
-mod waiting;
 
 pub use i18n::Lang;
 
-use alloy_primitives::U256;
+use crate::model::TxReport;
 
-use crate::diagnose::pending::{FeeSuggestion, NonceRange};
-use crate::model::format_units;
+/// The family that explains the report's chain, when the report names one.
+pub(crate) fn family(report: &TxReport) -> Option<&'static dyn crate::chain::family::ChainFamily> {
+    report.family.map(crate::chain::family::of)
+}
 
-/// Figures read from the network (base fees, tips) keep this many significant digits.
-const GWEI_DIGITS: u32 = 4;
-
-/// A price per gas in gwei for people: "35.2", "0.005123" — rounded to four
-/// significant digits (suggested prices are already rounded up by diagnose).
 /// A token amount as a person should read it: "250 USDT" for a listed
 /// token, a fake named as one, an unlisted token with its contract.
 pub fn token_amount(t: &crate::model::TokenTransfer, lang: Lang) -> String {
@@ -44,52 +40,6 @@ pub fn token_amount(t: &crate::model::TokenTransfer, lang: Lang) -> String {
         ),
         _ => t.display(),
     }
-}
-
-pub fn gwei(wei: U256) -> String {
-    let digits = wei.to_string().len() as u32;
-    let rounded = if digits > GWEI_DIGITS {
-        let unit = U256::from(10).pow(U256::from(digits - GWEI_DIGITS));
-        (wei + unit / U256::from(2)) / unit * unit
-    } else {
-        wei
-    };
-    format_units(rounded, 9)
-}
-
-/// "a max fee of 71.5 gwei and a tip of 1.1 gwei" / "a gas price of 5 gwei".
-pub fn fees_text(fees: &FeeSuggestion, lang: Lang) -> String {
-    match fees {
-        FeeSuggestion::Eip1559 { max_fee, tip } => lang.t(
-            "fees_eip1559",
-            &[("max_fee", &gwei(*max_fee)), ("tip", &gwei(*tip))],
-        ),
-        FeeSuggestion::Legacy { gas_price } => {
-            lang.t("fees_legacy", &[("gas_price", &gwei(*gas_price))])
-        }
-    }
-}
-
-/// "5", "5 and 6", "5, 6 and 7", or "5 to 104 (100 nonces)" for long runs.
-pub fn nonce_list(range: NonceRange, lang: Lang) -> String {
-    if range.len() > 5 {
-        return lang.t(
-            "nonce_span",
-            &[
-                ("first", &range.start.to_string()),
-                ("last", &(range.end - 1).to_string()),
-                ("count", &range.len().to_string()),
-            ],
-        );
-    }
-    let items: Vec<String> = range.iter().map(|n| n.to_string()).collect();
-    paragraph::join(&items, lang)
-}
-
-/// A fee rate for people: "12", "2.5", "20.3" (sat/vB, one decimal at most).
-pub fn sat_vb(rate: f64) -> String {
-    let s = format!("{:.1}", (rate * 10.0).round() / 10.0);
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
 
 /// Unix seconds as "2026-11-22 10:04 UTC".
@@ -299,7 +249,9 @@ mod tests {
             .clone();
         r.chain_name = Some("Ethereum".into());
         r.explorer_url = Some("https://etherscan.io/tx/0xabab".into());
-        r.pending = crate::diagnose::pending_assessment(r.facts.as_ref().unwrap(), &eth);
+        let facts = r.facts.clone().unwrap();
+        r.family = Some(eth.family);
+        crate::chain::family::of(eth.family).annotate(&facts, &eth, &mut r);
         r.status = Status::Pending;
         r.reason = r.pending.as_ref().unwrap().reason;
         r
@@ -378,11 +330,7 @@ mod tests {
     }
 
     #[test]
-    fn gwei_figures_keep_four_significant_digits() {
-        assert_eq!(gwei(U256::from(35_234_567_890u64)), "35.23");
-        assert_eq!(gwei(U256::from(5_123_456u64)), "0.005123");
-        assert_eq!(gwei(U256::from(20_000_000_000u64)), "20");
-        assert_eq!(gwei(U256::from(7u64)), "0.000000007");
+    fn times_read_in_utc() {
         assert_eq!(utc_time(1_795_366_934), "2026-11-22 17:02 UTC");
     }
 }

@@ -3,9 +3,7 @@
 //! from the report and the string table, so it is deterministic.
 
 use super::i18n::Lang;
-use super::waiting::{pending, resource_sentences, usdt_burn, utxo_pending};
-use super::{sat_vb, token_amount, utc_time};
-use crate::model::Family;
+use super::{token_amount, utc_time};
 use crate::model::{Fate, Reason, Status, TokenTransfer, TxFacts, TxReport, Vanished};
 
 /// How many token transfers a sentence lists before "and N more".
@@ -93,7 +91,7 @@ pub fn join_sentences(sentences: &[String]) -> String {
 }
 
 fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut Vec<String>) {
-    let what = what(facts, lang);
+    let what = what(facts, super::family(report), lang);
     let confirmations = report.confirmations.unwrap_or(0).to_string();
     let required = report.required_confirmations.unwrap_or(0).to_string();
     let eta = report
@@ -107,43 +105,34 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
         ("required", &required),
         ("eta", &eta),
     ];
+    let family = super::family(report);
     let fee = facts.fee.as_ref().map(|f| f.total.display());
-    let unit = |n: u64| facts.value.like(n).display();
-    let fee_sentence = |fee: String| match (&facts.utxo, &facts.solana) {
-        (Some(u), _) => lang.t(
-            "fee_paid_utxo",
-            &[("fee", &fee), ("rate", &sat_vb(u.fee_rate))],
-        ),
-        (_, Some(s)) => lang.t(
-            "fee_paid_solana",
-            &[
-                ("fee", &fee),
-                ("base", &unit(s.base_fee)),
-                ("priority", &unit(s.priority_fee)),
-            ],
-        ),
-        _ => lang.t("fee_paid", &[("fee", &fee)]),
+    let fee_sentence = |fee: String| match family {
+        Some(family) => family.fee_sentence(facts, &fee, lang),
+        None => lang.t("fee_paid", &[("fee", &fee)]),
+    };
+    let fee_sentences = |out: &mut Vec<String>| {
+        if let Some(family) = family {
+            family.fee_sentences(report, facts, lang, out);
+        }
     };
     match report.status {
         Status::Finalized => {
             out.push(lang.t("finalized_included", &base));
             out.extend(fee.map(fee_sentence));
-            resource_sentences(report, facts, lang, out);
+            fee_sentences(out);
             // A fake token will not be credited: the warning says what to do.
             if !has_fake(facts) {
                 out.push(lang.t("next_finalized", &base));
             }
         }
         Status::Confirmed => {
-            match &facts.solana {
-                Some(s) => out.push(lang.t(
-                    "confirmed_solana",
-                    &with(&base, &[("commitment", &s.commitment)]),
-                )),
-                None => out.push(lang.t("confirmed_included", &base)),
-            }
+            out.push(match family {
+                Some(family) => family.confirmed_sentence(facts, &base, lang),
+                None => lang.t("confirmed_included", &base),
+            });
             out.extend(fee.map(fee_sentence));
-            resource_sentences(report, facts, lang, out);
+            fee_sentences(out);
             if !has_fake(facts) {
                 out.push(lang.t("next_confirmed", &base));
             }
@@ -162,13 +151,11 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
                 .and_then(|f| f.gas_limit)
                 .map(|g| g.to_string())
                 .unwrap_or_default();
-            let fee_limit = facts
-                .fee
-                .as_ref()
-                .and_then(|f| f.resources.as_ref())
-                .and_then(|r| r.fee_limit.as_ref())
-                .map(|l| l.display())
+            let family_args = family
+                .map(|f| f.failure_args(report, facts))
                 .unwrap_or_default();
+            let family_args: Vec<(&str, &str)> =
+                family_args.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let id = match (report.reason, &message) {
                 (Reason::OutOfGas, _) => "failed_out_of_gas",
                 (Reason::OutOfEnergy, _) => "failed_out_of_energy",
@@ -181,16 +168,18 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
             let message = message.unwrap_or_default();
             out.push(lang.t(
                 id,
-                &[
-                    base[0],
-                    base[1],
-                    ("message", &message),
-                    ("gas_limit", &gas_limit),
-                    ("fee_limit", &fee_limit),
-                ],
+                &with(
+                    &[
+                        base[0],
+                        base[1],
+                        ("message", &message),
+                        ("gas_limit", &gas_limit),
+                    ],
+                    &family_args,
+                ),
             ));
             out.extend(fee.map(|f| lang.t("fee_paid_failed", &[("fee", &f)])));
-            resource_sentences(report, facts, lang, out);
+            fee_sentences(out);
             let next = match report.reason {
                 Reason::OutOfGas => "next_failed_out_of_gas",
                 Reason::OutOfEnergy => "next_failed_out_of_energy",
@@ -199,8 +188,7 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
                 Reason::InstructionError => "next_failed",
                 _ => "next_failed_unknown",
             };
-            let burn = usdt_burn(report);
-            out.push(lang.t(next, &with(&base, &[("usdt_burn", &burn)])));
+            out.push(lang.t(next, &with(&base, &family_args)));
         }
         Status::Dropped if report.reason == Reason::Expired => {
             let expired = facts
@@ -213,24 +201,18 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
             ));
             out.push(lang.t("next_dropped_expired", &[]));
         }
-        _ => match (&report.pending, &report.utxo_pending) {
-            (Some(a), _) => pending(a, facts, &base, lang, out),
-            (None, Some(a)) => utxo_pending(a, facts, &base, lang, out),
-            (None, None) => {
+        _ => {
+            let explained =
+                family.is_some_and(|f| f.pending_sentences(report, facts, &base, lang, out));
+            if !explained {
                 out.push(lang.t("pending_waiting", &base));
                 out.push(lang.t("next_pending", &base));
             }
-        },
+        }
     }
 }
 
-/// The base placeholders plus some more.
-pub(super) fn with<'a>(
-    base: &[(&'a str, &'a str)],
-    extra: &[(&'a str, &'a str)],
-) -> Vec<(&'a str, &'a str)> {
-    base.iter().chain(extra).copied().collect()
-}
+pub(super) use crate::i18n::words::with;
 
 /// Seen pending by an earlier run and now unknown to the network.
 fn vanished(report: &TxReport, v: &Vanished, chain: &str, lang: Lang, out: &mut Vec<String>) {
@@ -299,25 +281,9 @@ fn missing(
         (Status::NotFound, _) => {
             let any = chain_list(&report.searched, lang, chain_names, true);
             out.push(lang.t("not_found_not_found", &[("hash", hash), ("chains", &any)]));
-            if report.family == Some(Family::Bitcoin) {
-                out.push(lang.t("next_not_found_utxo", &[("chains", &chains)]));
-            } else if report.family == Some(Family::Solana) {
-                out.push(lang.t("next_not_found_solana", &[]));
-                if let Some(p) = report
-                    .congestion
-                    .as_ref()
-                    .and_then(|c| c.compute_unit_price)
-                {
-                    out.push(lang.t(
-                        "solana_priority_advice",
-                        &[
-                            ("median", &p.median.to_string()),
-                            ("p90", &p.p90.to_string()),
-                        ],
-                    ));
-                }
-            } else {
-                out.push(lang.t("next_not_found", &[]));
+            match super::family(report) {
+                Some(family) => family.not_found_advice(report, &chains, lang, out),
+                None => out.push(lang.t("next_not_found", &[])),
             }
         }
         (_, Reason::ChainMismatch) => {
@@ -367,7 +333,11 @@ fn missing(
 }
 
 /// "transfer of 250 USDT to 0x…", or the best description the facts allow.
-fn what(facts: &TxFacts, lang: Lang) -> String {
+fn what(
+    facts: &TxFacts,
+    family: Option<&dyn crate::chain::family::ChainFamily>,
+    lang: Lang,
+) -> String {
     let transfers: Vec<&TokenTransfer> = if facts.token_transfers.is_empty() {
         facts.intended_transfer.iter().collect()
     } else {
@@ -410,21 +380,8 @@ fn what(facts: &TxFacts, lang: Lang) -> String {
     if facts.contract_created.is_some() {
         return lang.t("what_contract_creation", &[]);
     }
-    if let Some(u) = &facts.utxo {
-        let payments = u.outputs.iter().filter(|o| !o.change).count();
-        // Only data outputs (OP_RETURN): the coins went to the fee.
-        if !u.outputs.is_empty() && u.outputs.iter().all(|o| o.address.is_none()) {
-            return lang.t("what_data_only", &[]);
-        }
-        if payments > 1 {
-            return lang.t(
-                "what_utxo_many",
-                &[
-                    ("amount", &facts.value.display()),
-                    ("count", &payments.to_string()),
-                ],
-            );
-        }
+    if let Some(what) = family.and_then(|f| f.what(facts, lang)) {
+        return what;
     }
     match &facts.to {
         Some(to) if !facts.value.raw.is_zero() => lang.t(
@@ -456,30 +413,7 @@ fn chain_list(
     join(&names, lang)
 }
 
-pub fn join(names: &[String], lang: Lang) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => {
-            let first = init.join(&lang.t("list_separator", &[]));
-            lang.t("list_and", &[("first", &first), ("last", last)])
-        }
-    }
-}
-
-/// "about 12 seconds" style durations, rounded to what a person cares about.
-pub fn duration(secs: u64, lang: Lang) -> String {
-    let (n, one, many) = match secs {
-        0..=90 => (secs.max(1), "eta_one_second", "eta_seconds"),
-        91..=5400 => (secs.div_ceil(60), "eta_one_minute", "eta_minutes"),
-        _ => (secs.div_ceil(3600), "eta_one_hour", "eta_hours"),
-    };
-    if n == 1 {
-        lang.t(one, &[])
-    } else {
-        lang.t(many, &[("n", &n.to_string())])
-    }
-}
+pub use crate::i18n::words::{duration, join};
 
 #[cfg(test)]
 mod tests {

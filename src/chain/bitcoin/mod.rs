@@ -12,6 +12,8 @@
 //! never used to decide "not found".
 
 pub mod account;
+mod explain;
+pub mod utxo;
 pub use crate::codec::utxo_address as address;
 pub mod convert;
 pub mod wire;
@@ -256,6 +258,37 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Esplora;
 
 impl ChainFamily for Esplora {
+    fn waiting(
+        &self,
+        facts: &TxFacts,
+        chain: &Chain,
+    ) -> Option<(crate::model::Reason, Option<u64>)> {
+        utxo::assessment(facts, chain).map(|a| (a.reason, a.eta_seconds))
+    }
+
+    /// The fee-rate assessment of a pending transaction, and a warning when
+    /// some of the coins it spends could not be traced.
+    fn annotate(&self, facts: &TxFacts, chain: &Chain, report: &mut crate::model::TxReport) {
+        report.utxo_pending = utxo::assessment(facts, chain);
+        if let Some(n) = facts
+            .utxo
+            .as_ref()
+            .map(|u| u.parents_unchecked)
+            .filter(|n| *n > 0)
+        {
+            let key = &chain.key;
+            report.warnings.push(crate::model::Warning {
+                chain: Some(key.clone()),
+                ..crate::model::Warning::new(
+                    "parents_unchecked",
+                    format!(
+                        "{key}: {n} of the transactions whose coins this one spends could not be checked; an unconfirmed one among them would hold it back"
+                    ),
+                )
+            });
+        }
+    }
+
     /// The address formats that belong to the chain (segwit human-readable
     /// part and base58 version bytes); no tokens.
     fn check_chain(&self, keys: &FamilyKeys) -> anyhow::Result<FamilyConfig> {

@@ -7,8 +7,10 @@
 
 pub mod address;
 pub mod convert;
+mod explain;
 mod fate;
 pub mod history;
+pub mod pending;
 pub mod verify;
 pub mod wire;
 
@@ -436,6 +438,32 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Evm;
 
 impl ChainFamily for Evm {
+    fn waiting(
+        &self,
+        facts: &crate::model::TxFacts,
+        chain: &Chain,
+    ) -> Option<(crate::model::Reason, Option<u64>)> {
+        pending::assessment(facts, chain).map(|a| (a.reason, a.eta_seconds))
+    }
+
+    fn annotate(
+        &self,
+        facts: &crate::model::TxFacts,
+        chain: &Chain,
+        report: &mut crate::model::TxReport,
+    ) {
+        report.pending = pending::assessment(facts, chain);
+    }
+
+    fn assess_pooled(
+        &self,
+        fees: &crate::model::PendingFacts,
+        nonce: u64,
+        chain: &Chain,
+    ) -> Option<crate::model::assessment::pending::Assessment> {
+        Some(pending::assess(fees, nonce, chain))
+    }
+
     /// `chain_id` (every endpoint is checked against it), `0x` token
     /// contracts, and how many blocks one `eth_getLogs` may span.
     fn check_chain(&self, keys: &FamilyKeys) -> anyhow::Result<FamilyConfig> {

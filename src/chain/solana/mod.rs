@@ -13,6 +13,7 @@
 
 pub mod account;
 pub mod convert;
+mod explain;
 pub mod wire;
 
 use super::family::{ChainFamily, unheld_address, unheld_id};

@@ -11,6 +11,7 @@
 //! sent only to the host named by `api_key_host`, never shown.
 
 pub mod account;
+mod explain;
 pub use crate::codec::tron_address as address;
 pub mod convert;
 pub mod verify;
@@ -295,6 +296,12 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Tron;
 
 impl ChainFamily for Tron {
+    /// The solidified view (blocks signed by two thirds of the super
+    /// representatives) says what is irreversible.
+    fn finality(&self, facts: &crate::model::TxFacts) -> Option<bool> {
+        facts.solidified
+    }
+
     /// Token contracts as `T…` base58 addresses.
     fn check_chain(&self, keys: &FamilyKeys) -> anyhow::Result<FamilyConfig> {
         #[derive(serde::Deserialize)]

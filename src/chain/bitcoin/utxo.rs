@@ -8,8 +8,23 @@
 //! healthy wait; below it the reason is the parent when the parents drag the
 //! package down, else the transaction's own low rate.
 
-use crate::config::Chain;
-use crate::model::{FeeRates, Reason, UtxoFacts};
+use crate::chain::spec::Chain;
+use crate::model::{FeeRates, Reason, TxFacts, UtxoFacts};
+
+/// The fee-rate diagnosis of a Bitcoin-style transaction still waiting.
+pub fn assessment(facts: &TxFacts, chain: &Chain) -> Option<Assessment> {
+    let u = facts.utxo.as_ref().filter(|_| facts.block.is_none())?;
+    let fee = facts
+        .fee
+        .as_ref()
+        .map_or(0, |f| u64::try_from(f.total.raw).unwrap_or(u64::MAX));
+    let rates = facts
+        .congestion
+        .as_ref()
+        .and_then(|c| c.mempool.as_ref())
+        .and_then(|m| m.fee_rates);
+    Some(assess(u, fee, rates, chain))
+}
 
 /// The virtual size assumed for the spend that pulls a stuck transaction
 /// through (child pays for parent): one segwit input, one segwit output.

@@ -9,8 +9,16 @@
 
 use alloy_primitives::U256;
 
-use crate::config::Chain;
-use crate::model::{PendingFacts, Reason, SenderNonce, TipLevels};
+use crate::chain::spec::Chain;
+use crate::model::{PendingFacts, Reason, SenderNonce, TipLevels, TxFacts};
+
+/// The diagnosis of a transaction still waiting for a block.
+pub fn assessment(facts: &TxFacts, chain: &Chain) -> Option<Assessment> {
+    match (facts.block, &facts.pending) {
+        (None, Some(p)) => Some(assess(p, facts.nonce.unwrap_or_default(), chain)),
+        _ => None,
+    }
+}
 
 /// Nodes replace a pooled transaction only when the new one raises both the
 /// max fee and the tip by at least this many percent (geth's `PriceBump`).

@@ -1,0 +1,333 @@
+//! EVM words: the fee in gas, the figures of a pending transaction (what
+//! it offers, what the network asks, the sender's nonces, a replacement that
+//! nodes accept) and the sentences that say why it waits.
+
+use alloy_primitives::U256;
+use serde_json::{Value, json};
+
+use crate::chain::explain::{Explain, Rows, block_congestion_row, gas_fee_value};
+use crate::i18n::Lang;
+use crate::i18n::words::with;
+use crate::model::assessment::pending::{Assessment, FeeSuggestion, MAX_LISTED_NONCES, NonceRange};
+use crate::model::{Congestion, Fee, Reason, TxFacts, TxReport, format_units};
+
+/// Figures read from the network (base fees, tips) keep this many significant digits.
+const GWEI_DIGITS: u32 = 4;
+
+impl Explain for super::Evm {
+    fn fee_value(&self, _facts: &TxFacts, fee: &Fee, lang: Lang) -> String {
+        gas_fee_value(fee, lang)
+    }
+
+    fn detail_rows(&self, report: &TxReport, lang: Lang, rows: &mut Rows) {
+        if let Some(a) = &report.pending {
+            pending_rows(a, lang, &mut |l, v| rows.push(l, v));
+        }
+    }
+
+    fn congestion_rows(&self, _report: &TxReport, c: &Congestion, lang: Lang, rows: &mut Rows) {
+        block_congestion_row(c, lang, rows);
+    }
+
+    fn pending_sentences(
+        &self,
+        report: &TxReport,
+        facts: &TxFacts,
+        base: &[(&str, &str)],
+        lang: Lang,
+        out: &mut Vec<String>,
+    ) -> bool {
+        let Some(a) = &report.pending else {
+            return false;
+        };
+        pending(a, facts, base, lang, out);
+        true
+    }
+
+    fn pending_json(&self, report: &TxReport) -> Option<Value> {
+        report.pending.as_ref().map(pending_json)
+    }
+}
+
+fn pending_rows(a: &Assessment, lang: Lang, row: &mut impl FnMut(&'static str, String)) {
+    let p = &a.facts;
+    row("label_nonce", a.nonce.to_string());
+    match (p.max_fee_per_gas, p.max_priority_fee_per_gas, p.gas_price) {
+        (Some(max), Some(tip), _) => row(
+            "label_offered",
+            lang.t(
+                "value_offered_eip1559",
+                &[("max_fee", &gwei(max)), ("tip", &gwei(tip))],
+            ),
+        ),
+        (_, _, Some(price)) => row(
+            "label_offered",
+            lang.t("value_offered_legacy", &[("gas_price", &gwei(price))]),
+        ),
+        _ => {}
+    }
+    let base_fee = p.next_base_fee.map(gwei).unwrap_or_default();
+    match (p.next_base_fee, p.recent_tips) {
+        (_, Some(t)) => row(
+            "label_network_fees",
+            lang.t(
+                "value_network_fees",
+                &[
+                    ("base_fee", &base_fee),
+                    ("p10", &gwei(t.p10)),
+                    ("p50", &gwei(t.p50)),
+                    ("p90", &gwei(t.p90)),
+                ],
+            ),
+        ),
+        (Some(_), None) => row(
+            "label_network_fees",
+            lang.t("value_network_fees_base", &[("base_fee", &base_fee)]),
+        ),
+        (None, None) => {}
+    }
+    if let Some(n) = p.sender_nonce {
+        let mut value = lang.t(
+            "value_sender_nonce",
+            &[
+                ("latest", &n.latest.to_string()),
+                ("pending", &n.pending.to_string()),
+            ],
+        );
+        if !a.missing.is_empty() {
+            value.push_str(&lang.t(
+                "value_missing",
+                &[("missing", &nonce_list(a.missing, lang))],
+            ));
+        }
+        row("label_sender_nonce", value);
+    }
+    if let Some(fees) = &a.speed_up {
+        row(
+            "label_speed_up",
+            lang.t(
+                "value_speed_up",
+                &[
+                    ("fees", &fees_text(fees, lang)),
+                    ("nonce", &a.nonce.to_string()),
+                ],
+            ),
+        );
+    }
+}
+
+/// Why it waits, with the numbers, and what to do: send the missing nonces,
+/// or replace it with higher fees, or cancel it.
+fn pending(
+    a: &Assessment,
+    facts: &TxFacts,
+    base: &[(&str, &str)],
+    lang: Lang,
+    out: &mut Vec<String>,
+) {
+    let nonce = a.nonce.to_string();
+    let symbol = facts.value.symbol.as_str();
+    match a.reason {
+        Reason::NonceGap => {
+            let missing = nonce_list(a.missing, lang);
+            let id = if a.missing.len() == 1 {
+                "pending_nonce_gap_one"
+            } else {
+                "pending_nonce_gap_many"
+            };
+            out.push(lang.t(id, &with(base, &[("nonce", &nonce), ("missing", &missing)])));
+            let fees = a
+                .fresh
+                .as_ref()
+                .map(|f| fees_text(f, lang))
+                .unwrap_or_default();
+            let first = a.missing.start.to_string();
+            let id = if a.missing.len() == 1 {
+                "next_nonce_gap_one"
+            } else {
+                "next_nonce_gap_many"
+            };
+            out.push(lang.t(
+                id,
+                &[
+                    ("first", &first),
+                    ("missing", &missing),
+                    ("fees", &fees),
+                    ("symbol", symbol),
+                ],
+            ));
+        }
+        Reason::FeeBelowBaseFee => {
+            let offered = a
+                .facts
+                .max_fee_per_gas
+                .or(a.facts.gas_price)
+                .unwrap_or_default();
+            let base_fee = a.facts.next_base_fee.unwrap_or_default();
+            let id = if a.facts.max_fee_per_gas.is_some() {
+                "pending_fee_below_base_fee"
+            } else {
+                "pending_fee_below_base_fee_legacy"
+            };
+            out.push(lang.t(
+                id,
+                &with(
+                    base,
+                    &[
+                        ("max_fee", &gwei(offered)),
+                        ("base_fee", &gwei(base_fee)),
+                        ("short", &gwei(base_fee.saturating_sub(offered))),
+                    ],
+                ),
+            ));
+            speed_up(a, symbol, lang, out);
+        }
+        Reason::LowPriorityFee => {
+            let tip = a.effective_tip.unwrap_or_default();
+            let recent = a.facts.recent_tips.map(|t| t.p50).unwrap_or_default();
+            out.push(lang.t(
+                "pending_low_priority_fee",
+                &with(base, &[("tip", &gwei(tip)), ("recent_tip", &gwei(recent))]),
+            ));
+            speed_up(a, symbol, lang, out);
+        }
+        _ if !a.ahead_in_pool.is_empty() => {
+            let ahead = nonce_list(a.ahead_in_pool, lang);
+            let count = a.ahead_in_pool.len().to_string();
+            out.push(lang.t(
+                "pending_behind",
+                &with(
+                    base,
+                    &[("nonce", &nonce), ("ahead", &ahead), ("count", &count)],
+                ),
+            ));
+            out.push(lang.t("next_pending_behind", &[]));
+        }
+        _ => {
+            out.push(lang.t("pending_waiting_ok", base));
+            out.push(lang.t("next_pending", base));
+        }
+    }
+}
+
+/// The replacement rule with concrete prices, and how a cancel works.
+fn speed_up(a: &Assessment, symbol: &str, lang: Lang, out: &mut Vec<String>) {
+    let Some(fees) = &a.speed_up else {
+        return;
+    };
+    let id = match fees {
+        FeeSuggestion::Eip1559 { .. } => "next_speed_up",
+        FeeSuggestion::Legacy { .. } => "next_speed_up_legacy",
+    };
+    out.push(lang.t(
+        id,
+        &[
+            ("nonce", &a.nonce.to_string()),
+            ("fees", &fees_text(fees, lang)),
+            ("symbol", symbol),
+        ],
+    ));
+}
+
+fn wei(v: Option<alloy_primitives::U256>) -> Value {
+    v.map_or(Value::Null, |v| Value::String(v.to_string()))
+}
+
+fn nonces(range: NonceRange) -> Value {
+    range
+        .iter()
+        .take(MAX_LISTED_NONCES as usize)
+        .collect::<Vec<u64>>()
+        .into()
+}
+
+fn fees_json(fees: &FeeSuggestion) -> Value {
+    match fees {
+        FeeSuggestion::Eip1559 { max_fee, tip } => json!({
+            "max_fee_per_gas_wei": max_fee.to_string(),
+            "max_priority_fee_per_gas_wei": tip.to_string(),
+            "gas_price_wei": null,
+        }),
+        FeeSuggestion::Legacy { gas_price } => json!({
+            "max_fee_per_gas_wei": null,
+            "max_priority_fee_per_gas_wei": null,
+            "gas_price_wei": gas_price.to_string(),
+        }),
+    }
+}
+
+/// The figures behind a pending verdict; prices per gas in wei (decimal strings).
+fn pending_json(a: &Assessment) -> Value {
+    let p = &a.facts;
+    json!({
+        "max_fee_per_gas_wei": wei(p.max_fee_per_gas),
+        "max_priority_fee_per_gas_wei": wei(p.max_priority_fee_per_gas),
+        "gas_price_wei": wei(p.gas_price),
+        "effective_priority_fee_wei": wei(a.effective_tip),
+        "next_base_fee_wei": wei(p.next_base_fee),
+        "recent_priority_fees_wei": p.recent_tips.map(|t| json!({
+            "p10": t.p10.to_string(), "p50": t.p50.to_string(), "p90": t.p90.to_string(),
+        })),
+        "sender_nonce": p.sender_nonce,
+        "missing_nonces": nonces(a.missing),
+        "missing_nonce_count": a.missing.len(),
+        "ahead_in_pool": nonces(a.ahead_in_pool),
+        "speed_up": a.speed_up.as_ref().map(fees_json),
+        "new_transaction_fees": a.fresh.as_ref().map(fees_json),
+    })
+}
+
+/// A price per gas in gwei for people: "35.2", "0.005123" — rounded to four
+/// significant digits (suggested prices are already rounded up by `pending`).
+pub fn gwei(wei: U256) -> String {
+    let digits = wei.to_string().len() as u32;
+    let rounded = if digits > GWEI_DIGITS {
+        let unit = U256::from(10).pow(U256::from(digits - GWEI_DIGITS));
+        (wei + unit / U256::from(2)) / unit * unit
+    } else {
+        wei
+    };
+    format_units(rounded, 9)
+}
+
+/// "a max fee of 71.5 gwei and a tip of 1.1 gwei" / "a gas price of 5 gwei".
+pub fn fees_text(fees: &FeeSuggestion, lang: Lang) -> String {
+    match fees {
+        FeeSuggestion::Eip1559 { max_fee, tip } => lang.t(
+            "fees_eip1559",
+            &[("max_fee", &gwei(*max_fee)), ("tip", &gwei(*tip))],
+        ),
+        FeeSuggestion::Legacy { gas_price } => {
+            lang.t("fees_legacy", &[("gas_price", &gwei(*gas_price))])
+        }
+    }
+}
+
+/// "5", "5 and 6", "5, 6 and 7", or "5 to 104 (100 nonces)" for long runs.
+pub fn nonce_list(range: NonceRange, lang: Lang) -> String {
+    if range.len() > 5 {
+        return lang.t(
+            "nonce_span",
+            &[
+                ("first", &range.start.to_string()),
+                ("last", &(range.end - 1).to_string()),
+                ("count", &range.len().to_string()),
+            ],
+        );
+    }
+    let items: Vec<String> = range.iter().map(|n| n.to_string()).collect();
+    crate::i18n::words::join(&items, lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gwei_figures_keep_four_significant_digits() {
+        assert_eq!(gwei(U256::from(35_234_567_890u64)), "35.23");
+        assert_eq!(gwei(U256::from(5_123_456u64)), "0.005123");
+        assert_eq!(gwei(U256::from(20_000_000_000u64)), "20");
+        assert_eq!(gwei(U256::from(7u64)), "0.000000007");
+    }
+}

@@ -1,0 +1,115 @@
+//! Solana words: the base and priority fee, the commitment reached, the
+//! SOL balance changes, and compute-unit prices.
+
+use crate::chain::explain::{Explain, Rows, block_congestion_row, gas_fee_value};
+use crate::i18n::Lang;
+use crate::i18n::words::with;
+use crate::model::{Congestion, Fee, TxFacts, TxReport, format_units};
+
+impl Explain for super::Solana {
+    fn fee_value(&self, facts: &TxFacts, fee: &Fee, lang: Lang) -> String {
+        let Some(sol) = &facts.solana else {
+            return gas_fee_value(fee, lang);
+        };
+        lang.t(
+            "value_fee_solana",
+            &[
+                ("fee", &fee.total.display()),
+                ("base", &fee.total.like(sol.base_fee).display()),
+                ("priority", &fee.total.like(sol.priority_fee).display()),
+            ],
+        )
+    }
+
+    fn detail_rows(&self, report: &TxReport, _lang: Lang, rows: &mut Rows) {
+        let Some(s) = report.facts.as_ref().and_then(|f| f.solana.as_ref()) else {
+            return;
+        };
+        rows.push("label_commitment", s.commitment.clone());
+        if !s.balance_changes.is_empty() {
+            rows.push(
+                "label_balance_changes",
+                s.balance_changes
+                    .iter()
+                    .map(|b| {
+                        let (sign, digits) = match b.change.strip_prefix('-') {
+                            Some(d) => ("-", d),
+                            None => ("+", b.change.as_str()),
+                        };
+                        let amount = format_units(digits.parse().unwrap_or_default(), 9);
+                        format!("{}: {sign}{amount} SOL", b.account)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+        }
+    }
+
+    fn congestion_rows(&self, _report: &TxReport, c: &Congestion, lang: Lang, rows: &mut Rows) {
+        let Some(p) = c.compute_unit_price else {
+            return block_congestion_row(c, lang, rows);
+        };
+        rows.push(
+            "label_congestion",
+            lang.t(
+                "value_congestion_solana",
+                &[
+                    ("level", c.level.as_str()),
+                    ("median", &p.median.to_string()),
+                    ("p90", &p.p90.to_string()),
+                    ("slots", &p.slots_sampled.to_string()),
+                ],
+            ),
+        );
+    }
+
+    fn fee_sentence(&self, facts: &TxFacts, fee: &str, lang: Lang) -> String {
+        let Some(s) = &facts.solana else {
+            return lang.t("fee_paid", &[("fee", fee)]);
+        };
+        let unit = |n: u64| facts.value.like(n).display();
+        lang.t(
+            "fee_paid_solana",
+            &[
+                ("fee", fee),
+                ("base", &unit(s.base_fee)),
+                ("priority", &unit(s.priority_fee)),
+            ],
+        )
+    }
+
+    fn confirmed_sentence(&self, facts: &TxFacts, base: &[(&str, &str)], lang: Lang) -> String {
+        match &facts.solana {
+            Some(s) => lang.t(
+                "confirmed_solana",
+                &with(base, &[("commitment", &s.commitment)]),
+            ),
+            None => lang.t("confirmed_included", base),
+        }
+    }
+
+    /// A signature unknown to the cluster: its blockhash expired, or it never
+    /// reached a leader; with the priority fees that get one in now.
+    fn not_found_advice(
+        &self,
+        report: &TxReport,
+        _chains: &str,
+        lang: Lang,
+        out: &mut Vec<String>,
+    ) {
+        out.push(lang.t("next_not_found_solana", &[]));
+        if let Some(p) = report
+            .congestion
+            .as_ref()
+            .and_then(|c| c.compute_unit_price)
+        {
+            out.push(lang.t(
+                "solana_priority_advice",
+                &[
+                    ("median", &p.median.to_string()),
+                    ("p90", &p.p90.to_string()),
+                ],
+            ));
+        }
+    }
+}
