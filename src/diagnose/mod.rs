@@ -128,28 +128,13 @@ pub fn tx_report(
         .then(|| config.chain(&searched[0]))
         .flatten();
     let mut report = TxReport {
-        query: input.to_string(),
         chain: single.map(|c| c.key.clone()),
         chain_name: single.map(|c| c.name.clone()),
         family: single.map(|c| c.family),
         searched: searched.to_vec(),
-        hash: hash.to_string(),
-        status: Status::NotFound,
-        reason: Reason::NotFound,
-        confirmations: None,
         required_confirmations: single.map(|c| c.confirmations),
-        eta_seconds: None,
-        facts: None,
         explorer_url: single.map(|c| c.tx_url(hash)),
-        answered_by: Vec::new(),
-        unavailable: Vec::new(),
-        congestion: None,
-        pending: None,
-        utxo_pending: None,
-        vanished: None,
-        replacement_url: None,
-        respent: None,
-        warnings: Vec::new(),
+        ..TxReport::new(input, hash)
     };
 
     let found = search.outcomes.iter().find_map(|(key, o)| match o {

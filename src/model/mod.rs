@@ -508,6 +508,37 @@ pub struct TxReport {
     pub warnings: Vec<Warning>,
 }
 
+impl TxReport {
+    /// The report of a query before any chain answered: not found, nowhere
+    /// searched, nothing known. The diagnosis fills it in.
+    pub fn new(query: impl Into<String>, hash: impl Into<String>) -> Self {
+        TxReport {
+            query: query.into(),
+            chain: None,
+            chain_name: None,
+            family: None,
+            searched: Vec::new(),
+            hash: hash.into(),
+            status: Status::NotFound,
+            reason: Reason::NotFound,
+            confirmations: None,
+            required_confirmations: None,
+            eta_seconds: None,
+            facts: None,
+            explorer_url: None,
+            answered_by: Vec::new(),
+            unavailable: Vec::new(),
+            congestion: None,
+            pending: None,
+            utxo_pending: None,
+            vanished: None,
+            replacement_url: None,
+            respent: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,27 +21,10 @@ impl Explain for super::Solana {
         )
     }
 
-    fn detail_rows(&self, report: &TxReport, _lang: Lang, rows: &mut Rows) {
-        let Some(s) = report.facts.as_ref().and_then(|f| f.solana.as_ref()) else {
-            return;
-        };
-        rows.push("label_commitment", s.commitment.clone());
-        if !s.balance_changes.is_empty() {
-            rows.push(
-                "label_balance_changes",
-                s.balance_changes
-                    .iter()
-                    .map(|b| {
-                        let (sign, digits) = match b.change.strip_prefix('-') {
-                            Some(d) => ("-", d),
-                            None => ("+", b.change.as_str()),
-                        };
-                        let amount = format_units(digits.parse().unwrap_or_default(), 9);
-                        format!("{}: {sign}{amount} SOL", b.account)
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            );
+    fn detail_rows(&self, report: &TxReport, lang: Lang, rows: &mut Rows) {
+        commitment_rows(report, rows);
+        if report.facts.as_ref().and_then(|f| f.solidified) == Some(true) {
+            rows.push("label_finality", lang.t("value_solidified", &[]));
         }
     }
 
@@ -111,5 +94,69 @@ impl Explain for super::Solana {
                 ],
             ));
         }
+    }
+}
+
+/// The commitment reached and every SOL balance the transaction changed.
+fn commitment_rows(report: &TxReport, rows: &mut Rows) {
+    let Some(s) = report.facts.as_ref().and_then(|f| f.solana.as_ref()) else {
+        return;
+    };
+    rows.push("label_commitment", s.commitment.clone());
+    if !s.balance_changes.is_empty() {
+        rows.push(
+            "label_balance_changes",
+            s.balance_changes
+                .iter()
+                .map(|b| {
+                    let (sign, digits) = match b.change.strip_prefix('-') {
+                        Some(d) => ("-", d),
+                        None => ("+", b.change.as_str()),
+                    };
+                    let amount = format_units(digits.parse().unwrap_or_default(), 9);
+                    format!("{}: {sign}{amount} SOL", b.account)
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::U256;
+
+    use crate::chain::explain::{Explain, Rows};
+    use crate::config::{BUILTIN, parse};
+    use crate::diagnose::verdict;
+    use crate::i18n::Lang;
+    use crate::model::{Amount, Status, TxFacts, TxReport};
+
+    /// Finality is the commitment's, not the slot count's: a `confirmed`
+    /// signature deep below the head is still only confirmed, and a
+    /// `finalized` one says so in the table.
+    #[test]
+    fn the_commitment_decides_finality_and_shows_in_the_table() {
+        let cfg = parse(BUILTIN).unwrap();
+        let sol = cfg.chain("sol").unwrap();
+        let mut f = TxFacts::new("sig", "payer", Amount::new(U256::ZERO, 9, "SOL"));
+        f.block = Some(100);
+        f.head = Some(100 + sol.confirmations * 10);
+        f.succeeded = Some(true);
+        f.solidified = Some(false);
+        assert_eq!(verdict(&f, sol).status, Status::Confirmed);
+        f.solidified = Some(true);
+        f.head = Some(101);
+        assert_eq!(verdict(&f, sol).status, Status::Finalized);
+        let report = TxReport {
+            facts: Some(f),
+            ..TxReport::new("sig", "sig")
+        };
+        let mut rows = Rows::default();
+        super::super::Solana.detail_rows(&report, Lang::EN, &mut rows);
+        assert!(
+            rows.0.iter().any(|(label, _)| *label == "label_finality"),
+            "{rows:?}"
+        );
     }
 }

@@ -196,6 +196,12 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Solana;
 
 impl ChainFamily for Solana {
+    /// The commitment decides: `finalized` is irreversible, `confirmed`
+    /// (a supermajority voted) is not yet, whatever the slot count says.
+    fn finality(&self, facts: &crate::model::TxFacts) -> Option<bool> {
+        facts.solidified
+    }
+
     /// The cluster's `genesis_hash` (checked like an EVM chain id) and
     /// tokens named by their mint.
     fn check_chain(&self, keys: &FamilyKeys) -> anyhow::Result<FamilyConfig> {
