@@ -3,10 +3,6 @@
 //! nothing else, and it never touches the network, so bad input fails before
 //! any request is sent.
 
-use alloy_primitives::{Address, B256};
-
-use crate::codec::tron_address::{self, AddressError};
-use crate::codec::utxo_address;
 use crate::config::{Chain, Config};
 
 pub use crate::model::Target;
@@ -57,20 +53,16 @@ pub enum QueryError {
         "the link {0:?} is from a configured explorer but holds no transaction hash or address"
     )]
     LinkWithoutHash(String),
-    #[error(
-        "{0:?} looks like an EVM address but its checksum is wrong (its mix of capital and small letters, EIP-55): a character was mistyped; copy it again from the wallet or explorer"
-    )]
-    EvmChecksum(String),
     #[error("there is no chain {0:?} in the configuration (see `txdoctor chains`)")]
     UnknownChain(String),
     #[error("the link is for chain {link}, but --chain {flag} was given")]
     ChainConflict { link: String, flag: String },
     #[error("no configured chain can hold {0}")]
     NoCandidateChain(String),
-    #[error(transparent)]
-    TronAddress(#[from] AddressError),
-    #[error(transparent)]
-    UtxoAddress(#[from] utxo_address::AddressError),
+    /// In a family's format but broken (a checksum that fails): the
+    /// family's words.
+    #[error("{0}")]
+    Malformed(String),
 }
 
 /// Parses one query. `only_chain` is the `--chain` flag.
@@ -111,13 +103,13 @@ pub fn parse(input: &str, config: &Config, only_chain: Option<&str>) -> Result<Q
             .collect(),
     };
     if chains.is_empty() {
-        return Err(QueryError::NoCandidateChain(describe(&target).to_string()));
+        return Err(QueryError::NoCandidateChain(target.describe().to_string()));
     }
     for key in &chains {
         if config.chain(key).is_some_and(|c| !fits(&target, c)) {
             return Err(QueryError::NoCandidateChain(format!(
                 "{} on chain {key}",
-                describe(&target)
+                target.describe()
             )));
         }
     }
@@ -183,16 +175,7 @@ pub fn describe_char(c: char) -> String {
     }
 }
 
-/// The query as an error shows it: quoted with escapes, at most 80 characters.
-pub fn shorten(text: &str) -> String {
-    const MAX: usize = 80;
-    let count = text.chars().count();
-    if count <= MAX {
-        return format!("{text:?}");
-    }
-    let head: String = text.chars().take(MAX).collect();
-    format!("{head:?}… ({count} characters)")
-}
+pub use crate::safe::shorten;
 
 /// Strips what customers wrap around a paste: whitespace, quotes, backticks,
 /// angle brackets and a trailing slash.
@@ -218,72 +201,13 @@ fn fits(target: &Target, chain: &Chain) -> bool {
     crate::chain::family::of(chain.family).holds(target, chain)
 }
 
-fn describe(target: &Target) -> &'static str {
-    match target {
-        Target::Tx { prefixed: true, .. } => "an EVM transaction hash",
-        Target::Tx { .. } => "a transaction id",
-        Target::EvmAddress(_) => "an EVM address",
-        Target::TronAddress(_) => "a TRON address",
-        Target::Signature(_) => "a Solana signature",
-        Target::SolanaAddress(_) => "a Solana address",
-        Target::UtxoAddress { .. } => {
-            "a Bitcoin-style address (is it for another network, such as testnet?)"
-        }
-    }
-}
-
-/// A hash, id or address on its own: `0x` optional on hashes, any case;
-/// TRON addresses as `T…` (checksum verified) or `41…` hex; Bitcoin-style
-/// addresses as base58 or bech32 (checksum verified).
+/// A hash, id or address on its own, as the first family that reads it
+/// reads it (`Family::read`): checksums are verified where the format has one.
 fn parse_bare(s: &str) -> Result<Target, QueryError> {
-    let unrecognised = || QueryError::Unrecognised(shorten(s));
-    let hex = s
-        .strip_prefix("0x")
-        .or_else(|| s.strip_prefix("0X"))
-        .unwrap_or(s);
-    let prefixed = hex.len() != s.len();
-    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-        if prefixed {
-            return Err(unrecognised());
-        }
-        if s.len() == 34 && s.starts_with('T') {
-            return Ok(Target::TronAddress(tron_address::from_base58(s)?));
-        }
-        if let Some(decoded) = utxo_address::decode(s)? {
-            return Ok(Target::UtxoAddress {
-                address: s.to_string(),
-                decoded,
-            });
-        }
-        // Solana: plain base58 (no checksum), told apart by length.
-        return match bs58::decode(s).into_vec().map(|b| b.len()) {
-            Ok(64) => Ok(Target::Signature(s.to_string())),
-            Ok(32) if s.len() >= 32 => Ok(Target::SolanaAddress(s.to_string())),
-            _ => Err(unrecognised()),
-        };
-    }
-    match hex.len() {
-        64 => hex
-            .parse::<B256>()
-            .map(|hash| Target::Tx { hash, prefixed })
-            .map_err(|_| unrecognised()),
-        // An address must carry its 0x: forty bare hex digits are too easily
-        // something else (a truncated hash, a key fragment).
-        40 if prefixed => {
-            let address = hex.parse::<Address>().map_err(|_| unrecognised())?;
-            // Mixed case carries an EIP-55 checksum, and it must hold; all
-            // lower- or all upper-case carries none.
-            let mixed = hex.bytes().any(|b| b.is_ascii_lowercase())
-                && hex.bytes().any(|b| b.is_ascii_uppercase());
-            if mixed && address.to_checksum(None)[2..] != *hex {
-                return Err(QueryError::EvmChecksum(shorten(s)));
-            }
-            Ok(Target::EvmAddress(address))
-        }
-        42 if !prefixed && hex[..2] == *"41" => tron_address::from_hex(hex)
-            .map(Target::TronAddress)
-            .ok_or_else(unrecognised),
-        _ => Err(unrecognised()),
+    match crate::chain::family::read(s) {
+        Some(Ok(target)) => Ok(target),
+        Some(Err(why)) => Err(QueryError::Malformed(why)),
+        None => Err(QueryError::Unrecognised(shorten(s))),
     }
 }
 
@@ -307,16 +231,15 @@ fn normalise_link(s: &str) -> String {
 
 fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryError> {
     let link = normalise_link(text);
-    // Solana explorers name the cluster in the query string: a devnet or
-    // testnet page must not be read as mainnet's.
-    if let Some(cluster) = link
-        .split(['?', '&', '#'])
-        .find_map(|p| p.strip_prefix("cluster="))
-        .filter(|c| !c.eq_ignore_ascii_case("mainnet") && !c.eq_ignore_ascii_case("mainnet-beta"))
+    // A link that names a test network in its query string (where the
+    // explorer's host is the same for every network) is not mainnet's.
+    if let Some(network) = crate::chain::family::ALL
+        .iter()
+        .find_map(|f| crate::chain::family::of(*f).test_network(&link))
     {
         return Err(QueryError::UnknownExplorer {
             shown: text.to_string(),
-            host: format!("the {cluster} cluster"),
+            host: network,
             hint: "; only mainnet is configured".to_string(),
         });
     }
@@ -339,7 +262,8 @@ fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryErro
             };
             let id = rest.split(['/', '?', '#', '&']).next().unwrap_or("");
             return match parse_bare(id) {
-                // A TRON or Bitcoin explorer's id with a stray 0x is still that id.
+                // The id of a family that writes no 0x, pasted with a stray
+                // 0x, is still that id.
                 Ok(Target::Tx { hash, .. })
                     if !crate::chain::family::of(chain.family).prefixes_hashes() =>
                 {
@@ -352,8 +276,7 @@ fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryErro
                     ))
                 }
                 Ok(target) => Ok((target, chain.key.clone())),
-                Err(QueryError::TronAddress(e)) => Err(e.into()),
-                Err(QueryError::UtxoAddress(e)) => Err(e.into()),
+                Err(e @ QueryError::Malformed(_)) => Err(e),
                 Err(_) => Err(QueryError::LinkWithoutHash(text.to_string())),
             };
         }
@@ -397,6 +320,7 @@ fn last_hex_run(link: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::config::{BUILTIN, parse as parse_config};
+    use alloy_primitives::B256;
 
     const HASH: &str = "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060";
 

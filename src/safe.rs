@@ -100,6 +100,17 @@ pub fn csv_cell(s: &str) -> String {
     }
 }
 
+/// The query as an error shows it: quoted with escapes, at most 80 characters.
+pub fn shorten(text: &str) -> String {
+    const MAX: usize = 80;
+    let count = text.chars().count();
+    if count <= MAX {
+        return format!("{text:?}");
+    }
+    let head: String = text.chars().take(MAX).collect();
+    format!("{head:?}… ({count} characters)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

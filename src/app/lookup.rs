@@ -68,7 +68,7 @@ pub struct Ask<'a> {
     /// poisoning check (`None`: no bound but the endpoints' own).
     pub timeout: Option<Duration>,
     /// Read the sender's recent payees to spot a look-alike recipient
-    /// (one more request per EVM payment).
+    /// (one more request per payment, where the family reads payees).
     pub poisoning_check: bool,
 }
 
@@ -141,7 +141,7 @@ pub async fn lookup_address(
 }
 
 /// A payment to an address that looks like one the sender paid before:
-/// reads the sender's recent payees (EVM, one request) and warns.
+/// reads the sender's recent payees (one request, where the family can) and warns.
 pub async fn payee_check(client: &RpcClient, settings: &Settings, report: &mut TxReport) {
     let Some(chain) = report
         .chain

@@ -20,6 +20,12 @@ use crate::model::address::SenderHistory;
 use crate::model::{PendingFacts, Reason, Seen, TxFacts, TxReport};
 
 pub trait ChainFamily: super::explain::Explain + Send + Sync {
+    /// What `text` (one hash, id or address, already cleaned) is in this
+    /// family's formats: `None` when it is none of them, `Some(Err(why))`
+    /// when it is one of them but broken (a checksum that fails), in words
+    /// a person can act on.
+    fn read(&self, text: &str) -> Option<Result<Target, String>>;
+
     /// Checks the chains.toml keys only this family reads (pure: run when
     /// the file is parsed, so a bad file fails at start-up naming the key).
     fn check_chain(&self, keys: &FamilyKeys) -> anyhow::Result<FamilyConfig>;
@@ -109,10 +115,71 @@ pub trait ChainFamily: super::explain::Explain + Send + Sync {
         address.to_string()
     }
 
+    /// The identity every endpoint is checked against, as `chains --probe`
+    /// shows it ("56"); `None` where the family checks none.
+    fn identity(&self, chain: &Chain) -> Option<String> {
+        chain.chain_id.map(|id| id.to_string())
+    }
+
+    /// The test network an explorer link names in its query string, where
+    /// the family's explorers serve every network from one host ("the
+    /// devnet cluster"); such a link is never read as mainnet's.
+    fn test_network(&self, _link: &str) -> Option<String> {
+        None
+    }
+
     /// Whether the family writes transaction hashes with `0x`.
     fn prefixes_hashes(&self) -> bool {
         false
     }
+}
+
+/// Every family, in the order a bare text is read: the first that reads it
+/// decides (a 64-hex id reads the same everywhere).
+pub const ALL: [Family; 4] = [Family::Evm, Family::Tron, Family::Bitcoin, Family::Solana];
+
+/// What a bare hash, id or address is: the first family's reading, else the
+/// first family's reason it is broken, else `None`.
+pub fn read(text: &str) -> Option<Result<Target, String>> {
+    let mut broken = None;
+    for family in ALL {
+        match of(family).read(text) {
+            Some(Ok(target)) => return Some(Ok(target)),
+            Some(Err(why)) => {
+                broken.get_or_insert(why);
+            }
+            None => {}
+        }
+    }
+    broken.map(Err)
+}
+
+/// Hex digits after an optional `0x`: the digits and whether `0x` was there.
+pub fn hex_part(text: &str) -> (&str, bool) {
+    let hex = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text);
+    (hex, hex.len() != text.len())
+}
+
+/// A bare (unprefixed) 64-hex id: a transaction on any family that writes
+/// ids without `0x`.
+pub fn bare_tx(text: &str) -> Option<Target> {
+    let (hex, prefixed) = hex_part(text);
+    (!prefixed && hex.len() == 64)
+        .then(|| hex.parse().ok())
+        .flatten()
+        .map(|hash| Target::Tx {
+            hash,
+            prefixed: false,
+        })
+}
+
+/// Text a base58 or bech32 reader may look at: not `0x…`, not all hex.
+pub fn not_hex(text: &str) -> bool {
+    let (hex, prefixed) = hex_part(text);
+    !prefixed && !hex.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The family behind a chains.toml `family`.

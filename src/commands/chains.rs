@@ -68,13 +68,9 @@ fn best_head(probes: &[Option<Timed>]) -> Option<u64> {
 }
 
 /// "ok (56)", "ok (genesis 5eykt4…)", "WRONG: 97", or "n/a" where the
-/// family has no chain id (TRON, Esplora) or none is configured.
+/// family checks no identity or none is configured.
 fn chain_id_check(chain: &Chain, p: &Probe) -> (&'static str, String) {
-    let expected = match (chain.chain_id, &chain.genesis_hash) {
-        (Some(id), _) => Some(id.to_string()),
-        (None, Some(g)) => Some(format!("genesis {}…", g.get(..6).unwrap_or(g))),
-        (None, None) => None,
-    };
+    let expected = crate::chain::family::of(chain.family).identity(chain);
     match (p, expected) {
         (Probe::WrongChain { chain_id }, _) => ("mismatch", format!("WRONG: {chain_id}")),
         (Probe::Up { .. }, Some(id)) => ("ok", format!("ok ({id})")),

@@ -509,6 +509,19 @@ mod tests {
     const FAKE: &str = "0x1234bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbabcd";
     const ME: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 
+    /// The family of a built-in chain.
+    fn fam(key: &str) -> Family {
+        chain_of(key).family
+    }
+
+    fn chain_of(key: &str) -> Chain {
+        crate::config::parse(crate::config::BUILTIN)
+            .unwrap()
+            .chain(key)
+            .unwrap()
+            .clone()
+    }
+
     fn chain() -> Chain {
         crate::config::parse(crate::config::BUILTIN)
             .unwrap()
@@ -535,27 +548,24 @@ mod tests {
 
     #[test]
     fn lookalikes_share_four_and_four() {
-        assert!(lookalike(GENUINE, FAKE, Family::Evm));
+        assert!(lookalike(GENUINE, FAKE, fam("eth")));
         assert!(lookalike(
             GENUINE,
             &FAKE.to_uppercase().replace("0X", "0x"),
-            Family::Evm
+            fam("eth")
         ));
-        assert!(
-            !lookalike(GENUINE, GENUINE, Family::Evm),
-            "the same address"
-        );
-        assert!(!lookalike(GENUINE, ME, Family::Evm));
+        assert!(!lookalike(GENUINE, GENUINE, fam("eth")), "the same address");
+        assert!(!lookalike(GENUINE, ME, fam("eth")));
         assert!(lookalike(
             "TXyzAAAAAAAAAAAAAAAAAAAAAAAAAAAAzz9Q",
             "TXyzBBBBBBBBBBBBBBBBBBBBBBBBBBBBzz9Q",
-            Family::Tron
+            fam("tron")
         ));
         // Every segwit address starts bc1q: the comparison starts after it.
         assert!(!lookalike(
             "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
             "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh",
-            Family::Bitcoin
+            fam("btc")
         ));
     }
 
@@ -610,7 +620,7 @@ mod tests {
         };
         // Paying the poisoner that left dust, after paying the genuine address.
         let history = h(vec![paid_fake.clone(), dust.clone(), paid_genuine.clone()]);
-        let w = payment_poisoning(FAKE, "0xbad", &history, Family::Evm).unwrap();
+        let w = payment_poisoning(FAKE, "0xbad", &history, fam("eth")).unwrap();
         assert_eq!(w.genuine.as_deref(), Some(GENUINE));
         assert_eq!(w.lookalike.as_deref(), Some(FAKE));
         // Paying the genuine address again is fine, even with the poisoner around.
@@ -622,12 +632,12 @@ mod tests {
             dust.clone(),
             paid_genuine.clone(),
         ]);
-        assert!(payment_poisoning(GENUINE, "0xa9a1", &history, Family::Evm).is_none());
+        assert!(payment_poisoning(GENUINE, "0xa9a1", &history, fam("eth")).is_none());
         // A first payment to a look-alike with no dust seen still warns.
         let history = h(vec![paid_fake.clone(), paid_genuine.clone()]);
-        assert!(payment_poisoning(FAKE, "0xbad", &history, Family::Evm).is_some());
+        assert!(payment_poisoning(FAKE, "0xbad", &history, fam("eth")).is_some());
         // A stranger is nobody's look-alike.
-        assert!(payment_poisoning(ME, "0x1", &history, Family::Evm).is_none());
+        assert!(payment_poisoning(ME, "0x1", &history, fam("eth")).is_none());
     }
 
     #[test]

@@ -228,7 +228,7 @@ pub fn tx_report(
         apply_vanished(&mut report, config, key, vanished);
         report.congestion = congestion.clone();
     }
-    // Another transaction spends its coins: replaced (Bitcoin RBF).
+    // Another transaction spends its coins: replaced (replace-by-fee).
     let respent = search.outcomes.iter().find_map(|(key, o)| match o {
         ChainOutcome::NotFound {
             respent: Some(r),
@@ -253,7 +253,7 @@ pub fn tx_report(
 }
 
 /// The other chains where the same id was found, with their verdicts: a
-/// bare hash can name a transaction on two EVM chains (failed on one,
+/// bare hash can name a transaction on two chains of a family (failed on one,
 /// finalized on the other), and the customer must know which is theirs.
 fn also_on(search: &Search, config: &Config, reported: &str) -> Option<Warning> {
     let others: Vec<(String, Verdict)> = search

@@ -23,3 +23,20 @@ pub enum Target {
     /// A Solana account: base58 of 32 bytes.
     SolanaAddress(String),
 }
+
+impl Target {
+    /// "an EVM address" and the like, for errors.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Target::Tx { prefixed: true, .. } => "an EVM transaction hash",
+            Target::Tx { .. } => "a transaction id",
+            Target::EvmAddress(_) => "an EVM address",
+            Target::TronAddress(_) => "a TRON address",
+            Target::Signature(_) => "a Solana signature",
+            Target::SolanaAddress(_) => "a Solana address",
+            Target::UtxoAddress { .. } => {
+                "a Bitcoin-style address (is it for another network, such as testnet?)"
+            }
+        }
+    }
+}

@@ -520,7 +520,11 @@ mod tests {
             chains: vec![ChainView {
                 chain: "eth".into(),
                 name: "Ethereum".into(),
-                family: crate::model::Family::Evm,
+                family: crate::config::parse(crate::config::BUILTIN)
+                    .unwrap()
+                    .chain("eth")
+                    .unwrap()
+                    .family,
                 facts: Some(facts),
                 answered_by: Some("https://rpc".into()),
                 pending: vec![stuck()],

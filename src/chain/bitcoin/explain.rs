@@ -394,3 +394,12 @@ pub fn sat_vb(rate: f64) -> String {
     let s = format!("{:.1}", (rate * 10.0).round() / 10.0);
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every message id this file uses exists in English.
+    #[test]
+    fn its_message_ids_exist() {
+        crate::i18n::assert_known_ids(include_str!("explain.rs"));
+    }
+}

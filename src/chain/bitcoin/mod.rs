@@ -258,6 +258,22 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Esplora;
 
 impl ChainFamily for Esplora {
+    /// A bare 64-hex txid, or a base58 or bech32 address (checksum verified;
+    /// which chains it belongs to, their formats say).
+    fn read(&self, text: &str) -> Option<Result<Target, String>> {
+        if !super::family::not_hex(text) {
+            return super::family::bare_tx(text).map(Ok);
+        }
+        match crate::codec::utxo_address::decode(text) {
+            Ok(Some(decoded)) => Some(Ok(Target::UtxoAddress {
+                address: text.to_string(),
+                decoded,
+            })),
+            Ok(None) => None,
+            Err(e) => Some(Err(e.to_string())),
+        }
+    }
+
     fn waiting(
         &self,
         facts: &TxFacts,

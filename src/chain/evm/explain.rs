@@ -330,4 +330,10 @@ mod tests {
         assert_eq!(gwei(U256::from(20_000_000_000u64)), "20");
         assert_eq!(gwei(U256::from(7u64)), "0.000000007");
     }
+
+    /// Every message id this file uses exists in English.
+    #[test]
+    fn its_message_ids_exist() {
+        crate::i18n::assert_known_ids(include_str!("explain.rs"));
+    }
 }

@@ -159,4 +159,10 @@ mod tests {
             "{rows:?}"
         );
     }
+
+    /// Every message id this file uses exists in English.
+    #[test]
+    fn its_message_ids_exist() {
+        crate::i18n::assert_known_ids(include_str!("explain.rs"));
+    }
 }

@@ -196,6 +196,36 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Solana;
 
 impl ChainFamily for Solana {
+    /// The cluster's genesis hash, shortened: "genesis 5eykt4…".
+    fn identity(&self, chain: &Chain) -> Option<String> {
+        let g = chain.genesis_hash.as_ref()?;
+        Some(format!("genesis {}…", g.get(..6).unwrap_or(g)))
+    }
+
+    /// Solana explorers name the cluster in the query string
+    /// (`?cluster=devnet`): a devnet or testnet page is not mainnet's.
+    fn test_network(&self, link: &str) -> Option<String> {
+        link.split(['?', '&', '#'])
+            .find_map(|p| p.strip_prefix("cluster="))
+            .filter(|c| {
+                !c.eq_ignore_ascii_case("mainnet") && !c.eq_ignore_ascii_case("mainnet-beta")
+            })
+            .map(|cluster| format!("the {cluster} cluster"))
+    }
+
+    /// Plain base58 (no checksum), told apart by length: 64 bytes are a
+    /// signature, 32 an account.
+    fn read(&self, text: &str) -> Option<Result<Target, String>> {
+        if !super::family::not_hex(text) {
+            return None;
+        }
+        match bs58::decode(text).into_vec().map(|b| b.len()) {
+            Ok(64) => Some(Ok(Target::Signature(text.to_string()))),
+            Ok(32) if text.len() >= 32 => Some(Ok(Target::SolanaAddress(text.to_string()))),
+            _ => None,
+        }
+    }
+
     /// The commitment decides: `finalized` is irreversible, `confirmed`
     /// (a supermajority voted) is not yet, whatever the slot count says.
     fn finality(&self, facts: &crate::model::TxFacts) -> Option<bool> {

@@ -136,3 +136,12 @@ fn resource_sentences(report: &TxReport, facts: &TxFacts, lang: Lang, out: &mut 
         out.push(lang.t("tron_avoid_burn", &args));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every message id this file uses exists in English.
+    #[test]
+    fn its_message_ids_exist() {
+        crate::i18n::assert_known_ids(include_str!("explain.rs"));
+    }
+}
