@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Outpoint, Seen, Status, TxReport};
+use crate::model::{Marks, Seen, Status, TxReport};
 
 /// Remembered transactions older than this (by last sight) are forgotten:
 /// nodes drop pending transactions long before (geth: 3 hours by default).
@@ -245,41 +245,19 @@ pub fn apply(current: Vec<Seen>, updates: &[Update], now: u64) -> Vec<Seen> {
     kept
 }
 
-/// What a report teaches the store: pending transactions are remembered,
-/// included ones forgotten.
-/// The coins of a pending Bitcoin-style transaction kept in the store:
-/// one is enough to find what spent it instead.
-const MAX_REMEMBERED_INPUTS: usize = 4;
-
+/// What a report teaches the store: pending transactions are remembered
+/// (by what their family marks them with), included ones forgotten.
 pub fn update_for(report: &TxReport, now: u64) -> Option<Update> {
     let chain = report.chain.clone()?;
     match report.status {
         Status::Pending => {
             let facts = report.facts.as_ref()?;
-            let pending = facts.pending.as_ref();
-            let max_fee = pending
-                .and_then(|p| p.max_fee_per_gas.or(p.gas_price))
-                .map(|v| v.to_string());
-            let tip = pending
-                .and_then(|p| p.max_priority_fee_per_gas)
-                .map(|v| v.to_string());
-            // Bitcoin-style: no nonce, but the coins it spends tell later
-            // what replaced it.
-            let inputs: Vec<Outpoint> = facts
-                .utxo
-                .iter()
-                .flat_map(|u| u.inputs.iter())
-                .take(MAX_REMEMBERED_INPUTS)
-                .map(|i| Outpoint {
-                    txid: i.txid.to_ascii_lowercase(),
-                    vout: i.vout,
-                })
-                .collect();
-            let nonce = match facts.nonce {
-                Some(n) => n,
-                None if !inputs.is_empty() => 0,
-                None => return None,
-            };
+            let Marks {
+                nonce,
+                max_fee,
+                tip,
+                inputs,
+            } = crate::chain::family::of(report.family?).marks(facts)?;
             Some(Update::Pending(Seen {
                 chain,
                 hash: facts.hash.to_lowercase(),

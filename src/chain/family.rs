@@ -115,6 +115,16 @@ pub trait ChainFamily: super::explain::Explain + Send + Sync {
         address.to_string()
     }
 
+    /// What the store keeps of a pending transaction so that a later run
+    /// can tell what became of it (by default its nonce); `None`: nothing
+    /// to go by, so it is not remembered.
+    fn marks(&self, facts: &TxFacts) -> Option<crate::model::Marks> {
+        facts.nonce.map(|nonce| crate::model::Marks {
+            nonce,
+            ..Default::default()
+        })
+    }
+
     /// The identity every endpoint is checked against, as `chains --probe`
     /// shows it ("56"); `None` where the family checks none.
     fn identity(&self, chain: &Chain) -> Option<String> {

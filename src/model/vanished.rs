@@ -28,6 +28,16 @@ pub struct Seen {
     pub inputs: Vec<Outpoint>,
 }
 
+/// What a family keeps of a pending transaction to tell later what became
+/// of it: its nonce, the fees it offered, the coins it spent (a few).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    pub nonce: u64,
+    pub max_fee: Option<String>,
+    pub tip: Option<String>,
+    pub inputs: Vec<Outpoint>,
+}
+
 /// A coin: the transaction output it is (`txid`, `vout`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Outpoint {

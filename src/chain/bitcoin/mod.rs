@@ -258,6 +258,35 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Esplora;
 
 impl ChainFamily for Esplora {
+    /// No nonce, but the coins it spends (a few: one is enough) tell later
+    /// what replaced it.
+    fn marks(&self, facts: &TxFacts) -> Option<crate::model::Marks> {
+        const MAX_REMEMBERED_INPUTS: usize = 4;
+        let inputs: Vec<crate::model::Outpoint> = facts
+            .utxo
+            .iter()
+            .flat_map(|u| u.inputs.iter())
+            .take(MAX_REMEMBERED_INPUTS)
+            .map(|i| crate::model::Outpoint {
+                txid: i.txid.to_ascii_lowercase(),
+                vout: i.vout,
+            })
+            .collect();
+        match facts.nonce {
+            Some(nonce) => Some(crate::model::Marks {
+                nonce,
+                inputs,
+                ..Default::default()
+            }),
+            None if !inputs.is_empty() => Some(crate::model::Marks {
+                nonce: 0,
+                inputs,
+                ..Default::default()
+            }),
+            None => None,
+        }
+    }
+
     /// A bare 64-hex txid, or a base58 or bech32 address (checksum verified;
     /// which chains it belongs to, their formats say).
     fn read(&self, text: &str) -> Option<Result<Target, String>> {

@@ -438,6 +438,21 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Evm;
 
 impl ChainFamily for Evm {
+    /// The nonce and the fees offered: a replacement must outbid them.
+    fn marks(&self, facts: &crate::model::TxFacts) -> Option<crate::model::Marks> {
+        let pending = facts.pending.as_ref();
+        Some(crate::model::Marks {
+            nonce: facts.nonce?,
+            max_fee: pending
+                .and_then(|p| p.max_fee_per_gas.or(p.gas_price))
+                .map(|v| v.to_string()),
+            tip: pending
+                .and_then(|p| p.max_priority_fee_per_gas)
+                .map(|v| v.to_string()),
+            inputs: Vec::new(),
+        })
+    }
+
     /// A 64-hex hash (`0x` optional) or a `0x` address of 40 hex digits,
     /// whose mixed case, when it has one, must be its EIP-55 checksum.
     fn read(&self, text: &str) -> Option<Result<Target, String>> {
