@@ -4,6 +4,31 @@
 //! `chain/bitcoin/utxo.rs`) compute them; renderers read them. Here so that the report (model) does not
 //! depend on the diagnosis code.
 
+/// Why a transaction waits and what would move it, as its family concludes:
+/// the one carrier of family assessments on `TxReport`. A family with an
+/// assessment of its own adds one arm.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Waiting {
+    Evm(Box<pending::Assessment>),
+    Utxo(Box<utxo::Assessment>),
+}
+
+impl Waiting {
+    pub fn evm(&self) -> Option<&pending::Assessment> {
+        match self {
+            Waiting::Evm(a) => Some(a),
+            Waiting::Utxo(_) => None,
+        }
+    }
+
+    pub fn utxo(&self) -> Option<&utxo::Assessment> {
+        match self {
+            Waiting::Utxo(a) => Some(a),
+            Waiting::Evm(_) => None,
+        }
+    }
+}
+
 /// A pending EVM-style transaction: nonces, fees, what to offer.
 pub mod pending {
     use alloy_primitives::U256;

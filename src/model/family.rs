@@ -32,6 +32,52 @@ impl Family {
     }
 }
 
+/// What only one family knows about a transaction: the one carrier of
+/// family facts on `TxFacts` (the shape of alloy's `WithOtherFields`).
+/// Neutral code never matches on it; a family reads its own arm through the
+/// accessors, and a new family with facts of its own adds one arm.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum FamilyFacts {
+    #[default]
+    None,
+    /// EVM: the fee and nonce figures of a transaction still waiting.
+    Evm { pending: Option<Box<PendingFacts>> },
+    /// Bitcoin-style chains: inputs, outputs, size and fee rate.
+    Utxo(Box<UtxoFacts>),
+    /// Solana: commitment, fee split, balance changes, failing instruction.
+    Solana(Box<SolanaFacts>),
+}
+
+impl FamilyFacts {
+    pub fn pending(&self) -> Option<&PendingFacts> {
+        match self {
+            FamilyFacts::Evm { pending } => pending.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn utxo(&self) -> Option<&UtxoFacts> {
+        match self {
+            FamilyFacts::Utxo(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    pub fn utxo_mut(&mut self) -> Option<&mut UtxoFacts> {
+        match self {
+            FamilyFacts::Utxo(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    pub fn solana(&self) -> Option<&SolanaFacts> {
+        match self {
+            FamilyFacts::Solana(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
 /// How a TRON transaction paid for its resources. Energy comes from the
 /// sender's stake, from the contract's deployer, or is bought by burning TRX
 /// at the energy price; bandwidth likewise (600 free per account per day).

@@ -417,20 +417,19 @@ pub struct TxFacts {
     pub failure: Option<Failure>,
     pub contract_created: Option<String>,
     pub congestion: Option<Congestion>,
-    /// Fee and nonce figures of a transaction still waiting for a block.
-    pub pending: Option<PendingFacts>,
-    /// TRON: the solidity view holds it (irreversible); `None` when not asked.
+    /// The chain's own word that the block is irreversible (TRON's
+    /// solidified view, Solana's `finalized` commitment); `None` when the
+    /// chain has none or it was not asked. The family decides whether it
+    /// counts (`ChainFamily::finality`).
     pub solidified: Option<bool>,
     /// Unix ms after which a never-included transaction can no longer be
     /// (TRON's `expiration`), and when the endpoint was asked.
     pub expires_at_ms: Option<u64>,
     pub observed_at_ms: Option<u64>,
-    /// Bitcoin-style chains: inputs, outputs, size and fee rate.
-    pub utxo: Option<Box<UtxoFacts>>,
-    /// Solana: commitment, fee split, balance changes, failing instruction.
-    pub solana: Option<Box<SolanaFacts>>,
-    /// EVM: the sender's recent token transfers (read for payments, to spot
-    /// a look-alike recipient); `None` when not asked.
+    /// What only the transaction's family knows, in one typed carrier.
+    pub family: FamilyFacts,
+    /// The sender's recent token transfers (read for payments, to spot a
+    /// look-alike recipient, where the family can); `None` when not asked.
     pub payees: Option<address::SenderHistory>,
     /// Token contracts whose symbol and decimals were not read: more
     /// distinct unknown tokens than one lookup reads (`MAX_TOKEN_READS`).
@@ -458,12 +457,10 @@ impl TxFacts {
             failure: None,
             contract_created: None,
             congestion: None,
-            pending: None,
             solidified: None,
             expires_at_ms: None,
             observed_at_ms: None,
-            utxo: None,
-            solana: None,
+            family: FamilyFacts::None,
             payees: None,
             tokens_unread: 0,
         }
@@ -495,10 +492,9 @@ pub struct TxReport {
     pub unavailable: Vec<String>,
     /// The network's load on the chain reported (found or remembered).
     pub congestion: Option<Congestion>,
-    /// Why a pending transaction waits and how to speed it up.
-    pub pending: Option<assessment::pending::Assessment>,
-    /// The same for a pending Bitcoin-style transaction (fee rates, RBF, CPFP).
-    pub utxo_pending: Option<assessment::utxo::Assessment>,
+    /// Why a pending transaction waits and how to speed it up, as its
+    /// family concludes.
+    pub waiting: Option<assessment::Waiting>,
     /// A transaction seen pending earlier that the network no longer knows.
     pub vanished: Option<Vanished>,
     /// Explorer link of the transaction that replaced this one.
@@ -529,8 +525,7 @@ impl TxReport {
             answered_by: Vec::new(),
             unavailable: Vec::new(),
             congestion: None,
-            pending: None,
-            utxo_pending: None,
+            waiting: None,
             vanished: None,
             replacement_url: None,
             respent: None,

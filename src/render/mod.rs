@@ -109,8 +109,7 @@ mod tests {
             answered_by: vec!["https://bsc-rpc.publicnode.com".into()],
             unavailable: vec![],
             congestion: None,
-            pending: None,
-            utxo_pending: None,
+            waiting: None,
             vanished: None,
             replacement_url: None,
             respent: None,
@@ -176,8 +175,7 @@ mod tests {
             answered_by: vec!["https://eth-2".into()],
             unavailable: vec!["bsc".into()],
             congestion: None,
-            pending: None,
-            utxo_pending: None,
+            waiting: None,
             vanished: None,
             replacement_url: None,
             respent: None,
@@ -241,7 +239,9 @@ mod tests {
         f.intended_transfer = f.token_transfers.pop();
         f.nonce = Some(nonce);
         f.value.symbol = "ETH".into();
-        f.pending = Some(facts);
+        f.family = FamilyFacts::Evm {
+            pending: Some(Box::new(facts)),
+        };
         let eth = crate::config::parse(crate::config::BUILTIN)
             .unwrap()
             .chain("eth")
@@ -253,7 +253,7 @@ mod tests {
         r.family = Some(eth.family);
         crate::chain::family::of(eth.family).annotate(&facts, &eth, &mut r);
         r.status = Status::Pending;
-        r.reason = r.pending.as_ref().unwrap().reason;
+        r.reason = r.waiting.as_ref().and_then(|w| w.evm()).unwrap().reason;
         r
     }
 

@@ -115,7 +115,9 @@ fn eth_failed(failure: Failure, gas_used: u64) -> TxFacts {
 fn eth_pending(pending: PendingFacts) -> TxFacts {
     let mut f = eth_usdt();
     f.intended_transfer = Some(usdt("eth", "1250.5", "1250500000"));
-    f.pending = Some(pending);
+    f.family = FamilyFacts::Evm {
+        pending: Some(Box::new(pending)),
+    };
     f
 }
 
@@ -212,7 +214,7 @@ fn btc(fee: u64, parents: Vec<ParentTx>) -> TxFacts {
     f.to = Some(BTC_TO.into());
     f.fee = Some(Fee::flat(sats(fee)));
     f.congestion = Some(btc_rates());
-    f.utxo = Some(Box::new(UtxoFacts {
+    f.family = FamilyFacts::Utxo(Box::new(UtxoFacts {
         vsize: 141,
         weight: 561,
         fee_rate: fee as f64 / 141.0,
@@ -257,7 +259,7 @@ fn sol(commitment: &str, failure: Option<Failure>) -> TxFacts {
     f.succeeded = Some(failure.is_none());
     f.failure = failure;
     f.fee = Some(Fee::flat(lamports(15_000)));
-    f.solana = Some(Box::new(SolanaFacts {
+    f.family = FamilyFacts::Solana(Box::new(SolanaFacts {
         commitment: commitment.into(),
         base_fee: 5_000,
         priority_fee: 10_000,

@@ -6,8 +6,8 @@ use alloy_primitives::U256;
 use super::wire::{FeeEstimates, Mempool, Outspend, RbfHistory, RbfTree, Recommended, Tx};
 use crate::chain::spec::Chain;
 use crate::model::{
-    Amount, Congestion, CongestionLevel, Fee, FeeRates, MempoolState, ParentTx, Respent, TxFacts,
-    UtxoFacts, UtxoInput, UtxoOutput,
+    Amount, Congestion, CongestionLevel, FamilyFacts, Fee, FeeRates, MempoolState, ParentTx,
+    Respent, TxFacts, UtxoFacts, UtxoInput, UtxoOutput,
 };
 
 /// BIP-125: an input with a sequence below this signals replaceability.
@@ -111,11 +111,10 @@ pub fn tx_facts(tx: &Tx, chain: &Chain, tip: u64) -> TxFacts {
         failure: None,
         contract_created: None,
         congestion: None,
-        pending: None,
         solidified: None,
         expires_at_ms: None,
         observed_at_ms: None,
-        utxo: Some(Box::new(UtxoFacts {
+        family: FamilyFacts::Utxo(Box::new(UtxoFacts {
             vsize,
             weight: tx.weight,
             fee_rate: rate(tx.fee, vsize),
@@ -128,7 +127,6 @@ pub fn tx_facts(tx: &Tx, chain: &Chain, tip: u64) -> TxFacts {
             unconfirmed_parents: vec![],
             parents_unchecked: 0,
         })),
-        solana: None,
         payees: None,
         tokens_unread: 0,
     }
@@ -294,7 +292,7 @@ mod tests {
     fn a_payment_with_change_reads_as_a_transfer_to_the_payee() {
         let t = tx("tx_confirmed");
         let f = tx_facts(&t, &btc(), t.status.block_height.unwrap() + 2);
-        let u = f.utxo.as_ref().unwrap();
+        let u = f.family.utxo().unwrap();
         assert_eq!(u.vsize, t.weight.div_ceil(4));
         assert_eq!(f.block, t.status.block_height);
         assert_eq!(f.succeeded, Some(true));
@@ -312,9 +310,12 @@ mod tests {
     fn rbf_is_any_input_below_0xfffffffe() {
         let mut t = tx("tx_confirmed");
         t.vin[0].sequence = 0xffff_fffd;
-        assert!(tx_facts(&t, &btc(), 1).utxo.unwrap().rbf);
+        assert!(tx_facts(&t, &btc(), 1).family.utxo().unwrap().rbf);
         t.vin[0].sequence = 0xffff_fffe;
-        assert!(!tx_facts(&t, &btc(), 1).utxo.unwrap().rbf, "locktime-only");
+        assert!(
+            !tx_facts(&t, &btc(), 1).family.utxo().unwrap().rbf,
+            "locktime-only"
+        );
     }
 
     #[test]
@@ -323,7 +324,7 @@ mod tests {
         let f = tx_facts(&t, &btc(), t.status.block_height.unwrap());
         assert_eq!(f.from, "coinbase");
         assert!(parent_ids(&t).is_empty());
-        assert!(!f.utxo.unwrap().rbf);
+        assert!(!f.family.utxo().unwrap().rbf);
     }
 
     #[test]

@@ -10,16 +10,21 @@ use crate::i18n::words::{duration, with};
 use crate::model::assessment::utxo::Assessment as UtxoAssessment;
 use crate::model::{Congestion, Fee, FeeRates, Reason, TxFacts, TxReport, UtxoFacts};
 
+/// The fee-rate assessment of a pending transaction, when there is one.
+fn utxo_assessment(report: &TxReport) -> Option<&UtxoAssessment> {
+    report.waiting.as_ref().and_then(|w| w.utxo())
+}
+
 impl Explain for super::Esplora {
     fn parties_rows(&self, facts: &TxFacts, lang: Lang, rows: &mut Rows) {
-        match &facts.utxo {
+        match facts.family.utxo() {
             Some(u) => utxo_rows(u, lang, &mut |l, v| rows.push(l, v)),
             None => from_to_rows(facts, rows),
         }
     }
 
     fn fee_value(&self, facts: &TxFacts, fee: &Fee, lang: Lang) -> String {
-        let Some(u) = &facts.utxo else {
+        let Some(u) = facts.family.utxo() else {
             return gas_fee_value(fee, lang);
         };
         lang.t(
@@ -34,7 +39,7 @@ impl Explain for super::Esplora {
     }
 
     fn detail_rows(&self, report: &TxReport, lang: Lang, rows: &mut Rows) {
-        if let (Some(a), Some(f)) = (&report.utxo_pending, &report.facts) {
+        if let (Some(a), Some(f)) = (utxo_assessment(report), &report.facts) {
             utxo_pending_rows(a, f, lang, &mut |l, v| rows.push(l, v));
         }
     }
@@ -59,13 +64,13 @@ impl Explain for super::Esplora {
         } else {
             rows.push("label_congestion", c.level.as_str().to_string());
         }
-        if let (Some(r), None) = (m.fee_rates, &report.utxo_pending) {
+        if let (Some(r), None) = (m.fee_rates, utxo_assessment(report)) {
             rows.push("label_network_rates", network_rates(&r, lang));
         }
     }
 
     fn what(&self, facts: &TxFacts, lang: Lang) -> Option<String> {
-        let u = facts.utxo.as_ref()?;
+        let u = facts.family.utxo()?;
         let payments = u.outputs.iter().filter(|o| !o.change).count();
         // Only data outputs (OP_RETURN): the coins went to the fee.
         if !u.outputs.is_empty() && u.outputs.iter().all(|o| o.address.is_none()) {
@@ -83,7 +88,7 @@ impl Explain for super::Esplora {
     }
 
     fn fee_sentence(&self, facts: &TxFacts, fee: &str, lang: Lang) -> String {
-        match &facts.utxo {
+        match facts.family.utxo() {
             Some(u) => lang.t(
                 "fee_paid_utxo",
                 &[("fee", fee), ("rate", &sat_vb(u.fee_rate))],
@@ -100,7 +105,7 @@ impl Explain for super::Esplora {
         lang: Lang,
         out: &mut Vec<String>,
     ) -> bool {
-        let Some(a) = &report.utxo_pending else {
+        let Some(a) = utxo_assessment(report) else {
             return false;
         };
         utxo_pending(a, facts, base, lang, out);
@@ -118,7 +123,7 @@ impl Explain for super::Esplora {
     }
 
     fn pending_json(&self, report: &TxReport) -> Option<Value> {
-        report.utxo_pending.as_ref().map(utxo_pending_json)
+        utxo_assessment(report).map(utxo_pending_json)
     }
 }
 
@@ -213,7 +218,7 @@ fn utxo_pending_rows(
             &[],
         ),
     );
-    if let Some(u) = &f.utxo
+    if let Some(u) = f.family.utxo()
         && !u.unconfirmed_parents.is_empty()
     {
         row(

@@ -232,7 +232,7 @@ async fn parents(client: &RpcClient, endpoint: &Endpoint, tx: &Tx, facts: &mut T
         }
     }))
     .await;
-    let Some(utxo) = facts.utxo.as_mut() else {
+    let Some(utxo) = facts.family.utxo_mut() else {
         return;
     };
     utxo.parents_unchecked = ids.len() - asked.len();
@@ -263,8 +263,9 @@ impl ChainFamily for Esplora {
     fn marks(&self, facts: &TxFacts) -> Option<crate::model::Marks> {
         const MAX_REMEMBERED_INPUTS: usize = 4;
         let inputs: Vec<crate::model::Outpoint> = facts
-            .utxo
-            .iter()
+            .family
+            .utxo()
+            .into_iter()
             .flat_map(|u| u.inputs.iter())
             .take(MAX_REMEMBERED_INPUTS)
             .map(|i| crate::model::Outpoint {
@@ -314,10 +315,11 @@ impl ChainFamily for Esplora {
     /// The fee-rate assessment of a pending transaction, and a warning when
     /// some of the coins it spends could not be traced.
     fn annotate(&self, facts: &TxFacts, chain: &Chain, report: &mut crate::model::TxReport) {
-        report.utxo_pending = utxo::assessment(facts, chain);
+        report.waiting = utxo::assessment(facts, chain)
+            .map(|a| crate::model::assessment::Waiting::Utxo(Box::new(a)));
         if let Some(n) = facts
-            .utxo
-            .as_ref()
+            .family
+            .utxo()
             .map(|u| u.parents_unchecked)
             .filter(|n| *n > 0)
         {

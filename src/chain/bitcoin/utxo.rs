@@ -13,7 +13,7 @@ use crate::model::{FeeRates, Reason, TxFacts, UtxoFacts};
 
 /// The fee-rate diagnosis of a Bitcoin-style transaction still waiting.
 pub fn assessment(facts: &TxFacts, chain: &Chain) -> Option<Assessment> {
-    let u = facts.utxo.as_ref().filter(|_| facts.block.is_none())?;
+    let u = facts.family.utxo().filter(|_| facts.block.is_none())?;
     let fee = facts
         .fee
         .as_ref()

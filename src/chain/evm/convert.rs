@@ -12,8 +12,8 @@ use super::wire::{FeeHistory, Log, Receipt, Transaction};
 use crate::chain::spec::Chain;
 use crate::chain::transport::CallError;
 use crate::model::{
-    Amount, Congestion, CongestionLevel, Failure, FailureKind, Fee, PendingFacts, SenderNonce,
-    TipLevels, TokenTransfer, TxFacts,
+    Amount, Congestion, CongestionLevel, Failure, FailureKind, FamilyFacts, Fee, PendingFacts,
+    SenderNonce, TipLevels, TokenTransfer, TxFacts,
 };
 
 sol! {
@@ -208,12 +208,10 @@ pub fn tx_facts(
             .and_then(|r| r.contract_address)
             .map(|a| a.to_string()),
         congestion: None,
-        pending: None,
         solidified: None,
         expires_at_ms: None,
         observed_at_ms: None,
-        utxo: None,
-        solana: None,
+        family: FamilyFacts::Evm { pending: None },
         payees: None,
         tokens_unread: 0,
     }

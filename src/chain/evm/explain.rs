@@ -20,7 +20,7 @@ impl Explain for super::Evm {
     }
 
     fn detail_rows(&self, report: &TxReport, lang: Lang, rows: &mut Rows) {
-        if let Some(a) = &report.pending {
+        if let Some(a) = report.waiting.as_ref().and_then(|w| w.evm()) {
             pending_rows(a, lang, &mut |l, v| rows.push(l, v));
         }
     }
@@ -37,7 +37,7 @@ impl Explain for super::Evm {
         lang: Lang,
         out: &mut Vec<String>,
     ) -> bool {
-        let Some(a) = &report.pending else {
+        let Some(a) = report.waiting.as_ref().and_then(|w| w.evm()) else {
             return false;
         };
         pending(a, facts, base, lang, out);
@@ -45,7 +45,11 @@ impl Explain for super::Evm {
     }
 
     fn pending_json(&self, report: &TxReport) -> Option<Value> {
-        report.pending.as_ref().map(pending_json)
+        report
+            .waiting
+            .as_ref()
+            .and_then(|w| w.evm())
+            .map(pending_json)
     }
 }
 

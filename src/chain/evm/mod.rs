@@ -233,12 +233,14 @@ async fn ask(
     facts.failure = failure;
     facts.congestion = fee_history.as_ref().and_then(convert::congestion);
     if pending {
-        facts.pending = Some(convert::pending_facts(
-            &tx,
-            fee_history.as_ref(),
-            extra.pending_base_fee,
-            extra.sender_nonce,
-        ));
+        facts.family = crate::model::FamilyFacts::Evm {
+            pending: Some(Box::new(convert::pending_facts(
+                &tx,
+                fee_history.as_ref(),
+                extra.pending_base_fee,
+                extra.sender_nonce,
+            ))),
+        };
     }
     Ok(Answer::Found(Box::new(facts)))
 }
@@ -440,7 +442,7 @@ pub struct Evm;
 impl ChainFamily for Evm {
     /// The nonce and the fees offered: a replacement must outbid them.
     fn marks(&self, facts: &crate::model::TxFacts) -> Option<crate::model::Marks> {
-        let pending = facts.pending.as_ref();
+        let pending = facts.family.pending();
         Some(crate::model::Marks {
             nonce: facts.nonce?,
             max_fee: pending
@@ -499,7 +501,8 @@ impl ChainFamily for Evm {
         chain: &Chain,
         report: &mut crate::model::TxReport,
     ) {
-        report.pending = pending::assessment(facts, chain);
+        report.waiting = pending::assessment(facts, chain)
+            .map(|a| crate::model::assessment::Waiting::Evm(Box::new(a)));
     }
 
     fn assess_pooled(

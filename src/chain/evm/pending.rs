@@ -14,7 +14,7 @@ use crate::model::{PendingFacts, Reason, SenderNonce, TipLevels, TxFacts};
 
 /// The diagnosis of a transaction still waiting for a block.
 pub fn assessment(facts: &TxFacts, chain: &Chain) -> Option<Assessment> {
-    match (facts.block, &facts.pending) {
+    match (facts.block, facts.family.pending()) {
         (None, Some(p)) => Some(assess(p, facts.nonce.unwrap_or_default(), chain)),
         _ => None,
     }

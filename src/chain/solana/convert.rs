@@ -9,7 +9,7 @@ use super::wire::{PrioritizationFee, SignatureStatus, TokenBalance, Transaction}
 use crate::chain::spec::Chain;
 use crate::model::{
     Amount, BalanceChange, ComputeUnitPrices, Congestion, CongestionLevel, Failure, FailureKind,
-    Fee, InstructionFailure, SolanaFacts, TokenTransfer, Trust, TxFacts, format_units,
+    FamilyFacts, Fee, InstructionFailure, SolanaFacts, TokenTransfer, Trust, TxFacts, format_units,
 };
 
 /// Every signature pays this many lamports (the base fee).
@@ -121,12 +121,10 @@ pub fn tx_facts(
         failure,
         contract_created: None,
         congestion: None,
-        pending: None,
         solidified: Some(commitment == "finalized"),
         expires_at_ms: None,
         observed_at_ms: None,
-        utxo: None,
-        solana: Some(Box::new(SolanaFacts {
+        family: FamilyFacts::Solana(Box::new(SolanaFacts {
             commitment,
             base_fee: base_fee.min(fee),
             priority_fee: fee.saturating_sub(base_fee),
@@ -166,12 +164,10 @@ pub fn status_facts(
         failure: status.err.as_ref().map(|e| failure(e, None, None)),
         contract_created: None,
         congestion: None,
-        pending: None,
         solidified: Some(commitment == "finalized"),
         expires_at_ms: None,
         observed_at_ms: None,
-        utxo: None,
-        solana: Some(Box::new(SolanaFacts {
+        family: FamilyFacts::Solana(Box::new(SolanaFacts {
             commitment,
             base_fee: 0,
             priority_fee: 0,

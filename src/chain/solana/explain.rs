@@ -8,7 +8,7 @@ use crate::model::{Congestion, Fee, TxFacts, TxReport, format_units};
 
 impl Explain for super::Solana {
     fn fee_value(&self, facts: &TxFacts, fee: &Fee, lang: Lang) -> String {
-        let Some(sol) = &facts.solana else {
+        let Some(sol) = facts.family.solana() else {
             return gas_fee_value(fee, lang);
         };
         lang.t(
@@ -47,7 +47,7 @@ impl Explain for super::Solana {
     }
 
     fn fee_sentence(&self, facts: &TxFacts, fee: &str, lang: Lang) -> String {
-        let Some(s) = &facts.solana else {
+        let Some(s) = facts.family.solana() else {
             return lang.t("fee_paid", &[("fee", fee)]);
         };
         let unit = |n: u64| facts.value.like(n).display();
@@ -62,7 +62,7 @@ impl Explain for super::Solana {
     }
 
     fn confirmed_sentence(&self, facts: &TxFacts, base: &[(&str, &str)], lang: Lang) -> String {
-        match &facts.solana {
+        match facts.family.solana() {
             Some(s) => lang.t(
                 "confirmed_solana",
                 &with(base, &[("commitment", &s.commitment)]),
@@ -99,7 +99,7 @@ impl Explain for super::Solana {
 
 /// The commitment reached and every SOL balance the transaction changed.
 fn commitment_rows(report: &TxReport, rows: &mut Rows) {
-    let Some(s) = report.facts.as_ref().and_then(|f| f.solana.as_ref()) else {
+    let Some(s) = report.facts.as_ref().and_then(|f| f.family.solana()) else {
         return;
     };
     rows.push("label_commitment", s.commitment.clone());

@@ -13,8 +13,8 @@ use crate::chain::evm::convert::{self as evm, TokenBook};
 use crate::chain::evm::wire as evm_wire;
 use crate::chain::spec::Chain;
 use crate::model::{
-    Amount, Congestion, CongestionLevel, EnergyMarket, Failure, FailureKind, Fee, ResourceFee,
-    TokenTransfer, Trust, TxFacts,
+    Amount, Congestion, CongestionLevel, EnergyMarket, Failure, FailureKind, FamilyFacts, Fee,
+    ResourceFee, TokenTransfer, Trust, TxFacts,
 };
 
 /// Energy a USDT `transfer` takes when the recipient already holds USDT
@@ -332,12 +332,10 @@ pub fn tx_facts(
         failure: info.filter(|_| succeeded == Some(false)).map(failure),
         contract_created: None,
         congestion: None,
-        pending: None,
         solidified: None,
         expires_at_ms: expiration.and_then(|e| u64::try_from(e).ok()),
         observed_at_ms: None,
-        utxo: None,
-        solana: None,
+        family: FamilyFacts::None,
         payees: None,
         tokens_unread: 0,
     }
