@@ -51,16 +51,17 @@ pub fn utc_time(unix: u64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use alloy_primitives::U256;
 
     use super::*;
     use crate::model::*;
 
-    const BOB: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    pub(crate) const BOB: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
     const USDT: &str = "0x55d398326f99059fF775485246999027B3197955";
 
-    fn usdt_report() -> TxReport {
+    /// A finalized 250 USDT transfer on BSC, every part filled in.
+    pub(crate) fn usdt_report() -> TxReport {
         let transfer = TokenTransfer {
             token: USDT.into(),
             symbol: Some("USDT".into()),
@@ -117,7 +118,7 @@ mod tests {
         }
     }
 
-    fn names(k: &str) -> String {
+    pub(crate) fn names(k: &str) -> String {
         k.to_uppercase()
     }
 
@@ -228,105 +229,6 @@ mod tests {
         assert_eq!(v["token_transfers"][0]["amount"], "250");
         assert_eq!(v["fee"]["amount"], "0.000021");
         assert_eq!(v["answered_by"][0], "https://bsc-rpc.publicnode.com");
-    }
-
-    fn pending_report(facts: PendingFacts, nonce: u64) -> TxReport {
-        let mut r = usdt_report();
-        let f = r.facts.as_mut().unwrap();
-        f.block = None;
-        f.succeeded = None;
-        f.fee = None;
-        f.intended_transfer = f.token_transfers.pop();
-        f.nonce = Some(nonce);
-        f.value.symbol = "ETH".into();
-        f.family = FamilyFacts::Evm {
-            pending: Some(Box::new(facts)),
-        };
-        let eth = crate::config::parse(crate::config::BUILTIN)
-            .unwrap()
-            .chain("eth")
-            .unwrap()
-            .clone();
-        r.chain_name = Some("Ethereum".into());
-        r.explorer_url = Some("https://etherscan.io/tx/0xabab".into());
-        let facts = r.facts.clone().unwrap();
-        r.family = Some(eth.family);
-        crate::chain::family::of(eth.family).annotate(&facts, &eth, &mut r);
-        r.status = Status::Pending;
-        r.reason = r.waiting.as_ref().and_then(|w| w.evm()).unwrap().reason;
-        r
-    }
-
-    fn gwei_tenths(t: u64) -> U256 {
-        U256::from(t * 100_000_000)
-    }
-
-    #[test]
-    fn stuck_paragraphs_carry_the_numbers_in_both_languages() {
-        let facts = PendingFacts {
-            max_fee_per_gas: Some(gwei_tenths(200)),
-            max_priority_fee_per_gas: Some(gwei_tenths(10)),
-            gas_price: None,
-            next_base_fee: Some(gwei_tenths(352)),
-            recent_tips: None,
-            sender_nonce: Some(SenderNonce {
-                latest: 7,
-                pending: 8,
-            }),
-        };
-        let r = pending_report(facts.clone(), 7);
-        assert_eq!(r.reason, Reason::FeeBelowBaseFee);
-        let en = paragraph::paragraph(&r, Lang::EN, &names);
-        assert_eq!(
-            en,
-            format!(
-                "Your transfer of 250 USDT to {BOB} on Ethereum is stuck: it offers a max fee of 20 gwei per gas, \
-                 but the network's base fee is now 35.2 gwei (15.2 gwei more), so no block can include it until the \
-                 base fee falls below 20 gwei. To speed it up, send a replacement with the same nonce (7) that raises \
-                 both the max fee and the priority fee by at least 10%, for example a max fee of 71.5 gwei and a \
-                 priority fee of 1.1 gwei; most wallets do this with \"Speed up\". To cancel it instead, send 0 ETH to \
-                 your own address with the same nonce and those fees. Only one transaction per nonce can ever be \
-                 confirmed, so the transfer cannot happen twice. Details: https://etherscan.io/tx/0xabab"
-            )
-        );
-        let zh = paragraph::paragraph(&r, Lang::ZH, &names);
-        for number in [
-            "20 gwei",
-            "35.2 gwei",
-            "15.2 gwei",
-            "71.5 gwei",
-            "1.1 gwei",
-            "（7）",
-        ] {
-            assert!(zh.contains(number), "{number} missing from {zh}");
-        }
-
-        let gap = pending_report(
-            PendingFacts {
-                sender_nonce: Some(SenderNonce {
-                    latest: 3,
-                    pending: 3,
-                }),
-                ..facts
-            },
-            12,
-        );
-        assert_eq!(gap.reason, Reason::NonceGap);
-        let en = paragraph::paragraph(&gap, Lang::EN, &names);
-        assert!(en.contains("nonces 3 to 11 (9 nonces)"), "{en}");
-        let text = text::tx_text(
-            &gap,
-            &text::TextOptions {
-                lang: Lang::EN,
-                width: None,
-                color: false,
-            },
-            &names,
-        );
-        assert!(text.contains("missing: 3 to 11 (9 nonces)"), "{text}");
-        let v = json::tx_json(&gap, Lang::EN, &names);
-        assert_eq!(v["pending"]["missing_nonces"].as_array().unwrap().len(), 9);
-        assert_eq!(v["pending"]["missing_nonce_count"], 9);
     }
 
     #[test]

@@ -462,3 +462,66 @@ mod tests {
         assert!(!is_not_found_text("(empty body)"));
     }
 }
+
+/// Reading this family's ids, addresses and explorer links through
+/// `query::parse` (the whole path a pasted text takes).
+#[cfg(test)]
+mod reading_tests {
+    use crate::query::testing::*;
+
+    #[test]
+    fn bitcoin_links_and_addresses() {
+        let cfg = cfg();
+        let id = &HASH[2..];
+        for link in [
+            format!("https://mempool.space/tx/{id}"),
+            format!("https://blockstream.info/tx/{id}"),
+            format!("mempool.space/tx/{id}#vout=1").replace("mempool", "https://mempool"),
+            format!("https://mempool.space/tx/0x{id}"),
+        ] {
+            let q = parse(&link, &cfg, None).unwrap_or_else(|e| panic!("{link}: {e}"));
+            assert_eq!(
+                (q.chains.as_slice(), q.from_link),
+                (&["btc".to_string()][..], true)
+            );
+            assert_eq!(tx(&q), HASH.parse::<B256>().unwrap());
+        }
+        // A testnet page is not mainnet's: it is not taken for a mainnet link.
+        assert!(matches!(
+            parse(
+                &format!("https://mempool.space/testnet4/tx/{id}"),
+                &cfg,
+                None
+            ),
+            Err(QueryError::UnknownExplorer { .. })
+        ));
+        for a in [
+            "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+            "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
+            "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+            "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0",
+        ] {
+            let q = parse(a, &cfg, None).unwrap_or_else(|e| panic!("{a}: {e}"));
+            assert!(matches!(q.target, Target::UtxoAddress { .. }), "{a}");
+            assert_eq!(q.chains, ["btc"]);
+        }
+        let q = parse(
+            "https://mempool.space/address/bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+            &cfg,
+            None,
+        )
+        .unwrap();
+        assert!(matches!(q.target, Target::UtxoAddress { .. }));
+        let typo = parse("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5", &cfg, None).unwrap_err();
+        assert!(typo.to_string().contains("checksum"), "{typo}");
+        let testnet = parse("tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx", &cfg, None).unwrap_err();
+        assert!(
+            matches!(testnet, QueryError::NoCandidateChain(_)),
+            "{testnet}"
+        );
+        assert!(
+            parse(HASH, &cfg, Some("btc")).is_err(),
+            "0x hashes are EVM's"
+        );
+    }
+}

@@ -620,3 +620,36 @@ impl ChainFamily for Evm {
         true
     }
 }
+
+/// Reading this family's ids, addresses and explorer links through
+/// `query::parse` (the whole path a pasted text takes).
+#[cfg(test)]
+mod reading_tests {
+    use crate::query::testing::*;
+
+    #[test]
+    fn address_links_and_bare_addresses_are_addresses() {
+        // Issue 18: one mistyped letter's case breaks EIP-55 and is refused;
+        // all lower- or upper-case carries no checksum and is accepted.
+        let typo = parse("0xdAC17F958D2ee523a2206206994597C13D831Ec7", &cfg(), None).unwrap_err();
+        assert!(typo.to_string().contains("checksum is wrong"), "{typo}");
+        for plain in [
+            "0xdac17f958d2ee523a2206206994597c13d831ec7",
+            "0xDAC17F958D2EE523A2206206994597C13D831EC7",
+        ] {
+            assert!(parse(plain, &cfg(), None).is_ok(), "{plain}");
+        }
+        let addr = "0xdAC17F958D2ee523a2206206994597C13D831ec7";
+        let q = parse(
+            &format!("https://etherscan.io/address/{addr}"),
+            &cfg(),
+            None,
+        )
+        .unwrap();
+        assert_eq!(q.target, Target::EvmAddress(addr.parse().unwrap()));
+        assert_eq!(q.chains, ["eth"]);
+        let q = parse(&addr.to_lowercase(), &cfg(), None).unwrap();
+        assert!(matches!(q.target, Target::EvmAddress(_)));
+        assert_eq!(q.chains.len(), PREFIXED_HASH_CHAINS);
+    }
+}

@@ -404,3 +404,57 @@ mod tests {
         assert_eq!(refusal(200, body), None);
     }
 }
+
+/// Reading this family's ids, addresses and explorer links through
+/// `query::parse` (the whole path a pasted text takes).
+#[cfg(test)]
+mod reading_tests {
+    use crate::query::testing::*;
+
+    #[test]
+    fn tron_ids_links_and_addresses() {
+        let cfg = cfg();
+        let id = &HASH[2..];
+        let q = parse(
+            &format!("https://tronscan.org/#/transaction/{id}"),
+            &cfg,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            (q.chains.as_slice(), tx(&q)),
+            (&["tron".to_string()][..], HASH.parse().unwrap())
+        );
+        assert!(
+            parse(HASH, &cfg, None)
+                .unwrap()
+                .chains
+                .iter()
+                .all(|c| c != "tron"),
+            "0x means EVM"
+        );
+        assert!(matches!(
+            parse(HASH, &cfg, Some("tron")),
+            Err(QueryError::NoCandidateChain(_))
+        ));
+
+        let usdt = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t";
+        let q = parse(usdt, &cfg, None).unwrap();
+        assert_eq!(q.chains, ["tron"]);
+        let Target::TronAddress(a) = q.target else {
+            panic!()
+        };
+        let hex = parse("41a614f803b6fd780986a42c78ec9c7f77e6ded13c", &cfg, None).unwrap();
+        assert_eq!(hex.target, Target::TronAddress(a), "hex form, same account");
+        let q = parse(
+            &format!("https://tronscan.org/#/address/{usdt}"),
+            &cfg,
+            None,
+        )
+        .unwrap();
+        assert_eq!(q.target, Target::TronAddress(a));
+
+        let err = parse("TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u", &cfg, None).unwrap_err();
+        assert!(err.to_string().contains("checksum"), "{err}");
+    }
+}
