@@ -9,16 +9,20 @@
 //! - [`cli`] and [`settings`] turn flags, chains.toml ([`config`]) and the
 //!   environment into one resolved `Settings`.
 //! - [`query`] recognises hashes, addresses and explorer links (pure).
-//! - [`chain`] does all network I/O. One folder owns a family —
-//!   `chain/evm`, `chain/tron`, `chain/bitcoin`, `chain/solana` — with its
-//!   requests, `wire` types, pure `convert` and `verify` (is an answer
-//!   evidence?), its probe, and its `impl ChainFamily` (`chain/family.rs`,
-//!   the seam the rest of `chain` calls through); `chain/transport` is the shared client
-//!   (endpoint, errors, JSON-RPC framing, HTTP, pacing, coalescing);
-//!   `race` asks a chain's endpoints in turn, `outcome` is what they said.
+//! - [`chain`] does all network I/O, and owns every family: one folder a
+//!   family — `chain/evm`, `chain/tron`, `chain/bitcoin`, `chain/solana` —
+//!   with its requests, `wire` types, pure `convert`, `verify` (is an answer
+//!   evidence?) and `explain` (its rows and sentences), behind one
+//!   `impl ChainFamily` (`chain/family.rs`: the seam, and `of`, the registry).
+//!   Neutral code asks the family and never matches on it. `chain/spec.rs`
+//!   is what a chain is; `chain/transport` the shared client (endpoint,
+//!   errors, JSON-RPC framing, HTTP, pacing, coalescing); `race` asks a
+//!   chain's endpoints in turn, `outcome` is what they said.
 //! - [`codec`] holds the pure formats every layer may use (address
-//!   encodings, URL redaction); it depends on nothing else.
-//! - [`model`] holds the facts and the report; [`diagnose`] turns facts into
+//!   encodings, URL redaction); it depends on nothing else. [`i18n`] holds
+//!   the string tables, a leaf too.
+//! - [`model`] holds the facts and the report (what only a family knows
+//!   travels in one carrier, `FamilyFacts`); [`diagnose`] turns facts into
 //!   the contract's status and reason codes; [`render`] prints them;
 //!   [`safe`] makes chain text safe to show.
 //! - [`app`] holds the use cases every interface shares (look a query up

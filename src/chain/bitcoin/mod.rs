@@ -13,6 +13,7 @@
 
 pub mod account;
 mod explain;
+mod ids;
 pub mod utxo;
 pub use crate::codec::utxo_address as address;
 pub mod convert;
@@ -291,17 +292,7 @@ impl ChainFamily for Esplora {
     /// A bare 64-hex txid, or a base58 or bech32 address (checksum verified;
     /// which chains it belongs to, their formats say).
     fn read(&self, text: &str) -> Option<Result<Target, String>> {
-        if !super::family::not_hex(text) {
-            return super::family::bare_tx(text).map(Ok);
-        }
-        match crate::codec::utxo_address::decode(text) {
-            Ok(Some(decoded)) => Some(Ok(Target::UtxoAddress {
-                address: text.to_string(),
-                decoded,
-            })),
-            Ok(None) => None,
-            Err(e) => Some(Err(e.to_string())),
-        }
+        ids::read(text)
     }
 
     fn waiting(

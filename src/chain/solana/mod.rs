@@ -14,6 +14,7 @@
 pub mod account;
 pub mod convert;
 mod explain;
+mod ids;
 pub mod wire;
 
 use super::family::{ChainFamily, unheld_address, unheld_id};
@@ -216,14 +217,7 @@ impl ChainFamily for Solana {
     /// Plain base58 (no checksum), told apart by length: 64 bytes are a
     /// signature, 32 an account.
     fn read(&self, text: &str) -> Option<Result<Target, String>> {
-        if !super::family::not_hex(text) {
-            return None;
-        }
-        match bs58::decode(text).into_vec().map(|b| b.len()) {
-            Ok(64) => Some(Ok(Target::Signature(text.to_string()))),
-            Ok(32) if text.len() >= 32 => Some(Ok(Target::SolanaAddress(text.to_string()))),
-            _ => None,
-        }
+        ids::read(text)
     }
 
     /// The commitment decides: `finalized` is irreversible, `confirmed`

@@ -12,6 +12,7 @@
 
 pub mod account;
 mod explain;
+mod ids;
 pub use crate::codec::tron_address as address;
 pub mod convert;
 pub mod verify;
@@ -299,20 +300,7 @@ impl ChainFamily for Tron {
     /// A bare 64-hex id, a `T…` base58 address (checksum verified) or the
     /// same address as 42 hex digits starting `41`.
     fn read(&self, text: &str) -> Option<Result<Target, String>> {
-        if super::family::not_hex(text) {
-            return (text.len() == 34 && text.starts_with('T')).then(|| {
-                crate::codec::tron_address::from_base58(text)
-                    .map(Target::TronAddress)
-                    .map_err(|e| e.to_string())
-            });
-        }
-        if let Some(tx) = super::family::bare_tx(text) {
-            return Some(Ok(tx));
-        }
-        (text.len() == 42 && text.starts_with("41"))
-            .then(|| crate::codec::tron_address::from_hex(text).map(Target::TronAddress))
-            .flatten()
-            .map(Ok)
+        ids::read(text)
     }
 
     /// The solidified view (blocks signed by two thirds of the super
