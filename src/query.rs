@@ -233,7 +233,7 @@ fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryErro
     let link = normalise_link(text);
     // A link that names a test network in its query string (where the
     // explorer's host is the same for every network) is not mainnet's.
-    if let Some(network) = crate::chain::family::ALL
+    if let Some(network) = crate::model::Family::ALL
         .iter()
         .find_map(|f| crate::chain::family::of(*f).test_network(&link))
     {

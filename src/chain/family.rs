@@ -144,15 +144,11 @@ pub trait ChainFamily: super::explain::Explain + Send + Sync {
     }
 }
 
-/// Every family, in the order a bare text is read: the first that reads it
-/// decides (a 64-hex id reads the same everywhere).
-pub const ALL: [Family; 4] = [Family::Evm, Family::Tron, Family::Bitcoin, Family::Solana];
-
 /// What a bare hash, id or address is: the first family's reading, else the
 /// first family's reason it is broken, else `None`.
 pub fn read(text: &str) -> Option<Result<Target, String>> {
     let mut broken = None;
-    for family in ALL {
+    for family in Family::ALL {
         match of(family).read(text) {
             Some(Ok(target)) => return Some(Ok(target)),
             Some(Err(why)) => {
@@ -222,4 +218,25 @@ fn unheld(chain: &Chain, what: &str) -> Vec<super::outcome::EndpointFailure> {
         "a {} chain cannot hold this kind of {what}",
         chain.family.as_str()
     ))]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Family::ALL` is the list a bare text is read against: a family
+    /// missing from it would never be found by its ids.
+    #[test]
+    fn every_family_with_a_built_in_chain_is_in_all() {
+        let config = crate::config::parse(crate::config::BUILTIN).unwrap();
+        for chain in &config.chains {
+            assert!(Family::ALL.contains(&chain.family), "{}", chain.key);
+        }
+        for family in Family::ALL {
+            assert!(
+                config.chains.iter().any(|c| c.family == family),
+                "{family:?}"
+            );
+        }
+    }
 }

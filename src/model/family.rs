@@ -22,6 +22,10 @@ pub enum Family {
 }
 
 impl Family {
+    /// Every family, in the order a bare text is read: the first that reads
+    /// it decides (a 64-hex id reads the same everywhere).
+    pub const ALL: [Family; 4] = [Family::Evm, Family::Tron, Family::Bitcoin, Family::Solana];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Family::Evm => "evm",
