@@ -88,10 +88,11 @@ pub trait ChainFamily: super::explain::Explain + Send + Sync {
     /// pending assessment, its own warnings.
     fn annotate(&self, _facts: &TxFacts, _chain: &Chain, _report: &mut TxReport) {}
 
-    /// Whether the chain itself says the block is irreversible; `None`:
-    /// the configured confirmation count decides.
-    fn finality(&self, _facts: &TxFacts) -> Option<bool> {
-        None
+    /// Whether the block is irreversible by the chain's own word (TRON's
+    /// solidified view, Solana's `finalized` commitment: `facts.solidified`);
+    /// `None`: the configured confirmation count decides.
+    fn finality(&self, facts: &TxFacts) -> Option<bool> {
+        facts.solidified
     }
 
     /// The diagnosis of a transaction the address's pool holds, where the

@@ -729,3 +729,42 @@ fn figures(text: &str) -> std::collections::BTreeSet<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// The text table and the JSON object of every case, in English: the
+/// snapshots that show a change in how a family's facts are shown (the
+/// reply snapshots above hold only the paragraph).
+#[test]
+fn every_case_has_the_same_table_and_json() {
+    let cfg = config();
+    for (name, searched, outcomes) in cases() {
+        let searched: Vec<String> = searched.iter().map(|s| s.to_string()).collect();
+        let hash = match &outcomes[0].1 {
+            ChainOutcome::Found { facts, .. } => facts.hash.clone(),
+            _ if searched == ["sol"] => SOL_SIG.to_string(),
+            _ if searched == ["btc"] => "d4".repeat(32),
+            _ => hash("a1"),
+        };
+        let search = Search { outcomes };
+        let report = tx_report(&hash, &hash, &searched, &search, &cfg);
+        let names = |k: &str| cfg.chain(k).map_or(k.to_string(), |c| c.name.clone());
+        let table = txdoctor::render::text::tx_text(
+            &report,
+            &txdoctor::render::text::TextOptions {
+                lang: Lang::EN,
+                width: None,
+                color: false,
+            },
+            &names,
+        );
+        let json = serde_json::to_string_pretty(&txdoctor::render::json::tx_json(
+            &report,
+            Lang::EN,
+            &names,
+        ))
+        .unwrap();
+        insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!(format!("views__{name}.text"), table);
+            insta::assert_snapshot!(format!("views__{name}.json"), json);
+        });
+    }
+}

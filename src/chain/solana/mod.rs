@@ -220,12 +220,6 @@ impl ChainFamily for Solana {
         ids::read(text)
     }
 
-    /// The commitment decides: `finalized` is irreversible, `confirmed`
-    /// (a supermajority voted) is not yet, whatever the slot count says.
-    fn finality(&self, facts: &crate::model::TxFacts) -> Option<bool> {
-        facts.solidified
-    }
-
     /// The cluster's `genesis_hash` (checked like an EVM chain id) and
     /// tokens named by their mint.
     fn check_chain(&self, keys: &FamilyKeys) -> anyhow::Result<FamilyConfig> {

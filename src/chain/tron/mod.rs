@@ -303,12 +303,6 @@ impl ChainFamily for Tron {
         ids::read(text)
     }
 
-    /// The solidified view (blocks signed by two thirds of the super
-    /// representatives) says what is irreversible.
-    fn finality(&self, facts: &crate::model::TxFacts) -> Option<bool> {
-        facts.solidified
-    }
-
     /// Token contracts as `T…` base58 addresses.
     fn check_chain(&self, keys: &FamilyKeys) -> anyhow::Result<FamilyConfig> {
         #[derive(serde::Deserialize)]
