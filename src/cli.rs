@@ -10,7 +10,7 @@ use crate::render::Lang;
 const EXAMPLES: &str = "\
 Examples:
   txdoctor check 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060
-  txdoctor check https://bscscan.com/tx/0x5c50…2060 --json
+  txdoctor check https://bscscan.com/tx/0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060 --json
   txdoctor chains --probe
 
 Exit codes: 0 confirmed/finalized, 1 internal or configuration error, 2 usage error,
@@ -22,7 +22,7 @@ Examples:
       search every configured EVM chain in parallel and report where it is
   txdoctor check 5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060 --chain bsc
       the same hash without 0x, on BNB Smart Chain only
-  txdoctor check 'https://etherscan.io/tx/0x5c50…2060' --json
+  txdoctor check 'https://etherscan.io/tx/0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060' --json
       an explorer link fixes the chain; --json prints the contract's object
   txdoctor check https://mempool.space/tx/<txid>
       a Bitcoin transaction: confirmations, fee rate against the market, RBF/CPFP advice
@@ -40,7 +40,7 @@ const WATCH_EXAMPLES: &str = "\
 Examples:
   txdoctor watch 0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060
       poll until the transfer is final (or fails, is replaced or dropped), for at most an hour
-  txdoctor watch https://bscscan.com/tx/0x5c50…2060 --until confirmed --timeout 10m --json
+  txdoctor watch https://bscscan.com/tx/0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060 --until confirmed --timeout 10m --json
       stop at the first confirmation; print the final report as JSON
 
 Exit codes: 0 reached --until, 3 timed out while pending (or not yet final),
@@ -77,6 +77,14 @@ pub struct Cli {
     /// Print nothing but the result.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// chains.toml to use (default: $TXDOCTOR_CONFIG, ./chains.toml, then the built-in one).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Language of the reply, the table labels and each record's `diagnosis`.
+    /// Default: the language of LC_ALL, LC_MESSAGES or LANG when there is one
+    /// for it, else English.
+    #[arg(long, global = true, value_name = "LANG", value_parser = lang_parser())]
+    pub lang: Option<Lang>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -98,13 +106,6 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct ConfigArgs {
-    /// chains.toml to use (default: $TXDOCTOR_CONFIG, ./chains.toml, then the built-in one).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Transaction hash or signature, address, or explorer link, as the customer pasted it.
     #[arg(required = true, value_name = "QUERY")]
@@ -112,15 +113,9 @@ pub struct CheckArgs {
     /// Only look on this chain (its key in chains.toml: eth, bsc, polygon, …).
     #[arg(long, value_name = "ID")]
     pub chain: Option<String>,
-    #[command(flatten)]
-    pub config: ConfigArgs,
     /// Print the contract's JSON object (one per line for several queries).
     #[arg(long, conflicts_with = "reply")]
     pub json: bool,
-    /// Language of the paragraph and the table labels. Default: the language of LC_ALL, LC_MESSAGES or LANG when
-    /// it is one of these, else English.
-    #[arg(long, value_name = "LANG", value_parser = lang_parser())]
-    pub lang: Option<Lang>,
     /// Print only the paste-ready reply (plain text, no table or codes).
     #[arg(long)]
     pub reply: bool,
@@ -168,15 +163,9 @@ pub struct WatchArgs {
     /// Only look on this chain (its key in chains.toml).
     #[arg(long, value_name = "ID")]
     pub chain: Option<String>,
-    #[command(flatten)]
-    pub config: ConfigArgs,
     /// Print the final report as the contract's JSON object.
     #[arg(long)]
     pub json: bool,
-    /// Language of the paragraph and the table labels. Default: the language of LC_ALL, LC_MESSAGES or LANG when
-    /// it is one of these, else English.
-    #[arg(long, value_name = "LANG", value_parser = lang_parser())]
-    pub lang: Option<Lang>,
 }
 
 #[derive(Debug, Args)]
@@ -194,16 +183,10 @@ pub struct BatchArgs {
     /// Only look on this chain (its key in chains.toml).
     #[arg(long, value_name = "ID")]
     pub chain: Option<String>,
-    #[command(flatten)]
-    pub config: ConfigArgs,
     /// Statuses that make the exit code non-zero (the worst of them wins):
     /// pending, failed, replaced, dropped, not_found, unknown, invalid.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS,…")]
     pub fail_on: Vec<FailOn>,
-    /// Language of each record's `diagnosis`. Default: the language of LC_ALL, LC_MESSAGES or LANG when
-    /// it is one of these, else English.
-    #[arg(long, value_name = "LANG", value_parser = lang_parser())]
-    pub lang: Option<Lang>,
     /// Also compare each EVM payment's recipient with the sender's earlier
     /// payees (address poisoning): one more request per payment.
     #[arg(long)]
@@ -265,8 +248,6 @@ pub struct ChainsArgs {
     /// Ask every endpoint for its chain id and head block.
     #[arg(long)]
     pub probe: bool,
-    #[command(flatten)]
-    pub config: ConfigArgs,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -342,5 +323,47 @@ mod tests {
         );
         assert!(Cli::try_parse_from(["txdoctor", "check", "x", "--json", "--reply"]).is_err());
         assert!(Cli::try_parse_from(["txdoctor", "-v", "-q", "check", "x"]).is_err());
+    }
+
+    /// Issue 20: the flags people put anywhere work before or after the
+    /// subcommand.
+    #[test]
+    fn global_flags_go_before_or_after_the_subcommand() {
+        for args in [
+            &["txdoctor", "--lang", "ja", "--config", "c.toml", "-v", "check", "x"][..],
+            &["txdoctor", "check", "x", "--lang", "ja", "--config", "c.toml", "-v"][..],
+            &["txdoctor", "-v", "check", "--lang", "ja", "x", "--config", "c.toml"][..],
+        ] {
+            let cli = Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+            assert_eq!(cli.lang, Some(Lang::JA), "{args:?}");
+            assert_eq!(cli.config.as_deref(), Some(std::path::Path::new("c.toml")));
+            assert!(cli.verbose);
+        }
+        let cli = Cli::try_parse_from(["txdoctor", "batch", "f", "-q", "--lang", "ko"]).unwrap();
+        assert!(cli.quiet);
+        assert_eq!(cli.lang, Some(Lang::KO));
+        assert!(Cli::try_parse_from(["txdoctor", "chains", "--config", "c.toml"]).is_ok());
+    }
+
+    /// Issue 20: every hash and link in the help's examples is one txdoctor
+    /// reads as it is, so an example copied from `--help` works.
+    #[test]
+    fn help_examples_are_real_queries() {
+        let config = crate::config::parse(crate::config::BUILTIN).unwrap();
+        let mut seen = 0;
+        for text in [EXAMPLES, CHECK_EXAMPLES, WATCH_EXAMPLES] {
+            for word in text.split_whitespace() {
+                let word = word.trim_matches('\'');
+                if word.starts_with("0x") && word.len() > 10 || word.starts_with("https://") {
+                    if word.contains('<') {
+                        continue;
+                    }
+                    crate::query::parse(word, &config, None)
+                        .unwrap_or_else(|e| panic!("{word}: {e}"));
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen >= 5, "{seen}");
     }
 }

@@ -45,22 +45,22 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
         match &cli.command {
             Command::Check(args) => {
                 let settings =
-                    Settings::resolve(args.config.config.as_deref(), cli.verbose, cli.quiet)?;
+                    Settings::resolve(cli.config.as_deref(), cli.lang, cli.verbose, cli.quiet)?;
                 commands::check::run(args, &settings, &mut stdout).await
             }
             Command::Watch(args) => {
                 let settings =
-                    Settings::resolve(args.config.config.as_deref(), cli.verbose, cli.quiet)?;
+                    Settings::resolve(cli.config.as_deref(), cli.lang, cli.verbose, cli.quiet)?;
                 commands::watch::run(args, &settings, &mut stdout).await
             }
             Command::Batch(args) => {
                 let settings =
-                    Settings::resolve(args.config.config.as_deref(), cli.verbose, cli.quiet)?;
+                    Settings::resolve(cli.config.as_deref(), cli.lang, cli.verbose, cli.quiet)?;
                 commands::batch::run(args, &settings, &mut stdout).await
             }
             Command::Chains(args) => {
                 let settings =
-                    Settings::resolve(args.config.config.as_deref(), cli.verbose, cli.quiet)?;
+                    Settings::resolve(cli.config.as_deref(), cli.lang, cli.verbose, cli.quiet)?;
                 commands::chains::run(args, &settings, &mut stdout).await
             }
         }

@@ -2,6 +2,7 @@
 //! live here. The configuration is looked up in the contract's order:
 //! `--config`, `$TXDOCTOR_CONFIG`, `./chains.toml`, the built-in file.
 
+use crate::i18n::Lang;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -36,6 +37,8 @@ impl std::fmt::Display for ConfigSource {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub config: Config,
+    /// `--lang`, else the environment's language.
+    pub lang: Lang,
     pub config_source: ConfigSource,
     pub log: Log,
     pub request_timeout: Duration,
@@ -60,7 +63,12 @@ pub fn config_source(flag: Option<&Path>, env: Option<&str>, cwd_has_file: bool)
 }
 
 impl Settings {
-    pub fn resolve(config_flag: Option<&Path>, verbose: bool, quiet: bool) -> Result<Settings> {
+    pub fn resolve(
+        config_flag: Option<&Path>,
+        lang: Option<Lang>,
+        verbose: bool,
+        quiet: bool,
+    ) -> Result<Settings> {
         let env = std::env::var("TXDOCTOR_CONFIG").ok();
         let source = config_source(
             config_flag,
@@ -83,6 +91,7 @@ impl Settings {
         log.verbose(format_args!("configuration: {source}"));
         Ok(Settings {
             config,
+            lang: lang.unwrap_or_else(Lang::from_env),
             config_source: source,
             log,
             request_timeout: REQUEST_TIMEOUT,

@@ -143,7 +143,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     let mut writer = Writer::new(
         args.format,
         out,
-        args.lang.unwrap_or_else(Lang::from_env),
+        settings.lang,
         settings,
     );
     let mut tally = Tally::default();

@@ -16,7 +16,6 @@ use crate::diagnose::address::{self, Expect};
 use crate::exit::{self, UsageError};
 use crate::memory;
 use crate::query::{self, Query};
-use crate::render::Lang;
 use crate::settings::Settings;
 
 /// How many queries of one invocation are looked up at once.
@@ -90,7 +89,7 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
         &app::render(
             &reports,
             style,
-            args.lang.unwrap_or_else(Lang::from_env),
+            settings.lang,
             settings,
         )?,
     )?;

@@ -24,7 +24,6 @@ use crate::exit;
 use crate::exit::UsageError;
 use crate::model::{Status, TxReport};
 use crate::query;
-use crate::render::Lang;
 use crate::settings::Settings;
 
 /// `watch` follows a transaction; an address has no end state to wait for.
@@ -105,7 +104,7 @@ pub async fn run(args: &WatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         &app::render(
             &[Report::Tx(Box::new(report.clone()))],
             style,
-            args.lang.unwrap_or_else(Lang::from_env),
+            settings.lang,
             settings,
         )?,
     )?;
