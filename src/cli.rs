@@ -330,9 +330,15 @@ mod tests {
     #[test]
     fn global_flags_go_before_or_after_the_subcommand() {
         for args in [
-            &["txdoctor", "--lang", "ja", "--config", "c.toml", "-v", "check", "x"][..],
-            &["txdoctor", "check", "x", "--lang", "ja", "--config", "c.toml", "-v"][..],
-            &["txdoctor", "-v", "check", "--lang", "ja", "x", "--config", "c.toml"][..],
+            &[
+                "txdoctor", "--lang", "ja", "--config", "c.toml", "-v", "check", "x",
+            ][..],
+            &[
+                "txdoctor", "check", "x", "--lang", "ja", "--config", "c.toml", "-v",
+            ][..],
+            &[
+                "txdoctor", "-v", "check", "--lang", "ja", "x", "--config", "c.toml",
+            ][..],
         ] {
             let cli = Cli::try_parse_from(args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
             assert_eq!(cli.lang, Some(Lang::JA), "{args:?}");

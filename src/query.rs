@@ -16,6 +16,9 @@ pub struct Query {
     pub chains: Vec<String>,
     /// True when an explorer link fixed the chain.
     pub from_link: bool,
+    /// The token contract of an explorer's token page for an address
+    /// (`/token/<contract>?a=<address>`): the address is shown for it.
+    pub token: Option<String>,
 }
 
 /// Why an input cannot be looked up; each message is one line a person can act on.
@@ -59,6 +62,21 @@ pub enum QueryError {
     ChainConflict { link: String, flag: String },
     #[error("no configured chain can hold {0}")]
     NoCandidateChain(String),
+    #[error(
+        "the text holds {} things to look up ({}); give one at a time",
+        .0.len(),
+        .0.join(", ")
+    )]
+    SeveralCandidates(Vec<String>),
+    #[error("{shown:?} is {page} on {host}, which names no transaction or address: {hint}")]
+    UnreadPage {
+        shown: String,
+        page: String,
+        host: String,
+        hint: String,
+    },
+    #[error("{0}")]
+    Retired(String),
     /// In a family's format but broken (a checksum that fails): the
     /// family's words.
     #[error("{0}")]
@@ -67,6 +85,9 @@ pub enum QueryError {
 
 /// Parses one query. `only_chain` is the `--chain` flag.
 pub fn parse(input: &str, config: &Config, only_chain: Option<&str>) -> Result<Query, QueryError> {
+    if let Some(key) = only_chain.filter(|k| retired(k).is_some() && config.chain(k).is_none()) {
+        return Err(QueryError::Retired(retired(key).unwrap_or_default()));
+    }
     if let Some(key) = only_chain
         && config.chain(key).is_none()
     {
@@ -79,12 +100,13 @@ pub fn parse(input: &str, config: &Config, only_chain: Option<&str>) -> Result<Q
     if text.is_empty() {
         return Err(QueryError::Empty);
     }
-    hidden_character(text)?;
-    let (target, link_chain) = if looks_like_link(text) {
-        let (target, chain) = parse_link(text, config)?;
-        (target, Some(chain))
-    } else {
-        (parse_bare(text)?, None)
+    let Reading {
+        target,
+        chain: link_chain,
+        token,
+    } = match read_one(text, config) {
+        Ok(r) => r,
+        Err(whole) => read_within(text, config).unwrap_or(Err(whole))?,
     };
     let chains = match (&link_chain, only_chain) {
         (Some(link), Some(flag)) if link != flag => {
@@ -118,6 +140,105 @@ pub fn parse(input: &str, config: &Config, only_chain: Option<&str>) -> Result<Q
         target,
         chains,
         from_link: link_chain.is_some(),
+        token,
+    })
+}
+
+/// What one hash, address or link reads as.
+struct Reading {
+    target: Target,
+    /// The chain an explorer link names.
+    chain: Option<String>,
+    token: Option<String>,
+}
+
+fn read_one(text: &str, config: &Config) -> Result<Reading, QueryError> {
+    hidden_character(text)?;
+    if looks_like_link(text) {
+        let (target, chain, token) = parse_link(text, config)?;
+        Ok(Reading {
+            target,
+            chain: Some(chain),
+            token,
+        })
+    } else {
+        Ok(Reading {
+            target: parse_bare(text)?,
+            chain: None,
+            token: None,
+        })
+    }
+}
+
+/// A hash, address or link inside a message ("Txn Hash: 0x…", "交易哈希：…",
+/// a link followed by a full stop): the one piece that reads, when exactly
+/// one does. `None` when the text is one piece (its own error stands) or no
+/// piece reads and none is a broken candidate.
+fn read_within(text: &str, config: &Config) -> Option<Result<Reading, QueryError>> {
+    let pieces = pieces(text);
+    if pieces.len() < 2 && pieces.first().is_none_or(|p| *p == text) {
+        return None;
+    }
+    let mut found: Vec<(String, Reading)> = Vec::new();
+    let mut broken = None;
+    for piece in pieces {
+        match read_one(piece, config) {
+            Ok(r) => {
+                if !found.iter().any(|(p, _)| p.eq_ignore_ascii_case(piece)) {
+                    found.push((piece.to_string(), r));
+                }
+            }
+            Err(QueryError::Unrecognised(_)) => {}
+            Err(e) => {
+                broken.get_or_insert(e);
+            }
+        }
+    }
+    match found.len() {
+        0 => broken.map(Err),
+        1 => found.pop().map(|(_, r)| Ok(r)),
+        _ => Some(Err(QueryError::SeveralCandidates(
+            found.into_iter().map(|(p, _)| shorten(&p)).collect(),
+        ))),
+    }
+}
+
+/// The pieces of a message that could be a hash, address or link: split at
+/// whitespace, links kept whole, the rest split at the punctuation people
+/// write around an id ("Hash:", "（", "，"), trailing full stops dropped.
+fn pieces(text: &str) -> Vec<&str> {
+    const AROUND: &[char] = &[
+        ':', '：', '=', ',', '，', '。', '、', ';', '；', '(', ')', '（', '）', '[', ']', '【',
+        '】', '<', '>', '《', '》', '`', '"', '\'', '“', '”', '‘', '’', '|', '!', '?', '！', '？',
+    ];
+    let mut out = Vec::new();
+    for word in text.split_whitespace() {
+        match word.find("http://").or_else(|| word.find("https://")) {
+            Some(at) => {
+                out.extend(word[..at].split(AROUND));
+                out.push(word[at..].trim_end_matches(|c: char| AROUND.contains(&c)));
+            }
+            None => out.extend(word.split(AROUND)),
+        }
+    }
+    out.into_iter()
+        .map(|p| clean(p.trim_end_matches('.')))
+        .filter(|p| p.bytes().any(|b| b.is_ascii_alphanumeric()))
+        .collect()
+}
+
+/// A chain that no longer runs, by the keys and names people use for it:
+/// what to tell them instead of looking anything up.
+fn retired(key: &str) -> Option<String> {
+    matches!(
+        key.to_ascii_lowercase().as_str(),
+        "oktc" | "okc" | "okt" | "okexchain"
+    )
+    .then(|| {
+        "OKTC (OKX's OKT Chain, chain id 66) has been retired: its network no longer runs, so its \
+         transactions cannot be looked up, and OKX converted OKT balances to OKB. Ask OKX support \
+         about an OKTC balance; for a transfer on another chain, give its hash or link"
+            .to_string()
     })
 }
 
@@ -229,7 +350,7 @@ fn normalise_link(s: &str) -> String {
     format!("https://{host}{path}")
 }
 
-fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryError> {
+fn parse_link(text: &str, config: &Config) -> Result<(Target, String, Option<String>), QueryError> {
     let link = normalise_link(text);
     // A link that names a test network in its query string (where the
     // explorer's host is the same for every network) is not mainnet's.
@@ -243,17 +364,16 @@ fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryErro
             hint: "; only mainnet is configured".to_string(),
         });
     }
+    if let Some(rest) = strip_prefix_ignore_case(&link, "https://oklink.com/")
+        && let Some(key) = rest.split(['/', '?', '#']).next()
+        && let Some(why) = retired(key)
+    {
+        return Err(QueryError::Retired(why));
+    }
+    // A page of the form a template names: the id is where its placeholder is.
     for chain in &config.chains {
-        let templates = chain
-            .tx_templates()
-            .chain(chain.explorer_address.as_deref());
-        for template in templates {
-            let placeholder = if template.contains("{hash}") {
-                "{hash}"
-            } else {
-                "{address}"
-            };
-            let Some((prefix, _)) = template.split_once(placeholder) else {
+        for template in templates(chain) {
+            let Some((prefix, _)) = template.split_once(placeholder(template)) else {
                 continue;
             };
             let prefix = normalise_link(prefix);
@@ -261,24 +381,20 @@ fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryErro
                 continue;
             };
             let id = rest.split(['/', '?', '#', '&']).next().unwrap_or("");
-            return match parse_bare(id) {
-                // The id of a family that writes no 0x, pasted with a stray
-                // 0x, is still that id.
-                Ok(Target::Tx { hash, .. })
-                    if !crate::chain::family::of(chain.family).prefixes_hashes() =>
-                {
-                    Ok((
-                        Target::Tx {
-                            hash,
-                            prefixed: false,
-                        },
-                        chain.key.clone(),
-                    ))
-                }
-                Ok(target) => Ok((target, chain.key.clone())),
-                Err(e @ QueryError::Malformed(_)) => Err(e),
-                Err(_) => Err(QueryError::LinkWithoutHash(text.to_string())),
+            return read_link_id(text, id, chain).map(|t| (t, chain.key.clone(), None));
+        }
+    }
+    // Another page of a configured explorer's site: the page says what it is.
+    for chain in &config.chains {
+        for template in templates(chain) {
+            let Some(root) = site_root(template) else {
+                continue;
             };
+            let root = normalise_link(&root);
+            let home = link.eq_ignore_ascii_case(root.trim_end_matches('/'));
+            if let Some(rest) = strip_prefix_ignore_case(&link, &root).or(home.then_some("")) {
+                return read_page(text, rest, chain);
+            }
         }
     }
     let host = link
@@ -298,6 +414,125 @@ fn parse_link(text: &str, config: &Config) -> Result<(Target, String), QueryErro
         host,
         hint,
     })
+}
+
+/// Every explorer template of a chain: transaction pages, then the address page.
+fn templates(chain: &Chain) -> impl Iterator<Item = &str> {
+    chain
+        .tx_templates()
+        .chain(chain.explorer_address.as_deref())
+}
+
+fn placeholder(template: &str) -> &'static str {
+    if template.contains("{hash}") {
+        "{hash}"
+    } else {
+        "{address}"
+    }
+}
+
+/// The site a template's pages hang from: "https://etherscan.io/" for
+/// ".../tx/{hash}", "https://tronscan.org/#/" for ".../#/transaction/{hash}".
+fn site_root(template: &str) -> Option<String> {
+    let (prefix, _) = template.split_once(placeholder(template))?;
+    let page = prefix.trim_end_matches('/');
+    let (root, _) = page.rsplit_once('/')?;
+    root.contains("://").then(|| format!("{root}/"))
+}
+
+/// The id in a link: a transaction, an address; anything else is a link
+/// without one.
+fn read_link_id(text: &str, id: &str, chain: &Chain) -> Result<Target, QueryError> {
+    match parse_bare(id) {
+        // The id of a family that writes no 0x, pasted with a stray 0x, is
+        // still that id.
+        Ok(Target::Tx { hash, .. })
+            if !crate::chain::family::of(chain.family).prefixes_hashes() =>
+        {
+            Ok(Target::Tx {
+                hash,
+                prefixed: false,
+            })
+        }
+        Ok(target) => Ok(target),
+        Err(e @ QueryError::Malformed(_)) => Err(e),
+        Err(_) => Err(QueryError::LinkWithoutHash(text.to_string())),
+    }
+}
+
+/// A page of a configured explorer that no template names: an address page
+/// under another name (`/account/`, `/address/` on an alias), a token page
+/// for an address (`/token/<contract>?a=<address>`), or a page that names
+/// no transaction or address, which is said as it is.
+fn read_page(
+    text: &str,
+    rest: &str,
+    chain: &Chain,
+) -> Result<(Target, String, Option<String>), QueryError> {
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let path = path.split('#').next().unwrap_or(path);
+    let mut segments = path.split('/').filter(|s| !s.is_empty());
+    let page = segments.next().unwrap_or("").to_ascii_lowercase();
+    let id = segments.next().unwrap_or("");
+    let param = |name: &str| {
+        query
+            .split(['&', '#'])
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+    };
+    let host = text
+        .split("://")
+        .nth(1)
+        .unwrap_or(text)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let unread = |page: &str, hint: &str| QueryError::UnreadPage {
+        shown: shorten(text),
+        page: page.to_string(),
+        host: host.clone(),
+        hint: hint.to_string(),
+    };
+    const ASK: &str = "paste the transaction hash, or the link of your address's page";
+    match page.as_str() {
+        "tx" | "transaction" | "txs" => {
+            read_link_id(text, id, chain).map(|t| (t, chain.key.clone(), None))
+        }
+        "address" | "account" | "addr" => match read_link_id(text, id, chain)? {
+            Target::Tx { .. } | Target::Signature(_) => {
+                Err(QueryError::LinkWithoutHash(text.to_string()))
+            }
+            t => Ok((t, chain.key.clone(), None)),
+        },
+        "token" | "token20" | "tokens" => match param("a") {
+            Some(address) => match read_link_id(text, address, chain)? {
+                Target::Tx { .. } | Target::Signature(_) => {
+                    Err(QueryError::LinkWithoutHash(text.to_string()))
+                }
+                t => Ok((t, chain.key.clone(), Some(id.to_string()))),
+            },
+            None => Err(unread(
+                "a token page without an address",
+                "open the token's page for your address (the link ending in ?a=your address), or \
+                 paste the transaction hash",
+            )),
+        },
+        "block" | "blocks" | "block-height" | "slot" => Err(unread("a block page", ASK)),
+        p if [
+            "testnet", "signet", "devnet", "sepolia", "goerli", "holesky",
+        ]
+        .iter()
+        .any(|n| p.contains(n)) =>
+        {
+            Err(QueryError::UnknownExplorer {
+                shown: text.to_string(),
+                host: format!("the {p} network"),
+                hint: "; only mainnet is configured".to_string(),
+            })
+        }
+        "" => Err(unread("the explorer's home page", ASK)),
+        p => Err(unread(&format!("a page (/{p}/…)"), ASK)),
+    }
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -460,5 +695,140 @@ mod tests {
             parse("https://etherscan.io/tx/0x1234", &cfg, None),
             Err(QueryError::LinkWithoutHash(_))
         ));
+    }
+
+    const ADDR: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    const TRON_ADDR: &str = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t";
+    const SOL_ADDR: &str = "Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB";
+    const BTC_ADDR: &str = "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4";
+
+    /// Issue 20: the explorer links customers paste, whatever page of a
+    /// configured explorer they are.
+    #[test]
+    fn explorer_pages_customers_paste() {
+        let cfg = cfg();
+        let usdt = "0xdAC17F958D2ee523a2206206994597C13D831ec7";
+        let q = parse(
+            &format!("https://etherscan.io/token/{usdt}?a={ADDR}#tokentxns"),
+            &cfg,
+            None,
+        )
+        .unwrap();
+        assert!(matches!(q.target, Target::EvmAddress(_)), "{:?}", q.target);
+        assert_eq!(
+            (q.chains.as_slice(), q.token.as_deref()),
+            (&["eth".to_string()][..], Some(usdt))
+        );
+        for (link, chain) in [
+            (
+                format!("https://bscscan.com/address/{ADDR}?tab=tokentxns"),
+                "bsc",
+            ),
+            (format!("https://eth.blockscout.com/address/{ADDR}"), "eth"),
+            (
+                format!("https://tronscan.org/#/address/{TRON_ADDR}/transfers"),
+                "tron",
+            ),
+            (format!("https://tronscan.io/#/address/{TRON_ADDR}"), "tron"),
+            (
+                format!("https://solscan.io/account/{SOL_ADDR}#portfolio"),
+                "sol",
+            ),
+            (
+                format!("https://explorer.solana.com/address/{SOL_ADDR}"),
+                "sol",
+            ),
+            (format!("https://mempool.space/address/{BTC_ADDR}"), "btc"),
+            (
+                format!("https://blockstream.info/address/{BTC_ADDR}"),
+                "btc",
+            ),
+            (format!("https://snowscan.xyz/address/{ADDR}"), "avax"),
+        ] {
+            let q = parse(&link, &cfg, None).unwrap_or_else(|e| panic!("{link}: {e}"));
+            assert_eq!(q.chains, [chain], "{link}");
+            assert!(!matches!(q.target, Target::Tx { .. }), "{link}");
+            assert_eq!(q.token, None);
+        }
+        for (link, says) in [
+            (
+                format!("https://etherscan.io/token/{usdt}"),
+                "a token page without an address",
+            ),
+            (
+                "https://etherscan.io/block/21000000".to_string(),
+                "a block page",
+            ),
+            (
+                "https://tronscan.org/#/block/60000000".to_string(),
+                "a block page",
+            ),
+            ("https://bscscan.com/".to_string(), "home page"),
+            (
+                "https://bscscan.com/gastracker".to_string(),
+                "a page (/gastracker/…)",
+            ),
+        ] {
+            let e = parse(&link, &cfg, None).unwrap_err();
+            assert!(matches!(e, QueryError::UnreadPage { .. }), "{link}: {e:?}");
+            assert!(e.to_string().contains(says), "{link}: {e}");
+            assert!(!e.to_string().contains("not a configured explorer"), "{e}");
+        }
+    }
+
+    /// Issue 20: a hash inside the words people paste around it is read
+    /// when it is the only one; two are listed back.
+    #[test]
+    fn one_hash_inside_a_message_is_read() {
+        let cfg = cfg();
+        let want: B256 = HASH.parse().unwrap();
+        for input in [
+            format!("{HASH}."),
+            format!("{HASH},"),
+            format!("Txn Hash: {HASH}"),
+            format!("TxHash:{HASH}"),
+            format!("交易哈希：{HASH}"),
+            format!("交易哈希: {HASH}。"),
+            format!("<{HASH}>"),
+            format!("hash is `{HASH}` thanks"),
+            format!("my transfer https://etherscan.io/tx/{HASH}. still not there"),
+            format!("Hi, I sent 250 USDT (tx {HASH}) an hour ago, where is it?"),
+        ] {
+            let q = parse(&input, &cfg, None).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(tx(&q), want, "{input:?}");
+            assert_eq!(q.input, input);
+        }
+        let q = parse(&format!("to {ADDR}, please"), &cfg, None).unwrap();
+        assert!(matches!(q.target, Target::EvmAddress(_)));
+        let other = "0x1111111111111111111111111111111111111111111111111111111111111111";
+        let e = parse(&format!("first {HASH} then {other}"), &cfg, None).unwrap_err();
+        assert!(
+            matches!(&e, QueryError::SeveralCandidates(c) if c.len() == 2),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("2 things"), "{e}");
+        // The same hash twice is one.
+        assert!(parse(&format!("{HASH} ({HASH})"), &cfg, None).is_ok());
+        // No candidate: the whole text's own error.
+        assert!(matches!(
+            parse("where is my money", &cfg, None),
+            Err(QueryError::Unrecognised(_))
+        ));
+    }
+
+    /// Issue 20: OKTC is retired; its links and key get the explanation.
+    #[test]
+    fn oktc_is_explained_not_looked_up() {
+        let cfg = cfg();
+        let e = parse(HASH, &cfg, Some("oktc")).unwrap_err();
+        assert!(matches!(e, QueryError::Retired(_)));
+        assert!(e.to_string().contains("OKB"), "{e}");
+        let e = parse(
+            &format!("https://www.oklink.com/oktc/tx/{HASH}"),
+            &cfg,
+            None,
+        )
+        .unwrap_err();
+        assert!(matches!(e, QueryError::Retired(_)), "{e:?}");
     }
 }

@@ -123,8 +123,11 @@ pub async fn lookup_address(
     scope: &chain::AddressScope,
     memory: &Memory,
 ) -> AddressReport {
-    let outcomes =
+    let mut outcomes =
         chain::search_address(client, &settings.config, &q.chains, &q.target, scope).await;
+    if let Some(contract) = &q.token {
+        address::focus_token(&mut outcomes, contract);
+    }
     let mut report = address::address_report(
         &q.input,
         query::clean(&q.input),
@@ -132,6 +135,7 @@ pub async fn lookup_address(
         expect,
         &settings.config,
     );
+    report.token_filter = q.token.clone();
     if let Some(m) = &report.matched
         && let Ok(tx) = query::parse(&m.transfer.hash, &settings.config, Some(&m.chain))
     {

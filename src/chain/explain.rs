@@ -102,11 +102,27 @@ pub trait Explain {
     }
 }
 
-/// The from and to rows.
+/// The from and to rows. A call to a token contract names the contract as
+/// such, and the one recipient of its transfer as the recipient: the
+/// transaction's `to` is not where the tokens went.
 pub fn from_to_rows(facts: &TxFacts, rows: &mut Rows) {
     rows.push("label_from", crate::safe::escape(&facts.from));
-    if let Some(to) = &facts.to {
+    let Some(to) = &facts.to else {
+        return;
+    };
+    let transfers: Vec<_> = if facts.token_transfers.is_empty() {
+        facts.intended_transfer.iter().collect()
+    } else {
+        facts.token_transfers.iter().collect()
+    };
+    let is_contract = transfers.iter().any(|t| t.token.eq_ignore_ascii_case(to));
+    if !is_contract {
         rows.push("label_to", crate::safe::escape(to));
+        return;
+    }
+    rows.push("label_token_contract", crate::safe::escape(to));
+    if let [one] = transfers.as_slice() {
+        rows.push("label_recipient", crate::safe::escape(&one.to));
     }
 }
 

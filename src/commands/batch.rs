@@ -140,12 +140,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
 
     let started = Instant::now();
     let progress = (settings.stderr_fancy && !settings.log.is_quiet()).then(|| progress_bar(total));
-    let mut writer = Writer::new(
-        args.format,
-        out,
-        settings.lang,
-        settings,
-    );
+    let mut writer = Writer::new(args.format, out, settings.lang, settings);
     let mut tally = Tally::default();
     let mut updates = Vec::new();
     let mut fail_code = exit::OK;

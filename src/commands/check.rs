@@ -84,15 +84,7 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
     } else {
         Style::Text
     };
-    super::print(
-        out,
-        &app::render(
-            &reports,
-            style,
-            settings.lang,
-            settings,
-        )?,
-    )?;
+    super::print(out, &app::render(&reports, style, settings.lang, settings)?)?;
     Ok(reports
         .iter()
         .map(Report::exit_code)

@@ -84,6 +84,27 @@ pub struct AddressReport {
     pub near: Vec<(String, Transfer)>,
     pub outcome: Outcome,
     pub warnings: Vec<Warning>,
+    /// The token an explorer's token page was for: only its balance and
+    /// transfers are shown.
+    pub token_filter: Option<String>,
+}
+
+/// An explorer's token page for the address (`/token/<contract>?a=…`):
+/// what the chains said, kept to that token's balance and transfers (the
+/// native balance stays: it pays the fees).
+pub fn focus_token(outcomes: &mut [(String, AddressOutcome)], contract: &str) {
+    for (_, outcome) in outcomes {
+        if let AddressOutcome::Found { facts, .. } = outcome {
+            let same = |t: &str| t.eq_ignore_ascii_case(contract);
+            facts.tokens.retain(|t| same(&t.token));
+            facts
+                .transfers
+                .retain(|t| t.token.as_deref().is_some_and(same));
+            facts
+                .incoming_pending
+                .retain(|t| t.token.as_deref().is_some_and(same));
+        }
+    }
 }
 
 /// Builds the report from what every chain said.
@@ -136,6 +157,7 @@ pub fn address_report(
         near,
         outcome,
         warnings,
+        token_filter: None,
     }
 }
 

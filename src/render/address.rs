@@ -24,6 +24,7 @@ pub fn address_json(r: &AddressReport, lang: Lang, names: &dyn Fn(&str) -> Strin
         "query": r.query,
         "kind": "address",
         "address": r.address,
+        "token_filter": r.token_filter,
         "chains": r.chains.iter().map(chain_json).collect::<Vec<_>>(),
         "expect": r.expect.as_ref().map(|e| json!({"amount": e.amount, "token": e.token, "from": e.from})),
         "match": match_json(r, lang, names),
@@ -368,6 +369,9 @@ fn chain_rows(c: &ChainView, r: &AddressReport, lang: Lang) -> Vec<(&'static str
         return rows;
     };
     rows.push(("label_address", r.address.clone()));
+    if let Some(t) = &r.token_filter {
+        rows.push(("label_token_contract", t.clone()));
+    }
     if let Some(b) = &f.balance {
         rows.push(("label_balance", b.display()));
     }
@@ -542,6 +546,7 @@ mod tests {
             near: vec![("eth".into(), received)],
             outcome: Outcome::NoMatch,
             warnings: vec![poisoning],
+            token_filter: None,
         }
     }
 

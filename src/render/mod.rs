@@ -133,7 +133,7 @@ pub(crate) mod tests {
         assert!(!out.contains('\u{1b}'), "no ANSI escapes without colour");
         for want in [
             "confirmed (included)",
-            "5 of 15",
+            "5 (15 required)",
             "250 USDT",
             "0.000021 BNB (21000 gas × 1 gwei)",
         ] {
@@ -229,6 +229,46 @@ pub(crate) mod tests {
         assert_eq!(v["token_transfers"][0]["amount"], "250");
         assert_eq!(v["fee"]["amount"], "0.000021");
         assert_eq!(v["answered_by"][0], "https://bsc-rpc.publicnode.com");
+    }
+
+    /// Issue 20: a token transfer's table names the contract as the
+    /// contract and the real recipient as the recipient, in every language.
+    #[test]
+    fn the_contract_is_not_labelled_recipient() {
+        let r = usdt_report();
+        for lang in Lang::all() {
+            let text = text::tx_text(
+                &r,
+                &text::TextOptions {
+                    lang,
+                    width: None,
+                    color: false,
+                },
+                &names,
+            );
+            let label_of = |value: &str| {
+                text.lines()
+                    .find(|l| l.contains(value) && !l.contains('→') && !l.contains(" -> "))
+                    .map(|l| {
+                        l.split('┆')
+                            .next()
+                            .unwrap_or("")
+                            .trim_matches(['│', ' '])
+                            .to_string()
+                    })
+            };
+            assert_eq!(
+                label_of(USDT).as_deref(),
+                Some(lang.t("label_token_contract", &[]).as_str()),
+                "{lang:?}: {text}"
+            );
+            assert_eq!(
+                label_of(BOB).as_deref(),
+                Some(lang.t("label_recipient", &[]).as_str()),
+                "{lang:?}: {text}"
+            );
+            assert_ne!(lang.t("label_token_contract", &[]), lang.t("label_to", &[]));
+        }
     }
 
     #[test]

@@ -98,7 +98,11 @@ fn rows(
         row(
             "label_confirmations",
             lang.t(
-                "value_confirmations",
+                if report.status == Status::Finalized {
+                    "value_confirmations_final"
+                } else {
+                    "value_confirmations"
+                },
                 &[
                     ("confirmations", &c.to_string()),
                     ("required", &r.to_string()),

@@ -106,7 +106,19 @@ fn pending_rows(a: &Assessment, lang: Lang, row: &mut impl FnMut(&'static str, S
         }
         row("label_sender_nonce", value);
     }
-    if let Some(fees) = &a.speed_up {
+    // A gap is closed by sending the missing nonces, not by replacing this
+    // one: the table says what the paragraph says.
+    if a.reason == Reason::NonceGap {
+        let missing = nonce_list(a.missing, lang);
+        let value = match &a.fresh {
+            Some(fees) => lang.t(
+                "value_send_missing_fees",
+                &[("missing", &missing), ("fees", &fees_text(fees, lang))],
+            ),
+            None => lang.t("value_send_missing", &[("missing", &missing)]),
+        };
+        row("label_next_step", value);
+    } else if let Some(fees) = &a.speed_up {
         row(
             "label_speed_up",
             lang.t(
