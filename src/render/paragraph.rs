@@ -291,7 +291,9 @@ fn missing(
                 "unknown_chain_mismatch",
                 &[("hash", hash), ("chains", &chains)],
             ));
-            out.push(lang.t("next_unknown", &[]));
+            // The agent's setup is the agent's to fix (the table and stderr
+            // say how); the customer hears that the check is not done.
+            out.push(lang.t("next_chain_mismatch", &[]));
         }
         _ => {
             let unavailable = &report.unavailable;

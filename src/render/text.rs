@@ -173,6 +173,16 @@ fn rows(
             None => block_congestion_row(c, lang, &mut rows),
         }
     }
+    if report.reason == crate::model::Reason::ChainMismatch {
+        let chains: Vec<String> = report.unavailable.iter().map(|c| chain_names(c)).collect();
+        rows.push(
+            "label_setup",
+            lang.t(
+                "value_setup_chain_mismatch",
+                &[("chains", &crate::i18n::words::join(&chains, lang))],
+            ),
+        );
+    }
     if let Some(url) = &report.explorer_url {
         rows.push("label_explorer", url.clone());
     }

@@ -695,6 +695,19 @@ fn check_reply(name: &str, lang: Lang, text: &str) {
         !text.contains(['{', '}']),
         "{name}.{lang}: unfilled placeholder:\n{text}"
     );
+    // Issue 20: the customer never hears about the agent's setup.
+    let setup: &[&str] = match lang.code() {
+        "zh" => &["配置"],
+        "ja" => &["設定済み", "設定されたノード", "用に設定"],
+        "ko" => &["설정된 노드", "설정된 네트워크", "용으로 설정"],
+        _ => &["configured"],
+    };
+    for word in setup {
+        assert!(
+            !lines[0].contains(word),
+            "{name}.{lang}: talks about the setup ({word}):\n{text}"
+        );
+    }
     let codes = [
         "fee_below_base_fee",
         "nonce_gap",
