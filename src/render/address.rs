@@ -123,7 +123,7 @@ pub fn address_paragraph(r: &AddressReport, lang: Lang, names: &dyn Fn(&str) -> 
                 ],
             ));
             if let Some(report) = &r.match_report {
-                out.push(paragraph(report, lang, names));
+                out.push(receiver_status(report, lang, names));
             }
         }
         Outcome::Shown => summary(r, lang, &mut out),
@@ -338,6 +338,36 @@ fn pending_row_sentence(c: &ChainView, p: &PendingRow, lang: Lang) -> String {
             ("nonce", &p.nonce.to_string()),
         ],
     )
+}
+
+/// Where the matched transfer stands, said to its receiver (the one who
+/// asks "did it arrive?"); the sender's paragraph for anything else.
+fn receiver_status(
+    report: &crate::model::TxReport,
+    lang: Lang,
+    names: &dyn Fn(&str) -> String,
+) -> String {
+    let confirmations = report.confirmations.unwrap_or_default().to_string();
+    let required = report
+        .required_confirmations
+        .unwrap_or_default()
+        .to_string();
+    let eta = report
+        .eta_seconds
+        .map(|s| crate::i18n::words::duration(s, lang))
+        .unwrap_or_default();
+    let args = [
+        ("confirmations", confirmations.as_str()),
+        ("required", required.as_str()),
+        ("eta", eta.as_str()),
+    ];
+    match report.status {
+        crate::model::Status::Finalized => lang.t("receiver_final", &args),
+        crate::model::Status::Confirmed => lang.t("receiver_confirmed", &args),
+        crate::model::Status::Pending => lang.t("receiver_pending", &args),
+        crate::model::Status::Failed => lang.t("receiver_failed", &args),
+        _ => paragraph(report, lang, names),
+    }
 }
 
 pub fn address_text(

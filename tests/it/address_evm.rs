@@ -149,6 +149,9 @@ fn issue_7_expect_finds_the_real_transfer_and_not_a_wrong_amount() {
     assert_eq!(m["token_transfers"][0]["to"], BOB);
     let d = v["diagnosis"].as_str().unwrap();
     assert!(d.contains("100 USDT") && d.contains(&hash), "{d}");
+    // Issue 20: said to the receiver, who asked; not the sender's paragraph.
+    assert!(d.contains("sent to you") && d.contains("It is final"), "{d}");
+    assert!(!d.contains("Your transfer"), "{d}");
 
     // "100 USDT" in one argument, and from the right sender.
     let (v, run) = check(&s.cfg, &[BOB, "--expect", "100 USDT", "--from", ALICE]);
