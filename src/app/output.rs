@@ -26,11 +26,12 @@ pub enum Style {
 /// The reports as stdout shows them.
 pub fn render(reports: &[Report], style: Style, lang: Lang, settings: &Settings) -> Result<String> {
     let names = |k: &str| settings.chain_name(k);
-    let width = if settings.stdout_color {
-        comfy_table::Table::new().width()
-    } else {
-        None
-    };
+    let width = terminal_width(
+        std::env::var("COLUMNS").ok().as_deref(),
+        std::io::IsTerminal::is_terminal(&std::io::stdout())
+            .then(|| comfy_table::Table::new().width())
+            .flatten(),
+    );
     let opts = TextOptions {
         lang,
         width,
@@ -83,4 +84,28 @@ pub fn render(reports: &[Report], style: Style, lang: Lang, settings: &Settings)
         ));
     }
     Ok(text)
+}
+
+/// The width tables are fitted to: `COLUMNS` when it is a number, else the
+/// terminal's; a terminal that reports 0 columns (a 0×0 pseudo-terminal) is
+/// one of unknown width, and an unknown width never wraps.
+pub fn terminal_width(columns: Option<&str>, terminal: Option<u16>) -> Option<u16> {
+    columns
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|c| *c > 0)
+        .or(terminal.filter(|w| *w > 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_width;
+
+    #[test]
+    fn columns_then_the_terminal_and_zero_is_unknown() {
+        assert_eq!(terminal_width(Some("80"), Some(200)), Some(80));
+        assert_eq!(terminal_width(Some("0"), Some(120)), Some(120));
+        assert_eq!(terminal_width(Some("wide"), None), None);
+        assert_eq!(terminal_width(None, Some(0)), None);
+        assert_eq!(terminal_width(None, None), None);
+    }
 }

@@ -166,7 +166,7 @@ pub fn block_congestion_row(c: &Congestion, lang: Lang, rows: &mut Rows) {
         lang.t(
             "value_congestion",
             &[
-                ("level", c.level.as_str()),
+                ("level", &crate::i18n::words::level(lang, c.level.as_str())),
                 ("fullness", &fullness),
                 ("base_fee", &base_fee),
             ],

@@ -22,6 +22,7 @@ use crate::chain::transport::RpcClient;
 use crate::cli::{Until, WatchArgs};
 use crate::exit;
 use crate::exit::UsageError;
+use crate::i18n::Lang;
 use crate::model::{Status, TxReport};
 use crate::query;
 use crate::settings::Settings;
@@ -82,7 +83,7 @@ pub async fn run(args: &WatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         } else {
             0
         };
-        progress.show(&report);
+        progress.show(&report, settings.lang);
         if let Some(reached) = finished(&report, args.until, dropped_polls) {
             break (report, reached);
         }
@@ -181,16 +182,17 @@ impl Progress {
         }
     }
 
-    fn show(&mut self, report: &TxReport) {
-        let line = describe(report);
+    fn show(&mut self, report: &TxReport, lang: Lang) {
+        let line = describe(report, lang);
         match self {
             Progress::Bar(bar) => match (report.status, report.confirmations) {
                 (Status::Confirmed, Some(n)) => {
                     let required = report.required_confirmations.unwrap_or(n);
                     bar.set_style(
-                        ProgressStyle::with_template(
-                            "{spinner} {wide_bar} {pos}/{len} confirmations {msg}",
-                        )
+                        ProgressStyle::with_template(&format!(
+                            "{{spinner}} {{wide_bar}} {{pos}}/{{len}} {} {{msg}}",
+                            lang.t("watch_bar_unit", &[]).replace(['{', '}'], "")
+                        ))
                         .unwrap_or_else(|_| ProgressStyle::default_bar()),
                     );
                     bar.set_length(required);
@@ -223,24 +225,62 @@ impl Progress {
     }
 }
 
-/// "pending (fee_below_base_fee)", "confirmed: 3 of 12 confirmations".
-fn describe(report: &TxReport) -> String {
+/// "pending (fee_below_base_fee)", "confirmed: 3 (12 required)", in the
+/// language of `--lang`.
+fn describe(report: &TxReport, lang: Lang) -> String {
     match (
         report.status,
         report.confirmations,
         report.required_confirmations,
     ) {
         (Status::Confirmed | Status::Finalized, Some(n), Some(r)) => {
-            format!("{}: {n} of {r} confirmations", report.status.as_str())
+            let id = if report.status == Status::Finalized {
+                "value_confirmations_final"
+            } else {
+                "value_confirmations"
+            };
+            let confirmations = lang.t(
+                id,
+                &[
+                    ("confirmations", &n.to_string()),
+                    ("required", &r.to_string()),
+                ],
+            );
+            if report.status == Status::Finalized {
+                return confirmations;
+            }
+            let status = lang.t_or(
+                &format!("status_{}", report.status.as_str()),
+                report.status.as_str(),
+            );
+            lang.t(
+                "watch_progress",
+                &[("status", &status), ("confirmations", &confirmations)],
+            )
         }
-        (Status::NotFound, ..) => "not seen by the network yet".to_string(),
-        _ => format!("{} ({})", report.status.as_str(), report.reason.as_str()),
+        (Status::NotFound, ..) => lang.t("watch_not_seen", &[]),
+        _ => crate::i18n::words::status(lang, report.status.as_str(), report.reason.as_str()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 20: the progress line follows --lang.
+    #[test]
+    fn the_progress_line_is_in_the_language() {
+        let mut r = TxReport::new("h", "h");
+        r.status = Status::Pending;
+        r.reason = crate::model::Reason::NonceGap;
+        assert_eq!(describe(&r, Lang::EN), "pending (nonce_gap)");
+        assert_eq!(describe(&r, Lang::ZH), "等待中（缺少更早的 nonce）");
+        r.status = Status::Confirmed;
+        r.confirmations = Some(2);
+        r.required_confirmations = Some(12);
+        assert_eq!(describe(&r, Lang::EN), "confirmed: 2 (12 required)");
+        assert_eq!(describe(&r, Lang::KO), "확인됨: 2회 (필요 12회)");
+    }
 
     #[test]
     fn exit_codes_follow_the_contract() {

@@ -72,6 +72,15 @@ impl Lang {
     }
 
     /// The message `id` with its placeholders filled from `args`.
+    /// A message whose id is made at run time (`status_pending`): the
+    /// language's, else English's, else `fallback` itself.
+    pub fn t_or(self, id: &str, fallback: &str) -> String {
+        self.table()
+            .get(id)
+            .or_else(|| Lang::EN.table().get(id))
+            .map_or_else(|| fallback.to_string(), |t| fill(t, &[]))
+    }
+
     pub fn t(self, id: &str, args: &[(&str, &str)]) -> String {
         let template = self
             .table()

@@ -36,3 +36,20 @@ pub fn with<'a>(
 ) -> Vec<(&'a str, &'a str)> {
     base.iter().chain(extra).copied().collect()
 }
+
+/// A status and its reason as a table shows them: "pending (nonce_gap)" in
+/// English, "等待中（缺少更早的 nonce）" in Chinese. JSON keeps the codes.
+pub fn status(lang: Lang, status: &str, reason: &str) -> String {
+    lang.t(
+        "value_status",
+        &[
+            ("status", &lang.t_or(&format!("status_{status}"), status)),
+            ("reason", &lang.t_or(&format!("reason_{reason}"), reason)),
+        ],
+    )
+}
+
+/// A congestion level (`low`, `normal`, `high`, `extreme`) in the language.
+pub fn level(lang: Lang, level: &str) -> String {
+    lang.t_or(&format!("level_{level}"), level)
+}

@@ -3,13 +3,12 @@
 //! transfer arrived, address-poisoning warnings). Deterministic: built only
 //! from the report, the string table and the arguments.
 
-use comfy_table::Cell;
 use serde_json::{Value, json};
 
 use super::i18n::Lang;
 use super::json::tx_json;
 use super::paragraph::{join, join_sentences, paragraph, with_reminder};
-use super::text::{TextOptions, table};
+use super::text::{TextOptions, label_rows};
 use super::utc_time;
 use crate::diagnose::address::{AddressReport, ChainView, Outcome, PendingRow};
 use crate::model::Reason;
@@ -378,12 +377,12 @@ pub fn address_text(
     let lang = opts.lang;
     let mut text = String::new();
     for c in &r.chains {
-        let mut table = table(opts);
-        for (label, value) in chain_rows(c, r, lang) {
-            let value = crate::safe::escape_lines(&value);
-            table.add_row(vec![Cell::new(lang.t(label, &[])), Cell::new(value)]);
-        }
-        text.push_str(&format!("{table}\n"));
+        let rows: Vec<(String, String)> = chain_rows(c, r, lang)
+            .into_iter()
+            .map(|(label, value)| (lang.t(label, &[]), value))
+            .collect();
+        text.push_str(&label_rows(&rows, opts, None));
+        text.push('\n');
     }
     text.push('\n');
     text.push_str(&with_reminder(address_paragraph(r, lang, names), lang));
@@ -426,7 +425,12 @@ fn chain_rows(c: &ChainView, r: &AddressReport, lang: Lang) -> Vec<(&'static str
     for p in &c.pending {
         rows.push((
             "label_pending",
-            format!("nonce {}: {} ({})", p.nonce, p.hash, p.reason.as_str()),
+            format!(
+                "nonce {}: {} ({})",
+                p.nonce,
+                p.hash,
+                lang.t_or(&format!("reason_{}", p.reason.as_str()), p.reason.as_str())
+            ),
         ));
     }
     if !c.missing_nonces.is_empty() {

@@ -2,6 +2,7 @@
 //! pastes into the reply. Width and colour are arguments.
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+use unicode_width::UnicodeWidthStr;
 
 use super::i18n::Lang;
 use super::paragraph::{paragraph, with_reminder};
@@ -16,23 +17,94 @@ pub struct TextOptions {
     pub color: bool,
 }
 
-/// An empty two-column table in the house style, fitted to `opts`.
+/// An empty two-column table in the house style: cells are never wrapped
+/// (a hash or link split across lines cannot be copied).
 pub fn table(opts: &TextOptions) -> Table {
     let mut table = Table::new();
     table.load_style(presets::UTF8_FULL_CONDENSED);
-    match opts.width {
-        Some(w) => {
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-            table.set_width(w);
-        }
-        None => {
-            table.set_content_arrangement(ContentArrangement::Disabled);
-        }
-    }
+    table.set_content_arrangement(ContentArrangement::Disabled);
     if !opts.color {
         table.force_no_tty();
     }
     table
+}
+
+/// Label and value rows as a person reads them: the boxed table when it
+/// fits the terminal (or the width is unknown), else the same rows as
+/// aligned `Label  value` lines without borders, prose wrapped at spaces and
+/// a hash, address or link never split. `highlight` colours one row's value.
+pub fn label_rows(
+    rows: &[(String, String)],
+    opts: &TextOptions,
+    highlight: Option<(usize, Color)>,
+) -> String {
+    let mut table = table(opts);
+    for (i, (label, value)) in rows.iter().enumerate() {
+        let value = crate::safe::escape_lines(value);
+        let cell = match highlight {
+            Some((at, colour)) if at == i && opts.color => Cell::new(value).fg(colour),
+            _ => Cell::new(value),
+        };
+        table.add_row(vec![Cell::new(label), cell]);
+    }
+    let boxed = table.to_string();
+    let natural = boxed.lines().map(UnicodeWidthStr::width).max().unwrap_or(0);
+    match opts.width {
+        Some(w) if natural > usize::from(w) => plain_rows(rows, usize::from(w)),
+        _ => boxed,
+    }
+}
+
+/// `Label  value` lines, labels padded to one column.
+fn plain_rows(rows: &[(String, String)], width: usize) -> String {
+    let column = rows
+        .iter()
+        .map(|(l, _)| UnicodeWidthStr::width(l.as_str()))
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let room = width.saturating_sub(column).max(20);
+    let mut out = String::new();
+    for (label, value) in rows {
+        let value = crate::safe::escape_lines(value);
+        let mut lines = value.lines().flat_map(|l| wrap(l, room)).peekable();
+        let pad = column - UnicodeWidthStr::width(label.as_str());
+        out.push_str(label);
+        if let Some(first) = lines.next() {
+            out.push_str(&" ".repeat(pad));
+            out.push_str(&first);
+        }
+        out.push('\n');
+        for line in lines {
+            out.push_str(&" ".repeat(column));
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out.pop();
+    out
+}
+
+/// A line cut at spaces to `room` columns; a word longer than that (a hash,
+/// an address, a link) stays whole on a line of its own.
+fn wrap(line: &str, room: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for word in line.split(' ') {
+        let fits =
+            UnicodeWidthStr::width(current.as_str()) + 1 + UnicodeWidthStr::width(word) <= room;
+        if current.is_empty() {
+            current.push_str(word);
+        } else if fits {
+            current.push(' ');
+            current.push_str(word);
+        } else {
+            out.push(std::mem::take(&mut current));
+            current.push_str(word);
+        }
+    }
+    out.push(current);
+    out
 }
 
 pub fn tx_text(
@@ -41,21 +113,19 @@ pub fn tx_text(
     chain_names: &dyn Fn(&str) -> String,
 ) -> String {
     let lang = opts.lang;
-    let mut table = table(opts);
     let status_color = match report.status {
         Status::Finalized | Status::Confirmed => Color::Green,
         Status::Pending => Color::Yellow,
         Status::Failed | Status::Replaced | Status::Dropped => Color::Red,
         Status::NotFound | Status::Unknown => Color::Magenta,
     };
-    for (label, value) in rows(report, lang, chain_names) {
-        let value = crate::safe::escape_lines(&value);
-        let value = match (label, opts.color) {
-            ("label_status", true) => Cell::new(value).fg(status_color),
-            _ => Cell::new(value),
-        };
-        table.add_row(vec![Cell::new(lang.t(label, &[])), value]);
-    }
+    let rows = rows(report, lang, chain_names);
+    let status_row = rows.iter().position(|(label, _)| *label == "label_status");
+    let rows: Vec<(String, String)> = rows
+        .into_iter()
+        .map(|(label, value)| (lang.t(label, &[]), value))
+        .collect();
+    let table = label_rows(&rows, opts, status_row.map(|i| (i, status_color)));
     let reply = with_reminder(paragraph(report, lang, chain_names), lang);
     format!("{table}\n\n{reply}\n")
 }
@@ -88,7 +158,7 @@ fn rows(
     row("label_hash", report.hash.clone());
     row(
         "label_status",
-        format!("{} ({})", report.status.as_str(), report.reason.as_str()),
+        crate::i18n::words::status(lang, report.status.as_str(), report.reason.as_str()),
     );
     if let (Some(c), Some(r), true) = (
         report.confirmations,
@@ -215,5 +285,58 @@ fn vanished_rows(v: &Vanished, lang: Lang, row: &mut impl FnMut(&'static str, St
             _ => lang.t("value_replaced_unknown", &[("nonce", &nonce)]),
         };
         row("label_replaced_by", value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::tests::{names, usdt_report};
+    use unicode_width::UnicodeWidthStr;
+
+    fn text(width: Option<u16>, lang: Lang) -> String {
+        let opts = TextOptions {
+            lang,
+            width,
+            color: false,
+        };
+        tx_text(&usdt_report(), &opts, &names)
+    }
+
+    /// Issue 20: narrower than the boxed table, the rows become aligned
+    /// `Label  value` lines; nothing is split but prose, and no line is
+    /// wider than the terminal unless it is one unbreakable word.
+    #[test]
+    fn a_narrow_terminal_gets_aligned_lines_without_borders() {
+        for lang in Lang::all() {
+            let boxed = text(None, lang);
+            assert!(boxed.contains('┆'), "{boxed}");
+            assert_eq!(text(Some(400), lang), boxed, "wide enough: the box");
+            let narrow = text(Some(80), lang);
+            let table = narrow.split("\n\n").next().unwrap();
+            assert!(!table.contains(['┆', '│', '┌', '└']), "{table}");
+            let status = lang.t("label_status", &[]);
+            let hash_line = table.lines().find(|l| l.contains("0xabab")).unwrap();
+            assert!(
+                hash_line.contains(&"ab".repeat(32)),
+                "a hash is never split: {hash_line}"
+            );
+            for line in table.lines() {
+                let long_word = line.split(' ').any(|w| w.width() > 40);
+                assert!(line.width() <= 80 || long_word, "{lang:?}: {line}");
+            }
+            // The values start in one column.
+            let starts: Vec<usize> = table
+                .lines()
+                .filter(|l| !l.starts_with(' '))
+                .map(|l| {
+                    let label_end = l.find("  ").unwrap();
+                    let rest = &l[label_end..];
+                    l[..label_end].width() + rest.len() - rest.trim_start().len()
+                })
+                .collect();
+            assert!(starts.windows(2).all(|w| w[0] == w[1]), "{lang:?}: {table}");
+            assert!(table.lines().any(|l| l.starts_with(&status)));
+        }
     }
 }

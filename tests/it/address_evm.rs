@@ -150,7 +150,10 @@ fn issue_7_expect_finds_the_real_transfer_and_not_a_wrong_amount() {
     let d = v["diagnosis"].as_str().unwrap();
     assert!(d.contains("100 USDT") && d.contains(&hash), "{d}");
     // Issue 20: said to the receiver, who asked; not the sender's paragraph.
-    assert!(d.contains("sent to you") && d.contains("It is final"), "{d}");
+    assert!(
+        d.contains("sent to you") && d.contains("It is final"),
+        "{d}"
+    );
     assert!(!d.contains("Your transfer"), "{d}");
 
     // "100 USDT" in one argument, and from the right sender.

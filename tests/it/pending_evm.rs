@@ -349,8 +349,8 @@ fn watch_follows_a_transaction_to_final_while_blocks_are_mined() {
     assert!(v["confirmations"].as_u64().unwrap() >= 3);
     for want in [
         "pending (waiting)",
-        "confirmed: 1 of 3 confirmations",
-        "finalized",
+        "confirmed: 1 (3 required)",
+        "final: 3 confirmations",
     ] {
         assert!(
             run.stderr.contains(want),

@@ -781,3 +781,77 @@ fn every_case_has_the_same_table_and_json() {
         });
     }
 }
+
+/// Issue 20: a zh, ja or ko table shows no English machine word: statuses,
+/// reasons and congestion levels are in the language (JSON keeps the codes).
+#[test]
+fn tables_in_other_languages_show_no_codes() {
+    let cfg = config();
+    let codes = [
+        "pending",
+        "confirmed",
+        "finalized",
+        "failed",
+        "replaced",
+        "dropped",
+        "not_found",
+        "unknown",
+        "included",
+        "waiting",
+        "fee_below_base_fee",
+        "nonce_gap",
+        "low_priority_fee",
+        "low_fee_rate",
+        "unconfirmed_parent",
+        "reverted",
+        "out_of_gas",
+        "out_of_energy",
+        "insufficient_funds",
+        "instruction_error",
+        "other",
+        "expired",
+        "endpoints_unavailable",
+        "chain_mismatch",
+        "low",
+        "normal",
+        "high",
+        "extreme",
+    ];
+    for (name, searched, outcomes) in cases() {
+        let searched: Vec<String> = searched.iter().map(|s| s.to_string()).collect();
+        let hash = match &outcomes[0].1 {
+            ChainOutcome::Found { facts, .. } => facts.hash.clone(),
+            _ if searched == ["sol"] => SOL_SIG.to_string(),
+            _ if searched == ["btc"] => "d4".repeat(32),
+            _ => hash("a1"),
+        };
+        let search = Search { outcomes };
+        let report = tx_report(&hash, &hash, &searched, &search, &cfg);
+        let names = |k: &str| cfg.chain(k).map_or(k.to_string(), |c| c.name.clone());
+        for lang in Lang::all().filter(|l| *l != Lang::EN) {
+            let text = txdoctor::render::text::tx_text(
+                &report,
+                &txdoctor::render::text::TextOptions {
+                    lang,
+                    width: None,
+                    color: false,
+                },
+                &names,
+            );
+            let table = text.split("\n\n").next().unwrap_or_default();
+            // The chain's own words (a program's error) are data, not ours.
+            let failure = lang.t("label_failure", &[]);
+            let ours: String = table
+                .lines()
+                .filter(|l| !l.contains(&failure))
+                .collect::<Vec<_>>()
+                .join("\n");
+            for word in ours.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                assert!(
+                    !codes.contains(&word),
+                    "{name}.{lang}: the code {word:?} in the table:\n{table}"
+                );
+            }
+        }
+    }
+}

@@ -55,14 +55,17 @@ impl Explain for super::Esplora {
                 lang.t(
                     "value_congestion_mempool",
                     &[
-                        ("level", c.level.as_str()),
+                        ("level", &crate::i18n::words::level(lang, c.level.as_str())),
                         ("backlog", &format!("{mvb:.1}")),
                         ("blocks", &format!("{:.0}", mvb.ceil())),
                     ],
                 ),
             );
         } else {
-            rows.push("label_congestion", c.level.as_str().to_string());
+            rows.push(
+                "label_congestion",
+                crate::i18n::words::level(lang, c.level.as_str()),
+            );
         }
         if let (Some(r), None) = (m.fee_rates, utxo_assessment(report)) {
             rows.push("label_network_rates", network_rates(&r, lang));

@@ -22,7 +22,7 @@ impl Explain for super::Solana {
     }
 
     fn detail_rows(&self, report: &TxReport, lang: Lang, rows: &mut Rows) {
-        commitment_rows(report, rows);
+        commitment_rows(report, lang, rows);
         if report.facts.as_ref().and_then(|f| f.solidified) == Some(true) {
             rows.push("label_finality", lang.t("value_solidified", &[]));
         }
@@ -37,7 +37,7 @@ impl Explain for super::Solana {
             lang.t(
                 "value_congestion_solana",
                 &[
-                    ("level", c.level.as_str()),
+                    ("level", &crate::i18n::words::level(lang, c.level.as_str())),
                     ("median", &p.median.to_string()),
                     ("p90", &p.p90.to_string()),
                     ("slots", &p.slots_sampled.to_string()),
@@ -98,11 +98,14 @@ impl Explain for super::Solana {
 }
 
 /// The commitment reached and every SOL balance the transaction changed.
-fn commitment_rows(report: &TxReport, rows: &mut Rows) {
+fn commitment_rows(report: &TxReport, lang: Lang, rows: &mut Rows) {
     let Some(s) = report.facts.as_ref().and_then(|f| f.family.solana()) else {
         return;
     };
-    rows.push("label_commitment", s.commitment.clone());
+    rows.push(
+        "label_commitment",
+        lang.t_or(&format!("commitment_{}", s.commitment), &s.commitment),
+    );
     if !s.balance_changes.is_empty() {
         rows.push(
             "label_balance_changes",
