@@ -10,6 +10,7 @@
 //! itself (how its fee breaks down, what its congestion is): forgetting one
 //! is a compile error.
 
+use alloy_primitives::U256;
 use serde_json::Value;
 
 use crate::i18n::Lang;
@@ -126,6 +127,30 @@ pub fn from_to_rows(facts: &TxFacts, rows: &mut Rows) {
     }
 }
 
+/// Figures read from the network (base fees, tips) keep this many significant digits.
+const GWEI_DIGITS: u32 = 3;
+
+/// Below this (0.001 gwei) a price reads "<0.001": the exact wei are in the JSON.
+const GWEI_SMALLEST_SHOWN: u64 = 1_000_000;
+
+/// A price per gas in gwei for people: "35.2", "0.00512" — rounded to three
+/// significant digits (suggested prices are already rounded up by `pending`);
+/// "<0.001" for a price below a thousandth of a gwei (1 wei is not
+/// "0.000000001 gwei" to a person).
+pub fn gwei(wei: U256) -> String {
+    if !wei.is_zero() && wei < U256::from(GWEI_SMALLEST_SHOWN) {
+        return "<0.001".to_string();
+    }
+    let digits = wei.to_string().len() as u32;
+    let rounded = if digits > GWEI_DIGITS {
+        let unit = U256::from(10).pow(U256::from(digits - GWEI_DIGITS));
+        (wei + unit / U256::from(2)) / unit * unit
+    } else {
+        wei
+    };
+    format_units(rounded, 9)
+}
+
 /// A fee paid in gas: used, at a price (gwei), plus the L1 and blob parts
 /// some chains add.
 pub fn gas_fee_value(fee: &Fee, lang: Lang) -> String {
@@ -133,20 +158,20 @@ pub fn gas_fee_value(fee: &Fee, lang: Lang) -> String {
         .gas_price
         .as_deref()
         .and_then(|p| p.parse().ok())
-        .map(|p| format_units(p, 9))
+        .map(gwei)
         .unwrap_or_default();
     let mut extra = String::new();
     if let Some(l1) = &fee.l1_fee {
-        extra.push_str(&lang.t("value_fee_l1", &[("l1", &l1.display())]));
+        extra.push_str(&lang.t("value_fee_l1", &[("l1", &l1.display_fee())]));
     }
     if let Some(blob) = &fee.blob_fee {
-        extra.push_str(&lang.t("value_fee_blob", &[("blob", &blob.display())]));
+        extra.push_str(&lang.t("value_fee_blob", &[("blob", &blob.display_fee())]));
     }
     let gas_used = fee.gas_used.map(|g| g.to_string()).unwrap_or_default();
     lang.t(
         "value_fee_breakdown",
         &[
-            ("fee", &fee.total.display()),
+            ("fee", &fee.total.display_fee()),
             ("gas_used", &gas_used),
             ("price", &gwei),
             ("extra", &extra),

@@ -123,6 +123,24 @@ impl Amount {
         Amount::new(U256::from(raw), self.decimals, self.symbol.clone())
     }
 
+    /// A fee for people: at most 6 significant digits ("0.000315829 ETH" for
+    /// 0.000315829384); the exact value is in the JSON.
+    pub fn display_fee(&self) -> String {
+        const DIGITS: usize = 6;
+        let digits = self.raw.to_string().len();
+        let raw = if digits > DIGITS {
+            let unit = U256::from(10).pow(U256::from(digits - DIGITS));
+            (self.raw + unit / U256::from(2)) / unit * unit
+        } else {
+            self.raw
+        };
+        format!(
+            "{} {}",
+            format_units(raw, self.decimals),
+            crate::safe::text(&self.symbol)
+        )
+    }
+
     /// "1.5 ETH"
     pub fn display(&self) -> String {
         format!("{} {}", self.amount(), crate::safe::text(&self.symbol))
@@ -536,6 +554,17 @@ impl TxReport {
 
 #[cfg(test)]
 mod tests {
+
+    /// Issue 20: a fee reads with at most 6 significant digits.
+    #[test]
+    fn fees_read_with_six_significant_digits() {
+        let fee = |raw: u64, d: u8| Amount::new(U256::from(raw), d, "ETH").display_fee();
+        assert_eq!(fee(315_829_384_000_000, 18), "0.000315829 ETH");
+        assert_eq!(fee(21_000_000_000_000, 18), "0.000021 ETH");
+        assert_eq!(fee(1_234_567_890_123, 9), "1234.57 ETH");
+        assert_eq!(fee(999_999_950, 9), "1 ETH");
+        assert_eq!(fee(0, 18), "0 ETH");
+    }
     use super::*;
 
     #[test]

@@ -106,7 +106,7 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
         ("eta", &eta),
     ];
     let family = super::family(report);
-    let fee = facts.fee.as_ref().map(|f| f.total.display());
+    let fee = facts.fee.as_ref().map(|f| f.total.display_fee());
     let fee_sentence = |fee: String| match family {
         Some(family) => family.fee_sentence(facts, &fee, lang),
         None => lang.t("fee_paid", &[("fee", &fee)]),

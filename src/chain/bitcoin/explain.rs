@@ -30,7 +30,7 @@ impl Explain for super::Esplora {
         lang.t(
             "value_fee_utxo",
             &[
-                ("fee", &fee.total.display()),
+                ("fee", &fee.total.display_fee()),
                 ("sats", &fee.total.raw.to_string()),
                 ("rate", &sat_vb(u.fee_rate)),
                 ("vsize", &u.vsize.to_string()),

@@ -2,17 +2,13 @@
 //! it offers, what the network asks, the sender's nonces, a replacement that
 //! nodes accept) and the sentences that say why it waits.
 
-use alloy_primitives::U256;
 use serde_json::{Value, json};
 
-use crate::chain::explain::{Explain, Rows, block_congestion_row, gas_fee_value};
+use crate::chain::explain::{Explain, Rows, block_congestion_row, gas_fee_value, gwei};
 use crate::i18n::Lang;
 use crate::i18n::words::with;
 use crate::model::assessment::pending::{Assessment, FeeSuggestion, MAX_LISTED_NONCES, NonceRange};
-use crate::model::{Congestion, Fee, Reason, TxFacts, TxReport, format_units};
-
-/// Figures read from the network (base fees, tips) keep this many significant digits.
-const GWEI_DIGITS: u32 = 4;
+use crate::model::{Congestion, Fee, Reason, TxFacts, TxReport};
 
 impl Explain for super::Evm {
     fn fee_value(&self, _facts: &TxFacts, fee: &Fee, lang: Lang) -> String {
@@ -293,19 +289,6 @@ fn pending_json(a: &Assessment) -> Value {
     })
 }
 
-/// A price per gas in gwei for people: "35.2", "0.005123" — rounded to four
-/// significant digits (suggested prices are already rounded up by `pending`).
-pub fn gwei(wei: U256) -> String {
-    let digits = wei.to_string().len() as u32;
-    let rounded = if digits > GWEI_DIGITS {
-        let unit = U256::from(10).pow(U256::from(digits - GWEI_DIGITS));
-        (wei + unit / U256::from(2)) / unit * unit
-    } else {
-        wei
-    };
-    format_units(rounded, 9)
-}
-
 /// "a max fee of 71.5 gwei and a tip of 1.1 gwei" / "a gas price of 5 gwei".
 pub fn fees_text(fees: &FeeSuggestion, lang: Lang) -> String {
     match fees {
@@ -341,6 +324,7 @@ mod tests {
     use crate::model::{FamilyFacts, PendingFacts, SenderNonce, Status};
     use crate::render::tests::{BOB, names, usdt_report};
     use crate::render::{json, paragraph, text};
+    use alloy_primitives::U256;
 
     fn pending_report(facts: PendingFacts, nonce: u64) -> TxReport {
         let mut r = usdt_report();
@@ -442,11 +426,13 @@ mod tests {
     }
 
     #[test]
-    fn gwei_figures_keep_four_significant_digits() {
-        assert_eq!(gwei(U256::from(35_234_567_890u64)), "35.23");
-        assert_eq!(gwei(U256::from(5_123_456u64)), "0.005123");
+    fn gwei_figures_keep_three_significant_digits() {
+        assert_eq!(gwei(U256::from(35_234_567_890u64)), "35.2");
+        assert_eq!(gwei(U256::from(5_123_456u64)), "0.00512");
         assert_eq!(gwei(U256::from(20_000_000_000u64)), "20");
-        assert_eq!(gwei(U256::from(7u64)), "0.000000007");
+        assert_eq!(gwei(U256::from(1_000_000u64)), "0.001");
+        assert_eq!(gwei(U256::from(7u64)), "<0.001", "1-wei tips only in JSON");
+        assert_eq!(gwei(U256::ZERO), "0");
     }
 
     /// Every message id this file uses exists in English.

@@ -14,7 +14,7 @@ impl Explain for super::Solana {
         lang.t(
             "value_fee_solana",
             &[
-                ("fee", &fee.total.display()),
+                ("fee", &fee.total.display_fee()),
                 ("base", &fee.total.like(sol.base_fee).display()),
                 ("priority", &fee.total.like(sol.priority_fee).display()),
             ],

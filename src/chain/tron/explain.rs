@@ -35,7 +35,10 @@ impl Explain for super::Tron {
         });
         lang.t(
             "value_fee_resources",
-            &[("fee", &fee.total.display()), ("parts", &parts.join("; "))],
+            &[
+                ("fee", &fee.total.display_fee()),
+                ("parts", &parts.join("; ")),
+            ],
         )
     }
 
