@@ -5,6 +5,18 @@
 use std::{env, fs, path::Path};
 
 fn main() {
+    // `--version` names the date of the built-in chains.toml (its first line).
+    let chains = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("chains.toml");
+    println!("cargo::rerun-if-changed={}", chains.display());
+    let first = fs::read_to_string(&chains).unwrap_or_default();
+    let date = first
+        .lines()
+        .next()
+        .and_then(|l| l.split("as of ").nth(1))
+        .map(|rest| rest.chars().take(10).collect::<String>())
+        .filter(|d| d.len() == 10 && d.chars().all(|c| c.is_ascii_digit() || c == '-'))
+        .unwrap_or_else(|| "undated".to_string());
+    println!("cargo::rustc-env=TXDOCTOR_CHAINS_DATE={date}");
     let dir = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).join("src/i18n/locales");
     println!("cargo::rerun-if-changed={}", dir.display());
     let mut codes: Vec<(String, String)> = fs::read_dir(&dir)

@@ -68,8 +68,16 @@ Examples:
   txdoctor chains --probe          ask every endpoint for its chain id and head block
   txdoctor chains --config my.toml --json";
 
+/// The version and the date of the built-in chains.toml.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (built-in chains.toml of ",
+    env!("TXDOCTOR_CHAINS_DATE"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
-#[command(name = "txdoctor", version, about = "Where is my transfer? Diagnoses a transaction or an address from a hash, address or explorer link.", after_help = EXAMPLES)]
+#[command(name = "txdoctor", version = VERSION, about = "Where is my transfer? Diagnoses a transaction or an address from a hash, address or explorer link.", after_help = EXAMPLES)]
 pub struct Cli {
     /// Log every endpoint attempt and its outcome on stderr (URLs redacted).
     #[arg(short, long, global = true, conflicts_with = "quiet")]
@@ -103,6 +111,13 @@ pub enum Command {
     /// List the configured chains; --probe asks each endpoint if it is up.
     #[command(after_help = CHAINS_EXAMPLES)]
     Chains(ChainsArgs),
+    /// Print a shell completion script: `txdoctor completions bash > /etc/bash_completion.d/txdoctor`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `txdoctor man > txdoctor.1; man ./txdoctor.1`.
+    Man,
 }
 
 #[derive(Debug, Args)]

@@ -37,6 +37,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> anyhow::Result<u8> {
+    match &cli.command {
+        Command::Completions { shell } => {
+            return commands::shell::completions(*shell, &mut std::io::stdout().lock());
+        }
+        Command::Man => return commands::shell::man(&mut std::io::stdout().lock()),
+        _ => {}
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -63,6 +70,7 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                     Settings::resolve(cli.config.as_deref(), cli.lang, cli.verbose, cli.quiet)?;
                 commands::chains::run(args, &settings, &mut stdout).await
             }
+            Command::Completions { .. } | Command::Man => Ok(0),
         }
     })
 }

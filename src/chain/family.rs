@@ -139,6 +139,12 @@ pub trait ChainFamily: super::explain::Explain + Send + Sync {
         None
     }
 
+    /// Whether the family's endpoints take JSON-RPC batches (`max_batch`
+    /// applies); REST families send one request a call.
+    fn batches(&self) -> bool {
+        false
+    }
+
     /// Whether the family writes transaction hashes with `0x`.
     fn prefixes_hashes(&self) -> bool {
         false

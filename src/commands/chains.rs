@@ -94,9 +94,12 @@ fn probe_table(chains: &[Chain], probes: &[Vec<Option<Timed>>]) -> String {
             let Some((p, took)) = p else { continue };
             let endpoint = crate::chain::endpoint(c, url);
             let l = c.limits_of(url);
-            let limits = match l.rps {
-                Some(rps) => format!("{rps}/s, batch {}", l.max_batch),
-                None => format!("batch {}", l.max_batch),
+            let batches = crate::chain::family::of(c.family).batches();
+            let limits = match (l.rps, batches) {
+                (Some(rps), true) => format!("{rps}/s, batch {}", l.max_batch),
+                (Some(rps), false) => format!("{rps}/s"),
+                (None, true) => format!("batch {}", l.max_batch),
+                (None, false) => "-".to_string(),
             };
             let (status, head, lag) = match p {
                 Probe::Up { head } => {
@@ -120,10 +123,24 @@ fn probe_table(chains: &[Chain], probes: &[Vec<Option<Timed>>]) -> String {
             ]);
         }
     }
-    format!(
+    let mut out = format!(
         "{t}\nlag: blocks behind the chain's most up-to-date endpoint; LAGGING (over ~30 s of blocks) is not trusted to say a transaction does not exist.\n"
-    )
+    );
+    let answered = probes
+        .iter()
+        .flatten()
+        .flatten()
+        .any(|(p, _)| !matches!(p, Probe::Down { .. }));
+    if !answered {
+        out.push_str(NOTHING_REACHABLE);
+        out.push('\n');
+    }
+    out
 }
+
+/// What to do when no endpoint answered at all: the trouble is between this
+/// machine and the endpoints, not in any one of them.
+const NOTHING_REACHABLE: &str = "no endpoint answered: check this machine's network connection and proxy (HTTPS_PROXY), or give --config a chains.toml whose endpoints are reachable from here";
 
 fn table(chains: &[Chain]) -> String {
     let mut t = Table::new();

@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod chains;
 pub mod check;
+pub mod shell;
 pub mod watch;
 
 use std::io::{self, Write};

@@ -193,3 +193,37 @@ fn probe_checks_a_solana_node_s_genesis_hash() {
         (Some("wrong_chain"), Some(MAINNET_GENESIS))
     );
 }
+
+/// Issue 20: `chains --probe` shows `max_batch` only where the family
+/// batches, and says what to do when nothing at all answered.
+#[test]
+fn probe_limits_per_family_and_what_to_do_when_nothing_answers() {
+    let node = crate::common::tron::FakeTron::start(&[]);
+    let cfg = crate::common::tron::tron_config(&[node.url()]);
+    let run = cfg.run(&["chains", "--probe"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !run.stdout.contains("batch"),
+        "TRON is REST:\n{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("no endpoint answered"),
+        "{}",
+        run.stdout
+    );
+
+    // Nothing listens on these ports: the last line says what to try.
+    let cfg = crate::common::tron::tron_config(&["http://127.0.0.1:9", "http://127.0.0.1:1"]);
+    let run = cfg.run(&["chains", "--probe"]);
+    assert_eq!(run.code, 6, "no endpoint answered: {}", run.stderr);
+    let last = run.stdout.trim_end().lines().last().unwrap_or_default();
+    assert!(
+        last.contains("no endpoint answered")
+            && last.contains("proxy")
+            && last.contains("--config"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("could not connect"), "{}", run.stdout);
+}

@@ -441,6 +441,11 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Evm;
 
 impl ChainFamily for Evm {
+    /// JSON-RPC: calls go in batches of up to `max_batch`.
+    fn batches(&self) -> bool {
+        true
+    }
+
     /// The nonce and the fees offered: a replacement must outbid them.
     fn marks(&self, facts: &crate::model::TxFacts) -> Option<crate::model::Marks> {
         let pending = facts.family.pending();

@@ -197,6 +197,11 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
 pub struct Solana;
 
 impl ChainFamily for Solana {
+    /// JSON-RPC: calls go in batches of up to `max_batch`.
+    fn batches(&self) -> bool {
+        true
+    }
+
     /// The cluster's genesis hash, shortened: "genesis 5eykt4…".
     fn identity(&self, chain: &Chain) -> Option<String> {
         let g = chain.genesis_hash.as_ref()?;

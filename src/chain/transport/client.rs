@@ -98,7 +98,7 @@ impl RpcClient {
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
             .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .connect_timeout(timeout.min(CONNECT_TIMEOUT))
             .user_agent(concat!("txdoctor/", env!("CARGO_PKG_VERSION")))
             .build()?;
         Ok(RpcClient {
@@ -570,7 +570,9 @@ impl RpcClient {
     fn classify(&self, e: reqwest::Error) -> EndpointError {
         // reqwest's message names the URL, which may hold a key: drop it.
         let e = e.without_url();
-        if e.is_timeout() {
+        if e.is_timeout() && e.is_connect() {
+            EndpointError::ConnectTimeout(self.timeout.min(CONNECT_TIMEOUT))
+        } else if e.is_timeout() {
             EndpointError::Timeout(self.timeout)
         } else if e.is_connect() {
             EndpointError::Connect(root_cause(&e))
@@ -584,6 +586,9 @@ impl RpcClient {
         }
     }
 }
+
+/// How long a TCP and TLS connection may take before the endpoint is down.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cause = e;

@@ -17,8 +17,10 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub enum EndpointError {
     #[error("could not connect ({0})")]
     Connect(String),
-    #[error("no answer within {0:?}")]
+    #[error("connected, but no answer within {0:?} (the request timeout)")]
     Timeout(Duration),
+    #[error("could not connect within {0:?} (the connect timeout)")]
+    ConnectTimeout(Duration),
     #[error("rate limited (HTTP {status}{})", retry_after.map(|d| format!(", retry after {}s", d.as_secs())).unwrap_or_default())]
     RateLimited {
         status: u16,
@@ -69,7 +71,7 @@ impl EndpointError {
         use crate::chain::FaultKind as K;
         match self {
             EndpointError::Connect(_) => K::Connect,
-            EndpointError::Timeout(_) => K::Timeout,
+            EndpointError::Timeout(_) | EndpointError::ConnectTimeout(_) => K::Timeout,
             EndpointError::RateLimited { .. } => K::RateLimited,
             EndpointError::Http { .. } => K::Http,
             EndpointError::Undecodable { .. } | EndpointError::BatchRefused(_) => K::Undecodable,
