@@ -25,9 +25,14 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .map(|p| {
             let code = p.file_stem().unwrap().to_string_lossy().into_owned();
+            // A language code, and a script where one language has two
+            // (`zh-Hant`): the BCP 47 tag `--lang` takes.
+            let (language, script) = code.split_once('-').unwrap_or((&code, ""));
             assert!(
-                !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase()),
-                "locale file names are lower-case language codes: {}",
+                !language.is_empty()
+                    && language.chars().all(|c| c.is_ascii_lowercase())
+                    && script.chars().all(|c| c.is_ascii_alphabetic()),
+                "locale file names are language tags (en, zh, zh-Hant): {}",
                 p.display()
             );
             (code, p.display().to_string())

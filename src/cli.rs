@@ -91,7 +91,7 @@ pub struct Cli {
     /// Language of the reply, the table labels and each record's `diagnosis`.
     /// Default: the language of LC_ALL, LC_MESSAGES or LANG when there is one
     /// for it, else English.
-    #[arg(long, global = true, value_name = "LANG", value_parser = lang_parser())]
+    #[arg(long, global = true, value_name = "LANG", value_parser = lang_parser(), ignore_case = true)]
     pub lang: Option<Lang>,
     #[command(subcommand)]
     pub command: Command,
@@ -268,7 +268,7 @@ pub struct ChainsArgs {
     pub json: bool,
 }
 
-/// `--lang`: the codes of the locale files compiled in (en, ja, ko, zh).
+/// `--lang`: the tags of the locale files compiled in (en, ja, ko, zh, zh-Hant), in any case.
 fn lang_parser() -> impl clap::builder::TypedValueParser<Value = Lang> {
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(Lang::all().map(Lang::code))

@@ -21,14 +21,16 @@ impl Lang {
     pub const ZH: Lang = Lang("zh");
     pub const JA: Lang = Lang("ja");
     pub const KO: Lang = Lang("ko");
+    pub const ZH_HANT: Lang = Lang("zh-Hant");
 
     /// Every language with a locale file, by code.
     pub fn all() -> impl Iterator<Item = Lang> {
         LOCALES.iter().map(|(code, _)| Lang(code))
     }
 
+    /// `en`, `zh-Hant`, `zh-hant`: the tag of a locale file, in any case.
     pub fn from_code(code: &str) -> Option<Lang> {
-        Lang::all().find(|l| l.0 == code)
+        Lang::all().find(|l| l.0.eq_ignore_ascii_case(code))
     }
 
     pub fn code(self) -> &'static str {
@@ -43,7 +45,8 @@ impl Lang {
     }
 
     /// `from_env` over any variable lookup: `zh_CN.UTF-8`, `ja_JP`, `ko`,
-    /// `zh-Hans` name a language; `C`, `POSIX` and `fr_FR` give English.
+    /// `zh-Hans` name a language; `zh_TW`, `zh_HK`, `zh_MO` and `zh_Hant`
+    /// Traditional Chinese; `C`, `POSIX` and `fr_FR` give English.
     pub fn from_locale(var: impl Fn(&str) -> Option<String>) -> Lang {
         let Some(locale) = ["LC_ALL", "LC_MESSAGES", "LANG"]
             .into_iter()
@@ -52,11 +55,14 @@ impl Lang {
         else {
             return Lang::EN;
         };
-        let code = locale
-            .split(['_', '.', '@', '-'])
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+        let locale = locale.split(['.', '@']).next().unwrap_or_default();
+        let mut parts = locale.split(['_', '-']);
+        let code = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let traditional = code == "zh"
+            && parts.any(|p| ["tw", "hk", "mo", "hant"].contains(&p.to_ascii_lowercase().as_str()));
+        if traditional && let Some(lang) = Lang::from_code("zh-Hant") {
+            return lang;
+        }
         Lang::from_code(&code).unwrap_or(Lang::EN)
     }
 
@@ -87,7 +93,19 @@ impl Lang {
             .get(id)
             .or_else(|| Lang::EN.table().get(id))
             .unwrap_or_else(|| panic!("message id {id:?} is missing from locales/en.toml"));
-        fill(template, args)
+        let text = fill(template, args);
+        if self.spaces_only_around_latin() {
+            tidy_cjk(&text)
+        } else {
+            text
+        }
+    }
+
+    /// Chinese and Japanese put no space between two of their own
+    /// characters ("上的 交易" reads "上的交易"), only around Latin words and
+    /// numbers ("上的 250 USDT").
+    fn spaces_only_around_latin(self) -> bool {
+        self.0 == "ja" || self.0.starts_with("zh")
     }
 }
 
@@ -118,6 +136,27 @@ fn parse_table(source: &str) -> HashMap<String, String> {
         .into_iter()
         .filter_map(|(k, v)| Some((k, v.as_str()?.to_string())))
         .collect()
+}
+
+/// Drops a space between two CJK characters (Han, kana, full-width
+/// punctuation); spaces next to Latin letters and digits stay.
+fn tidy_cjk(text: &str) -> String {
+    fn cjk(c: char) -> bool {
+        matches!(c as u32,
+            0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFF60)
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let between = c == ' '
+            && i > 0
+            && chars.get(i - 1).copied().is_some_and(cjk)
+            && chars.get(i + 1).copied().is_some_and(cjk);
+        if !between {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Replaces each `{name}` with its value; unknown names are left as written.
@@ -197,6 +236,18 @@ mod tests {
         assert_eq!(placeholders("{b} {a} {b}"), ["a", "b"]);
     }
 
+    /// Issue 20: "上的 交易" reads "上的交易"; "上的 250 USDT" keeps its space.
+    #[test]
+    fn cjk_text_has_spaces_only_around_latin() {
+        assert_eq!(
+            tidy_cjk("您在 TRON 上的 交易已成功"),
+            "您在 TRON 上的交易已成功"
+        );
+        assert_eq!(tidy_cjk("上的 250 USDT 转账"), "上的 250 USDT 转账");
+        assert_eq!(tidy_cjk("（Ethereum） を検索"), "（Ethereum）を検索");
+        assert_eq!(tidy_cjk("a b"), "a b");
+    }
+
     #[test]
     fn the_locale_picks_the_language_as_posix_says() {
         let env = |pairs: &'static [(&str, &str)]| {
@@ -209,7 +260,20 @@ mod tests {
         };
         assert_eq!(Lang::from_locale(env(&[])), Lang::EN);
         assert_eq!(Lang::from_locale(env(&[("LANG", "zh_CN.UTF-8")])), Lang::ZH);
-        assert_eq!(Lang::from_locale(env(&[("LANG", "zh_TW.UTF-8")])), Lang::ZH);
+        // Issue 20: Taiwan, Hong Kong, Macau and the Hant script read Traditional Chinese.
+        for tw in [
+            "zh_TW.UTF-8",
+            "zh_HK",
+            "zh_MO.UTF-8",
+            "zh-Hant",
+            "zh_Hant_TW",
+            "zh-hant-HK",
+        ] {
+            let lang = Lang::from_locale(|name: &str| (name == "LANG").then(|| tw.to_string()));
+            assert_eq!(lang, Lang::ZH_HANT, "{tw}");
+        }
+        assert_eq!(Lang::from_locale(env(&[("LANG", "zh_SG.UTF-8")])), Lang::ZH);
+        assert_eq!(Lang::from_code("ZH-HANT"), Some(Lang::ZH_HANT));
         assert_eq!(Lang::from_locale(env(&[("LANG", "ja_JP.eucJP")])), Lang::JA);
         assert_eq!(Lang::from_locale(env(&[("LANG", "ko")])), Lang::KO);
         assert_eq!(Lang::from_locale(env(&[("LANG", "zh-Hans")])), Lang::ZH);
@@ -223,7 +287,7 @@ mod tests {
         assert_eq!(Lang::from_code("ja"), Some(Lang::JA));
         assert_eq!(Lang::from_code("fr"), None);
         let codes: Vec<&str> = Lang::all().map(Lang::code).collect();
-        assert_eq!(codes, ["en", "ja", "ko", "zh"]);
+        assert_eq!(codes, ["en", "ja", "ko", "zh", "zh-Hant"]);
     }
 
     /// Every language has every English message, with the same placeholders.

@@ -518,7 +518,7 @@ fn reply_prints_only_the_paste_ready_text_in_the_locales_language() {
     );
     // LANG names Japanese; LC_ALL, when set, decides over LANG.
     let ja = reply(&[("LANG", "ja_JP.UTF-8")], &[]);
-    assert!(ja[0].starts_with("お客様の Test eth での"), "{ja:?}");
+    assert!(ja[0].starts_with("Test eth でお客様が"), "{ja:?}");
     assert!(ja[1].contains("秘密鍵"), "{ja:?}");
     assert_eq!(reply(&[("LANG", "ko_KR.UTF-8"), ("LC_ALL", "C")], &[]), en);
     assert!(reply(&[("LC_ALL", "ko_KR.UTF-8")], &[])[1].contains("개인 키"));
@@ -526,6 +526,11 @@ fn reply_prints_only_the_paste_ready_text_in_the_locales_language() {
     assert_eq!(reply(&[("LANG", "fr_FR.UTF-8")], &[]), en);
     let zh = reply(&[("LANG", "ja_JP.UTF-8")], &["--lang", "zh"]);
     assert!(zh[1].contains("助记词"), "{zh:?}");
+    // Issue 20: Taiwan and Hong Kong read Traditional Chinese; --lang takes the tag in any case.
+    let tw = reply(&[("LANG", "zh_TW.UTF-8")], &[]);
+    assert!(tw[1].contains("助記詞") && tw[0].contains("轉帳"), "{tw:?}");
+    assert_eq!(reply(&[("LC_ALL", "zh_HK")], &[]), tw);
+    assert_eq!(reply(&[], &["--lang", "zh-hant"]), tw);
 
     // The JSON diagnosis follows the same choice, reminder included.
     let run = cfg.run_env(&["check", &hash, "--json"], &[("LANG", "ko_KR.UTF-8")]);

@@ -698,6 +698,7 @@ fn check_reply(name: &str, lang: Lang, text: &str) {
     // Issue 20: the customer never hears about the agent's setup.
     let setup: &[&str] = match lang.code() {
         "zh" => &["配置"],
+        "zh-Hant" => &["配置", "設定的節點", "設定的網路"],
         "ja" => &["設定済み", "設定されたノード", "用に設定"],
         "ko" => &["설정된 노드", "설정된 네트워크", "용으로 설정"],
         _ => &["configured"],
