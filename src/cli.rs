@@ -23,7 +23,7 @@ Examples:
   txdoctor check 5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060 --chain bsc
       the same hash without 0x, on BNB Smart Chain only
   txdoctor check 'https://etherscan.io/tx/0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060' --json
-      an explorer link fixes the chain; --json prints the contract's object
+      an explorer link fixes the chain; --json prints the JSON report
   txdoctor check https://mempool.space/tx/<txid>
       a Bitcoin transaction: confirmations, fee rate against the market, RBF/CPFP advice
   txdoctor check HASH1 HASH2 HASH3 --json
@@ -128,7 +128,7 @@ pub struct CheckArgs {
     /// Only look on this chain (its key in chains.toml: eth, bsc, polygon, …).
     #[arg(long, value_name = "ID")]
     pub chain: Option<String>,
-    /// Print the contract's JSON object (one per line for several queries).
+    /// Print the JSON report (one per line for several queries).
     #[arg(long, conflicts_with = "reply")]
     pub json: bool,
     /// Print only the paste-ready reply (plain text, no table or codes).
@@ -178,7 +178,7 @@ pub struct WatchArgs {
     /// Only look on this chain (its key in chains.toml).
     #[arg(long, value_name = "ID")]
     pub chain: Option<String>,
-    /// Print the final report as the contract's JSON object.
+    /// Print the final report as JSON.
     #[arg(long)]
     pub json: bool,
 }
@@ -218,7 +218,7 @@ pub const DEFAULT_CONCURRENCY: u32 = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BatchFormat {
-    /// The contract's JSON object, one per line.
+    /// The JSON report of each line, one per line.
     Ndjson,
     /// A header row, then query,chain,status,reason,confirmations,value,token,fee,error,explorer_url.
     Csv,

@@ -25,9 +25,6 @@ struct RawFile {
 struct RawChain {
     name: String,
     family: Family,
-    /// Numeric chain id, where the family has one (its `check_chain` says
-    /// whether it is required; endpoints are checked against it).
-    chain_id: Option<u64>,
     symbol: String,
     decimals: u8,
     confirmations: u64,
@@ -217,7 +214,6 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
     }
     let own = crate::chain::family::of(c.family).check_chain(&FamilyKeys {
         at: format!("chains.{key}"),
-        chain_id: c.chain_id,
         tokens: c.tokens,
         own: c.own,
     })?;
@@ -225,7 +221,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         key,
         name: c.name,
         family: c.family,
-        chain_id: c.chain_id,
+        chain_id: own.chain_id,
         genesis_hash: own.genesis_hash,
         symbol: c.symbol,
         decimals: c.decimals,

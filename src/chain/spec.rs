@@ -129,14 +129,13 @@ impl Chain {
 }
 
 /// What chains.toml says of a chain that only its family reads, handed to
-/// `ChainFamily::check_chain`: the chain id (numeric where the family has
-/// one), the tokens as written, and every key the neutral schema does not
-/// know (a family rejects the ones it does not know either).
+/// `ChainFamily::check_chain`: the tokens as written, and every key the
+/// neutral schema does not know (`chain_id` among them: numeric on EVM, a
+/// hex string on Antelope); a family rejects the ones it does not know.
 #[derive(Debug, Clone)]
 pub struct FamilyKeys {
     /// `chains.<key>`, for error messages.
     pub at: String,
-    pub chain_id: Option<u64>,
     pub tokens: Vec<TokenEntry>,
     pub own: toml::Table,
 }
@@ -153,6 +152,8 @@ pub struct TokenEntry {
 /// What a family makes of its keys.
 #[derive(Debug, Clone)]
 pub struct FamilyConfig {
+    /// A numeric chain id every endpoint is checked against (EVM).
+    pub chain_id: Option<u64>,
     pub genesis_hash: Option<String>,
     pub address_format: Option<AddressFormat>,
     pub logs_block_range: u64,
@@ -162,6 +163,7 @@ pub struct FamilyConfig {
 impl Default for FamilyConfig {
     fn default() -> Self {
         FamilyConfig {
+            chain_id: None,
             genesis_hash: None,
             address_format: None,
             logs_block_range: DEFAULT_LOGS_BLOCK_RANGE,
@@ -271,7 +273,12 @@ mod tests {
     fn each_family_checks_its_own_keys() {
         let no_id = MINIMAL.replace("chain_id = 31337\n", "");
         assert!(format!("{:#}", parse(&no_id).unwrap_err()).contains("chains.local.chain_id"));
-        let btc = MINIMAL.replace("\"evm\"", "\"bitcoin\"");
+        // chain_id is EVM's key: another family refuses it rather than ignore it.
+        let tron_with_id = MINIMAL.replace("\"evm\"", "\"tron\"");
+        assert!(format!("{:#}", parse(&tron_with_id).unwrap_err()).contains("chain_id"));
+        let btc = MINIMAL
+            .replace("\"evm\"", "\"bitcoin\"")
+            .replace("chain_id = 31337\n", "");
         assert!(format!("{:#}", parse(&btc).unwrap_err()).contains("chains.local.address_hrp"));
         let btc = btc.replace(
             "rpc =",
@@ -285,10 +292,14 @@ mod tests {
                 .hrp,
             "tb"
         );
-        let sol = MINIMAL.replace("\"evm\"", "\"solana\"")
+        let sol = MINIMAL
+            .replace("\"evm\"", "\"solana\"")
+            .replace("chain_id = 31337\n", "")
             + "[[chains.local.tokens]]\nsymbol = \"USDC\"\naddress = \"0x12\"\ndecimals = 6\n";
         assert!(format!("{:#}", parse(&sol).unwrap_err()).contains("not a Solana mint"));
-        let tron_token = MINIMAL.replace("\"evm\"", "\"tron\"")
+        let tron_token = MINIMAL
+            .replace("\"evm\"", "\"tron\"")
+            .replace("chain_id = 31337\n", "")
             + "[[chains.local.tokens]]\nsymbol = \"USDT\"\naddress = \"TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6u\"\ndecimals = 6\n";
         assert!(format!("{:#}", parse(&tron_token).unwrap_err()).contains("checksum"));
         let unknown = MINIMAL.replace("rpc =", "address_hrp = \"bc\"\nrpc =");

@@ -500,10 +500,11 @@ impl ChainFamily for Evm {
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Own {
+            chain_id: Option<u64>,
             logs_block_range: Option<u64>,
         }
         let own: Own = keys.own()?;
-        if keys.chain_id.is_none() {
+        if own.chain_id.is_none() {
             anyhow::bail!(
                 "{} is required for an evm chain: every endpoint is checked against it",
                 keys.at("chain_id")
@@ -513,6 +514,7 @@ impl ChainFamily for Evm {
             anyhow::bail!("{} must be at least 1", keys.at("logs_block_range"));
         }
         Ok(FamilyConfig {
+            chain_id: own.chain_id,
             logs_block_range: own
                 .logs_block_range
                 .unwrap_or(crate::chain::spec::DEFAULT_LOGS_BLOCK_RANGE),
