@@ -92,6 +92,9 @@ impl RpcClient {
     }
 
     pub fn with_options(timeout: Duration, log: Log, options: Options) -> anyhow::Result<Self> {
+        // TLS through rustls with ring (Cargo.toml says why); installing it
+        // twice is harmless, so every client may try.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         // No redirect is followed (a key in a header or the URL would go to
         // the other host with it) and no Referer is ever sent.
         let http = reqwest::Client::builder()
