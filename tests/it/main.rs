@@ -20,3 +20,4 @@ mod hostile_input;
 mod lying_endpoints;
 mod pending_evm;
 mod replies;
+mod terminal;
