@@ -639,6 +639,13 @@ fn reply(
     outcomes: Vec<(String, ChainOutcome)>,
     lang: Lang,
 ) -> String {
+    let report = case_report(cfg, searched, outcomes);
+    let names = |k: &str| cfg.chain(k).map_or(k.to_string(), |c| c.name.clone());
+    with_reminder(paragraph(&report, lang, &names), lang)
+}
+
+/// The report the diagnosis makes of one case.
+fn case_report(cfg: &Config, searched: &[&str], outcomes: Vec<(String, ChainOutcome)>) -> TxReport {
     let searched: Vec<String> = searched.iter().map(|s| s.to_string()).collect();
     let hash = match &outcomes[0].1 {
         ChainOutcome::Found { facts, .. } => facts.hash.clone(),
@@ -647,9 +654,21 @@ fn reply(
         _ => hash("a1"),
     };
     let search = Search { outcomes };
-    let report = tx_report(&hash, &hash, &searched, &search, cfg);
+    tx_report(&hash, &hash, &searched, &search, cfg)
+}
+
+/// The table and paragraph `check` prints for a report, with no terminal.
+fn text_of(cfg: &Config, report: &TxReport, lang: Lang) -> String {
     let names = |k: &str| cfg.chain(k).map_or(k.to_string(), |c| c.name.clone());
-    with_reminder(paragraph(&report, lang, &names), lang)
+    txdoctor::render::text::tx_text(
+        report,
+        &txdoctor::render::text::TextOptions {
+            lang,
+            width: None,
+            color: false,
+        },
+        &names,
+    )
 }
 
 #[test]
@@ -751,25 +770,9 @@ fn figures(text: &str) -> std::collections::BTreeSet<String> {
 fn every_case_has_the_same_table_and_json() {
     let cfg = config();
     for (name, searched, outcomes) in cases() {
-        let searched: Vec<String> = searched.iter().map(|s| s.to_string()).collect();
-        let hash = match &outcomes[0].1 {
-            ChainOutcome::Found { facts, .. } => facts.hash.clone(),
-            _ if searched == ["sol"] => SOL_SIG.to_string(),
-            _ if searched == ["btc"] => "d4".repeat(32),
-            _ => hash("a1"),
-        };
-        let search = Search { outcomes };
-        let report = tx_report(&hash, &hash, &searched, &search, &cfg);
+        let report = case_report(&cfg, &searched, outcomes);
         let names = |k: &str| cfg.chain(k).map_or(k.to_string(), |c| c.name.clone());
-        let table = txdoctor::render::text::tx_text(
-            &report,
-            &txdoctor::render::text::TextOptions {
-                lang: Lang::EN,
-                width: None,
-                color: false,
-            },
-            &names,
-        );
+        let table = text_of(&cfg, &report, Lang::EN);
         let json = serde_json::to_string_pretty(&txdoctor::render::json::tx_json(
             &report,
             Lang::EN,
@@ -819,26 +822,9 @@ fn tables_in_other_languages_show_no_codes() {
         "extreme",
     ];
     for (name, searched, outcomes) in cases() {
-        let searched: Vec<String> = searched.iter().map(|s| s.to_string()).collect();
-        let hash = match &outcomes[0].1 {
-            ChainOutcome::Found { facts, .. } => facts.hash.clone(),
-            _ if searched == ["sol"] => SOL_SIG.to_string(),
-            _ if searched == ["btc"] => "d4".repeat(32),
-            _ => hash("a1"),
-        };
-        let search = Search { outcomes };
-        let report = tx_report(&hash, &hash, &searched, &search, &cfg);
-        let names = |k: &str| cfg.chain(k).map_or(k.to_string(), |c| c.name.clone());
+        let report = case_report(&cfg, &searched, outcomes);
         for lang in Lang::all().filter(|l| *l != Lang::EN) {
-            let text = txdoctor::render::text::tx_text(
-                &report,
-                &txdoctor::render::text::TextOptions {
-                    lang,
-                    width: None,
-                    color: false,
-                },
-                &names,
-            );
+            let text = text_of(&cfg, &report, lang);
             let table = text.split("\n\n").next().unwrap_or_default();
             // The chain's own words (a program's error) are data, not ours.
             let failure = lang.t("label_failure", &[]);
