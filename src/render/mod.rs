@@ -271,6 +271,67 @@ pub(crate) mod tests {
         }
     }
 
+    /// Issue 20: every status, reason and congestion level a table shows has
+    /// its words in English (and so, by the locale test, in every language):
+    /// none falls back to its code.
+    #[test]
+    fn every_code_a_table_shows_has_its_words() {
+        use Reason::*;
+        use Status::*;
+        let statuses = [
+            Pending,
+            Confirmed,
+            Finalized,
+            Failed,
+            Status::Replaced,
+            Status::Dropped,
+            Status::NotFound,
+            Unknown,
+        ];
+        let reasons = [
+            Included,
+            Waiting,
+            FeeBelowBaseFee,
+            NonceGap,
+            LowPriorityFee,
+            LowFeeRate,
+            UnconfirmedParent,
+            Reverted,
+            OutOfGas,
+            OutOfEnergy,
+            InsufficientFunds,
+            InstructionError,
+            Other,
+            Reason::Replaced,
+            Reason::Dropped,
+            Expired,
+            Reason::NotFound,
+            EndpointsUnavailable,
+            ChainMismatch,
+        ];
+        let levels = [
+            CongestionLevel::Low,
+            CongestionLevel::Normal,
+            CongestionLevel::High,
+            CongestionLevel::Extreme,
+        ];
+        let missing = "\u{0}missing";
+        for lang in Lang::all() {
+            for s in statuses {
+                let id = format!("status_{}", s.as_str());
+                assert_ne!(lang.t_or(&id, missing), missing, "{id}");
+            }
+            for r in reasons {
+                let id = format!("reason_{}", r.as_str());
+                assert_ne!(lang.t_or(&id, missing), missing, "{id}");
+            }
+            for l in levels {
+                let id = format!("level_{}", l.as_str());
+                assert_ne!(lang.t_or(&id, missing), missing, "{id}");
+            }
+        }
+    }
+
     #[test]
     fn times_read_in_utc() {
         assert_eq!(utc_time(1_795_366_934), "2026-11-22 17:02 UTC");
