@@ -14,6 +14,7 @@ use tokio::sync::oneshot;
 
 use super::coalesce::{Group, Reply};
 use super::endpoint::Endpoint;
+use super::error::root_cause;
 use super::error::{CallResult, EndpointError, GetAnswer, MAX_BODY_BYTES, snippet};
 use super::jsonrpc::{Call, match_by_id, merge_parts, method_list, request};
 use super::throttle::Throttle;
@@ -592,11 +593,3 @@ impl RpcClient {
 
 /// How long a TCP and TLS connection may take before the endpoint is down.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = e;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
-}

@@ -144,6 +144,15 @@ pub fn snippet(bytes: &[u8]) -> String {
     }
 }
 
+/// The innermost cause of an error: the words that say what happened.
+pub(super) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
