@@ -144,7 +144,7 @@ pub fn gwei(wei: U256) -> String {
     let digits = wei.to_string().len() as u32;
     let rounded = if digits > GWEI_DIGITS {
         let unit = U256::from(10).pow(U256::from(digits - GWEI_DIGITS));
-        (wei + unit / U256::from(2)) / unit * unit
+        wei.saturating_add(unit / U256::from(2)) / unit * unit
     } else {
         wei
     };

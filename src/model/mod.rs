@@ -130,7 +130,7 @@ impl Amount {
         let digits = self.raw.to_string().len();
         let raw = if digits > DIGITS {
             let unit = U256::from(10).pow(U256::from(digits - DIGITS));
-            (self.raw + unit / U256::from(2)) / unit * unit
+            self.raw.saturating_add(unit / U256::from(2)) / unit * unit
         } else {
             self.raw
         };
@@ -564,6 +564,9 @@ mod tests {
         assert_eq!(fee(1_234_567_890_123, 9), "1234.57 ETH");
         assert_eq!(fee(999_999_950, 9), "1 ETH");
         assert_eq!(fee(0, 18), "0 ETH");
+        // A number no chain would charge, from a lying endpoint: no overflow.
+        let huge = Amount::new(U256::MAX, 18, "ETH").display_fee();
+        assert!(huge.starts_with("115792"), "{huge}");
     }
     use super::*;
 

@@ -433,6 +433,10 @@ mod tests {
         assert_eq!(gwei(U256::from(1_000_000u64)), "0.001");
         assert_eq!(gwei(U256::from(7u64)), "<0.001", "1-wei tips only in JSON");
         assert_eq!(gwei(U256::ZERO), "0");
+        assert!(
+            gwei(U256::MAX).starts_with("115"),
+            "no overflow on a lying endpoint's number"
+        );
     }
 
     /// Every message id this file uses exists in English.
