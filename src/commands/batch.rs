@@ -139,7 +139,8 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     }));
 
     let started = Instant::now();
-    let progress = (settings.stderr_fancy && !settings.log.is_quiet()).then(|| progress_bar(total));
+    let progress = (settings.stderr_fancy && !settings.log.is_quiet())
+        .then(|| progress_bar(total, settings.lang));
     let mut writer = Writer::new(args.format, out, settings.lang, settings);
     let mut tally = Tally::default();
     let mut updates = Vec::new();
@@ -177,7 +178,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
             }
             if let Some(p) = &progress {
                 p.inc(1);
-                p.set_message(tally.line());
+                p.set_message(tally.line_in(settings.lang));
             }
         }
     }
@@ -433,19 +434,28 @@ fn count_queries(path: &Path) -> Option<u64> {
     Some(query_lines(reader).map_while(Result::ok).count() as u64)
 }
 
-fn progress_bar(total: Option<u64>) -> ProgressBar {
+/// The bar on a terminal, its words in the language of `--lang`.
+fn progress_bar(total: Option<u64>, lang: Lang) -> ProgressBar {
+    // A translated word never carries a template's braces.
+    let word = |id: &str| lang.t(id, &[]).replace(['{', '}'], "");
     let (bar, template) = match total {
         Some(n) => (
             ProgressBar::new(n),
-            "{spinner} {pos}/{len} [{bar:30}] {per_sec} · eta {eta} · {msg}",
+            format!(
+                "{{spinner}} {{pos}}/{{len}} [{{bar:30}}] {{per_sec}} · {} {{eta}} · {{msg}}",
+                word("batch_bar_eta")
+            ),
         ),
         None => (
             ProgressBar::new_spinner(),
-            "{spinner} {pos} lines · {per_sec} · {msg}",
+            format!(
+                "{{spinner}} {{pos}} {} · {{per_sec}} · {{msg}}",
+                word("batch_bar_lines")
+            ),
         ),
     };
     bar.set_style(
-        ProgressStyle::with_template(template)
+        ProgressStyle::with_template(&template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
@@ -491,6 +501,19 @@ impl Tally {
             .iter()
             .find(|(l, _)| *l == label)
             .map_or(0, |(_, n)| *n)
+    }
+
+    /// The same in the language of `--lang`, for the progress bar a person
+    /// watches ("1990 已最终确认, 5 等待中").
+    fn line_in(&self, lang: Lang) -> String {
+        if self.counts.is_empty() {
+            return lang.t("batch_nothing_yet", &[]);
+        }
+        self.counts
+            .iter()
+            .map(|(l, n)| format!("{n} {}", lang.t_or(&format!("status_{l}"), l)))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// "1990 finalized, 5 pending, 2 invalid"
@@ -655,6 +678,8 @@ mod tests {
             t.add(l);
         }
         assert_eq!(t.line(), "1 finalized, 2 pending, 1 invalid");
+        // Issue 20: the bar a person watches speaks --lang.
+        assert_eq!(t.line_in(Lang::ZH), "1 已最终确认, 2 等待中, 1 无效");
         assert_eq!(t.total, 4);
     }
 
