@@ -684,4 +684,58 @@ mod tests {
         assert_eq!(missing_nonces(7, std::iter::empty()), Vec::<u64>::new());
         assert_eq!(missing_nonces(3, [3, 5, 8].into_iter()), vec![4, 6, 7]);
     }
+
+    /// Issue 20: an explorer's token page for the address shows only that
+    /// token's balance and transfers (in any letter case), the coin's
+    /// balance kept.
+    #[test]
+    fn a_token_page_keeps_only_that_token() {
+        use crate::model::Amount;
+        use crate::model::address::{History, TokenBalance};
+        let usdt = "0xdAC17F958D2ee523a2206206994597C13D831ec7";
+        let usdc = "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48";
+        let mut other = t(Direction::In, FAKE, ME, 5, true);
+        other.token = Some(usdc.into());
+        let facts = AddressFacts {
+            address: ME.into(),
+            unconfirmed: None,
+            balance: Some(Amount::new(U256::from(7u64), 18, "ETH")),
+            tokens: vec![
+                TokenBalance {
+                    token: usdt.into(),
+                    balance: Amount::new(U256::from(1u64), 6, "USDT"),
+                },
+                TokenBalance {
+                    token: usdc.into(),
+                    balance: Amount::new(U256::from(2u64), 6, "USDC"),
+                },
+            ],
+            nonce: None,
+            pool: None,
+            incoming_pending: vec![other.clone()],
+            transfers: vec![t(Direction::In, GENUINE, ME, 250, true), other],
+            history: History::new("eth_getLogs"),
+            head: Some(100),
+            congestion: None,
+            observed_at: 0,
+        };
+        let mut outcomes = vec![(
+            "eth".to_string(),
+            AddressOutcome::Found {
+                facts: Box::new(facts),
+                endpoint: "https://rpc".into(),
+                failures: vec![],
+            },
+        )];
+        focus_token(&mut outcomes, &usdt.to_lowercase());
+        let AddressOutcome::Found { facts, .. } = &outcomes[0].1 else {
+            panic!()
+        };
+        assert_eq!(facts.tokens.len(), 1);
+        assert_eq!(facts.tokens[0].token, usdt);
+        assert_eq!(facts.transfers.len(), 1);
+        assert_eq!(facts.transfers[0].token.as_deref(), Some(usdt));
+        assert!(facts.incoming_pending.is_empty());
+        assert!(facts.balance.is_some(), "the coin pays the fees: kept");
+    }
 }
