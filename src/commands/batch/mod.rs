@@ -12,9 +12,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use futures_util::{StreamExt, stream};
-use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use tokio::sync::mpsc;
+
+use self::progress::{Tally, progress_bar};
+
+mod progress;
 
 use crate::app::{self, Ask, DEFAULT_ADDRESS_WINDOW, Report, store};
 use crate::chain::{self, transport};
@@ -434,101 +437,6 @@ fn count_queries(path: &Path) -> Option<u64> {
     Some(query_lines(reader).map_while(Result::ok).count() as u64)
 }
 
-/// The bar on a terminal, its words in the language of `--lang`.
-fn progress_bar(total: Option<u64>, lang: Lang) -> ProgressBar {
-    // A translated word never carries a template's braces.
-    let word = |id: &str| lang.t(id, &[]).replace(['{', '}'], "");
-    let (bar, template) = match total {
-        Some(n) => (
-            ProgressBar::new(n),
-            format!(
-                "{{spinner}} {{pos}}/{{len}} [{{bar:30}}] {{per_sec}} · {} {{eta}} · {{msg}}",
-                word("batch_bar_eta")
-            ),
-        ),
-        None => (
-            ProgressBar::new_spinner(),
-            format!(
-                "{{spinner}} {{pos}} {} · {{per_sec}} · {{msg}}",
-                word("batch_bar_lines")
-            ),
-        ),
-    };
-    bar.set_style(
-        ProgressStyle::with_template(&template)
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.enable_steady_tick(Duration::from_millis(200));
-    bar
-}
-
-/// Records by status, in a fixed order for the summary.
-#[derive(Debug, Default)]
-struct Tally {
-    total: u64,
-    counts: Vec<(&'static str, u64)>,
-}
-
-const LABEL_ORDER: [&str; 10] = [
-    "finalized",
-    "confirmed",
-    "pending",
-    "failed",
-    "replaced",
-    "dropped",
-    "not_found",
-    "unknown",
-    "address",
-    "invalid",
-];
-
-impl Tally {
-    fn add(&mut self, label: &'static str) {
-        self.total += 1;
-        match self.counts.iter_mut().find(|(l, _)| *l == label) {
-            Some((_, n)) => *n += 1,
-            None => {
-                self.counts.push((label, 1));
-                let rank = |l: &str| LABEL_ORDER.iter().position(|o| *o == l);
-                self.counts.sort_by_key(|(l, _)| rank(l));
-            }
-        }
-    }
-
-    fn count(&self, label: &str) -> u64 {
-        self.counts
-            .iter()
-            .find(|(l, _)| *l == label)
-            .map_or(0, |(_, n)| *n)
-    }
-
-    /// The same in the language of `--lang`, for the progress bar a person
-    /// watches ("1990 已最终确认, 5 等待中").
-    fn line_in(&self, lang: Lang) -> String {
-        if self.counts.is_empty() {
-            return lang.t("batch_nothing_yet", &[]);
-        }
-        self.counts
-            .iter()
-            .map(|(l, n)| format!("{n} {}", lang.t_or(&format!("status_{l}"), l)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// "1990 finalized, 5 pending, 2 invalid"
-    fn line(&self) -> String {
-        if self.counts.is_empty() {
-            return "nothing yet".into();
-        }
-        self.counts
-            .iter()
-            .map(|(l, n)| format!("{n} {l}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
 /// Writes records in the chosen format, flushing each so a reader of the
 /// pipe sees it at once.
 struct Writer<'a> {
@@ -669,18 +577,6 @@ mod tests {
         assert!(is_skipped("   "));
         assert!(is_skipped("  # withdrawals of 2026-11-22"));
         assert!(!is_skipped("0xabc # trailing"));
-    }
-
-    #[test]
-    fn the_tally_counts_in_a_fixed_order() {
-        let mut t = Tally::default();
-        for l in ["invalid", "pending", "finalized", "pending"] {
-            t.add(l);
-        }
-        assert_eq!(t.line(), "1 finalized, 2 pending, 1 invalid");
-        // Issue 20: the bar a person watches speaks --lang.
-        assert_eq!(t.line_in(Lang::ZH), "1 已最终确认, 2 等待中, 1 无效");
-        assert_eq!(t.total, 4);
     }
 
     #[test]
