@@ -377,11 +377,7 @@ pub fn address_text(
     let lang = opts.lang;
     let mut text = String::new();
     for c in &r.chains {
-        let rows: Vec<(String, String)> = chain_rows(c, r, lang)
-            .into_iter()
-            .map(|(label, value)| (lang.t(label, &[]), value))
-            .collect();
-        text.push_str(&label_rows(&rows, opts, None));
+        text.push_str(&label_rows(&chain_rows(c, r, lang), opts, None));
         text.push('\n');
     }
     text.push('\n');

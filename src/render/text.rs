@@ -32,17 +32,22 @@ pub fn table(opts: &TextOptions) -> Table {
 /// Label and value rows as a person reads them: the boxed table when it
 /// fits the terminal (or the width is unknown), else the same rows as
 /// aligned `Label  value` lines without borders, prose wrapped at spaces and
-/// a hash, address or link never split. `highlight` colours one row's value.
+/// a hash, address or link never split. Labels are message ids, shown in
+/// `opts.lang`; `highlight` colours the value of the row with that label.
 pub fn label_rows(
-    rows: &[(String, String)],
+    rows: &[(&'static str, String)],
     opts: &TextOptions,
-    highlight: Option<(usize, Color)>,
+    highlight: Option<(&str, Color)>,
 ) -> String {
+    let shown: Vec<(String, String)> = rows
+        .iter()
+        .map(|(id, value)| (opts.lang.t(id, &[]), value.clone()))
+        .collect();
     let mut table = table(opts);
-    for (i, (label, value)) in rows.iter().enumerate() {
+    for ((id, _), (label, value)) in rows.iter().zip(&shown) {
         let value = crate::safe::escape_lines(value);
         let cell = match highlight {
-            Some((at, colour)) if at == i && opts.color => Cell::new(value).fg(colour),
+            Some((at, colour)) if at == *id && opts.color => Cell::new(value).fg(colour),
             _ => Cell::new(value),
         };
         table.add_row(vec![Cell::new(label), cell]);
@@ -50,7 +55,7 @@ pub fn label_rows(
     let boxed = table.to_string();
     let natural = boxed.lines().map(UnicodeWidthStr::width).max().unwrap_or(0);
     match opts.width {
-        Some(w) if natural > usize::from(w) => plain_rows(rows, usize::from(w)),
+        Some(w) if natural > usize::from(w) => plain_rows(&shown, usize::from(w)),
         _ => boxed,
     }
 }
@@ -119,13 +124,11 @@ pub fn tx_text(
         Status::Failed | Status::Replaced | Status::Dropped => Color::Red,
         Status::NotFound | Status::Unknown => Color::Magenta,
     };
-    let rows = rows(report, lang, chain_names);
-    let status_row = rows.iter().position(|(label, _)| *label == "label_status");
-    let rows: Vec<(String, String)> = rows
-        .into_iter()
-        .map(|(label, value)| (lang.t(label, &[]), value))
-        .collect();
-    let table = label_rows(&rows, opts, status_row.map(|i| (i, status_color)));
+    let table = label_rows(
+        &rows(report, lang, chain_names),
+        opts,
+        Some(("label_status", status_color)),
+    );
     let reply = with_reminder(paragraph(report, lang, chain_names), lang);
     format!("{table}\n\n{reply}\n")
 }
