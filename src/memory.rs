@@ -257,6 +257,7 @@ pub fn update_for(report: &TxReport, now: u64) -> Option<Update> {
                 max_fee,
                 tip,
                 inputs,
+                expires_at,
             } = crate::chain::family::of(report.family?).marks(facts)?;
             Some(Update::Pending(Seen {
                 chain,
@@ -269,6 +270,7 @@ pub fn update_for(report: &TxReport, now: u64) -> Option<Update> {
                 last_seen: now,
                 head_at_first_seen: facts.head,
                 inputs,
+                expires_at,
             }))
         }
         Status::Confirmed | Status::Finalized | Status::Failed => Some(Update::Forget {
@@ -292,6 +294,7 @@ mod tests {
 
     fn seen(hash: &str, nonce: u64, at: u64) -> Seen {
         Seen {
+            expires_at: None,
             chain: "eth".into(),
             hash: hash.into(),
             from: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266".into(),

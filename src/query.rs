@@ -381,7 +381,8 @@ fn parse_link(text: &str, config: &Config) -> Result<(Target, String, Option<Str
                 continue;
             };
             let id = rest.split(['/', '?', '#', '&']).next().unwrap_or("");
-            return read_link_id(text, id, chain).map(|t| (t, chain.key.clone(), None));
+            let account = placeholder(template) == "{address}";
+            return read_link_id(text, id, chain, account).map(|t| (t, chain.key.clone(), None));
         }
     }
     // Another page of a configured explorer's site: the page says what it is.
@@ -442,7 +443,11 @@ fn site_root(template: &str) -> Option<String> {
 
 /// The id in a link: a transaction, an address; anything else is a link
 /// without one.
-fn read_link_id(text: &str, id: &str, chain: &Chain) -> Result<Target, QueryError> {
+fn read_link_id(text: &str, id: &str, chain: &Chain, account: bool) -> Result<Target, QueryError> {
+    // What only the family's pages hold (an Aptos version, a short address).
+    if let Some(target) = crate::chain::family::of(chain.family).read_in_link(id, account) {
+        return Ok(target);
+    }
     match parse_bare(id) {
         // The id of a family that writes no 0x, pasted with a stray 0x, is
         // still that id.
@@ -495,20 +500,16 @@ fn read_page(
     };
     const ASK: &str = "paste the transaction hash, or the link of your address's page";
     match page.as_str() {
-        "tx" | "transaction" | "txs" => {
-            read_link_id(text, id, chain).map(|t| (t, chain.key.clone(), None))
+        "tx" | "transaction" | "txs" | "txn" => {
+            read_link_id(text, id, chain, false).map(|t| (t, chain.key.clone(), None))
         }
-        "address" | "account" | "addr" => match read_link_id(text, id, chain)? {
-            Target::Tx { .. } | Target::Signature(_) => {
-                Err(QueryError::LinkWithoutHash(text.to_string()))
-            }
+        "address" | "account" | "addr" => match read_link_id(text, id, chain, true)? {
+            t if t.is_tx() => Err(QueryError::LinkWithoutHash(text.to_string())),
             t => Ok((t, chain.key.clone(), None)),
         },
         "token" | "token20" | "tokens" => match param("a") {
-            Some(address) => match read_link_id(text, address, chain)? {
-                Target::Tx { .. } | Target::Signature(_) => {
-                    Err(QueryError::LinkWithoutHash(text.to_string()))
-                }
+            Some(address) => match read_link_id(text, address, chain, true)? {
+                t if t.is_tx() => Err(QueryError::LinkWithoutHash(text.to_string())),
                 t => Ok((t, chain.key.clone(), Some(id.to_string()))),
             },
             None => Err(unread(
@@ -563,6 +564,8 @@ pub(crate) mod testing {
     /// whose 64-hex ids carry none (from chains.toml).
     pub const PREFIXED_HASH_CHAINS: usize = 7;
     pub const BARE_ID_CHAINS: usize = 2;
+    /// Chains that hold a `0x` + 64-hex id only with its `0x` (Aptos).
+    pub const PREFIXED_ONLY_CHAINS: usize = 1;
 
     pub const HASH: &str = "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060";
 
@@ -602,7 +605,9 @@ mod tests {
             let bare = !input.contains("0x") && !input.contains("0X");
             assert_eq!(
                 q.chains.len(),
-                PREFIXED_HASH_CHAINS + BARE_ID_CHAINS * usize::from(bare),
+                PREFIXED_HASH_CHAINS
+                    + BARE_ID_CHAINS * usize::from(bare)
+                    + PREFIXED_ONLY_CHAINS * usize::from(!bare),
                 "{input:?}: a bare 64-hex id may also be a chain's that writes no 0x"
             );
             assert!(!q.from_link);

@@ -54,7 +54,7 @@ impl Report {
 }
 
 pub fn is_address(q: &Query) -> bool {
-    !matches!(q.target, Target::Tx { .. } | Target::Signature(_))
+    !q.target.is_tx()
 }
 
 /// How one query is looked up.
@@ -77,6 +77,16 @@ pub struct Ask<'a> {
 pub async fn answer(client: &RpcClient, settings: &Settings, q: &Query, ask: Ask<'_>) -> Report {
     let deadline = ask.timeout.map(|t| tokio::time::Instant::now() + t);
     let limit = ask.timeout.unwrap_or_default();
+    // A `0x` + 64-hex id with `--expect` is an account (Aptos): a hash has
+    // no incoming transfers to look for.
+    let as_account = account_reading(q, settings);
+    if let (Some(aq), Some(_)) = (&as_account, ask.expect) {
+        let lookup = lookup_address(client, settings, aq, ask.expect, ask.scope, ask.memory);
+        let report = within(deadline, lookup).await;
+        return Report::Address(Box::new(
+            report.unwrap_or_else(|| address_timed_out(settings, aq, ask.expect, limit)),
+        ));
+    }
     if is_address(q) {
         let lookup = lookup_address(client, settings, q, ask.expect, ask.scope, ask.memory);
         let report = within(deadline, lookup).await;
@@ -87,6 +97,24 @@ pub async fn answer(client: &RpcClient, settings: &Settings, q: &Query, ask: Ask
     let lookup = lookup(client, settings, q, ask.memory);
     let report = within(deadline, lookup).await;
     let mut report = report.unwrap_or_else(|| timed_out(settings, q, limit));
+    // No chain has it as a transaction: it may be an Aptos account's address.
+    if let Some(aq) = as_account.filter(|_| {
+        matches!(report.status, Status::NotFound | Status::Unknown) && report.facts.is_none()
+    }) {
+        let lookup = lookup_address(client, settings, &aq, None, ask.scope, ask.memory);
+        if let Some(mut account) = within(deadline, lookup).await
+            && account_exists(&account)
+        {
+            account.warnings.push(Warning::new(
+                "read_as_account",
+                format!(
+                    "no chain searched has {} as a transaction; it is an Aptos account's address, shown as such",
+                    report.hash
+                ),
+            ));
+            return Report::Address(Box::new(account));
+        }
+    }
     if ask.poisoning_check {
         let check = payee_check(client, settings, &mut report);
         if within(deadline, check).await.is_none() {
@@ -111,6 +139,54 @@ async fn within<T>(
         Some(d) => tokio::time::timeout_at(d, work).await.ok(),
         None => Some(work.await),
     }
+}
+
+/// The query read as an Aptos account, where it can be one: a `0x` +
+/// 64-hex id pasted on its own (not a transaction link) and Aptos chains
+/// among those searched.
+pub fn account_reading(q: &Query, settings: &Settings) -> Option<Query> {
+    let Target::Tx {
+        hash,
+        prefixed: true,
+    } = &q.target
+    else {
+        return None;
+    };
+    let target = Target::AptosAddress(alloy_primitives::hex::encode_prefixed(hash));
+    let chains: Vec<String> = q
+        .chains
+        .iter()
+        .filter(|k| {
+            settings
+                .config
+                .chain(k)
+                .is_some_and(|c| crate::chain::family::of(c.family).holds(&target, c))
+        })
+        .cloned()
+        .collect();
+    if q.from_link || chains.is_empty() {
+        return None;
+    }
+    Some(Query {
+        target,
+        chains,
+        from_link: false,
+        ..q.clone()
+    })
+}
+
+/// Whether an account exists on a chain that answered: it sent something
+/// or holds a coin or token.
+fn account_exists(report: &AddressReport) -> bool {
+    report
+        .chains
+        .iter()
+        .filter_map(|c| c.facts.as_ref())
+        .any(|f| {
+            f.nonce.is_some_and(|n| n.latest > 0)
+                || f.balance.as_ref().is_some_and(|b| !b.raw.is_zero())
+                || f.tokens.iter().any(|t| !t.balance.raw.is_zero())
+        })
 }
 
 /// Looks an address up on its candidate chains; when `expect` finds the
@@ -218,6 +294,7 @@ pub fn timed_out(settings: &Settings, q: &Query, limit: Duration) -> TxReport {
     let hash = match &q.target {
         Target::Tx { hash, .. } => chain::shown_hash(hash, &q.chains, &settings.config),
         Target::Signature(s) => s.clone(),
+        Target::AptosVersion(v) => v.to_string(),
         _ => q.input.clone(),
     };
     let search = chain::Search {
@@ -246,6 +323,7 @@ pub async fn lookup(
             chain::shown_hash(hash, &q.chains, &settings.config),
         ),
         Target::Signature(s) => (chain::TxKey::Signature(s.clone()), s.clone()),
+        Target::AptosVersion(v) => (chain::TxKey::Version(*v), v.to_string()),
         _ => unreachable!("address queries go to lookup_address"),
     };
     let remembered = |chain: &str| memory.get(chain, &hash_hex);

@@ -52,6 +52,11 @@ pub trait Explain {
         lang.t("fee_paid", &[("fee", fee)])
     }
 
+    /// "It succeeded and is final …" (by default with its confirmations).
+    fn finalized_sentence(&self, _facts: &TxFacts, base: &[(&str, &str)], lang: Lang) -> String {
+        lang.t("finalized_included", base)
+    }
+
     /// "It is confirmed …": the sentence of a confirmed, not final transaction.
     fn confirmed_sentence(&self, _facts: &TxFacts, base: &[(&str, &str)], lang: Lang) -> String {
         lang.t("confirmed_included", base)
@@ -69,7 +74,12 @@ pub trait Explain {
 
     /// Extra placeholders of the failure sentences (a fee limit, what a
     /// transfer burns).
-    fn failure_args(&self, _report: &TxReport, _facts: &TxFacts) -> Vec<(&'static str, String)> {
+    fn failure_args(
+        &self,
+        _report: &TxReport,
+        _facts: &TxFacts,
+        _lang: Lang,
+    ) -> Vec<(&'static str, String)> {
         Vec::new()
     }
 

@@ -13,7 +13,7 @@ use super::outcome::{AddressOutcome, AddressScope, ChainOutcome, TxKey};
 use super::probe::Probe;
 use super::spec::{Chain, FamilyConfig, FamilyKeys, Token};
 use super::transport::{RefusalRule, RpcClient};
-use super::{bitcoin, evm, solana, tron};
+use super::{aptos, bitcoin, evm, solana, tron};
 use crate::model::Family;
 use crate::model::Target;
 use crate::model::address::SenderHistory;
@@ -145,6 +145,20 @@ pub trait ChainFamily: super::explain::Explain + Send + Sync {
         false
     }
 
+    /// An id in a link to one of the family's explorers that [`read`]
+    /// does not read alone (an Aptos version, a short account address);
+    /// `account_page`: the link is an account's page. `None`: the
+    /// neutral reading of the id decides.
+    fn read_in_link(&self, _id: &str, _account_page: bool) -> Option<Target> {
+        None
+    }
+
+    /// Whether a count of confirmations applies (BFT chains are final on
+    /// commit: no count is shown).
+    fn counts_confirmations(&self) -> bool {
+        true
+    }
+
     /// Whether the family writes transaction hashes with `0x`.
     fn prefixes_hashes(&self) -> bool {
         false
@@ -202,6 +216,7 @@ pub fn of(family: Family) -> &'static dyn ChainFamily {
         Family::Tron => &tron::Tron,
         Family::Bitcoin => &bitcoin::Esplora,
         Family::Solana => &solana::Solana,
+        Family::Aptos => &aptos::Aptos,
     }
 }
 

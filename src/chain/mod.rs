@@ -2,6 +2,7 @@
 //! search of one query across its candidate chains in parallel. The first
 //! chain to find the transaction answers; the others are cancelled.
 
+pub mod aptos;
 pub mod bitcoin;
 pub mod evm;
 pub mod explain;
@@ -42,6 +43,14 @@ pub fn endpoint(chain: &Chain, url: &str) -> Endpoint {
                 .ok()
                 .filter(|v| !v.trim().is_empty())
             {
+                // An `Authorization` key is a bearer token (Aptos Build):
+                // the scheme is added when the variable holds the key alone.
+                Some(value)
+                    if key.header.eq_ignore_ascii_case("authorization")
+                        && !value.trim().contains(' ') =>
+                {
+                    e.with_header(&key.header, &format!("Bearer {}", value.trim()))
+                }
                 Some(value) => e.with_header(&key.header, value.trim()),
                 None => e,
             }

@@ -159,4 +159,6 @@ pub struct Search {
 pub enum TxKey {
     Hash(B256),
     Signature(String),
+    /// An Aptos transaction by its ledger version.
+    Version(u64),
 }

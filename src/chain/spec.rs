@@ -223,11 +223,20 @@ mod tests {
         assert_eq!(
             keys,
             [
-                "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron", "btc", "sol"
+                "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron", "btc", "sol",
+                "aptos"
             ]
         );
         let ids: Vec<_> = cfg.chains.iter().filter_map(|c| c.chain_id).collect();
-        assert_eq!(ids, [1, 56, 137, 42161, 10, 8453, 43114]);
+        assert_eq!(ids, [1, 56, 137, 42161, 10, 8453, 43114, 1]);
+        let aptos = cfg.chain("aptos").unwrap();
+        assert_eq!(
+            aptos
+                .token_by_mint("0x357b0b74bc833e95a115ad22604854d6b0fca151cecd94111770e5d6ffc9dc2b")
+                .map(|t| (t.symbol.as_str(), t.decimals)),
+            Some(("USDt", 6))
+        );
+        assert_eq!((aptos.family, aptos.decimals), (Family::Aptos, 8));
         let tron = cfg.chain("tron").unwrap();
         assert_eq!(
             (tron.family, tron.decimals, tron.symbol.as_str()),
@@ -257,7 +266,9 @@ mod tests {
                 continue;
             }
             assert!(
-                c.tokens.iter().any(|t| t.symbol.starts_with("USDT")),
+                c.tokens
+                    .iter()
+                    .any(|t| t.symbol.to_ascii_uppercase().starts_with("USDT")),
                 "{} lacks USDT",
                 c.key
             );

@@ -29,10 +29,7 @@ use crate::settings::Settings;
 
 /// `watch` follows a transaction; an address has no end state to wait for.
 fn require_transaction(q: &query::Query) -> Result<(), UsageError> {
-    if !matches!(
-        q.target,
-        query::Target::Tx { .. } | query::Target::Signature(_)
-    ) {
+    if !q.target.is_tx() {
         return Err(UsageError::new(format!(
             "{:?} is an address; watch follows one transaction",
             q.input.trim()

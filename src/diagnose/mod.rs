@@ -51,26 +51,27 @@ pub fn verdict(facts: &TxFacts, chain: &Chain) -> Verdict {
             eta_seconds,
         };
     };
+    let family = crate::chain::family::of(chain.family);
     let confirmations = confirmations(block, facts.head);
+    // Where the chain has no confirmation depth (BFT), no count is shown.
+    let shown = family.counts_confirmations().then_some(confirmations);
     if facts.succeeded == Some(false) {
         return Verdict {
             status: Status::Failed,
             reason: failure_reason(facts),
-            confirmations: Some(confirmations),
+            confirmations: shown,
             required,
             eta_seconds: None,
         };
     }
     // Where the chain says what is irreversible, that decides; elsewhere
     // the configured count does.
-    let is_final = crate::chain::family::of(chain.family)
-        .finality(facts)
-        .unwrap_or(confirmations >= required);
+    let is_final = family.finality(facts).unwrap_or(confirmations >= required);
     if is_final {
         Verdict {
             status: Status::Finalized,
             reason: Reason::Included,
-            confirmations: Some(confirmations),
+            confirmations: shown,
             required,
             eta_seconds: None,
         }
@@ -78,7 +79,7 @@ pub fn verdict(facts: &TxFacts, chain: &Chain) -> Verdict {
         Verdict {
             status: Status::Confirmed,
             reason: Reason::Included,
-            confirmations: Some(confirmations),
+            confirmations: shown,
             required,
             eta_seconds: Some(seconds(
                 required.saturating_sub(confirmations).max(1),
@@ -104,6 +105,7 @@ pub fn failure_reason(facts: &TxFacts) -> Reason {
         Some(FailureKind::OutOfEnergy) => Reason::OutOfEnergy,
         Some(FailureKind::InstructionError) => Reason::InstructionError,
         Some(FailureKind::InsufficientFunds) => Reason::InsufficientFunds,
+        Some(FailureKind::MoveAbort) => Reason::MoveAbort,
         Some(
             FailureKind::ErrorString
             | FailureKind::Panic
@@ -317,6 +319,12 @@ fn apply_vanished(report: &mut TxReport, config: &Config, key: &str, vanished: &
             report.status = Status::Dropped;
             report.reason = Reason::Dropped;
         }
+        Fate::Expired { .. } => {
+            report.status = Status::Dropped;
+            report.reason = Reason::Expired;
+        }
+        // Not included yet, and it may still be until it expires: not found.
+        Fate::Unexpired { .. } => {}
         Fate::Unchecked { why } => {
             report.warnings.push(Warning {
                 chain: Some(key.to_string()),

@@ -128,6 +128,7 @@ mod tests {
             Amount::new(U256::ZERO, 18, "BNB"),
         );
         f.token_transfers.push(TokenTransfer {
+            memo: None,
             token: token.into(),
             symbol: Some(symbol.into()),
             from: f.from.clone(),

@@ -19,12 +19,19 @@ pub enum Family {
     Tron,
     Bitcoin,
     Solana,
+    Aptos,
 }
 
 impl Family {
     /// Every family, in the order a bare text is read: the first that reads
     /// it decides (a 64-hex id reads the same everywhere).
-    pub const ALL: [Family; 4] = [Family::Evm, Family::Tron, Family::Bitcoin, Family::Solana];
+    pub const ALL: [Family; 5] = [
+        Family::Evm,
+        Family::Tron,
+        Family::Bitcoin,
+        Family::Solana,
+        Family::Aptos,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -32,6 +39,7 @@ impl Family {
             Family::Tron => "tron",
             Family::Bitcoin => "bitcoin",
             Family::Solana => "solana",
+            Family::Aptos => "aptos",
         }
     }
 }
@@ -50,6 +58,8 @@ pub enum FamilyFacts {
     Utxo(Box<UtxoFacts>),
     /// Solana: commitment, fee split, balance changes, failing instruction.
     Solana(Box<SolanaFacts>),
+    /// Aptos: version, gas figures, fee payer, the abort, expiration.
+    Aptos(Box<AptosFacts>),
 }
 
 impl FamilyFacts {
@@ -80,6 +90,77 @@ impl FamilyFacts {
             _ => None,
         }
     }
+
+    pub fn aptos(&self) -> Option<&AptosFacts> {
+        match self {
+            FamilyFacts::Aptos(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+/// What an Aptos transaction is beyond the common facts (the JSON `aptos`
+/// object). Amounts in octas, as decimal strings where they may be large.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AptosFacts {
+    /// `user_transaction`, `pending_transaction`, …
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The ledger version that holds it; null while pending.
+    pub version: Option<u64>,
+    /// The ledger's version when asked (the endpoint's head).
+    pub ledger_version: Option<u64>,
+    pub sequence_number: Option<u64>,
+    /// The sender's next sequence number on chain (asked while pending).
+    pub sender_sequence_number: Option<u64>,
+    pub gas_unit_price: u64,
+    pub max_gas_amount: u64,
+    /// Null while pending.
+    pub gas_used: Option<u64>,
+    /// The `0x1::transaction_fee::FeeStatement` event, when there is one.
+    pub fee_statement: Option<FeeStatement>,
+    /// The account that paid the fee, when a fee payer signed.
+    pub fee_payer: Option<String>,
+    /// Unix seconds after which the transaction can never be committed.
+    pub expiration_timestamp_secs: Option<u64>,
+    /// The node's own words (`Executed successfully`, `Move abort in …`).
+    pub vm_status: Option<String>,
+    /// The abort, parsed out of `vm_status`.
+    pub abort: Option<MoveAbort>,
+    /// The entry function called (`0x1::primary_fungible_store::transfer`).
+    pub function: Option<String>,
+}
+
+/// `0x1::transaction_fee::FeeStatement`: how the gas broke down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FeeStatement {
+    pub total_charge_gas_units: u64,
+    pub execution_gas_units: u64,
+    pub io_gas_units: u64,
+    pub storage_fee_octas: u64,
+    pub storage_fee_refund_octas: u64,
+}
+
+/// A Move abort as `vm_status` writes it: `Move abort in 0x1::coin:
+/// EINSUFFICIENT_BALANCE(0x10006): Not enough coins …`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MoveAbort {
+    /// `0x1::coin`; null for a script's abort.
+    pub module: Option<String>,
+    /// `EINSUFFICIENT_BALANCE`, when the node knew it.
+    pub name: Option<String>,
+    /// The abort code as written (`0x10006`).
+    pub code: Option<String>,
+    /// The module's own description, when the node gave one.
+    pub description: Option<String>,
+}
+
+/// Aptos's gas price estimate (`/v1/estimate_gas_price`), octas per gas unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct GasEstimate {
+    pub deprioritized: Option<u64>,
+    pub normal: u64,
+    pub prioritized: Option<u64>,
 }
 
 /// How a TRON transaction paid for its resources. Energy comes from the

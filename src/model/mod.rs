@@ -61,6 +61,8 @@ pub enum Reason {
     OutOfEnergy,
     InsufficientFunds,
     InstructionError,
+    /// Aptos: a Move module aborted the transaction (`failure` names it).
+    MoveAbort,
     Other,
     Replaced,
     Dropped,
@@ -85,6 +87,7 @@ impl Reason {
             Reason::OutOfEnergy => "out_of_energy",
             Reason::InsufficientFunds => "insufficient_funds",
             Reason::InstructionError => "instruction_error",
+            Reason::MoveAbort => "move_abort",
             Reason::Other => "other",
             Reason::Replaced => "replaced",
             Reason::Dropped => "dropped",
@@ -194,6 +197,9 @@ pub struct Fee {
     pub blob_fee: Option<Amount>,
     /// TRON: energy and bandwidth, and what was burned for each.
     pub resources: Option<ResourceFee>,
+    /// The account that paid the fee when it is not the sender (an Aptos
+    /// fee payer); null elsewhere.
+    pub payer: Option<String>,
 }
 
 impl Fee {
@@ -207,6 +213,7 @@ impl Fee {
             l1_fee: None,
             blob_fee: None,
             resources: None,
+            payer: None,
         }
     }
 }
@@ -220,6 +227,9 @@ pub struct TokenTransfer {
     pub raw: String,
     /// Whole units; null when the token's decimals could not be learned.
     pub amount: Option<String>,
+    /// The memo the transfer carried, in families whose transfers carry one
+    /// (null elsewhere).
+    pub memo: Option<String>,
     /// Whether the contract is the configured one for its symbol (set by
     /// the diagnosis; not part of the JSON, whose `fake_token` warning says it).
     #[serde(skip)]
@@ -292,6 +302,8 @@ pub enum FailureKind {
     InstructionError,
     /// Solana: an account lacked the SOL or tokens the transaction needed.
     InsufficientFunds,
+    /// Aptos: a Move module aborted with a code (`Move abort in …`).
+    MoveAbort,
     /// The node's error text, when it returned no revert data.
     NodeMessage,
     /// The contract reverted without saying why.
@@ -343,6 +355,8 @@ pub struct Congestion {
     pub mempool: Option<Box<MempoolState>>,
     /// Solana: the compute-unit prices recent slots paid.
     pub compute_unit_price: Option<ComputeUnitPrices>,
+    /// Aptos: the node's gas price estimate (octas per gas unit).
+    pub gas_estimate: Option<GasEstimate>,
 }
 
 impl Congestion {
@@ -359,6 +373,7 @@ impl Congestion {
             energy: None,
             mempool: None,
             compute_unit_price: None,
+            gas_estimate: None,
         }
     }
 }

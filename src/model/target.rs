@@ -22,9 +22,21 @@ pub enum Target {
     Signature(String),
     /// A Solana account: base58 of 32 bytes.
     SolanaAddress(String),
+    /// An Aptos account: `0x` + 64 lower-case hex digits (short forms padded).
+    AptosAddress(String),
+    /// An Aptos transaction by its ledger version (an explorer link's number).
+    AptosVersion(u64),
 }
 
 impl Target {
+    /// Whether it names a transaction (else an account).
+    pub fn is_tx(&self) -> bool {
+        matches!(
+            self,
+            Target::Tx { .. } | Target::Signature(_) | Target::AptosVersion(_)
+        )
+    }
+
     /// "an EVM address" and the like, for errors.
     pub fn describe(&self) -> &'static str {
         match self {
@@ -34,6 +46,8 @@ impl Target {
             Target::TronAddress(_) => "a TRON address",
             Target::Signature(_) => "a Solana signature",
             Target::SolanaAddress(_) => "a Solana address",
+            Target::AptosAddress(_) => "an Aptos account address",
+            Target::AptosVersion(_) => "an Aptos transaction version",
             Target::UtxoAddress { .. } => {
                 "a Bitcoin-style address (is it for another network, such as testnet?)"
             }

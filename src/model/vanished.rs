@@ -26,6 +26,10 @@ pub struct Seen {
     /// transaction that spent them instead if it disappears (RBF).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<Outpoint>,
+    /// Unix seconds after which it can never be included (Aptos's
+    /// `expiration_timestamp_secs`), where the chain has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<u64>,
 }
 
 /// What a family keeps of a pending transaction to tell later what became
@@ -36,6 +40,7 @@ pub struct Marks {
     pub max_fee: Option<String>,
     pub tip: Option<String>,
     pub inputs: Vec<Outpoint>,
+    pub expires_at: Option<u64>,
 }
 
 /// A coin: the transaction output it is (`txid`, `vout`).
@@ -69,6 +74,12 @@ pub enum Fate {
     },
     /// Gone and its nonce still free.
     Dropped { nonce: SenderNonce },
+    /// Past its expiration time by the chain's own clock and its sequence
+    /// number still free: it can never be included (Aptos).
+    Expired { nonce: SenderNonce, expired_at: u64 },
+    /// Not included and its sequence number free, but not yet expired: it
+    /// may still be in some node's mempool until `until` (unix seconds).
+    Unexpired { until: u64 },
     /// The nonce question could not be answered: the verdict stays `not_found`.
     Unchecked { why: String },
 }

@@ -42,6 +42,8 @@ pub fn tx_json(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> Stri
         "pending": super::family(report).and_then(|f| f.pending_json(report)),
         "utxo": f.and_then(|f| f.family.utxo()),
         "solana": f.and_then(|f| f.family.solana()),
+        "aptos": f.and_then(|f| f.family.aptos()),
+        "search_window": null,
         "seen_pending": report.vanished.as_ref().map(vanished_json),
         "explorer_url": report.explorer_url,
         "diagnosis": with_reminder(paragraph(report, lang, chain_names), lang),
@@ -64,12 +66,14 @@ fn vanished_json(v: &Vanished) -> Value {
             in_pool,
             ..
         } => (Some(*nonce), *block, Some(*in_pool)),
-        Fate::Dropped { nonce } => (Some(*nonce), None, None),
+        Fate::Dropped { nonce } | Fate::Expired { nonce, .. } => (Some(*nonce), None, None),
+        Fate::Unexpired { .. } => (None, None, None),
         Fate::Unchecked { .. } => (None, None, None),
     };
     json!({
         "first_seen": time(v.seen.first_seen),
         "last_seen": time(v.seen.last_seen),
+        "expires_at": v.seen.expires_at.map(time),
         "head_at_first_seen": v.seen.head_at_first_seen,
         "max_fee_per_gas_wei": v.seen.max_fee,
         "max_priority_fee_per_gas_wei": v.seen.tip,

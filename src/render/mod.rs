@@ -63,6 +63,7 @@ pub(crate) mod tests {
     /// A finalized 250 USDT transfer on BSC, every part filled in.
     pub(crate) fn usdt_report() -> TxReport {
         let transfer = TokenTransfer {
+            memo: None,
             token: USDT.into(),
             symbol: Some("USDT".into()),
             from: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266".into(),
@@ -78,6 +79,7 @@ pub(crate) mod tests {
             head: Some(104),
             succeeded: Some(true),
             fee: Some(Fee {
+                payer: None,
                 total: Amount::new(U256::from(21_000_000_000_000u64), 18, "BNB"),
                 gas_used: Some(21000),
                 gas_limit: Some(60000),

@@ -118,7 +118,10 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
     };
     match report.status {
         Status::Finalized => {
-            out.push(lang.t("finalized_included", &base));
+            out.push(match family {
+                Some(family) => family.finalized_sentence(facts, &base, lang),
+                None => lang.t("finalized_included", &base),
+            });
             out.extend(fee.map(fee_sentence));
             fee_sentences(out);
             // A fake token will not be credited: the warning says what to do.
@@ -152,13 +155,14 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
                 .map(|g| g.to_string())
                 .unwrap_or_default();
             let family_args = family
-                .map(|f| f.failure_args(report, facts))
+                .map(|f| f.failure_args(report, facts, lang))
                 .unwrap_or_default();
             let family_args: Vec<(&str, &str)> =
                 family_args.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let id = match (report.reason, &message) {
                 (Reason::OutOfGas, _) => "failed_out_of_gas",
                 (Reason::OutOfEnergy, _) => "failed_out_of_energy",
+                (Reason::MoveAbort, _) => "failed_move_abort",
                 (Reason::InstructionError, Some(_)) => "failed_instruction_error",
                 (Reason::InsufficientFunds, Some(_)) => "failed_insufficient_funds",
                 (Reason::Reverted, Some(_)) => "failed_reverted",
@@ -183,6 +187,7 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
             let next = match report.reason {
                 Reason::OutOfGas => "next_failed_out_of_gas",
                 Reason::OutOfEnergy => "next_failed_out_of_energy",
+                Reason::MoveAbort => "next_failed_move_abort",
                 Reason::InsufficientFunds => "next_failed_insufficient_funds",
                 Reason::Reverted if !message.is_empty() => "next_failed",
                 Reason::InstructionError => "next_failed",
@@ -249,6 +254,16 @@ fn vanished(report: &TxReport, v: &Vanished, chain: &str, lang: Lang, out: &mut 
         Fate::Dropped { .. } => {
             out.push(lang.t("dropped_dropped", &base));
             out.push(lang.t("next_dropped", &[("nonce", &nonce)]));
+        }
+        Fate::Expired { expired_at, .. } => {
+            let expired = utc_time(*expired_at);
+            out.push(lang.t("dropped_expired", &with(&base, &[("expired", &expired)])));
+            out.push(lang.t("next_dropped_expired", &[]));
+        }
+        Fate::Unexpired { until } => {
+            let until = utc_time(*until);
+            out.push(lang.t("not_found_unexpired", &with(&base, &[("until", &until)])));
+            out.push(lang.t("next_not_found_unexpired", &[("until", &until)]));
         }
         Fate::Unchecked { .. } => {
             out.push(lang.t("not_found_seen_before", &base));

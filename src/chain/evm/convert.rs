@@ -128,6 +128,7 @@ pub fn transfer(
 ) -> TokenTransfer {
     let info = book.get(&token).cloned().unwrap_or_default();
     TokenTransfer {
+        memo: None,
         token: token.to_string(),
         symbol: info.symbol,
         from: from.to_string(),
@@ -287,6 +288,7 @@ fn fee(tx: &Transaction, r: &Receipt, native: &impl Fn(U256) -> Amount) -> Fee {
         .saturating_add(l1_fee.unwrap_or_default())
         .saturating_add(blob_fee.unwrap_or_default());
     Fee {
+        payer: None,
         total: native(total),
         gas_used: u64::try_from(r.gas_used).ok(),
         gas_limit: u64::try_from(tx.gas).ok(),

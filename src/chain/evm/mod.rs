@@ -459,6 +459,7 @@ impl ChainFamily for Evm {
                 .and_then(|p| p.max_priority_fee_per_gas)
                 .map(|v| v.to_string()),
             inputs: Vec::new(),
+            expires_at: None,
         })
     }
 
@@ -516,7 +517,7 @@ impl ChainFamily for Evm {
         Box::pin(async move {
             match key {
                 TxKey::Hash(h) => lookup_tx(client, chain, *h, seen).await,
-                TxKey::Signature(_) => unheld_id(chain),
+                TxKey::Signature(_) | TxKey::Version(_) => unheld_id(chain),
             }
         })
     }

@@ -265,6 +265,7 @@ pub fn token_transfers(
             let token = chain.token_by_mint(&mint);
             let decimals = token.map_or(*decimals, |t| t.decimals);
             out.push(TokenTransfer {
+                memo: None,
                 token: mint.clone(),
                 symbol: token.map(|t| t.symbol.clone()),
                 from: sender.map_or_else(String::new, |(i, (_, _, o, _))| who(*i, o)),
@@ -319,6 +320,7 @@ fn intended_token_transfer(
             .unwrap_or_else(|| account.to_string())
     };
     Some(TokenTransfer {
+        memo: None,
         token: mint.clone(),
         symbol: token.map(|t| t.symbol.clone()),
         from: owner(source),

@@ -370,7 +370,7 @@ impl RpcClient {
         body: &Value,
         calls: usize,
     ) -> Result<Value, EndpointError> {
-        let (status, bytes) = self
+        let (status, bytes, _) = self
             .paced(endpoint, calls, || {
                 let mut request = self.http.post(url).json(body);
                 for (name, value) in &endpoint.headers {
@@ -405,7 +405,7 @@ impl RpcClient {
                 request
             })
             .await
-            .and_then(|(status, bytes)| match status {
+            .and_then(|(status, bytes, _)| match status {
                 200..=299 => Ok(GetAnswer::Body(bytes)),
                 404 => Ok(GetAnswer::NotFound(snippet(&bytes))),
                 _ => Err(EndpointError::Http {
@@ -435,6 +435,43 @@ impl RpcClient {
         outcome
     }
 
+    /// One REST GET of `path` under the endpoint's URL with its status and
+    /// the API's own headers (`X-Aptos-*`): an answer of any status is
+    /// evidence the caller reads (Aptos's 404 names the missing thing and
+    /// still carries the ledger's headers). Rate limits, redirects and
+    /// transport faults stay failures.
+    pub async fn rest(&self, endpoint: &Endpoint, path: &str) -> Result<RestAnswer, EndpointError> {
+        let url = format!("{}{path}", endpoint.url.trim_end_matches('/'));
+        let started = std::time::Instant::now();
+        let outcome = self
+            .paced(endpoint, 1, || {
+                let mut request = self.http.get(&url);
+                for (name, value) in &endpoint.headers {
+                    request = request.header(name, value);
+                }
+                request
+            })
+            .await
+            .map(|(status, body, headers)| RestAnswer {
+                status,
+                body,
+                headers,
+            })
+            .map_err(|e| e.scrubbed(endpoint));
+        let ms = started.elapsed().as_millis();
+        match &outcome {
+            Ok(a) => self.log.verbose(format_args!(
+                "{} GET {path} answered {} in {ms} ms",
+                endpoint.shown, a.status
+            )),
+            Err(e) => self.log.verbose(format_args!(
+                "{} GET {path} failed after {ms} ms: {e}",
+                endpoint.shown
+            )),
+        }
+        outcome
+    }
+
     /// Sends the request `build` makes when the endpoint's pace allows
     /// (`calls` calls' worth); a rate limit slows the endpoint down and, as
     /// the options allow, the request is sent again after the wait asked for.
@@ -443,7 +480,7 @@ impl RpcClient {
         endpoint: &Endpoint,
         calls: usize,
         build: impl Fn() -> reqwest::RequestBuilder,
-    ) -> Result<(u16, Vec<u8>), EndpointError> {
+    ) -> Result<(u16, Vec<u8>, Headers), EndpointError> {
         let mut retries = 0;
         loop {
             // One lookup at a time (no retries): an endpoint that asked to be
@@ -513,9 +550,10 @@ impl RpcClient {
         &self,
         endpoint: &Endpoint,
         request: reqwest::RequestBuilder,
-    ) -> Result<(u16, Vec<u8>), EndpointError> {
+    ) -> Result<(u16, Vec<u8>, Headers), EndpointError> {
         let mut response = request.send().await.map_err(|e| self.classify(e))?;
         let status = response.status();
+        let headers = kept_headers(response.headers());
         if status.is_redirection() {
             let to = response
                 .headers()
@@ -568,7 +606,7 @@ impl RpcClient {
                 retry_after: Some(wait),
             });
         }
-        Ok((status.as_u16(), bytes))
+        Ok((status.as_u16(), bytes, headers))
     }
 
     fn classify(&self, e: reqwest::Error) -> EndpointError {
@@ -589,6 +627,38 @@ impl RpcClient {
             EndpointError::Transport(root_cause(&e))
         }
     }
+}
+
+/// The headers an answer keeps: an API's own (`x-aptos-*`), a few, short.
+pub type Headers = Vec<(String, String)>;
+
+/// What a REST GET answered, whatever its status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestAnswer {
+    pub status: u16,
+    pub body: Vec<u8>,
+    /// Lower-case names.
+    pub headers: Headers,
+}
+
+impl RestAnswer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The `x-aptos-*` headers of an answer: at most 16, each value at most 128
+/// bytes (what an endpoint sends is bounded before anyone reads it).
+fn kept_headers(map: &reqwest::header::HeaderMap) -> Headers {
+    map.iter()
+        .filter(|(k, _)| k.as_str().starts_with("x-aptos-"))
+        .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .filter(|(_, v)| v.len() <= 128)
+        .take(16)
+        .collect()
 }
 
 /// How long a TCP and TLS connection may take before the endpoint is down.

@@ -14,7 +14,7 @@ mod jsonrpc;
 pub mod throttle;
 
 pub use crate::codec::url::redact_url;
-pub use client::{MAX_RETRY_AFTER, Options, RpcClient, Stats};
+pub use client::{Headers, MAX_RETRY_AFTER, Options, RestAnswer, RpcClient, Stats};
 pub use endpoint::{Endpoint, RefusalRule};
 pub use error::{CallError, CallResult, EndpointError, GetAnswer, MAX_BODY_BYTES, decode, snippet};
 pub use jsonrpc::Call;

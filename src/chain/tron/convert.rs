@@ -301,6 +301,7 @@ pub fn tx_facts(
         .collect();
     if let (Some((id, amount)), Some(true)) = (&call.asset, succeeded) {
         token_transfers.push(TokenTransfer {
+            memo: None,
             token: format!("TRC-10 {id}"),
             symbol: None,
             from: call.from.as_ref().map(t58).unwrap_or_default(),

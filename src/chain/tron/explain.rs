@@ -81,7 +81,12 @@ impl Explain for super::Tron {
 
     /// The fee limit a transaction ran out of energy under, and what a USDT
     /// transfer burns now.
-    fn failure_args(&self, report: &TxReport, facts: &TxFacts) -> Vec<(&'static str, String)> {
+    fn failure_args(
+        &self,
+        report: &TxReport,
+        facts: &TxFacts,
+        _lang: Lang,
+    ) -> Vec<(&'static str, String)> {
         let fee_limit = facts
             .fee
             .as_ref()
