@@ -48,6 +48,7 @@ fn usdt(chain: &str, amount: &str, raw: &str) -> TokenTransfer {
         (ALICE, BOB)
     };
     TokenTransfer {
+        memo: None,
         token: token.into(),
         symbol: Some("USDT".into()),
         from: from.into(),
@@ -280,6 +281,7 @@ fn failure(kind: FailureKind, message: Option<&str>) -> Failure {
 
 fn seen(nonce: u64) -> Seen {
     Seen {
+        expires_at: None,
         chain: "eth".into(),
         hash: hash("a1"),
         from: ALICE.into(),

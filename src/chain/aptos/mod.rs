@@ -173,7 +173,7 @@ pub fn ledger_from_headers(a: &RestAnswer) -> Option<Ledger> {
     Some(Ledger {
         chain_id: n("x-aptos-chain-id")?,
         version: n("x-aptos-ledger-version")?,
-        timestamp_us: n("x-aptos-ledger-timestamp-usec")?,
+        timestamp_us: n("x-aptos-ledger-timestampusec")?,
         oldest_version: n("x-aptos-ledger-oldest-version").unwrap_or(0),
         block_height: n("x-aptos-block-height"),
     })

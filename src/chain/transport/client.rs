@@ -461,7 +461,7 @@ impl RpcClient {
         let ms = started.elapsed().as_millis();
         match &outcome {
             Ok(a) => self.log.verbose(format_args!(
-                "{} GET {path} answered {} in {ms} ms",
+                "{} GET {path} answered in {ms} ms (HTTP {})",
                 endpoint.shown, a.status
             )),
             Err(e) => self.log.verbose(format_args!(
