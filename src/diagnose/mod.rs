@@ -46,7 +46,9 @@ pub fn verdict(facts: &TxFacts, chain: &Chain) -> Verdict {
         return Verdict {
             status: Status::Pending,
             reason,
-            confirmations: Some(0),
+            confirmations: crate::chain::family::of(chain.family)
+                .counts_confirmations()
+                .then_some(0),
             required,
             eta_seconds,
         };

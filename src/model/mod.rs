@@ -356,7 +356,7 @@ pub struct Congestion {
     /// Solana: the compute-unit prices recent slots paid.
     pub compute_unit_price: Option<ComputeUnitPrices>,
     /// Aptos: the node's gas price estimate (octas per gas unit).
-    pub gas_estimate: Option<GasEstimate>,
+    pub gas_estimate: Option<Box<GasEstimate>>,
 }
 
 impl Congestion {

@@ -58,7 +58,8 @@ fn builtin_list_has_every_family_without_a_network_call() {
     assert_eq!(
         keys,
         [
-            "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron", "btc", "sol"
+            "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron", "btc", "sol",
+            "aptos"
         ]
     );
     let text = txdoctor(&["chains"]);

@@ -133,7 +133,7 @@ fn erc20_transfer_reports_the_real_recipient_with_configured_decimals() {
     );
     assert_eq!(
         v["token_transfers"],
-        json!([{"token": address(&token).to_string(), "symbol": "USDT", "from": ALICE, "to": BOB, "raw": "250000000000000000000", "amount": "250"}])
+        json!([{"token": address(&token).to_string(), "symbol": "USDT", "from": ALICE, "to": BOB, "raw": "250000000000000000000", "amount": "250", "memo": null}])
     );
     let diagnosis = v["diagnosis"].as_str().unwrap();
     assert!(

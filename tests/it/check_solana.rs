@@ -41,7 +41,7 @@ fn a_finalized_usdt_transfer_names_the_owners_in_one_request() {
     assert_eq!(v["from"], PAYER);
     assert_eq!(
         v["token_transfers"],
-        json!([{"token": USDT, "symbol": "USDT", "from": PAYER, "to": PAYEE, "raw": "100000000", "amount": "100"}])
+        json!([{"token": USDT, "symbol": "USDT", "from": PAYER, "to": PAYEE, "raw": "100000000", "amount": "100", "memo": null}])
     );
     assert_eq!(v["fee"]["raw"], "6000");
     let s = &v["solana"];
@@ -96,7 +96,7 @@ fn a_token_transfer_without_the_funds_fails_with_the_instruction_named() {
     assert_eq!(v["token_transfers"], json!([]), "nothing moved");
     assert_eq!(
         v["attempted_transfer"],
-        json!({"token": USDT, "symbol": "USDT", "from": PAYER, "to": PAYEE, "raw": "900000000", "amount": "900"})
+        json!({"token": USDT, "symbol": "USDT", "from": PAYER, "to": PAYEE, "raw": "900000000", "amount": "900", "memo": null})
     );
     let ix = &v["solana"]["instruction_error"];
     assert_eq!(

@@ -55,7 +55,7 @@ fn a_usdt_transfer_that_burned_trx_for_energy() {
     );
     assert_eq!(
         v["token_transfers"],
-        json!([{"token": USDT, "symbol": "USDT", "from": SENDER, "to": RECIPIENT, "raw": "100000000", "amount": "100"}])
+        json!([{"token": USDT, "symbol": "USDT", "from": SENDER, "to": RECIPIENT, "raw": "100000000", "amount": "100", "memo": null}])
     );
     assert_eq!(
         (v["fee"]["raw"].as_str(), v["fee"]["amount"].as_str()),

@@ -451,6 +451,33 @@ proptest! {
         }
         let _ = serde_json::from_value::<wire::Transaction>(v["transaction"].clone());
     }
+
+    #[test]
+    fn the_aptos_decoder_survives_hostile_values(
+        name in prop::sample::select(vec!["usdt", "apt", "sponsored", "abort", "out_of_gas", "pending"]),
+        edits in edits(),
+        version in prop::sample::select(vec![0u64, 7_210_214_534, u64::MAX]),
+    ) {
+        use txdoctor::chain::aptos::{account, convert, verify, wire};
+        use txdoctor::chain::TxKey;
+        let cfg = config();
+        let chain = cfg.chain("aptos").unwrap();
+        let v = mutate(&fixture(&format!("aptos/{name}.json")), &edits);
+        let ledger = convert::Ledger { chain_id: 1, version, timestamp_us: u64::MAX, oldest_version: 0, block_height: None };
+        if let Ok(tx) = serde_json::from_value::<wire::Transaction>(v["transaction"].clone()) {
+            let facts = convert::tx_facts(&tx, &ledger, None, chain);
+            let key = TxKey::Hash(tx.hash.parse().unwrap_or_default());
+            // A believed committed transaction sits at or below the ledger's head.
+            if verify(&key, &tx, &ledger).is_ok() && tx.kind != "pending_transaction" {
+                prop_assert!(facts.block.is_some_and(|b| b <= version));
+            }
+            let _ = txdoctor::diagnose::verdict(&facts, chain);
+            let _ = account::sent_transfers(std::slice::from_ref(&tx), &facts.from, &ledger, chain, 0);
+            if let Some(s) = tx.vm_status.as_deref() {
+                let _ = convert::move_abort(s);
+            }
+        }
+    }
 }
 
 /// The fuzzed inputs start from answers the decoders accept: without

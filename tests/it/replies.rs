@@ -358,6 +358,68 @@ fn nonce(latest: u64) -> SenderNonce {
     }
 }
 
+/// An Aptos transaction from its fixture (tests/fixtures/aptos), through the
+/// family's real converter, at the fake node's ledger.
+fn aptos(name: &str) -> TxFacts {
+    use txdoctor::chain::aptos::{convert, wire};
+    let path = format!(
+        "{}/tests/fixtures/aptos/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let tx: wire::Transaction = serde_json::from_value(v["transaction"].clone()).unwrap();
+    let ledger = convert::Ledger {
+        chain_id: 1,
+        version: 7_210_214_600,
+        timestamp_us: 1_789_430_000_000_000,
+        oldest_version: 0,
+        block_height: Some(500_000_000),
+    };
+    let estimate = wire::GasEstimate {
+        deprioritized_gas_estimate: Some(100),
+        gas_estimate: 100,
+        prioritized_gas_estimate: Some(150),
+    };
+    let cfg = config();
+    convert::tx_facts(&tx, &ledger, Some(&estimate), cfg.chain("aptos").unwrap())
+}
+
+/// The pending fixture with the sender's account at `next`.
+fn aptos_pending(next: u64) -> TxFacts {
+    let mut f = aptos("pending");
+    if let FamilyFacts::Aptos(a) = &mut f.family {
+        a.sender_sequence_number = Some(next);
+    }
+    f
+}
+
+/// The pending Aptos fixture seen by an earlier run, now gone.
+fn seen_on_aptos(name: &'static str, fate: Fate) -> Case {
+    let f = aptos("pending");
+    let vanished = Vanished {
+        seen: Seen {
+            chain: "aptos".into(),
+            hash: f.hash.clone(),
+            from: f.from.clone(),
+            nonce: 87,
+            max_fee: None,
+            tip: None,
+            first_seen: 1_789_429_990,
+            last_seen: 1_789_429_990,
+            head_at_first_seen: Some(500_000_000),
+            inputs: vec![],
+            expires_at: Some(1_789_430_600),
+        },
+        fate,
+    };
+    (
+        name,
+        vec!["aptos"],
+        vec![not_found("aptos", Some(vanished))],
+    )
+}
+
 /// One case: its snapshot name, the chains searched, and what they answered.
 type Case = (&'static str, Vec<&'static str>, Vec<(String, ChainOutcome)>);
 
@@ -608,6 +670,32 @@ fn cases() -> Vec<Case> {
             "confirmed_also_on",
             vec!["eth", "bsc"],
             vec![found("eth", eth_mined(21_000_003)), found("bsc", bsc_twin)],
+        ),
+        // Issue 21: Aptos, through the family's converter.
+        found_on("finalized_aptos_usdt", "aptos", aptos("usdt")),
+        found_on("finalized_aptos_apt", "aptos", aptos("apt")),
+        found_on("finalized_aptos_sponsored", "aptos", aptos("sponsored")),
+        found_on("failed_move_abort", "aptos", aptos("abort")),
+        found_on("failed_aptos_out_of_gas", "aptos", aptos("out_of_gas")),
+        found_on("pending_aptos_waiting", "aptos", aptos_pending(87)),
+        found_on("pending_aptos_gap", "aptos", aptos_pending(85)),
+        (
+            "not_found_aptos",
+            vec!["aptos"],
+            vec![not_found("aptos", None)],
+        ),
+        seen_on_aptos(
+            "dropped_aptos_expired",
+            Fate::Expired {
+                nonce: nonce(87),
+                expired_at: 1_789_430_600,
+            },
+        ),
+        seen_on_aptos(
+            "not_found_aptos_unexpired",
+            Fate::Unexpired {
+                until: 1_789_430_600,
+            },
         ),
         // Issue 18: replaced by fee on Bitcoin, named by what spent its coins.
         (

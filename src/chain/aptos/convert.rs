@@ -507,11 +507,11 @@ pub fn congestion(e: &GasEstimate) -> Congestion {
         _ => CongestionLevel::Extreme,
     };
     Congestion {
-        gas_estimate: Some(crate::model::GasEstimate {
+        gas_estimate: Some(Box::new(crate::model::GasEstimate {
             deprioritized: e.deprioritized_gas_estimate,
             normal: e.gas_estimate,
             prioritized: e.prioritized_gas_estimate,
-        }),
+        })),
         ..Congestion::new(level)
     }
 }

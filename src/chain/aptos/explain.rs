@@ -26,7 +26,7 @@ pub fn waiting(
     let estimate = facts
         .congestion
         .as_ref()
-        .and_then(|c| c.gas_estimate)
+        .and_then(|c| c.gas_estimate.as_deref())
         .map(|g| g.normal);
     if estimate.is_some_and(|e| a.gas_unit_price < e) {
         return Some((Reason::LowPriorityFee, None));
@@ -127,7 +127,7 @@ impl Explain for super::Aptos {
     }
 
     fn congestion_rows(&self, _report: &TxReport, c: &Congestion, lang: Lang, rows: &mut Rows) {
-        let Some(g) = c.gas_estimate else {
+        let Some(g) = c.gas_estimate.as_deref() else {
             return;
         };
         rows.push(
@@ -208,7 +208,7 @@ impl Explain for super::Aptos {
         let estimate = facts
             .congestion
             .as_ref()
-            .and_then(|c| c.gas_estimate)
+            .and_then(|c| c.gas_estimate.as_deref())
             .map(|g| g.normal.to_string())
             .unwrap_or_default();
         let args = with(
