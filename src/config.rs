@@ -35,6 +35,8 @@ struct RawChain {
     rps: Option<f64>,
     /// JSON-RPC calls per HTTP request, for each endpoint that does not set its own.
     max_batch: Option<usize>,
+    /// Seconds over which `rps` is counted (a provider's budget span).
+    rps_window: Option<f64>,
     explorer_tx: String,
     #[serde(default)]
     explorer_tx_aliases: Vec<String>,
@@ -62,6 +64,7 @@ struct RawEndpointTable {
     url: String,
     rps: Option<f64>,
     max_batch: Option<usize>,
+    rps_window: Option<f64>,
 }
 
 pub use crate::chain::spec::{
@@ -102,9 +105,18 @@ const MAX_RPS: f64 = 1_000_000.0;
 fn limits(
     rps: Option<f64>,
     max_batch: Option<usize>,
+    window: Option<f64>,
     inherited: Limits,
     at: &str,
 ) -> Result<Limits> {
+    if let Some(w) = window
+        && !(w.is_finite() && (1.0..=86_400.0).contains(&w))
+    {
+        bail!(
+            "{} must be a number of seconds between 1 and 86400 (got {w})",
+            at.replace("rps", "rps_window")
+        );
+    }
     if let Some(r) = rps
         && !(r.is_finite() && (MIN_RPS..=MAX_RPS).contains(&r))
     {
@@ -118,6 +130,7 @@ fn limits(
     Ok(Limits {
         rps: rps.or(inherited.rps),
         max_batch: max_batch.unwrap_or(inherited.max_batch),
+        window: window.or(inherited.window),
     })
 }
 
@@ -161,14 +174,26 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
     if c.rpc.is_empty() {
         bail!("{} lists no endpoint", at("rpc"));
     }
-    let chain_limits = limits(c.rps, c.max_batch, Limits::default(), &at("rps"))?;
+    let chain_limits = limits(
+        c.rps,
+        c.max_batch,
+        c.rps_window,
+        Limits::default(),
+        &at("rps"),
+    )?;
     let (rpc, limits): (Vec<String>, Vec<Limits>) = c
         .rpc
         .into_iter()
         .map(|e| match e {
             RawEndpoint::Url(url) => Ok((url, chain_limits)),
             RawEndpoint::Table(t) => {
-                let l = limits(t.rps, t.max_batch, chain_limits, &at("rpc.rps"))?;
+                let l = limits(
+                    t.rps,
+                    t.max_batch,
+                    t.rps_window,
+                    chain_limits,
+                    &at("rpc.rps"),
+                )?;
                 Ok((t.url, l))
             }
         })
@@ -274,21 +299,24 @@ pub(crate) mod tests {
             chain.limits_of("https://a.example"),
             Limits {
                 rps: Some(4.0),
-                max_batch: 20
+                max_batch: 20,
+                window: None,
             }
         );
         assert_eq!(
             chain.limits_of("https://b.example"),
             Limits {
                 rps: Some(0.5),
-                max_batch: 20
+                max_batch: 20,
+                window: None,
             }
         );
         assert_eq!(
             chain.limits_of("https://c.example"),
             Limits {
                 rps: Some(4.0),
-                max_batch: 5
+                max_batch: 5,
+                window: None,
             }
         );
         let bad = MINIMAL.replace("rpc = [", "rps = 0\nrpc = [");

@@ -52,6 +52,11 @@ pub struct Limits {
     pub rps: Option<f64>,
     /// The most JSON-RPC calls sent in one HTTP request.
     pub max_batch: usize,
+    /// Seconds over which the provider counts its budget (`rps_window`):
+    /// `rps × window` calls may start at once within any such span, so a
+    /// lookup's few calls are not spread out one per `1/rps` seconds. `None`:
+    /// counted per second (or per call below one a second).
+    pub window: Option<f64>,
 }
 
 impl Default for Limits {
@@ -59,6 +64,7 @@ impl Default for Limits {
         Limits {
             rps: None,
             max_batch: DEFAULT_MAX_BATCH,
+            window: None,
         }
     }
 }

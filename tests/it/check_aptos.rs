@@ -508,3 +508,53 @@ fn issue_21_probe_reads_the_ledger_info() {
         "{text}"
     );
 }
+
+#[test]
+fn issue_21_a_token_calling_itself_usdt_from_another_metadata_address_is_fake() {
+    let fake = "0xfa4efa4efa4efa4efa4efa4efa4efa4efa4efa4efa4efa4efa4efa4efa4efa4e";
+    let mut tx = fixture("usdt");
+    let text = tx.to_string().replace(USDT, fake);
+    tx = serde_json::from_str(&text).unwrap();
+    // The look-alike's own metadata, written by the transaction.
+    tx["changes"].as_array_mut().unwrap().push(json!({
+        "address": fake, "state_key_hash": "0x00", "type": "write_resource",
+        "data": {"type": "0x1::fungible_asset::Metadata",
+                 "data": {"decimals": 6, "icon_uri": "", "name": "Tether USD", "project_uri": "", "symbol": "USDt"}}
+    }));
+    let node = FakeAptos::start(&[]);
+    node.set(|s| {
+        s.txs.insert(hash_of("usdt"), tx.clone());
+    });
+    let cfg = aptos_config(&[&node.url()]);
+    let (v, run) = check_json(&cfg, &hash_of("usdt"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let w = warnings_of(&v, "fake_token");
+    assert_eq!(w.len(), 1, "{v}");
+    assert_eq!(
+        (w[0]["token"].as_str(), w[0]["genuine"].as_str()),
+        (Some(fake), Some(USDT))
+    );
+    says(&v, &["this is not real USDt", "not the genuine USDt"]);
+}
+
+#[test]
+fn issue_21_a_rate_limited_node_is_a_rate_limit_and_the_next_one_answers() {
+    // Aptos Build's anonymous limit: 429 with its own words.
+    let limited = FakeServer::serve(|_| {
+        Reply::status(
+            429,
+            r#"{"message":"Per anonymous IP rate limit exceeded. Limit: 50000 compute units per 300 seconds window.","error_code":"web_framework_error","vm_error_code":null}"#,
+        )
+    });
+    let node = FakeAptos::start(&["usdt"]);
+    let cfg = aptos_config(&[&format!("{}/v1", limited.url), &node.url()]);
+    let (v, run) = check_json(&cfg, &hash_of("usdt"));
+    assert_eq!(
+        (run.code, v["status"].as_str()),
+        (0, Some("finalized")),
+        "{}",
+        run.stderr
+    );
+    let w = warnings_of(&v, "endpoint_failed");
+    assert!(w.iter().any(|w| w["kind"] == "rate_limited"), "{w:?}");
+}

@@ -540,7 +540,7 @@ impl RpcClient {
             .unwrap_or_else(|e| e.into_inner());
         let throttle = throttles
             .entry(endpoint.url.clone())
-            .or_insert_with(|| Throttle::new(endpoint.limits.rps));
+            .or_insert_with(|| Throttle::with_window(endpoint.limits.rps, endpoint.limits.window));
         f(throttle)
     }
 

@@ -103,7 +103,13 @@ mod tests {
 
     #[test]
     fn endpoints_never_batch_more_than_a_second_of_calls() {
-        let e = |rps, max_batch| Endpoint::new("http://x").with_limits(Limits { rps, max_batch });
+        let e = |rps, max_batch| {
+            Endpoint::new("http://x").with_limits(Limits {
+                rps,
+                max_batch,
+                window: None,
+            })
+        };
         assert_eq!(e(None, 50).batch_cap(), 50);
         assert_eq!(e(Some(10.0), 50).batch_cap(), 10);
         assert_eq!(e(Some(0.5), 50).batch_cap(), 1);

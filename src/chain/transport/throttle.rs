@@ -31,6 +31,8 @@ pub struct Throttle {
     refusals: u32,
     /// The HTTP status of the last refusal.
     refused_with: u16,
+    /// The span the budget is counted over, in seconds (`rps_window`).
+    window: Option<f64>,
 }
 
 impl Throttle {
@@ -42,6 +44,18 @@ impl Throttle {
             not_before: None,
             refusals: 0,
             refused_with: 429,
+            window: None,
+        }
+    }
+
+    /// A pace counted over `window` seconds: `rps × window` calls may start
+    /// within any such span (a provider's budget, "50,000 units per 5
+    /// minutes"), so a lookup's calls go at once while a long batch keeps to
+    /// the budget.
+    pub fn with_window(rps: Option<f64>, window: Option<f64>) -> Self {
+        Throttle {
+            window,
+            ..Throttle::new(rps)
         }
     }
 
@@ -72,7 +86,11 @@ impl Throttle {
             return t;
         };
         // Below one call a second the window widens so that it holds one call.
-        let (window, capacity) = if rps >= 1.0 {
+        let (window, capacity) = if let Some(w) = self.window.filter(|w| w.is_finite() && *w >= 1.0)
+        {
+            let w = w.min(86_400.0);
+            (Duration::from_secs_f64(w), (rps * w).max(1.0))
+        } else if rps >= 1.0 {
             (Duration::from_secs(1), rps)
         } else {
             // chains.toml keeps rps ≥ 0.1; a wild value still cannot panic.
@@ -162,6 +180,23 @@ mod tests {
         let c = t.reserve(t0, 1);
         assert!(a <= b && b <= c, "{a:?} {b:?} {c:?}");
         assert_eq!(c, t0 + ms(1000));
+    }
+
+    #[test]
+    fn a_budget_window_lets_a_lookup_go_at_once_and_keeps_a_batch_to_the_budget() {
+        let t0 = Instant::now();
+        // 0.66 a second over 300 s: 198 calls in any 5 minutes.
+        let mut t = Throttle::with_window(Some(0.66), Some(300.0));
+        assert_eq!(t.reserve(t0, 1), t0);
+        assert_eq!(
+            t.reserve(t0, 1),
+            t0,
+            "a lookup's second call is not spread out"
+        );
+        for _ in 0..196 {
+            assert_eq!(t.reserve(t0, 1), t0);
+        }
+        assert_eq!(t.reserve(t0, 1), t0 + Duration::from_secs(300));
     }
 
     #[test]
