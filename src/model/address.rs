@@ -130,6 +130,9 @@ pub struct History {
     pub assets: Vec<String>,
     /// Transfers of the native coin are seen (an EVM node's logs do not show them).
     pub native: bool,
+    /// Transfers *to* the address are seen (Aptos's node API lists only
+    /// what an account sent): when not, no count of them is given.
+    pub incoming: bool,
     /// Parts of the window that could not be read, each with why.
     pub gaps: Vec<String>,
     /// The source returned as many transfers as asked for: older ones in the window may exist.
@@ -145,6 +148,7 @@ impl History {
             since: None,
             assets: Vec::new(),
             native: false,
+            incoming: true,
             gaps: Vec::new(),
             truncated: false,
         }

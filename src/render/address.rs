@@ -222,7 +222,11 @@ fn summary(r: &AddressReport, lang: Lang, out: &mut Vec<String>) {
         );
         let count = |d: Direction| f.transfers.iter().filter(|t| t.direction == d).count();
         out.push(lang.t(
-            "address_holds",
+            if f.history.incoming {
+                "address_holds"
+            } else {
+                "address_holds_sent_only"
+            },
             &[
                 ("chain", &c.name),
                 ("address", &r.address),

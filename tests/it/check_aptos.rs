@@ -462,8 +462,16 @@ fn issue_21_an_address_view_says_incoming_needs_an_indexer_and_expect_cannot_con
     assert_eq!(v["kind"], "address");
     let gaps = v["chains"][0]["history"]["gaps"].to_string();
     assert!(gaps.contains("need an indexer"), "{gaps}");
+    assert_eq!(v["chains"][0]["history"]["incoming"], false);
+    let d = v["diagnosis"].as_str().unwrap();
+    // What it sent is counted; what it received is never said to be none.
+    assert!(
+        d.contains("it has sent 2 transfers") && d.contains("cannot be listed"),
+        "{d}"
+    );
+    assert!(!d.contains("received 0"), "{d}");
     let text = cfg.run(&["check", &link, "--since", "1000d"]).stdout;
-    assert!(text.contains("USDt"), "{text}");
+    assert!(text.contains("14.82 USDt"), "{text}");
     // Short addresses in links are padded.
     let (v, run) = check_json(
         &cfg,

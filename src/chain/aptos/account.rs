@@ -129,6 +129,7 @@ async fn ask(
             .chain(chain.tokens.iter().map(|t| t.symbol.clone()))
             .collect(),
         native: true,
+        incoming: false,
         gaps: vec![INCOMING_GAP.to_string()],
         ..History::new("aptos sent transactions")
     };
