@@ -125,11 +125,14 @@ pub enum Answer {
 }
 
 /// What an address lookup reads: transfers back to `now - since_secs`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddressScope {
     pub since_secs: u64,
     /// Unix seconds.
     pub now: u64,
+    /// The sender `--expect --from` names: where a family cannot list what
+    /// an address received (Aptos), it reads what this sender sent.
+    pub sender: Option<String>,
 }
 
 /// What one chain said about an address.

@@ -48,6 +48,7 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
             .as_secs()
             .max(1),
         now: memory::unix_now(),
+        sender: args.expect.from.clone(),
     };
 
     let client = RpcClient::new(

@@ -135,17 +135,57 @@ async fn ask(
     };
     let mut transfers = Vec::new();
     if sequence > 0 {
-        let start = sequence.saturating_sub(SENT);
-        let path = format!("{account}/transactions?start={start}&limit={SENT}");
-        let a = get(client, e, &path).await?;
-        if a.status != 200 {
-            history.gaps.push(format!("{path}: HTTP {}", a.status));
-        } else {
-            let sent: Vec<Transaction> =
-                serde_json::from_slice(&a.body).map_err(|err| format!("GET {path}: {err}"))?;
-            history.truncated = start > 0;
-            transfers = sent_transfers(&sent, address, &ledger, chain, since);
+        match sent_list(client, e, address, sequence).await? {
+            Ok((sent, start)) => {
+                history.truncated = start > 0;
+                transfers = sent_transfers(&sent, address, &ledger, chain, since);
+            }
+            Err(gap) => history.gaps.push(gap),
         }
+    }
+    // `--expect … --from SENDER`: what that sender sent is readable, so a
+    // payment from it is found (or shown absent) without an indexer.
+    if let Some(sender) = scope
+        .sender
+        .as_deref()
+        .and_then(convert::normalize)
+        .filter(|s| s != address)
+    {
+        let next = super::sequence_number(client, e, &sender)
+            .await
+            .map_err(|f| f.what)?;
+        let (sent, start) = match sent_list(client, e, &sender, next).await? {
+            Ok(list) => list,
+            Err(gap) => {
+                history.gaps.push(gap);
+                (Vec::new(), 0)
+            }
+        };
+        let received: Vec<Transfer> = sent_transfers(&sent, &sender, &ledger, chain, since)
+            .into_iter()
+            .filter(|t| t.to == address)
+            .map(|t| Transfer {
+                direction: Direction::In,
+                ..t
+            })
+            .collect();
+        // The sender's list covers the window when it starts at its first
+        // transaction or reaches back past the window's start.
+        let covered = start == 0
+            || sent
+                .first()
+                .and_then(|t| t.timestamp)
+                .is_some_and(|t| t / 1_000_000 < since);
+        if covered {
+            history.gaps.retain(|g| g != INCOMING_GAP);
+            history.source = format!("{} and {sender}'s sent transactions", history.source);
+        } else {
+            history.gaps.push(format!(
+                "{sender}'s transactions older than its last {SENT} were not read"
+            ));
+        }
+        transfers.extend(received);
+        transfers.sort_by(|a, b| b.block.cmp(&a.block));
     }
     Ok(AddressFacts {
         address: address.to_string(),
@@ -164,6 +204,26 @@ async fn ask(
         congestion: None,
         observed_at: ledger.timestamp_us / 1_000_000,
     })
+}
+
+/// The last `SENT` transactions `account` sent (its next sequence number
+/// is `next`), oldest first, with the sequence number the list starts at;
+/// `Ok(Err(gap))` when the node did not give them.
+async fn sent_list(
+    client: &RpcClient,
+    e: &Endpoint,
+    account: &str,
+    next: u64,
+) -> Result<Result<(Vec<Transaction>, u64), String>, String> {
+    let start = next.saturating_sub(SENT);
+    let path = format!("/accounts/{account}/transactions?start={start}&limit={SENT}");
+    let a = get(client, e, &path).await?;
+    if a.status != 200 {
+        return Ok(Err(format!("{path}: HTTP {}", a.status)));
+    }
+    let sent: Vec<Transaction> =
+        serde_json::from_slice(&a.body).map_err(|err| format!("GET {path}: {err}"))?;
+    Ok(Ok((sent, start)))
 }
 
 fn error_code(body: &[u8]) -> Option<String> {

@@ -132,6 +132,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     let scope = chain::AddressScope {
         since_secs: DEFAULT_ADDRESS_WINDOW.as_secs(),
         now: memory::unix_now(),
+        sender: None,
     };
     let (tx, rx) = mpsc::channel(READ_AHEAD);
     let source = file.map(Path::to_path_buf);
