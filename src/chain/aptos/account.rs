@@ -185,7 +185,7 @@ async fn ask(
             ));
         }
         transfers.extend(received);
-        transfers.sort_by(|a, b| b.block.cmp(&a.block));
+        transfers.sort_by_key(|t| std::cmp::Reverse(t.block));
     }
     Ok(AddressFacts {
         address: address.to_string(),
