@@ -156,6 +156,10 @@ pub struct ExpectArgs {
     /// With --expect: only transfers from this address.
     #[arg(long, value_name = "ADDRESS", requires = "expect")]
     pub from: Option<String>,
+    /// With --expect: only transfers carrying this memo (EOS deposits to an
+    /// exchange are credited by memo).
+    #[arg(long, value_name = "TEXT", requires = "expect")]
+    pub memo: Option<String>,
     /// For an address: how far back to read transfers, e.g. 2h, 3d (default 24h).
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     pub since: Option<Duration>,

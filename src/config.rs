@@ -30,6 +30,9 @@ struct RawChain {
     confirmations: u64,
     block_time_secs: f64,
     rpc: Vec<RawEndpoint>,
+    /// Antelope: the history (Hyperion) endpoints, the same shape as `rpc`.
+    #[serde(default)]
+    history: Vec<RawEndpoint>,
     /// Calls (JSON-RPC calls or REST requests) per second, for each endpoint
     /// that does not set its own.
     rps: Option<f64>,
@@ -181,6 +184,27 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         Limits::default(),
         &at("rps"),
     )?;
+    let endpoint_list = |list: Vec<RawEndpoint>| -> Result<(Vec<String>, Vec<Limits>)> {
+        Ok(list
+            .into_iter()
+            .map(|e| match e {
+                RawEndpoint::Url(url) => Ok((url, chain_limits)),
+                RawEndpoint::Table(t) => {
+                    let l = limits(
+                        t.rps,
+                        t.max_batch,
+                        t.rps_window,
+                        chain_limits,
+                        &at("rpc.rps"),
+                    )?;
+                    Ok((t.url, l))
+                }
+            })
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .unzip())
+    };
+    let (history, history_limits) = endpoint_list(c.history)?;
     let (rpc, limits): (Vec<String>, Vec<Limits>) = c
         .rpc
         .into_iter()
@@ -200,7 +224,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .unzip();
-    for url in &rpc {
+    for url in rpc.iter().chain(&history) {
         let parsed = url::Url::parse(url).with_context(|| {
             format!(
                 "{}: {:?} is not a URL",
@@ -241,6 +265,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         at: format!("chains.{key}"),
         tokens: c.tokens,
         own: c.own,
+        history: history.len(),
     })?;
     Ok(Chain {
         key,
@@ -254,6 +279,8 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         block_time_secs: c.block_time_secs,
         rpc,
         limits,
+        history,
+        history_limits,
         explorer_tx: c.explorer_tx,
         explorer_tx_aliases: c.explorer_tx_aliases,
         explorer_address: c.explorer_address,
@@ -272,7 +299,12 @@ pub(crate) mod tests {
     fn bsc_stablecoins_have_18_decimals_elsewhere_6() {
         let cfg = parse(BUILTIN).unwrap();
         for c in &cfg.chains {
-            let want = if c.key == "bsc" { 18 } else { 6 };
+            // EOS tokens are 4-decimal assets (USDT on EOS included).
+            let want = match c.key.as_str() {
+                "bsc" => 18,
+                "eos" => 4,
+                _ => 6,
+            };
             for t in &c.tokens {
                 assert_eq!(t.decimals, want, "{} {}", c.key, t.symbol);
             }

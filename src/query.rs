@@ -183,6 +183,9 @@ fn read_within(text: &str, config: &Config) -> Option<Result<Reading, QueryError
     let mut broken = None;
     for piece in pieces {
         match read_one(piece, config) {
+            // An ordinary word that is also an account name is not picked
+            // out of a message.
+            Ok(r) if r.target.is_weak() => {}
             Ok(r) => {
                 if !found.iter().any(|(p, _)| p.eq_ignore_ascii_case(piece)) {
                     found.push((piece.to_string(), r));
@@ -563,7 +566,7 @@ pub(crate) mod testing {
     /// The built-in chains whose transaction hashes carry `0x`, and those
     /// whose 64-hex ids carry none (from chains.toml).
     pub const PREFIXED_HASH_CHAINS: usize = 7;
-    pub const BARE_ID_CHAINS: usize = 2;
+    pub const BARE_ID_CHAINS: usize = 3;
     /// Chains that hold a `0x` + 64-hex id only with its `0x` (Aptos).
     pub const PREFIXED_ONLY_CHAINS: usize = 1;
 
@@ -686,7 +689,7 @@ mod tests {
         for input in [
             "",
             "   ",
-            "hello",
+            "Hello!",
             "0x1234",
             &HASH[..65],
             &format!("{HASH}00"),
@@ -700,6 +703,17 @@ mod tests {
             parse("https://etherscan.io/tx/0x1234", &cfg, None),
             Err(QueryError::LinkWithoutHash(_))
         ));
+        // Issue 22: a word alone is an EOS account name, and only that.
+        let q = parse("hello", &cfg, None).unwrap();
+        assert_eq!(
+            (q.target, q.chains),
+            (
+                Target::AntelopeAccount("hello".into()),
+                vec!["eos".to_string()]
+            )
+        );
+        // Inside a message, words are not picked out as accounts.
+        assert!(parse("where is my money", &cfg, None).is_err());
     }
 
     const ADDR: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";

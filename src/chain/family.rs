@@ -13,7 +13,7 @@ use super::outcome::{AddressOutcome, AddressScope, ChainOutcome, TxKey};
 use super::probe::Probe;
 use super::spec::{Chain, FamilyConfig, FamilyKeys, Token};
 use super::transport::{RefusalRule, RpcClient};
-use super::{aptos, bitcoin, evm, solana, tron};
+use super::{antelope, aptos, bitcoin, evm, solana, tron};
 use crate::model::Family;
 use crate::model::Target;
 use crate::model::address::SenderHistory;
@@ -217,6 +217,7 @@ pub fn of(family: Family) -> &'static dyn ChainFamily {
         Family::Bitcoin => &bitcoin::Esplora,
         Family::Solana => &solana::Solana,
         Family::Aptos => &aptos::Aptos,
+        Family::Antelope => &antelope::Antelope,
     }
 }
 

@@ -2,6 +2,7 @@
 //! search of one query across its candidate chains in parallel. The first
 //! chain to find the transaction answers; the others are cancelled.
 
+pub mod antelope;
 pub mod aptos;
 pub mod bitcoin;
 pub mod evm;

@@ -42,6 +42,8 @@ pub struct Asked {
     pub unknown: Vec<(Endpoint, Option<u64>)>,
     pub failures: Vec<EndpointFailure>,
     pub congestion: Option<Congestion>,
+    /// How many endpoints could be asked (the quorum is at most this).
+    pub configured: usize,
 }
 
 impl Asked {
@@ -87,7 +89,7 @@ impl Asked {
                 });
             }
         }
-        let quorum = NOT_FOUND_QUORUM.min(chain.rpc.len());
+        let quorum = NOT_FOUND_QUORUM.min(self.configured);
         if trusted.len() >= quorum && !trusted.is_empty() {
             let outcome = ChainOutcome::NotFound {
                 endpoints: trusted.iter().map(|e| e.shown.clone()).collect(),
@@ -168,13 +170,24 @@ where
     F: FnMut(Endpoint) -> Fut,
     Fut: std::future::Future<Output = Result<Answer, EndpointFailure>>,
 {
-    let endpoints: Vec<Endpoint> = chain.rpc.iter().map(|u| endpoint(chain, u)).collect();
+    ask_these(client, chain, &chain.rpc, ask).await
+}
+
+/// `ask_endpoints` over another list of the chain's endpoints (Antelope's
+/// history endpoints).
+pub async fn ask_these<F, Fut>(client: &RpcClient, chain: &Chain, urls: &[String], ask: F) -> Asked
+where
+    F: FnMut(Endpoint) -> Fut,
+    Fut: std::future::Future<Output = Result<Answer, EndpointFailure>>,
+{
+    let endpoints: Vec<Endpoint> = urls.iter().map(|u| endpoint(chain, u)).collect();
     let quorum = NOT_FOUND_QUORUM.min(endpoints.len());
     let mut asked = Asked {
         found: None,
         unknown: Vec::new(),
         failures: Vec::new(),
         congestion: None,
+        configured: endpoints.len(),
     };
     race_in_turn(client, &endpoints, ask, |i, answer| match answer {
         Ok(Answer::Found(facts)) => {

@@ -30,6 +30,9 @@ pub struct Chain {
     pub rpc: Vec<String>,
     /// The limits of each `rpc` endpoint, in the same order.
     pub limits: Vec<Limits>,
+    /// Antelope: the history endpoints (Hyperion v2) and their limits.
+    pub history: Vec<String>,
+    pub history_limits: Vec<Limits>,
     pub explorer_tx: String,
     pub explorer_tx_aliases: Vec<String>,
     pub explorer_address: Option<String>,
@@ -91,9 +94,13 @@ pub struct Token {
     pub symbol: String,
     /// The contract (EVM, TRON). Zero on Solana, whose tokens are named by `mint`.
     pub address: Address,
-    /// Solana: the token's mint account, base58 (32 bytes).
+    /// Solana: the token's mint account, base58 (32 bytes); Aptos: the
+    /// asset's metadata address or coin type; Antelope: the contract account.
     pub mint: Option<String>,
     pub decimals: u8,
+    /// The issuer froze the token on this chain (Tether's USDT on EOS):
+    /// transfers of it are explained as such.
+    pub frozen: bool,
 }
 
 impl Config {
@@ -116,11 +123,22 @@ impl Chain {
 
     /// The limits of the endpoint `url` (the defaults for a URL not listed).
     pub fn limits_of(&self, url: &str) -> Limits {
-        self.rpc
-            .iter()
-            .position(|u| u == url)
-            .and_then(|i| self.limits.get(i).copied())
+        let of = |urls: &[String], limits: &[Limits]| {
+            urls.iter()
+                .position(|u| u == url)
+                .and_then(|i| limits.get(i).copied())
+        };
+        of(&self.rpc, &self.limits)
+            .or_else(|| of(&self.history, &self.history_limits))
             .unwrap_or_default()
+    }
+
+    /// The configured token of `contract` with `symbol` (Antelope names a
+    /// token by both).
+    pub fn token_by_contract(&self, contract: &str, symbol: &str) -> Option<&Token> {
+        self.tokens
+            .iter()
+            .find(|t| t.mint.as_deref() == Some(contract) && t.symbol == symbol)
     }
 
     pub fn tx_url(&self, hash: &str) -> String {
@@ -144,6 +162,8 @@ pub struct FamilyKeys {
     pub at: String,
     pub tokens: Vec<TokenEntry>,
     pub own: toml::Table,
+    /// How many `history` endpoints the chain lists (an Antelope key).
+    pub history: usize,
 }
 
 /// A `[[chains.<key>.tokens]]` entry as written.
@@ -153,6 +173,8 @@ pub struct TokenEntry {
     pub symbol: String,
     pub address: String,
     pub decimals: u8,
+    #[serde(default)]
+    pub frozen: bool,
 }
 
 /// What a family makes of its keys.
@@ -185,8 +207,20 @@ impl FamilyKeys {
     }
 
     /// The family's own keys as `T` (a struct with `deny_unknown_fields`, so
-    /// a key no family reads is an error naming it).
+    /// a key no family reads is an error naming it). `history` is Antelope's:
+    /// any other family refuses it.
     pub fn own<T: serde::de::DeserializeOwned>(&self) -> anyhow::Result<T> {
+        if self.history > 0 {
+            anyhow::bail!(
+                "{}: only Antelope chains (family = \"antelope\") have history endpoints",
+                self.at("history")
+            );
+        }
+        self.own_with_history()
+    }
+
+    /// `own` for the family that reads `history` (Antelope).
+    pub fn own_with_history<T: serde::de::DeserializeOwned>(&self) -> anyhow::Result<T> {
         use anyhow::Context;
         toml::Value::Table(self.own.clone())
             .try_into()
@@ -209,6 +243,7 @@ impl FamilyKeys {
                     address,
                     mint,
                     decimals: t.decimals,
+                    frozen: t.frozen,
                 })
             })
             .collect()
@@ -230,7 +265,7 @@ mod tests {
             keys,
             [
                 "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron", "btc", "sol",
-                "aptos"
+                "aptos", "eos"
             ]
         );
         let ids: Vec<_> = cfg.chains.iter().filter_map(|c| c.chain_id).collect();
@@ -278,12 +313,26 @@ mod tests {
                 "{} lacks USDT",
                 c.key
             );
+            // Circle issues no USDC on EOS.
             assert!(
-                c.tokens.iter().any(|t| t.symbol == "USDC"),
+                c.family == Family::Antelope || c.tokens.iter().any(|t| t.symbol == "USDC"),
                 "{} lacks USDC",
                 c.key
             );
         }
+        let eos = cfg.chain("eos").unwrap();
+        assert_eq!(eos.history.len(), 2, "two Hyperion operators");
+        assert!(eos.history.iter().all(|u| u.starts_with("https://")));
+        assert_eq!(
+            eos.genesis_hash.as_deref(),
+            Some("aca376f206b8fc25a6ed44dbdc66547c36c6c33e3a119ffbeaef943642f0e906")
+        );
+        assert!(
+            eos.token_by_contract("tethertether", "USDT")
+                .unwrap()
+                .frozen
+        );
+        assert_eq!(eos.limits_of("https://eos.eosusa.io").window, Some(60.0));
     }
 
     #[test]

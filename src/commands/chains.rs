@@ -21,17 +21,23 @@ pub async fn run(args: &ChainsArgs, settings: &Settings, out: &mut dyn Write) ->
     let chains = &settings.config.chains;
     let probes: Vec<Vec<Option<Timed>>> = if args.probe {
         let client = RpcClient::new(settings.request_timeout, settings.log)?;
-        join_all(
-            chains
-                .iter()
-                .map(|c| join_all(c.rpc.iter().map(|url| timed_probe(&client, c, url)))),
-        )
+        join_all(chains.iter().map(|c| {
+            join_all(
+                c.rpc
+                    .iter()
+                    .chain(&c.history)
+                    .map(|url| timed_probe(&client, c, url)),
+            )
+        }))
         .await
         .into_iter()
         .map(|v| v.into_iter().map(Some).collect())
         .collect()
     } else {
-        chains.iter().map(|c| vec![None; c.rpc.len()]).collect()
+        chains
+            .iter()
+            .map(|c| vec![None; c.rpc.len() + c.history.len()])
+            .collect()
     };
     let text = match (args.json, args.probe) {
         (true, _) => json_list(chains, &probes)?,
@@ -90,7 +96,7 @@ fn probe_table(chains: &[Chain], probes: &[Vec<Option<Timed>>]) -> String {
     ]);
     for (c, ps) in chains.iter().zip(probes) {
         let best = best_head(ps);
-        for (url, p) in c.rpc.iter().zip(ps) {
+        for (url, p) in c.rpc.iter().chain(&c.history).zip(ps) {
             let Some((p, took)) = p else { continue };
             let endpoint = crate::chain::endpoint(c, url);
             let l = c.limits_of(url);
@@ -157,7 +163,12 @@ fn table(chains: &[Chain]) -> String {
     ];
     t.set_header(header);
     for c in chains {
-        let endpoints: Vec<String> = c.rpc.iter().map(|u| Endpoint::new(u).shown).collect();
+        let endpoints: Vec<String> = c
+            .rpc
+            .iter()
+            .chain(&c.history)
+            .map(|u| Endpoint::new(u).shown)
+            .collect();
         let row = vec![
             c.key.clone(),
             c.name.clone(),
@@ -188,7 +199,7 @@ fn json_list(chains: &[Chain], probes: &[Vec<Option<Timed>>]) -> Result<String> 
                 "block_time_secs": c.block_time_secs,
                 "explorer_tx": c.explorer_tx,
                 "tokens": c.tokens.iter().map(|t| json!({"symbol": t.symbol, "token": t.address.to_string(), "decimals": t.decimals})).collect::<Vec<_>>(),
-                "endpoints": c.rpc.iter().zip(p).map(|(u, e)| endpoint_json(c, u, e.as_ref(), best_head(p))).collect::<Vec<_>>(),
+                "endpoints": c.rpc.iter().chain(&c.history).zip(p).map(|(u, e)| endpoint_json(c, u, e.as_ref(), best_head(p))).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -122,6 +122,7 @@ pub fn expectation(args: &ExpectArgs) -> Result<Option<Expect>, UsageError> {
         amount,
         token,
         from: args.from.clone(),
+        memo: args.memo.clone(),
     }))
 }
 

@@ -23,6 +23,8 @@ pub struct Expect {
     pub token: Option<String>,
     /// The sender, when known.
     pub from: Option<String>,
+    /// The memo the transfer must carry (Antelope).
+    pub memo: Option<String>,
 }
 
 /// An address's transaction waiting in the pool, and why.
@@ -310,6 +312,11 @@ fn find_match(
                 e.from
                     .as_deref()
                     .is_none_or(|from| same_address(&t.from, from))
+            })
+            .filter(|t| {
+                e.memo
+                    .as_deref()
+                    .is_none_or(|memo| t.memo.as_deref().map(str::trim) == Some(memo.trim()))
             });
         for t in incoming {
             let decimals = t.decimals.unwrap_or(chain.decimals);
@@ -554,6 +561,7 @@ mod tests {
 
     fn t(direction: Direction, from: &str, to: &str, raw: u64, listed: bool) -> Transfer {
         Transfer {
+            memo: None,
             hash: format!("0x{}", "01".repeat(32)),
             block: Some(1),
             time: None,

@@ -34,6 +34,8 @@ pub struct Transfer {
     /// The native coin or a token listed in chains.toml. A token that is not
     /// listed may be a fake that borrows a real token's name.
     pub listed: bool,
+    /// The memo it carried (Antelope: what an exchange credits a deposit by).
+    pub memo: Option<String>,
 }
 
 impl Transfer {
@@ -68,7 +70,7 @@ impl Transfer {
 impl Serialize for Transfer {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(11))?;
+        let mut m = s.serialize_map(Some(12))?;
         m.serialize_entry("hash", &self.hash)?;
         m.serialize_entry("block", &self.block)?;
         m.serialize_entry("time", &self.time)?;
@@ -80,6 +82,7 @@ impl Serialize for Transfer {
         m.serialize_entry("raw", &self.raw.to_string())?;
         m.serialize_entry("amount", &self.amount())?;
         m.serialize_entry("listed", &self.listed)?;
+        m.serialize_entry("memo", &self.memo)?;
         m.end()
     }
 }

@@ -20,17 +20,19 @@ pub enum Family {
     Bitcoin,
     Solana,
     Aptos,
+    Antelope,
 }
 
 impl Family {
     /// Every family, in the order a bare text is read: the first that reads
     /// it decides (a 64-hex id reads the same everywhere).
-    pub const ALL: [Family; 5] = [
+    pub const ALL: [Family; 6] = [
         Family::Evm,
         Family::Tron,
         Family::Bitcoin,
         Family::Solana,
         Family::Aptos,
+        Family::Antelope,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +42,7 @@ impl Family {
             Family::Bitcoin => "bitcoin",
             Family::Solana => "solana",
             Family::Aptos => "aptos",
+            Family::Antelope => "antelope",
         }
     }
 }
@@ -60,6 +63,8 @@ pub enum FamilyFacts {
     Solana(Box<SolanaFacts>),
     /// Aptos: version, gas figures, fee payer, the abort, expiration.
     Aptos(Box<AptosFacts>),
+    /// Antelope (EOS/Vaulta): the block's irreversibility, the actions.
+    Antelope(Box<AntelopeFacts>),
 }
 
 impl FamilyFacts {
@@ -97,6 +102,63 @@ impl FamilyFacts {
             _ => None,
         }
     }
+
+    pub fn antelope(&self) -> Option<&AntelopeFacts> {
+        match self {
+            FamilyFacts::Antelope(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+/// What an Antelope (EOS/Vaulta) transaction is beyond the common facts
+/// (the JSON `antelope` object).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AntelopeFacts {
+    /// The last irreversible block when asked (the history's chain view).
+    pub last_irreversible_block: Option<u64>,
+    /// Every action, top-level and inline (notifications merged), in order.
+    pub actions: Vec<AntelopeAction>,
+    /// A swap through `core.vaulta` (EOS ⇄ A), when the transfers are one.
+    pub swap: Option<Swap>,
+    /// The chain API's word on a transaction the history has not indexed
+    /// (`get_transaction_status`: `LOCALLY_APPLIED`, `IN_BLOCK`, …).
+    pub chain_state: Option<String>,
+    /// Unix seconds after which a transaction not in a block never will be.
+    pub expiration: Option<u64>,
+    /// Configured tokens that moved and that their issuer froze (USDT on EOS).
+    pub frozen: Vec<String>,
+}
+
+/// One action: who ran what, and whether it was the user's own (top-level)
+/// or dispatched by a contract (inline).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AntelopeAction {
+    pub contract: String,
+    pub name: String,
+    pub authorizer: Option<String>,
+    pub inline: bool,
+}
+
+/// EOS swapped for A (or back) through the `core.vaulta` contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Swap {
+    pub gave: String,
+    pub got: String,
+    pub to: String,
+}
+
+/// Antelope's resources in place of a fee: CPU time and NET bytes, billed
+/// to an account's staked or rented allowance — to a resource provider when
+/// one co-signed (then the user paid nothing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AntelopeResources {
+    pub cpu_us: u64,
+    pub net_bytes: u64,
+    /// The account whose allowance paid (the first authorizer).
+    pub billed_to: Option<String>,
+    /// A resource provider (a no-op first action of another account) paid.
+    pub provider_paid: bool,
 }
 
 /// What an Aptos transaction is beyond the common facts (the JSON `aptos`

@@ -195,14 +195,39 @@ pub struct Fee {
     pub l1_fee: Option<Amount>,
     /// The part paid for blob data (EIP-4844).
     pub blob_fee: Option<Amount>,
-    /// TRON: energy and bandwidth, and what was burned for each.
-    pub resources: Option<ResourceFee>,
+    /// What the chain's resources cost instead of (or beside) a coin fee:
+    /// TRON's energy and bandwidth, Antelope's CPU and NET.
+    pub resources: Option<Resources>,
     /// The account that paid the fee when it is not the sender (an Aptos
     /// fee payer); null elsewhere.
     pub payer: Option<String>,
 }
 
+/// A fee paid in resources, by family (the JSON object is the family's own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Resources {
+    Tron(ResourceFee),
+    Antelope(AntelopeResources),
+}
+
 impl Fee {
+    /// TRON's energy and bandwidth, when this fee has them.
+    pub fn tron(&self) -> Option<&ResourceFee> {
+        match &self.resources {
+            Some(Resources::Tron(r)) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Antelope's CPU and NET, when this fee has them.
+    pub fn antelope(&self) -> Option<&AntelopeResources> {
+        match &self.resources {
+            Some(Resources::Antelope(r)) => Some(r),
+            _ => None,
+        }
+    }
+
     /// A fee with no gas breakdown (TRON, Bitcoin, Solana add their own).
     pub fn flat(total: Amount) -> Self {
         Fee {
@@ -357,6 +382,19 @@ pub struct Congestion {
     pub compute_unit_price: Option<ComputeUnitPrices>,
     /// Aptos: the node's gas price estimate (octas per gas unit).
     pub gas_estimate: Option<Box<GasEstimate>>,
+    /// Antelope: what the account has left to transact with.
+    pub account_resources: Option<Box<AccountResources>>,
+}
+
+/// An Antelope account's CPU, NET and RAM left (`get_account`): with too
+/// little, it cannot send until its allowance recovers or it stakes or
+/// rents more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AccountResources {
+    pub cpu_available_us: Option<i64>,
+    pub net_available_bytes: Option<i64>,
+    pub ram_free_bytes: Option<i64>,
+    pub too_low: bool,
 }
 
 impl Congestion {
@@ -374,6 +412,7 @@ impl Congestion {
             mempool: None,
             compute_unit_price: None,
             gas_estimate: None,
+            account_resources: None,
         }
     }
 }

@@ -26,9 +26,18 @@ pub enum Target {
     AptosAddress(String),
     /// An Aptos transaction by its ledger version (an explorer link's number).
     AptosVersion(u64),
+    /// An Antelope account name (1–12 of `a-z`, `1-5`, `.`).
+    AntelopeAccount(String),
 }
 
 impl Target {
+    /// A reading that ordinary words also have (an Antelope account name
+    /// such as "money"): taken only when it is the whole query, never
+    /// picked out of a message.
+    pub fn is_weak(&self) -> bool {
+        matches!(self, Target::AntelopeAccount(_))
+    }
+
     /// Whether it names a transaction (else an account).
     pub fn is_tx(&self) -> bool {
         matches!(
@@ -48,6 +57,7 @@ impl Target {
             Target::SolanaAddress(_) => "a Solana address",
             Target::AptosAddress(_) => "an Aptos account address",
             Target::AptosVersion(_) => "an Aptos transaction version",
+            Target::AntelopeAccount(_) => "an EOS (Antelope) account name",
             Target::UtxoAddress { .. } => {
                 "a Bitcoin-style address (is it for another network, such as testnet?)"
             }

@@ -76,7 +76,10 @@ pub enum Fate {
     Dropped { nonce: SenderNonce },
     /// Past its expiration time by the chain's own clock and its sequence
     /// number still free: it can never be included (Aptos).
-    Expired { nonce: SenderNonce, expired_at: u64 },
+    Expired {
+        nonce: Option<SenderNonce>,
+        expired_at: u64,
+    },
     /// Not included and its sequence number free, but not yet expired: it
     /// may still be in some node's mempool until `until` (unix seconds).
     Unexpired { until: u64 },

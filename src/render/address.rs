@@ -236,6 +236,22 @@ fn summary(r: &AddressReport, lang: Lang, out: &mut Vec<String>) {
                 ("since", &f.history.since.map(utc_time).unwrap_or_default()),
             ],
         ));
+        if let Some(r) = f
+            .congestion
+            .as_ref()
+            .and_then(|c| c.account_resources.as_deref())
+            .filter(|r| r.too_low)
+        {
+            let n = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "?".into());
+            out.push(lang.t(
+                "address_resources_low",
+                &[
+                    ("chain", &c.name),
+                    ("cpu", &n(r.cpu_available_us)),
+                    ("net", &n(r.net_available_bytes)),
+                ],
+            ));
+        }
         if let Some(u) = f.unconfirmed.as_ref().filter(|u| !u.outgoing.raw.is_zero()) {
             out.push(lang.t(
                 "address_sending",
@@ -473,7 +489,13 @@ fn transfer_line(t: &Transfer) -> String {
     let at = t
         .block
         .map_or_else(|| "pending".to_string(), |b| format!("block {b}"));
-    format!("{arrow} {amount} {other} · {at} · {}", t.hash)
+    // A memo is chain text: escaped, on one line, short.
+    let memo = match t.memo.as_deref() {
+        Some("") => " · memo: (none)".to_string(),
+        Some(m) => format!(" · memo: \"{}\"", crate::safe::escape(m)),
+        None => String::new(),
+    };
+    format!("{arrow} {amount} {other}{memo} · {at} · {}", t.hash)
 }
 
 #[cfg(test)]
@@ -513,6 +535,7 @@ mod tests {
 
     fn report() -> AddressReport {
         let received = Transfer {
+            memo: None,
             hash: "0xab".into(),
             block: Some(90),
             time: Some(1_795_300_000),
@@ -574,6 +597,7 @@ mod tests {
                 amount: "100".into(),
                 token: Some("usdt".into()),
                 from: None,
+                memo: None,
             }),
             matched: None,
             match_report: None,

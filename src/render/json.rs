@@ -43,6 +43,7 @@ pub fn tx_json(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> Stri
         "utxo": f.and_then(|f| f.family.utxo()),
         "solana": f.and_then(|f| f.family.solana()),
         "aptos": f.and_then(|f| f.family.aptos()),
+        "antelope": f.and_then(|f| f.family.antelope()),
         "search_window": null,
         "seen_pending": report.vanished.as_ref().map(vanished_json),
         "explorer_url": report.explorer_url,
@@ -66,7 +67,8 @@ fn vanished_json(v: &Vanished) -> Value {
             in_pool,
             ..
         } => (Some(*nonce), *block, Some(*in_pool)),
-        Fate::Dropped { nonce } | Fate::Expired { nonce, .. } => (Some(*nonce), None, None),
+        Fate::Dropped { nonce } => (Some(*nonce), None, None),
+        Fate::Expired { nonce, .. } => (*nonce, None, None),
         Fate::Unexpired { .. } => (None, None, None),
         Fate::Unchecked { .. } => (None, None, None),
     };

@@ -355,6 +355,10 @@ fn what(
     family: Option<&dyn crate::chain::family::ChainFamily>,
     lang: Lang,
 ) -> String {
+    // A family that says better what moved (an EOS ⇄ A swap) speaks first.
+    if let Some(what) = family.and_then(|f| f.what(facts, lang)) {
+        return what;
+    }
     let transfers: Vec<&TokenTransfer> = if facts.token_transfers.is_empty() {
         facts.intended_transfer.iter().collect()
     } else {
@@ -396,9 +400,6 @@ fn what(
     }
     if facts.contract_created.is_some() {
         return lang.t("what_contract_creation", &[]);
-    }
-    if let Some(what) = family.and_then(|f| f.what(facts, lang)) {
-        return what;
     }
     match &facts.to {
         Some(to) if !facts.value.raw.is_zero() => lang.t(

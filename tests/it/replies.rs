@@ -165,7 +165,7 @@ fn energy_market() -> Congestion {
 fn tron_fee(energy: u64, staked: u64, fee_limit: u64) -> Fee {
     let burned = energy - staked;
     Fee {
-        resources: Some(ResourceFee {
+        resources: Some(Resources::Tron(ResourceFee {
             energy_used: energy,
             energy_from_stake: staked,
             energy_from_deployer: 0,
@@ -175,7 +175,7 @@ fn tron_fee(energy: u64, staked: u64, fee_limit: u64) -> Fee {
             bandwidth_used: 345,
             bandwidth_fee: trx(345_000),
             fee_limit: Some(trx(fee_limit)),
-        }),
+        })),
         ..Fee::flat(trx(burned * 100 + 345_000))
     }
 }
@@ -687,7 +687,7 @@ fn cases() -> Vec<Case> {
         seen_on_aptos(
             "dropped_aptos_expired",
             Fate::Expired {
-                nonce: nonce(87),
+                nonce: Some(nonce(87)),
                 expired_at: 1_789_430_600,
             },
         ),

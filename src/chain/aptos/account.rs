@@ -165,6 +165,7 @@ async fn ask(
             .into_iter()
             .filter(|t| t.to == address)
             .map(|t| Transfer {
+                memo: None,
                 direction: Direction::In,
                 ..t
             })
@@ -260,6 +261,7 @@ pub fn sent_transfers(
                     raw: U256,
                     decimals: Option<u8>,
                     listed: bool| Transfer {
+            memo: None,
             hash: facts.hash.clone(),
             block: tx.version,
             time,

@@ -365,7 +365,7 @@ async fn fate(client: &RpcClient, e: &Endpoint, seen: &Seen) -> Result<Fate, End
     let now = ledger.timestamp_us / 1_000_000;
     Ok(match seen.expires_at {
         Some(at) if now > at => Fate::Expired {
-            nonce,
+            nonce: Some(nonce),
             expired_at: at,
         },
         Some(at) => Fate::Unexpired { until: at },

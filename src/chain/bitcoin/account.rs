@@ -202,6 +202,7 @@ pub fn transfers(txs: &[Tx], address: &str, chain: &Chain, since: u64) -> Vec<Tr
             continue;
         };
         out.push(Transfer {
+            memo: None,
             hash: tx.txid.clone(),
             block: tx.status.block_height,
             time: tx.status.block_time,

@@ -142,6 +142,7 @@ pub fn transfers(
             }
             let info = book.get(&l.log.address);
             Some(Transfer {
+                memo: None,
                 hash: l
                     .transaction_hash
                     .map(hex::encode_prefixed)
@@ -235,6 +236,7 @@ pub fn incoming_from_pool(
         let base = |to: Address, token: Option<Address>, raw: U256| {
             let info = token.and_then(|t| book.get(&t));
             Transfer {
+                memo: None,
                 hash: hex::encode_prefixed(tx.hash),
                 block: None,
                 time: None,

@@ -232,6 +232,7 @@ pub fn transfers_of(tx: &Transaction, address: &str, chain: &Chain) -> Vec<Trans
         .unwrap_or_default();
     let time = tx.block_time.and_then(|t| u64::try_from(t).ok());
     let base = |direction, from: &str, to: &str| Transfer {
+        memo: None,
         hash: hash.clone(),
         block: Some(tx.slot),
         time,
@@ -257,6 +258,7 @@ pub fn transfers_of(tx: &Transaction, address: &str, chain: &Chain) -> Vec<Trans
     for (from, to, lamports) in convert::sol_transfers(&tx.transaction.message.instructions) {
         if let Some(d) = direction(&from, &to) {
             out.push(Transfer {
+                memo: None,
                 raw: U256::from(lamports),
                 ..base(d, &from, &to)
             });
@@ -283,6 +285,7 @@ pub fn transfers_of(tx: &Transaction, address: &str, chain: &Chain) -> Vec<Trans
                 .map(|b| b.ui_token_amount.decimals)
         });
         out.push(Transfer {
+            memo: None,
             token: Some(t.token.clone()),
             symbol: t.symbol.clone(),
             raw: U256::from_str_radix(&t.raw, 10).unwrap_or_default(),

@@ -155,6 +155,7 @@ pub fn trc20_transfers(items: &[V1Trc20Transfer], address: &str, chain: &Chain) 
                 .ok()
                 .and_then(|a| chain.token(&a));
             Some(Transfer {
+                memo: None,
                 hash: t.transaction_id.clone(),
                 block: None,
                 time: Some(t.block_timestamp / 1000),
@@ -201,6 +202,7 @@ pub fn trx_transfers(items: &[V1Transaction], address: &str, chain: &Chain) -> V
                 return None;
             };
             Some(Transfer {
+                memo: None,
                 hash: t.tx_id.clone(),
                 block: t.block_number,
                 time: t.block_timestamp.map(|ms| ms / 1000),

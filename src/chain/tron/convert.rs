@@ -223,7 +223,7 @@ pub fn fee(chain: &Chain, info: &TransactionInfo, fee_limit: Option<i64>) -> Fee
     let energy_from_stake = nonneg(r.energy_usage);
     let energy_from_deployer = nonneg(r.origin_energy_usage);
     Fee {
-        resources: Some(ResourceFee {
+        resources: Some(crate::model::Resources::Tron(ResourceFee {
             energy_used,
             energy_from_stake,
             energy_from_deployer,
@@ -237,7 +237,7 @@ pub fn fee(chain: &Chain, info: &TransactionInfo, fee_limit: Option<i64>) -> Fee
                 .and_then(|l| u64::try_from(l).ok())
                 .filter(|l| *l > 0)
                 .map(|l| sun(chain, l)),
-        }),
+        })),
         ..Fee::flat(sun(chain, nonneg(info.fee)))
     }
 }

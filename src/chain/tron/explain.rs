@@ -7,7 +7,7 @@ use crate::model::{Congestion, Fee, Status, TxFacts, TxReport};
 
 impl Explain for super::Tron {
     fn fee_value(&self, _facts: &TxFacts, fee: &Fee, lang: Lang) -> String {
-        let Some(r) = &fee.resources else {
+        let Some(r) = fee.tron() else {
             return gas_fee_value(fee, lang);
         };
         let mut parts = Vec::new();
@@ -90,7 +90,7 @@ impl Explain for super::Tron {
         let fee_limit = facts
             .fee
             .as_ref()
-            .and_then(|f| f.resources.as_ref())
+            .and_then(|f| f.tron())
             .and_then(|r| r.fee_limit.as_ref())
             .map(|l| l.display())
             .unwrap_or_default();
@@ -111,7 +111,7 @@ fn usdt_burn(report: &TxReport) -> String {
 /// TRON: why the fee was what it was — energy from stake, or TRX burned for
 /// it at the energy price — and how to avoid the burn next time.
 fn resource_sentences(report: &TxReport, facts: &TxFacts, lang: Lang, out: &mut Vec<String>) {
-    let Some(r) = facts.fee.as_ref().and_then(|f| f.resources.as_ref()) else {
+    let Some(r) = facts.fee.as_ref().and_then(|f| f.tron()) else {
         return;
     };
     if r.energy_used == 0 {
