@@ -59,7 +59,7 @@ fn builtin_list_has_every_family_without_a_network_call() {
         keys,
         [
             "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron", "btc", "sol",
-            "aptos"
+            "aptos", "eos"
         ]
     );
     let text = txdoctor(&["chains"]);

@@ -9,6 +9,7 @@ mod address_evm;
 mod batch_evm;
 mod batch_families;
 mod chains_cmd;
+mod check_antelope;
 mod check_aptos;
 mod check_bitcoin;
 mod check_evm;

@@ -3,6 +3,7 @@
 //! chains.toml writer and a runner for the txdoctor binary.
 #![allow(dead_code)]
 
+pub mod antelope;
 pub mod aptos;
 pub mod esplora;
 pub mod fake;
