@@ -57,6 +57,17 @@ pub trait Explain {
         lang.t("finalized_included", base)
     }
 
+    /// Whether what moved is worth what it says once final (a token its
+    /// issuer froze is not): else the "transfer complete" advice is left out.
+    fn settles(&self, _facts: &TxFacts) -> bool {
+        true
+    }
+
+    /// What to do about a confirmed, not yet final transaction.
+    fn next_confirmed(&self, base: &[(&str, &str)], lang: Lang) -> String {
+        lang.t("next_confirmed", base)
+    }
+
     /// "It is confirmed …": the sentence of a confirmed, not final transaction.
     fn confirmed_sentence(&self, _facts: &TxFacts, base: &[(&str, &str)], lang: Lang) -> String {
         lang.t("confirmed_included", base)

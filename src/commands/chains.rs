@@ -172,7 +172,11 @@ fn table(chains: &[Chain]) -> String {
         let row = vec![
             c.key.clone(),
             c.name.clone(),
-            c.chain_id.map(|i| i.to_string()).unwrap_or_default(),
+            // The identity endpoints are checked against (a chain id, a
+            // genesis or chain hash), as the family writes it.
+            crate::chain::family::of(c.family)
+                .identity(c)
+                .unwrap_or_default(),
             c.symbol.clone(),
             format!("{} conf.", c.confirmations),
             format!("{} s", c.block_time_secs),

@@ -125,7 +125,7 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
             out.extend(fee.map(fee_sentence));
             fee_sentences(out);
             // A fake token will not be credited: the warning says what to do.
-            if !has_fake(facts) {
+            if !has_fake(facts) && family.is_none_or(|f| f.settles(facts)) {
                 out.push(lang.t("next_finalized", &base));
             }
         }
@@ -136,8 +136,11 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
             });
             out.extend(fee.map(fee_sentence));
             fee_sentences(out);
-            if !has_fake(facts) {
-                out.push(lang.t("next_confirmed", &base));
+            if !has_fake(facts) && family.is_none_or(|f| f.settles(facts)) {
+                out.push(match family {
+                    Some(family) => family.next_confirmed(&base, lang),
+                    None => lang.t("next_confirmed", &base),
+                });
             }
         }
         Status::Failed => {

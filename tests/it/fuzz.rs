@@ -478,6 +478,29 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn the_antelope_decoder_survives_hostile_values(
+        name in prop::sample::select(vec!["eos_memo", "no_memo", "a_transfer", "swap", "usdt_frozen", "provider"]),
+        edits in edits(),
+        head in prop::sample::select(vec![0u64, 400_000_020, u64::MAX]),
+    ) {
+        use txdoctor::chain::antelope::{self as antelope, convert, wire};
+        let cfg = config();
+        let chain = cfg.chain("eos").unwrap();
+        let v = mutate(&fixture(&format!("antelope/{name}.json")), &edits);
+        let id = v["trx_id"].as_str().unwrap_or_default().to_string();
+        if let Ok(tx) = serde_json::from_value::<wire::GetTransaction>(v["response"].clone()) {
+            let view = antelope::HistoryView { chain_id: String::new(), head, lib: head / 2, first_indexed: Some(2), last_indexed: Some(head) };
+            let facts = convert::tx_facts(&id, &tx.actions, tx.lib, Some(head), chain);
+            // A believed transaction is in one block, not past the head.
+            if antelope::verify(&id, &tx, &view).is_ok() {
+                prop_assert!(facts.block.is_some_and(|b| b <= head));
+            }
+            let _ = txdoctor::diagnose::verdict(&facts, chain);
+            let _ = antelope::account::account_transfers(&tx.actions, "alice.vaulta", chain);
+        }
+    }
 }
 
 /// The fuzzed inputs start from answers the decoders accept: without

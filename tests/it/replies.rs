@@ -420,6 +420,60 @@ fn seen_on_aptos(name: &'static str, fate: Fate) -> Case {
     )
 }
 
+/// An EOS (Vaulta) transaction from its fixture (tests/fixtures/antelope),
+/// through the family's real converter.
+fn eos(name: &str, lib: u64) -> TxFacts {
+    use txdoctor::chain::antelope::{convert, wire};
+    let path = format!(
+        "{}/tests/fixtures/antelope/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let tx: wire::GetTransaction = serde_json::from_value(v["response"].clone()).unwrap();
+    let cfg = config();
+    convert::tx_facts(
+        v["trx_id"].as_str().unwrap(),
+        &tx.actions,
+        Some(lib),
+        Some(400_000_020),
+        cfg.chain("eos").unwrap(),
+    )
+}
+
+/// A transaction a node holds, waiting for a block (get_transaction_status).
+fn eos_waiting() -> TxFacts {
+    use txdoctor::chain::antelope::{convert, wire};
+    let s: wire::TransactionStatus = serde_json::from_value(serde_json::json!({
+        "state": "LOCALLY_APPLIED", "head_number": 400_000_020u64, "head_timestamp": "2026-12-07T05:00:00.000",
+        "irreversible_number": 400_000_010u64, "expiration": "2026-12-07T05:00:30"
+    }))
+    .unwrap();
+    let cfg = config();
+    convert::status_facts(&"cd".repeat(32), &s, cfg.chain("eos").unwrap()).unwrap()
+}
+
+/// A transaction seen waiting on EOS by an earlier run, now gone.
+fn seen_on_eos(name: &'static str, fate: Fate) -> Case {
+    let vanished = Vanished {
+        seen: Seen {
+            chain: "eos".into(),
+            hash: "cd".repeat(32),
+            from: String::new(),
+            nonce: 0,
+            max_fee: None,
+            tip: None,
+            first_seen: 1_796_619_590,
+            last_seen: 1_796_619_590,
+            head_at_first_seen: Some(400_000_020),
+            inputs: vec![],
+            expires_at: Some(1_796_619_630),
+        },
+        fate,
+    };
+    (name, vec!["eos"], vec![not_found("eos", Some(vanished))])
+}
+
 /// One case: its snapshot name, the chains searched, and what they answered.
 type Case = (&'static str, Vec<&'static str>, Vec<(String, ChainOutcome)>);
 
@@ -671,6 +725,31 @@ fn cases() -> Vec<Case> {
             vec!["eth", "bsc"],
             vec![found("eth", eth_mined(21_000_003)), found("bsc", bsc_twin)],
         ),
+        // Issue 22: EOS (Vaulta), through the family's converter.
+        found_on("finalized_eos_memo", "eos", eos("eos_memo", 400_000_010)),
+        found_on("confirmed_eos_memo", "eos", eos("eos_memo", 399_999_999)),
+        found_on("finalized_eos_a", "eos", eos("a_transfer", 400_000_010)),
+        found_on("finalized_eos_swap", "eos", eos("swap", 400_000_010)),
+        found_on(
+            "finalized_eos_usdt_frozen",
+            "eos",
+            eos("usdt_frozen", 400_000_010),
+        ),
+        found_on("finalized_eos_no_memo", "eos", eos("no_memo", 400_000_010)),
+        found_on(
+            "finalized_eos_provider",
+            "eos",
+            eos("provider", 400_000_010),
+        ),
+        found_on("pending_eos_waiting", "eos", eos_waiting()),
+        ("not_found_eos", vec!["eos"], vec![not_found("eos", None)]),
+        seen_on_eos(
+            "dropped_eos_expired",
+            Fate::Expired {
+                nonce: None,
+                expired_at: 1_796_619_630,
+            },
+        ),
         // Issue 21: Aptos, through the family's converter.
         found_on("finalized_aptos_usdt", "aptos", aptos("usdt")),
         found_on("finalized_aptos_apt", "aptos", aptos("apt")),
@@ -741,6 +820,7 @@ fn case_report(cfg: &Config, searched: &[&str], outcomes: Vec<(String, ChainOutc
         ChainOutcome::Found { facts, .. } => facts.hash.clone(),
         _ if searched == ["sol"] => SOL_SIG.to_string(),
         _ if searched == ["btc"] => "d4".repeat(32),
+        _ if searched == ["eos"] => "a1".repeat(32),
         _ => hash("a1"),
     };
     let search = Search { outcomes };

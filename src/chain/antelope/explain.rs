@@ -32,7 +32,14 @@ impl Explain for super::Antelope {
         let Some(facts) = report.facts.as_ref() else {
             return;
         };
+        let swap = facts.family.antelope().and_then(|a| a.swap.as_ref());
         for t in &facts.token_transfers {
+            // A swap's legs carry the contract's memo, not the customer's.
+            if swap.is_some()
+                && (t.to == super::convert::VAULTA || t.from == super::convert::VAULTA)
+            {
+                continue;
+            }
             if let Some(memo) = &t.memo {
                 let value = if memo.is_empty() {
                     lang.t("value_memo_none", &[])
@@ -89,6 +96,14 @@ impl Explain for super::Antelope {
         }
     }
 
+    fn settles(&self, facts: &TxFacts) -> bool {
+        facts.family.antelope().is_none_or(|a| a.frozen.is_empty())
+    }
+
+    fn next_confirmed(&self, _base: &[(&str, &str)], lang: Lang) -> String {
+        lang.t("next_confirmed_antelope", &[])
+    }
+
     fn finalized_sentence(&self, facts: &TxFacts, base: &[(&str, &str)], lang: Lang) -> String {
         let block = facts.block.map(|b| b.to_string()).unwrap_or_default();
         lang.t("finalized_antelope", &with(base, &[("block", &block)]))
@@ -116,7 +131,12 @@ impl Explain for super::Antelope {
             {
                 continue;
             }
+            let frozen = facts
+                .family
+                .antelope()
+                .is_some_and(|a| t.symbol.as_ref().is_some_and(|s| a.frozen.contains(s)));
             match t.memo.as_deref() {
+                Some("") if frozen => {}
                 Some("") => {
                     out.push(lang.t("memo_none", &[("amount", &t.display()), ("to", &t.to)]))
                 }
