@@ -119,12 +119,11 @@ pub fn transfer_with_precision(a: &Action) -> Option<(TokenTransfer, u8)> {
     .filter(|_| is_name(contract))
 }
 
-/// A swap through `core.vaulta`: a transfer to it and, dispatched by it, a
-/// transfer of the other token back out.
+/// A swap through `core.vaulta`: a transfer to it (the user's own, or made
+/// by `swapto` for an exchange) and, dispatched by it, a transfer of the
+/// other token back out (to the user, or to `swapto`'s recipient).
 pub fn swap(transfers: &[(bool, TokenTransfer)]) -> Option<Swap> {
-    let (_, gave) = transfers
-        .iter()
-        .find(|(inline, t)| !inline && t.to == VAULTA)?;
+    let (_, gave) = transfers.iter().find(|(_, t)| t.to == VAULTA)?;
     let (_, got) = transfers
         .iter()
         .find(|(inline, t)| *inline && t.from == VAULTA && t.symbol != gave.symbol)?;
