@@ -184,7 +184,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         Limits::default(),
         &at("rps"),
     )?;
-    let endpoint_list = |list: Vec<RawEndpoint>| -> Result<(Vec<String>, Vec<Limits>)> {
+    let endpoint_list = |list: Vec<RawEndpoint>, key: &str| -> Result<(Vec<String>, Vec<Limits>)> {
         Ok(list
             .into_iter()
             .map(|e| match e {
@@ -195,7 +195,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
                         t.max_batch,
                         t.rps_window,
                         chain_limits,
-                        &at("rpc.rps"),
+                        &at(&format!("{key}.rps")),
                     )?;
                     Ok((t.url, l))
                 }
@@ -204,26 +204,8 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
             .into_iter()
             .unzip())
     };
-    let (history, history_limits) = endpoint_list(c.history)?;
-    let (rpc, limits): (Vec<String>, Vec<Limits>) = c
-        .rpc
-        .into_iter()
-        .map(|e| match e {
-            RawEndpoint::Url(url) => Ok((url, chain_limits)),
-            RawEndpoint::Table(t) => {
-                let l = limits(
-                    t.rps,
-                    t.max_batch,
-                    t.rps_window,
-                    chain_limits,
-                    &at("rpc.rps"),
-                )?;
-                Ok((t.url, l))
-            }
-        })
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .unzip();
+    let (history, history_limits) = endpoint_list(c.history, "history")?;
+    let (rpc, limits) = endpoint_list(c.rpc, "rpc")?;
     for url in rpc.iter().chain(&history) {
         let parsed = url::Url::parse(url).with_context(|| {
             format!(

@@ -223,6 +223,40 @@ where
     asked
 }
 
+/// A "not found" of a transaction an earlier run saw pending, with what
+/// became of it (`fate`, asked only then); any other outcome as it is.
+pub async fn with_fate<Fut>(
+    outcome: ChainOutcome,
+    remembered: Option<&crate::model::Seen>,
+    fate: impl FnOnce(crate::model::Seen) -> Fut,
+) -> ChainOutcome
+where
+    Fut: std::future::Future<Output = crate::model::Fate>,
+{
+    match (outcome, remembered) {
+        (
+            ChainOutcome::NotFound {
+                endpoints,
+                failures,
+                congestion,
+                vanished: None,
+                respent: None,
+            },
+            Some(seen),
+        ) => ChainOutcome::NotFound {
+            endpoints,
+            failures,
+            congestion,
+            vanished: Some(Box::new(crate::model::Vanished {
+                seen: seen.clone(),
+                fate: fate(seen.clone()).await,
+            })),
+            respent: None,
+        },
+        (outcome, _) => outcome,
+    }
+}
+
 /// A plain-message failure as an `EndpointFailure` (the endpoint is filled in later).
 pub(crate) fn failed(what: String) -> EndpointFailure {
     EndpointFailure::new(FaultKind::Other, what)

@@ -11,13 +11,6 @@ use crate::common::fake::{FakeServer, Reply};
 use crate::common::*;
 use serde_json::{Value, json};
 
-fn says(v: &Value, wants: &[&str]) {
-    let d = v["diagnosis"].as_str().unwrap();
-    for want in wants {
-        assert!(d.contains(want), "{want:?} missing from: {d}");
-    }
-}
-
 #[test]
 fn issue_22_an_eos_transfer_with_its_memo_is_final_in_one_round_trip() {
     let node = FakeAntelope::start(&["eos_memo"]);

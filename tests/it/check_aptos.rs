@@ -12,13 +12,6 @@ use crate::common::fake::{FakeServer, Reply};
 use crate::common::*;
 use serde_json::{Value, json};
 
-fn says(v: &Value, wants: &[&str]) {
-    let d = v["diagnosis"].as_str().unwrap();
-    for want in wants {
-        assert!(d.contains(want), "{want:?} missing from: {d}");
-    }
-}
-
 #[test]
 fn issue_21_a_usdt_transfer_is_final_with_its_real_recipient_in_one_round_trip() {
     let node = FakeAptos::start(&["usdt"]);

@@ -14,13 +14,6 @@ const PAYER: &str = "AWxggjuZRmWULwxwPeM6ZZxRtdDdekVq22mFRx2QbW7U";
 const PAYEE: &str = "9h3NctATCQvBt2QD7k7LYBZEmrEuPyvWNRicVZwPBc6M";
 const USDT: &str = "Es9vMFrzaCERmJfrF4H2FYD4KCoNkY11McCe8BenwNYB";
 
-fn says(v: &Value, wants: &[&str]) {
-    let d = v["diagnosis"].as_str().unwrap();
-    for want in wants {
-        assert!(d.contains(want), "{want:?} missing from: {d}");
-    }
-}
-
 #[test]
 fn a_finalized_usdt_transfer_names_the_owners_in_one_request() {
     let node = FakeSolana::start(&["usdt"]);

@@ -32,7 +32,7 @@ use super::{
     AddressOutcome, AddressScope, Answer, ChainOutcome, EndpointFailure, FaultKind, TxKey,
 };
 use crate::chain::spec::{Chain, FamilyConfig, FamilyKeys, Token};
-use crate::model::{FamilyFacts, Fate, Seen, SenderNonce, Target, Vanished};
+use crate::model::{FamilyFacts, Fate, Seen, SenderNonce, Target};
 
 /// Aptos mainnet's chain id (the ledger info's `chain_id`).
 pub const MAINNET_CHAIN_ID: u64 = 1;
@@ -54,28 +54,10 @@ pub async fn lookup_tx(
     })
     .await;
     let (outcome, not_found_by) = asked.outcome(chain);
-    match (outcome, remembered) {
-        (
-            ChainOutcome::NotFound {
-                endpoints,
-                failures,
-                congestion,
-                vanished: None,
-                respent: None,
-            },
-            Some(seen),
-        ) => ChainOutcome::NotFound {
-            endpoints,
-            failures,
-            congestion,
-            vanished: Some(Box::new(Vanished {
-                seen: seen.clone(),
-                fate: fate_on_any(client, &not_found_by, seen).await,
-            })),
-            respent: None,
-        },
-        (outcome, _) => outcome,
-    }
+    super::with_fate(outcome, remembered, |seen| async move {
+        fate_on_any(client, &not_found_by, &seen).await
+    })
+    .await
 }
 
 /// One endpoint's answer about the transaction.

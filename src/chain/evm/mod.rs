@@ -29,7 +29,7 @@ use self::wire::{FeeHistory, Receipt, Transaction};
 use super::transport::{Call, CallResult, Endpoint, RpcClient, decode};
 use super::{Answer, ChainOutcome, EndpointFailure, FaultKind};
 use crate::chain::spec::Chain;
-use crate::model::{Failure, FailureKind, Fate, Seen, SenderNonce, Vanished};
+use crate::model::{Failure, FailureKind, Fate, Seen, SenderNonce};
 
 /// Looks `hash` up on `chain`, endpoint by endpoint. When no endpoint knows
 /// it but it was `remembered` pending by an earlier run, asks what became of
@@ -45,28 +45,10 @@ pub async fn lookup_tx(
     })
     .await;
     let (outcome, not_found_by) = asked.outcome(chain);
-    match (outcome, remembered) {
-        (
-            ChainOutcome::NotFound {
-                endpoints,
-                failures,
-                congestion,
-                vanished: None,
-                respent: None,
-            },
-            Some(seen),
-        ) => ChainOutcome::NotFound {
-            endpoints,
-            failures,
-            congestion,
-            vanished: Some(Box::new(Vanished {
-                seen: seen.clone(),
-                fate: fate_on_any(client, &not_found_by, seen).await,
-            })),
-            respent: None,
-        },
-        (outcome, _) => outcome,
-    }
+    super::with_fate(outcome, remembered, |seen| async move {
+        fate_on_any(client, &not_found_by, &seen).await
+    })
+    .await
 }
 
 /// What became of a remembered transaction, asked of the endpoints that

@@ -394,45 +394,16 @@ impl RpcClient {
     /// One REST GET of `path` under the endpoint's URL (Esplora). A 404 is
     /// an answer, not a failure: the caller decides what it means.
     pub async fn get(&self, endpoint: &Endpoint, path: &str) -> Result<GetAnswer, EndpointError> {
-        let url = format!("{}{path}", endpoint.url.trim_end_matches('/'));
-        let started = std::time::Instant::now();
-        let outcome = self
-            .paced(endpoint, 1, || {
-                let mut request = self.http.get(&url);
-                for (name, value) in &endpoint.headers {
-                    request = request.header(name, value);
-                }
-                request
-            })
-            .await
-            .and_then(|(status, bytes, _)| match status {
-                200..=299 => Ok(GetAnswer::Body(bytes)),
-                404 => Ok(GetAnswer::NotFound(snippet(&bytes))),
-                _ => Err(EndpointError::Http {
-                    status,
-                    snippet: snippet(&bytes),
-                }),
-            });
-        let outcome = match outcome {
-            Ok(GetAnswer::NotFound(text)) => Ok(GetAnswer::NotFound(endpoint.scrub(&text))),
-            other => other.map_err(|e| e.scrubbed(endpoint)),
-        };
-        let ms = started.elapsed().as_millis();
-        match &outcome {
-            Ok(GetAnswer::Body(_)) => self.log.verbose(format_args!(
-                "{} GET {path} answered in {ms} ms",
-                endpoint.shown
-            )),
-            Ok(GetAnswer::NotFound(_)) => self.log.verbose(format_args!(
-                "{} GET {path} answered 404 in {ms} ms",
-                endpoint.shown
-            )),
-            Err(e) => self.log.verbose(format_args!(
-                "{} GET {path} failed after {ms} ms: {e}",
-                endpoint.shown
-            )),
+        let a = self.rest(endpoint, path).await?;
+        match a.status {
+            200..=299 => Ok(GetAnswer::Body(a.body)),
+            404 => Ok(GetAnswer::NotFound(endpoint.scrub(&snippet(&a.body)))),
+            status => Err(EndpointError::Http {
+                status,
+                snippet: snippet(&a.body),
+            }
+            .scrubbed(endpoint)),
         }
-        outcome
     }
 
     /// One REST GET of `path` under the endpoint's URL with its status and

@@ -490,6 +490,14 @@ pub fn check_json_with(cfg: &TestConfig, query: &str, extra: &[&str]) -> (Value,
     (run.json(), run)
 }
 
+/// The report's paragraph says each of `wants`.
+pub fn says(v: &Value, wants: &[&str]) {
+    let d = v["diagnosis"].as_str().unwrap();
+    for want in wants {
+        assert!(d.contains(want), "{want:?} missing from: {d}");
+    }
+}
+
 /// The warnings of a report with this code.
 pub fn warnings_of<'a>(v: &'a Value, code: &str) -> Vec<&'a Value> {
     v["warnings"]
