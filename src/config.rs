@@ -270,6 +270,7 @@ fn validate(key: String, c: RawChain) -> Result<Chain> {
         address_format: own.address_format,
         logs_block_range: own.logs_block_range,
         tokens: own.tokens,
+        substrate: own.substrate,
     })
 }
 

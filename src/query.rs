@@ -567,8 +567,9 @@ pub(crate) mod testing {
     /// whose 64-hex ids carry none (from chains.toml).
     pub const PREFIXED_HASH_CHAINS: usize = 7;
     pub const BARE_ID_CHAINS: usize = 3;
-    /// Chains that hold a `0x` + 64-hex id only with its `0x` (Aptos).
-    pub const PREFIXED_ONLY_CHAINS: usize = 1;
+    /// Chains that hold a `0x` + 64-hex id only with its `0x` (Aptos and
+    /// the four Substrate chains).
+    pub const PREFIXED_ONLY_CHAINS: usize = 5;
 
     pub const HASH: &str = "0x5c504ed432cb51138bcf09aa5e8a410dd4a1e204ef84bfed1be16dfba1b22060";
 

@@ -13,7 +13,7 @@ use super::outcome::{AddressOutcome, AddressScope, ChainOutcome, TxKey};
 use super::probe::Probe;
 use super::spec::{Chain, FamilyConfig, FamilyKeys, Token};
 use super::transport::{RefusalRule, RpcClient};
-use super::{antelope, aptos, bitcoin, evm, solana, tron};
+use super::{antelope, aptos, bitcoin, evm, solana, substrate, tron};
 use crate::model::Family;
 use crate::model::Target;
 use crate::model::address::SenderHistory;
@@ -153,6 +153,12 @@ pub trait ChainFamily: super::explain::Explain + Send + Sync {
         None
     }
 
+    /// Whether looking `key` up on `chain` is costly enough (a Substrate
+    /// scan) to wait until every other chain said it does not have it.
+    fn deferred(&self, _chain: &Chain, _key: &TxKey) -> bool {
+        false
+    }
+
     /// Whether a count of confirmations applies (BFT chains are final on
     /// commit: no count is shown).
     fn counts_confirmations(&self) -> bool {
@@ -218,6 +224,7 @@ pub fn of(family: Family) -> &'static dyn ChainFamily {
         Family::Solana => &solana::Solana,
         Family::Aptos => &aptos::Aptos,
         Family::Antelope => &antelope::Antelope,
+        Family::Substrate => &substrate::Substrate,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod probe;
 mod race;
 pub mod solana;
 pub mod spec;
+pub mod substrate;
 pub mod transport;
 pub mod tron;
 
@@ -153,9 +154,11 @@ pub async fn search_tx(
     key: &TxKey,
     remembered: &dyn Fn(&str) -> Option<Seen>,
 ) -> Search {
+    let is_deferred = |chain: &&Chain| family::of(chain.family).deferred(chain, key);
     let mut pending: FuturesUnordered<_> = chains
         .iter()
         .filter_map(|key| config.chain(key))
+        .filter(|c| !is_deferred(c))
         .map(|chain| {
             let seen = remembered(&chain.key);
             async move {
@@ -181,6 +184,26 @@ pub async fn search_tx(
             grace = Some(tokio::time::Instant::now() + ALSO_ON_GRACE);
         }
         outcomes.push((key, outcome));
+    }
+    // The costly searches, only where no other chain has it.
+    if !outcomes
+        .iter()
+        .any(|(_, o)| matches!(o, ChainOutcome::Found { .. }))
+    {
+        let deferred = chains
+            .iter()
+            .filter_map(|key| config.chain(key))
+            .filter(|c| is_deferred(c))
+            .map(|chain| {
+                let seen = remembered(&chain.key);
+                async move {
+                    (
+                        chain.key.clone(),
+                        lookup_tx(client, chain, key, seen.as_ref()).await,
+                    )
+                }
+            });
+        outcomes.extend(futures_util::future::join_all(deferred).await);
     }
     let order = |k: &String| chains.iter().position(|c| c == k);
     outcomes.sort_by_key(|(k, _)| order(k));

@@ -111,6 +111,13 @@ pub enum ChainOutcome {
     },
     /// No endpoint gave a usable answer.
     Unavailable { failures: Vec<EndpointFailure> },
+    /// Not in the blocks that could be searched without an indexer (a
+    /// Substrate hash): never "not found".
+    Beyond {
+        from: u64,
+        to: u64,
+        failures: Vec<EndpointFailure>,
+    },
 }
 
 /// What one endpoint answered about a transaction.
@@ -164,4 +171,9 @@ pub enum TxKey {
     Signature(String),
     /// An Aptos transaction by its ledger version.
     Version(u64),
+    /// A Substrate extrinsic by its block and index.
+    Extrinsic {
+        block: u64,
+        index: u32,
+    },
 }

@@ -45,6 +45,21 @@ pub struct Chain {
     /// (a call refused as too wide is split further).
     pub logs_block_range: u64,
     pub tokens: Vec<Token>,
+    /// Substrate: the SS58 prefix, Subscan and the Asset Hub migration.
+    pub substrate: Option<SubstrateKeys>,
+}
+
+/// A Substrate chain's own keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubstrateKeys {
+    pub ss58_prefix: u16,
+    /// Subscan's API host, used only when `subscan_key_env` holds a key.
+    pub subscan: Option<String>,
+    pub subscan_key_env: Option<String>,
+    /// A relay chain whose balances and transfers moved to an Asset Hub:
+    /// that chain's key, and the relay block of the migration.
+    pub moved_to: Option<String>,
+    pub moved_at_block: Option<u64>,
 }
 
 /// How hard one endpoint may be asked.
@@ -186,6 +201,7 @@ pub struct FamilyConfig {
     pub address_format: Option<AddressFormat>,
     pub logs_block_range: u64,
     pub tokens: Vec<Token>,
+    pub substrate: Option<SubstrateKeys>,
 }
 
 impl Default for FamilyConfig {
@@ -196,6 +212,7 @@ impl Default for FamilyConfig {
             address_format: None,
             logs_block_range: DEFAULT_LOGS_BLOCK_RANGE,
             tokens: Vec::new(),
+            substrate: None,
         }
     }
 }
@@ -264,8 +281,22 @@ mod tests {
         assert_eq!(
             keys,
             [
-                "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron", "btc", "sol",
-                "aptos", "eos"
+                "eth",
+                "bsc",
+                "polygon",
+                "arbitrum",
+                "op",
+                "base",
+                "avax",
+                "tron",
+                "btc",
+                "sol",
+                "aptos",
+                "eos",
+                "dot",
+                "dot-relay",
+                "ksm",
+                "ksm-relay"
             ]
         );
         let ids: Vec<_> = cfg.chains.iter().filter_map(|c| c.chain_id).collect();
@@ -301,9 +332,16 @@ mod tests {
         );
         assert_eq!(btc.address_format.as_ref().unwrap().versions, [0, 5]);
         for c in &cfg.chains {
-            assert!(c.rpc.len() >= 2, "{} needs two endpoints", c.key);
+            // No second operator serves sidecar's REST API keyless (issue 23).
+            assert!(
+                c.rpc.len() >= 2 || c.family == Family::Substrate,
+                "{} needs two endpoints",
+                c.key
+            );
             assert!(c.rpc.iter().all(|u| u.starts_with("https://")), "{}", c.key);
-            if c.family == Family::Bitcoin {
+            // Bitcoin has no tokens; relay chains hold DOT/KSM only; Kusama
+            // Asset Hub's USDt is frozen and it has no USDC.
+            if c.family == Family::Bitcoin || (c.family == Family::Substrate && c.key != "dot") {
                 continue;
             }
             assert!(

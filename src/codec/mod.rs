@@ -4,6 +4,7 @@
 //! that configuration, query parsing and the chain adapters can all use it
 //! without depending on each other.
 
+pub mod ss58;
 pub mod tron_address;
 pub mod url;
 pub mod utxo_address;

@@ -705,6 +705,8 @@ mod tests {
         let mut other = t(Direction::In, FAKE, ME, 5, true);
         other.token = Some(usdc.into());
         let facts = AddressFacts {
+            held: None,
+            moved_to: None,
             address: ME.into(),
             unconfirmed: None,
             balance: Some(Amount::new(U256::from(7u64), 18, "ETH")),

@@ -108,6 +108,7 @@ pub fn failure_reason(facts: &TxFacts) -> Reason {
         Some(FailureKind::InstructionError) => Reason::InstructionError,
         Some(FailureKind::InsufficientFunds) => Reason::InsufficientFunds,
         Some(FailureKind::MoveAbort) => Reason::MoveAbort,
+        Some(FailureKind::ModuleError) => Reason::ModuleError,
         Some(
             FailureKind::ErrorString
             | FailureKind::Panic
@@ -200,6 +201,12 @@ pub fn tx_report(
                     report.congestion = congestion.clone();
                 }
             }
+            ChainOutcome::Beyond { from, to, failures } => {
+                report.warnings.extend(endpoint_warnings(key, failures));
+                report.unavailable.push(key.clone());
+                report.search_window = Some((*from, *to));
+                all_mismatch = false;
+            }
             ChainOutcome::Unavailable { failures } => {
                 report.warnings.extend(endpoint_warnings(key, failures));
                 report.unavailable.push(key.clone());
@@ -213,6 +220,8 @@ pub fn tx_report(
         report.status = Status::Unknown;
         report.reason = if all_mismatch {
             Reason::ChainMismatch
+        } else if report.search_window.is_some() {
+            Reason::BeyondSearchWindow
         } else {
             Reason::EndpointsUnavailable
         };

@@ -190,6 +190,20 @@ pub struct AddressFacts {
     pub congestion: Option<Congestion>,
     /// Unix seconds when the endpoint was asked (for "how long ago").
     pub observed_at: u64,
+    /// Substrate: the balance's parts (free, reserved, frozen, transferable).
+    pub held: Option<Held>,
+    /// A relay chain whose transfers moved to an Asset Hub: that chain's name.
+    pub moved_to: Option<String>,
+}
+
+/// A Substrate balance's parts: what is free, reserved (deposits), frozen
+/// (locks: staking, votes) and so transferable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Held {
+    pub free: Amount,
+    pub reserved: Amount,
+    pub frozen: Amount,
+    pub transferable: Amount,
 }
 
 /// The balance's part in transactions not yet confirmed: what is confirmed

@@ -21,18 +21,20 @@ pub enum Family {
     Solana,
     Aptos,
     Antelope,
+    Substrate,
 }
 
 impl Family {
     /// Every family, in the order a bare text is read: the first that reads
     /// it decides (a 64-hex id reads the same everywhere).
-    pub const ALL: [Family; 6] = [
+    pub const ALL: [Family; 7] = [
         Family::Evm,
         Family::Tron,
         Family::Bitcoin,
         Family::Solana,
         Family::Aptos,
         Family::Antelope,
+        Family::Substrate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +45,7 @@ impl Family {
             Family::Solana => "solana",
             Family::Aptos => "aptos",
             Family::Antelope => "antelope",
+            Family::Substrate => "substrate",
         }
     }
 }
@@ -65,6 +68,8 @@ pub enum FamilyFacts {
     Aptos(Box<AptosFacts>),
     /// Antelope (EOS/Vaulta): the block's irreversibility, the actions.
     Antelope(Box<AntelopeFacts>),
+    /// Substrate (Polkadot, Kusama, Asset Hubs): the extrinsic's place and call.
+    Substrate(Box<SubstrateFacts>),
 }
 
 impl FamilyFacts {
@@ -109,6 +114,49 @@ impl FamilyFacts {
             _ => None,
         }
     }
+
+    pub fn substrate(&self) -> Option<&SubstrateFacts> {
+        match self {
+            FamilyFacts::Substrate(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// A Substrate extrinsic beyond the common facts (the JSON `substrate`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubstrateFacts {
+    /// `{block}-{index}`: the id Subscan and explorers use.
+    pub extrinsic: String,
+    pub block_hash: Option<String>,
+    /// The call: `balances.transferKeepAlive`, `polkadotXcm.transferAssets`, …
+    pub call: String,
+    /// The last finalized block when asked.
+    pub finalized_head: Option<u64>,
+    pub tip: Option<String>,
+    /// `Pallet.Error` of a failed extrinsic, with its indices and docs.
+    pub module_error: Option<ModuleError>,
+    /// A cross-chain (XCM) transfer: where it goes.
+    pub xcm: Option<XcmTransfer>,
+    /// A relay chain after its Asset Hub migration: where transfers live now.
+    pub moved_to: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModuleError {
+    pub pallet_index: u32,
+    pub error_index: u32,
+    /// `Balances.InsufficientBalance` when the metadata named it.
+    pub name: Option<String>,
+    /// The runtime's documentation of the error.
+    pub docs: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct XcmTransfer {
+    /// "parachain 2034 (Hydration)", "the relay chain", …
+    pub destination: String,
+    pub beneficiary: Option<String>,
 }
 
 /// What an Antelope (EOS/Vaulta) transaction is beyond the common facts

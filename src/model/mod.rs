@@ -63,6 +63,8 @@ pub enum Reason {
     InstructionError,
     /// Aptos: a Move module aborted the transaction (`failure` names it).
     MoveAbort,
+    /// Substrate: a pallet refused the call (`failure.message` = `Pallet.Error`).
+    ModuleError,
     Other,
     Replaced,
     Dropped,
@@ -70,6 +72,8 @@ pub enum Reason {
     NotFound,
     EndpointsUnavailable,
     ChainMismatch,
+    /// Substrate: the hash is not in the recent blocks searched.
+    BeyondSearchWindow,
 }
 
 impl Reason {
@@ -88,6 +92,8 @@ impl Reason {
             Reason::InsufficientFunds => "insufficient_funds",
             Reason::InstructionError => "instruction_error",
             Reason::MoveAbort => "move_abort",
+            Reason::ModuleError => "module_error",
+            Reason::BeyondSearchWindow => "beyond_search_window",
             Reason::Other => "other",
             Reason::Replaced => "replaced",
             Reason::Dropped => "dropped",
@@ -329,6 +335,8 @@ pub enum FailureKind {
     InsufficientFunds,
     /// Aptos: a Move module aborted with a code (`Move abort in …`).
     MoveAbort,
+    /// Substrate: `DispatchError::Module`, named from the runtime's metadata.
+    ModuleError,
     /// The node's error text, when it returned no revert data.
     NodeMessage,
     /// The contract reverted without saying why.
@@ -573,6 +581,8 @@ pub struct TxReport {
     pub replacement_url: Option<String>,
     /// Replaced by a transaction spending the same coins (Bitcoin RBF).
     pub respent: Option<Respent>,
+    /// The blocks searched for a hash that needs an indexer (Substrate).
+    pub search_window: Option<(u64, u64)>,
     pub warnings: Vec<Warning>,
 }
 
@@ -601,6 +611,7 @@ impl TxReport {
             vanished: None,
             replacement_url: None,
             respent: None,
+            search_window: None,
             warnings: Vec::new(),
         }
     }

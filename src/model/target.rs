@@ -28,6 +28,10 @@ pub enum Target {
     AptosVersion(u64),
     /// An Antelope account name (1–12 of `a-z`, `1-5`, `.`).
     AntelopeAccount(String),
+    /// A Substrate (SS58) account, checksum verified, with its network prefix.
+    SubstrateAddress { address: String, prefix: u16 },
+    /// A Substrate extrinsic by its place: `{block}-{index}`.
+    Extrinsic { block: u64, index: u32 },
 }
 
 impl Target {
@@ -42,7 +46,10 @@ impl Target {
     pub fn is_tx(&self) -> bool {
         matches!(
             self,
-            Target::Tx { .. } | Target::Signature(_) | Target::AptosVersion(_)
+            Target::Tx { .. }
+                | Target::Signature(_)
+                | Target::AptosVersion(_)
+                | Target::Extrinsic { .. }
         )
     }
 
@@ -58,6 +65,8 @@ impl Target {
             Target::AptosAddress(_) => "an Aptos account address",
             Target::AptosVersion(_) => "an Aptos transaction version",
             Target::AntelopeAccount(_) => "an EOS (Antelope) account name",
+            Target::SubstrateAddress { .. } => "a Polkadot/Kusama (SS58) address",
+            Target::Extrinsic { .. } => "a Polkadot/Kusama extrinsic id (block-index)",
             Target::UtxoAddress { .. } => {
                 "a Bitcoin-style address (is it for another network, such as testnet?)"
             }

@@ -51,6 +51,8 @@ fn chain_json(v: &ChainView) -> Value {
         "transfers_read": f.map(|f| f.transfers.len()),
         "incoming_pending": f.map(|f| f.incoming_pending.as_slice()).unwrap_or_default(),
         "history": f.map(|f| &f.history),
+        "held": f.and_then(|f| f.held.as_ref()),
+        "moved_to": f.and_then(|f| f.moved_to.as_ref()),
         "head": f.and_then(|f| f.head),
         "congestion": f.and_then(|f| f.congestion.as_ref()),
         "explorer_url": v.explorer_url,
@@ -236,6 +238,19 @@ fn summary(r: &AddressReport, lang: Lang, out: &mut Vec<String>) {
                 ("since", &f.history.since.map(utc_time).unwrap_or_default()),
             ],
         ));
+        if let Some(to) = &f.moved_to {
+            out.push(lang.t("address_relay_moved", &[("chain", &c.name), ("to", to)]));
+        }
+        if let Some(h) = f.held.as_ref().filter(|h| h.transferable.raw < h.free.raw) {
+            out.push(lang.t(
+                "address_held",
+                &[
+                    ("chain", &c.name),
+                    ("free", &h.free.display()),
+                    ("transferable", &h.transferable.display()),
+                ],
+            ));
+        }
         if let Some(r) = f
             .congestion
             .as_ref()
@@ -420,6 +435,19 @@ fn chain_rows(c: &ChainView, r: &AddressReport, lang: Lang) -> Vec<(&'static str
     if let Some(b) = &f.balance {
         rows.push(("label_balance", b.display()));
     }
+    if let Some(h) = &f.held {
+        rows.push((
+            "label_held",
+            lang.t(
+                "value_held",
+                &[
+                    ("transferable", &h.transferable.display()),
+                    ("reserved", &h.reserved.display()),
+                    ("frozen", &h.frozen.display()),
+                ],
+            ),
+        ));
+    }
     for t in &f.tokens {
         rows.push((
             "label_token_balance",
@@ -549,6 +577,8 @@ mod tests {
             listed: true,
         };
         let facts = AddressFacts {
+            held: None,
+            moved_to: None,
             address: ME.into(),
             unconfirmed: None,
             balance: Some(Amount::new(U256::ZERO, 18, "ETH")),

@@ -96,6 +96,7 @@ pub(crate) mod tests {
             )
         };
         TxReport {
+            search_window: None,
             query: "q".into(),
             chain: Some("bsc".into()),
             chain_name: Some("BNB Smart Chain".into()),
@@ -162,6 +163,7 @@ pub(crate) mod tests {
     #[test]
     fn partial_unknown_names_only_the_chains_that_could_not_be_asked() {
         let report = TxReport {
+            search_window: None,
             query: "q".into(),
             chain: None,
             chain_name: None,

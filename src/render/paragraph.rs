@@ -166,6 +166,7 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
                 (Reason::OutOfGas, _) => "failed_out_of_gas",
                 (Reason::OutOfEnergy, _) => "failed_out_of_energy",
                 (Reason::MoveAbort, _) => "failed_move_abort",
+                (Reason::ModuleError, Some(_)) => "failed_module_error",
                 (Reason::InstructionError, Some(_)) => "failed_instruction_error",
                 (Reason::InsufficientFunds, Some(_)) => "failed_insufficient_funds",
                 (Reason::Reverted, Some(_)) => "failed_reverted",
@@ -191,6 +192,7 @@ fn found(report: &TxReport, facts: &TxFacts, chain: &str, lang: Lang, out: &mut 
                 Reason::OutOfGas => "next_failed_out_of_gas",
                 Reason::OutOfEnergy => "next_failed_out_of_energy",
                 Reason::MoveAbort => "next_failed_move_abort",
+                Reason::ModuleError => "next_failed",
                 Reason::InsufficientFunds => "next_failed_insufficient_funds",
                 Reason::Reverted if !message.is_empty() => "next_failed",
                 Reason::InstructionError => "next_failed",
@@ -303,6 +305,19 @@ fn missing(
                 Some(family) => family.not_found_advice(report, &chains, lang, out),
                 None => out.push(lang.t("next_not_found", &[])),
             }
+        }
+        (_, Reason::BeyondSearchWindow) => {
+            let (from, to) = report.search_window.unwrap_or_default();
+            out.push(lang.t(
+                "unknown_beyond_search_window",
+                &[
+                    ("hash", hash),
+                    ("chains", &chains),
+                    ("from", &from.to_string()),
+                    ("to", &to.to_string()),
+                ],
+            ));
+            out.push(lang.t("next_beyond_search_window", &[]));
         }
         (_, Reason::ChainMismatch) => {
             out.push(lang.t(

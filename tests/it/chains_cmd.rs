@@ -58,8 +58,22 @@ fn builtin_list_has_every_family_without_a_network_call() {
     assert_eq!(
         keys,
         [
-            "eth", "bsc", "polygon", "arbitrum", "op", "base", "avax", "tron", "btc", "sol",
-            "aptos", "eos"
+            "eth",
+            "bsc",
+            "polygon",
+            "arbitrum",
+            "op",
+            "base",
+            "avax",
+            "tron",
+            "btc",
+            "sol",
+            "aptos",
+            "eos",
+            "dot",
+            "dot-relay",
+            "ksm",
+            "ksm-relay"
         ]
     );
     let text = txdoctor(&["chains"]);

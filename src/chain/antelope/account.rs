@@ -218,6 +218,8 @@ async fn state(
             .as_deref()
             .and_then(convert::unix)
             .unwrap_or_default(),
+        held: None,
+        moved_to: None,
     })
 }
 

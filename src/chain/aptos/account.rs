@@ -204,6 +204,8 @@ async fn ask(
         head: ledger.block_height.or(Some(ledger.version)),
         congestion: None,
         observed_at: ledger.timestamp_us / 1_000_000,
+        held: None,
+        moved_to: None,
     })
 }
 

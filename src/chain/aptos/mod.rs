@@ -46,7 +46,7 @@ pub async fn lookup_tx(
     let path = match key {
         TxKey::Hash(h) => format!("/transactions/by_hash/{}", hex::encode_prefixed(h)),
         TxKey::Version(v) => format!("/transactions/by_version/{v}"),
-        TxKey::Signature(_) => return unheld_id(chain),
+        _ => return unheld_id(chain),
     };
     let path = path.as_str();
     let asked = super::ask_endpoints(client, chain, |e| async move {
@@ -225,7 +225,7 @@ pub fn verify(key: &TxKey, tx: &Transaction, ledger: &Ledger) -> Result<(), Stri
                 ));
             }
         }
-        TxKey::Signature(_) => return Err("not an Aptos id".into()),
+        _ => return Err("not an Aptos id".into()),
     }
     let pending = tx.kind == "pending_transaction";
     match (pending, tx.version) {

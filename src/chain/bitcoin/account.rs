@@ -131,6 +131,8 @@ async fn ask(
         head: Some(tip),
         congestion: None,
         observed_at: scope.now,
+        held: None,
+        moved_to: None,
     })
 }
 

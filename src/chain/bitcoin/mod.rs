@@ -384,7 +384,7 @@ impl ChainFamily for Esplora {
         Box::pin(async move {
             match key {
                 TxKey::Hash(h) => lookup_tx(client, chain, *h, seen).await,
-                TxKey::Signature(_) | TxKey::Version(_) => unheld_id(chain),
+                _ => unheld_id(chain),
             }
         })
     }

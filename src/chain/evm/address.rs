@@ -222,6 +222,8 @@ async fn complete(
     assets.extend(chain.tokens.iter().map(|t| t.symbol.clone()));
     AddressFacts {
         address: address.to_checksum(None),
+        held: None,
+        moved_to: None,
         unconfirmed: None,
         balance: Some(Amount::new(
             first.balance,

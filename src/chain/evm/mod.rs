@@ -499,7 +499,7 @@ impl ChainFamily for Evm {
         Box::pin(async move {
             match key {
                 TxKey::Hash(h) => lookup_tx(client, chain, *h, seen).await,
-                TxKey::Signature(_) | TxKey::Version(_) => unheld_id(chain),
+                _ => unheld_id(chain),
             }
         })
     }

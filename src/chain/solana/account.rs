@@ -156,6 +156,8 @@ async fn ask(
         head,
         congestion: None,
         observed_at: scope.now,
+        held: None,
+        moved_to: None,
     })
 }
 

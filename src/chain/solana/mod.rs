@@ -261,7 +261,7 @@ impl ChainFamily for Solana {
         Box::pin(async move {
             match key {
                 TxKey::Signature(s) => lookup_tx(client, chain, s).await,
-                TxKey::Hash(_) | TxKey::Version(_) => unheld_id(chain),
+                _ => unheld_id(chain),
             }
         })
     }

@@ -115,6 +115,8 @@ async fn ask(
         head: None,
         congestion: None,
         observed_at: scope.now,
+        held: None,
+        moved_to: None,
     })
 }
 

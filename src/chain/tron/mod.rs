@@ -336,7 +336,7 @@ impl ChainFamily for Tron {
         Box::pin(async move {
             match key {
                 TxKey::Hash(h) => lookup_tx(client, chain, *h).await,
-                TxKey::Signature(_) | TxKey::Version(_) => unheld_id(chain),
+                _ => unheld_id(chain),
             }
         })
     }

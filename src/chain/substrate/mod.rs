@@ -1,0 +1,614 @@
+//! Substrate chains (Polkadot, Kusama and their Asset Hubs) over
+//! substrate-api-sidecar's REST API (polkadot-rest-api serves the same
+//! paths under `/v1`: put `/v1` in the URL). Nodes keep no index from an
+//! extrinsic hash to its block, and hashes are not even unique: the id is
+//! `{block}-{index}`, which Subscan and explorer links carry.
+//!
+//! - By `{block}-{index}`: the block, the finalized and best heads and the
+//!   genesis block (checked against `genesis_hash`) at once: 4 requests, one
+//!   round trip. A failed extrinsic's module error is named from the
+//!   runtime's metadata at that block (`/runtime/spec?at=`, then
+//!   `/pallets/{i}/errors?at=`, kept per spec version for the process).
+//! - By hash, with a Subscan key: one request to Subscan for the place, then
+//!   the node's block (the verdict rests on the chain's data, the hash
+//!   checked). Without a key: a scan of the last 1,024 blocks (the
+//!   mortality window of a wallet's extrinsic), newest first, in ranges of
+//!   64, four at a time — run only after every other chain said it does not
+//!   have the hash. Not there: `unknown`/`beyond_search_window`, never
+//!   `not_found`.
+
+pub mod account;
+pub mod convert;
+mod explain;
+mod ids;
+pub mod wire;
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use futures_util::StreamExt;
+use serde_json::json;
+
+use self::wire::{Block, Header, PalletErrors, ScanBlock, Spec, SubscanAnswer};
+use super::family::{ChainFamily, unheld_address, unheld_id};
+use super::probe::Probe;
+use super::transport::{Endpoint, EndpointError, RpcClient, snippet};
+use super::{
+    AddressOutcome, AddressScope, Answer, ChainOutcome, EndpointFailure, FaultKind, TxKey,
+};
+use crate::chain::spec::{Chain, FamilyConfig, FamilyKeys, SubstrateKeys, Token};
+use crate::model::{Seen, Target};
+
+/// The blocks a hash is searched in without an indexer: a wallet's
+/// extrinsic is mortal for 64–1,024 blocks, so one not included by then
+/// never will be.
+pub const SCAN_WINDOW: u64 = 1024;
+/// Blocks per range request, and ranges in flight.
+pub const SCAN_RANGE: u64 = 64;
+pub const SCAN_PARALLEL: usize = 4;
+
+async fn get<T: serde::de::DeserializeOwned>(
+    client: &RpcClient,
+    e: &Endpoint,
+    path: &str,
+) -> Result<Option<T>, EndpointFailure> {
+    let a = client
+        .rest(e, path)
+        .await
+        .map_err(|err| EndpointFailure::from_error(&err).context(&format!("GET {path}")))?;
+    match a.status {
+        200 => serde_json::from_slice(&a.body).map(Some).map_err(|err| {
+            EndpointFailure::new(
+                FaultKind::Undecodable,
+                format!(
+                    "GET {path}: not sidecar's answer ({err}): {}",
+                    snippet(&a.body)
+                ),
+            )
+        }),
+        // A block past the head or an unknown id: the caller decides.
+        400 | 404 => Ok(None),
+        s => Err(EndpointFailure::new(
+            FaultKind::Http,
+            format!("GET {path}: HTTP {s}: {}", snippet(&a.body)),
+        )),
+    }
+}
+
+fn need<T>(v: Option<T>, what: &str) -> Result<T, EndpointFailure> {
+    v.ok_or_else(|| EndpointFailure::new(FaultKind::Http, format!("{what}: not found")))
+}
+
+/// The endpoint serves the chain chains.toml names: its block 0's hash.
+async fn check_genesis(
+    client: &RpcClient,
+    e: &Endpoint,
+    chain: &Chain,
+) -> Result<(), EndpointFailure> {
+    let Some(want) = &chain.genesis_hash else {
+        return Ok(());
+    };
+    let genesis: Block = need(get(client, e, "/blocks/0").await?, "GET /blocks/0")?;
+    genesis_matches(&genesis, want, chain)
+}
+
+fn genesis_matches(genesis: &Block, want: &str, chain: &Chain) -> Result<(), EndpointFailure> {
+    match &genesis.hash {
+        Some(h) if h.eq_ignore_ascii_case(want) && genesis.number == 0 => Ok(()),
+        other => Err(EndpointFailure::new(
+            FaultKind::ChainMismatch,
+            format!(
+                "serves the chain with genesis {}, but chains.toml says {} is {}",
+                other
+                    .as_deref()
+                    .map(crate::safe::shorten)
+                    .unwrap_or_default(),
+                chain.key,
+                crate::safe::shorten(want)
+            ),
+        )),
+    }
+}
+
+/// Module errors read from the metadata, per (endpoint, pallet, spec
+/// version): a runtime's errors do not change within a spec version.
+type ErrorCache = Mutex<HashMap<(String, u32, u64), PalletErrors>>;
+
+fn error_cache() -> &'static ErrorCache {
+    static CACHE: OnceLock<ErrorCache> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// The pallet's errors as the runtime of block `at` had them; `None` when
+/// they cannot be read (the failure is then said by its indices).
+async fn pallet_errors(
+    client: &RpcClient,
+    e: &Endpoint,
+    pallet: u32,
+    at: u64,
+) -> Option<PalletErrors> {
+    let spec: Spec = get(client, e, &format!("/runtime/spec?at={at}"))
+        .await
+        .ok()??;
+    let key = (e.shown.clone(), pallet, spec.spec_version);
+    if let Some(hit) = error_cache().lock().ok()?.get(&key) {
+        return Some(hit.clone());
+    }
+    let errors: PalletErrors = get(client, e, &format!("/pallets/{pallet}/errors?at={at}"))
+        .await
+        .ok()??;
+    if errors.pallet_index != u64::from(pallet) {
+        return None;
+    }
+    let mut cache = error_cache().lock().ok()?;
+    if cache.len() >= 1024 {
+        cache.clear();
+    }
+    cache.insert(key, errors.clone());
+    Some(errors)
+}
+
+/// Extrinsic `index` of block `number` on one endpoint; `hash`, when the
+/// lookup started from one, must be that extrinsic's.
+async fn at_place(
+    client: &RpcClient,
+    e: &Endpoint,
+    chain: &Chain,
+    number: u64,
+    index: u32,
+    hash: Option<&str>,
+) -> Result<Answer, EndpointFailure> {
+    let block_path = format!("/blocks/{number}");
+    let (block, finalized, best, genesis) = futures_util::join!(
+        get::<Block>(client, e, &block_path),
+        get::<Header>(client, e, "/blocks/head/header"),
+        get::<Header>(client, e, "/blocks/head/header?finalized=false"),
+        get::<Block>(client, e, "/blocks/0"),
+    );
+    if let Some(want) = &chain.genesis_hash {
+        genesis_matches(&need(genesis?, "GET /blocks/0")?, want, chain)?;
+    }
+    let finalized = need(finalized?, "GET /blocks/head/header")?.number;
+    let best = need(best?, "GET /blocks/head/header?finalized=false")?.number;
+    if finalized > best {
+        return Err(EndpointFailure::inconsistent(format!(
+            "says its finalized head {finalized} is past its best head {best}"
+        )));
+    }
+    let Some(block) = block? else {
+        // Not a block yet (past the head): the extrinsic is not there.
+        return Ok(Answer::Unknown {
+            head: Some(best),
+            congestion: None,
+        });
+    };
+    verify(&block, number, index, hash, best).map_err(EndpointFailure::inconsistent)?;
+    if block.extrinsics.len() <= index as usize {
+        return Ok(Answer::Unknown {
+            head: Some(best),
+            congestion: None,
+        });
+    }
+    let failed_module = block.extrinsics[index as usize]
+        .events
+        .iter()
+        .find(|ev| ev.method.pallet == "system" && ev.method.method == "ExtrinsicFailed")
+        .and_then(|ev| ev.data.first())
+        .and_then(convert::module_error);
+    let errors = match failed_module {
+        Some((pallet, _)) => pallet_errors(client, e, pallet, number).await,
+        None => None,
+    };
+    let facts = convert::tx_facts(&block, index, finalized, best, chain, errors.as_ref())
+        .ok_or_else(|| EndpointFailure::inconsistent("no such extrinsic"))?;
+    Ok(Answer::Found(Box::new(facts)))
+}
+
+/// Whether a block is evidence about the extrinsic asked: the number asked,
+/// not past the best head, and (asked by hash) that extrinsic's hash.
+pub fn verify(
+    block: &Block,
+    number: u64,
+    index: u32,
+    hash: Option<&str>,
+    best: u64,
+) -> Result<(), String> {
+    if block.number != number {
+        return Err(format!(
+            "answered for block {number} with block {}",
+            block.number
+        ));
+    }
+    if number > best {
+        return Err(format!(
+            "gives block {number}, past its own best head {best}"
+        ));
+    }
+    if let Some(h) = hash {
+        match block
+            .extrinsics
+            .get(index as usize)
+            .and_then(|x| x.hash.as_deref())
+        {
+            Some(got) if got.eq_ignore_ascii_case(h) => {}
+            got => {
+                return Err(format!(
+                    "puts {h} at {number}-{index}, where its block has {}",
+                    got.map(crate::safe::shorten)
+                        .unwrap_or_else(|| "no extrinsic".into())
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The Subscan key, when configured and set: only then is Subscan asked.
+fn subscan(chain: &Chain) -> Option<(String, String)> {
+    let s = chain.substrate.as_ref()?;
+    let url = s.subscan.clone()?;
+    let key = std::env::var(s.subscan_key_env.as_deref()?)
+        .ok()
+        .filter(|k| !k.trim().is_empty())?;
+    Some((url, key.trim().to_string()))
+}
+
+/// Subscan's place for a hash: `Ok(None)` when it does not know it.
+async fn subscan_place(
+    client: &RpcClient,
+    url: &str,
+    key: &str,
+    hash: &str,
+) -> Result<Option<(u64, u32)>, EndpointFailure> {
+    let e = Endpoint::new(url).with_header("X-API-Key", key);
+    let v = client
+        .post(&e, "/api/scan/extrinsic", &json!({ "hash": hash }))
+        .await
+        .map_err(|err| EndpointFailure::from_error(&err).context("Subscan"))?;
+    let a: SubscanAnswer = serde_json::from_value(v)
+        .map_err(|err| EndpointFailure::new(FaultKind::Undecodable, format!("Subscan: {err}")))?;
+    if a.code != 0 {
+        return Err(EndpointFailure::new(
+            FaultKind::NodeError,
+            format!(
+                "Subscan answered code {}: {}",
+                a.code,
+                crate::safe::shorten(&a.message)
+            ),
+        ));
+    }
+    let Some(d) = a.data else { return Ok(None) };
+    let (block, index) = d
+        .extrinsic_index
+        .split_once('-')
+        .and_then(|(b, i)| Some((b.parse().ok()?, i.parse().ok()?)))
+        .ok_or_else(|| EndpointFailure::new(FaultKind::Undecodable, "Subscan: extrinsic_index"))?;
+    if block != d.block_num {
+        return Err(EndpointFailure::inconsistent(
+            "Subscan's block and index disagree",
+        ));
+    }
+    Ok(Some((block, index)))
+}
+
+/// The ranges a scan asks, newest first: `[a, b]` of `SCAN_RANGE` blocks.
+pub fn scan_ranges(from: u64, to: u64) -> Vec<(u64, u64)> {
+    let mut out = Vec::new();
+    let mut hi = to;
+    loop {
+        let lo = hi.saturating_sub(SCAN_RANGE - 1).max(from);
+        out.push((lo, hi));
+        if lo == from || lo == 0 {
+            return out;
+        }
+        hi = lo - 1;
+    }
+}
+
+/// The blocks `a..=b`, only the extrinsic hashes read; a range too large
+/// for the body cap is asked again in halves.
+fn scan_range<'a>(
+    client: &'a RpcClient,
+    e: &'a Endpoint,
+    a: u64,
+    b: u64,
+) -> futures_util::future::BoxFuture<'a, Result<Vec<ScanBlock>, EndpointFailure>> {
+    Box::pin(async move {
+        let path = format!("/blocks?range={a}-{b}&noFees=true");
+        match client.rest(e, &path).await {
+            Err(EndpointError::TooLarge) if b > a => {
+                let mid = a + (b - a) / 2;
+                let mut lo = scan_range(client, e, a, mid).await?;
+                lo.extend(scan_range(client, e, mid + 1, b).await?);
+                Ok(lo)
+            }
+            Err(err) => Err(EndpointFailure::from_error(&err).context(&format!("GET {path}"))),
+            Ok(r) if r.status == 200 => {
+                let blocks: Vec<ScanBlock> = serde_json::from_slice(&r.body).map_err(|err| {
+                    EndpointFailure::new(FaultKind::Undecodable, format!("GET {path}: {err}"))
+                })?;
+                if let Some(odd) = blocks.iter().find(|x| x.number < a || x.number > b) {
+                    return Err(EndpointFailure::inconsistent(format!(
+                        "answered the range {a}-{b} with block {}",
+                        odd.number
+                    )));
+                }
+                Ok(blocks)
+            }
+            Ok(r) => Err(EndpointFailure::new(
+                FaultKind::Http,
+                format!("GET {path}: HTTP {}", r.status),
+            )),
+        }
+    })
+}
+
+/// What a scan of one endpoint found.
+enum Scan {
+    At(u64, u32),
+    Absent { from: u64, to: u64 },
+}
+
+async fn scan(
+    client: &RpcClient,
+    e: &Endpoint,
+    chain: &Chain,
+    hash: &str,
+) -> Result<Scan, EndpointFailure> {
+    let (best, genesis) = futures_util::join!(
+        get::<Header>(client, e, "/blocks/head/header?finalized=false"),
+        check_genesis(client, e, chain)
+    );
+    genesis?;
+    let to = need(best?, "GET /blocks/head/header")?.number;
+    let from = to.saturating_sub(SCAN_WINDOW - 1);
+    let mut ranges = futures_util::stream::iter(scan_ranges(from, to))
+        .map(|(a, b)| scan_range(client, e, a, b))
+        .buffered(SCAN_PARALLEL);
+    while let Some(blocks) = ranges.next().await {
+        for b in blocks? {
+            if let Some(i) = b.extrinsics.iter().position(|x| {
+                x.hash
+                    .as_deref()
+                    .is_some_and(|h| h.eq_ignore_ascii_case(hash))
+            }) {
+                return Ok(Scan::At(b.number, i as u32));
+            }
+        }
+    }
+    Ok(Scan::Absent { from, to })
+}
+
+pub async fn lookup_hash(client: &RpcClient, chain: &Chain, hash: &str) -> ChainOutcome {
+    if let Some((url, key)) = subscan(chain) {
+        match subscan_place(client, &url, &key, hash).await {
+            Ok(Some((block, index))) => {
+                return lookup_place(client, chain, block, index, Some(hash)).await;
+            }
+            Ok(None) => {
+                return ChainOutcome::NotFound {
+                    endpoints: vec![Endpoint::new(&url).shown],
+                    failures: Vec::new(),
+                    congestion: None,
+                    vanished: None,
+                    respent: None,
+                };
+            }
+            // Subscan failing: the scan still can answer.
+            Err(_) => {}
+        }
+    }
+    let endpoints: Vec<Endpoint> = chain
+        .rpc
+        .iter()
+        .map(|u| super::endpoint(chain, u))
+        .collect();
+    let (found, failures) = super::first_of(client, &endpoints, |e| async move {
+        match scan(client, &e, chain, hash).await? {
+            Scan::At(block, index) => Ok((
+                Some(at_place(client, &e, chain, block, index, Some(hash)).await?),
+                None,
+            )),
+            Scan::Absent { from, to } => Ok((None, Some((from, to)))),
+        }
+    })
+    .await;
+    match found {
+        Some(((Some(Answer::Found(facts)), _), i)) => ChainOutcome::Found {
+            facts,
+            endpoint: endpoints[i].shown.clone(),
+            failures,
+        },
+        Some(((_, window), _)) => {
+            let (from, to) = window.unwrap_or_default();
+            ChainOutcome::Beyond { from, to, failures }
+        }
+        None => ChainOutcome::Unavailable { failures },
+    }
+}
+
+pub async fn lookup_place(
+    client: &RpcClient,
+    chain: &Chain,
+    block: u64,
+    index: u32,
+    hash: Option<&str>,
+) -> ChainOutcome {
+    super::ask_endpoints(client, chain, |e| async move {
+        at_place(client, &e, chain, block, index, hash).await
+    })
+    .await
+    .outcome(chain)
+    .0
+}
+
+pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
+    let e = super::endpoint(chain, url);
+    let (best, genesis) = futures_util::join!(
+        get::<Header>(client, &e, "/blocks/head/header?finalized=false"),
+        get::<Block>(client, &e, "/blocks/0")
+    );
+    match (best, genesis) {
+        (Err(f), _) | (_, Err(f)) => Probe::Down { error: f.what },
+        (Ok(None), _) | (_, Ok(None)) => Probe::Down {
+            error: "no head or genesis block".into(),
+        },
+        (Ok(Some(best)), Ok(Some(genesis))) => match &chain.genesis_hash {
+            Some(want) if genesis_matches(&genesis, want, chain).is_err() => Probe::WrongChain {
+                chain_id: genesis.hash.unwrap_or_default(),
+            },
+            _ => Probe::Up { head: best.number },
+        },
+    }
+}
+
+/// The Substrate family: sidecar's REST API (+ Subscan with a key).
+pub struct Substrate;
+
+impl ChainFamily for Substrate {
+    /// SS58 addresses (checksum verified) and `{block}-{index}` ids.
+    fn read(&self, text: &str) -> Option<Result<Target, String>> {
+        ids::read(text)
+    }
+
+    fn read_in_link(&self, id: &str, _account_page: bool) -> Option<Target> {
+        ids::read(id).and_then(Result::ok)
+    }
+
+    fn check_chain(&self, keys: &FamilyKeys) -> anyhow::Result<FamilyConfig> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Own {
+            ss58_prefix: u16,
+            genesis_hash: String,
+            subscan: Option<String>,
+            subscan_key_env: Option<String>,
+            moved_to: Option<String>,
+            moved_at_block: Option<u64>,
+        }
+        let own: Own = keys.own()?;
+        let g = own.genesis_hash.to_ascii_lowercase();
+        if g.len() != 66 || !g.starts_with("0x") || !g[2..].bytes().all(|b| b.is_ascii_hexdigit()) {
+            anyhow::bail!(
+                "{} must be 0x + 64 hex digits (block 0's hash)",
+                keys.at("genesis_hash")
+            );
+        }
+        if own.ss58_prefix > 16383 {
+            anyhow::bail!("{} must be below 16384", keys.at("ss58_prefix"));
+        }
+        if let Some(s) = &own.subscan
+            && !s.starts_with("https://")
+        {
+            anyhow::bail!("{}: only https (the key is sent there)", keys.at("subscan"));
+        }
+        if own.moved_to.is_some() != own.moved_at_block.is_some() {
+            anyhow::bail!(
+                "{} and {} go together",
+                keys.at("moved_to"),
+                keys.at("moved_at_block")
+            );
+        }
+        Ok(FamilyConfig {
+            genesis_hash: Some(g),
+            tokens: keys.tokens(|a| {
+                a.parse::<u64>().map_err(|_| {
+                    anyhow::anyhow!("not an asset id of the assets pallet (a number)")
+                })?;
+                Ok((alloy_primitives::Address::ZERO, Some(a.to_string())))
+            })?,
+            substrate: Some(SubstrateKeys {
+                ss58_prefix: own.ss58_prefix,
+                subscan: own.subscan,
+                subscan_key_env: own.subscan_key_env,
+                moved_to: own.moved_to,
+                moved_at_block: own.moved_at_block,
+            }),
+            ..FamilyConfig::default()
+        })
+    }
+
+    /// `0x` hashes, `{block}-{index}` ids, and addresses of its SS58 prefix.
+    fn holds(&self, target: &Target, chain: &Chain) -> bool {
+        match target {
+            Target::Tx { prefixed: true, .. } | Target::Extrinsic { .. } => true,
+            Target::SubstrateAddress { prefix, .. } => chain
+                .substrate
+                .as_ref()
+                .is_some_and(|s| s.ss58_prefix == *prefix),
+            _ => false,
+        }
+    }
+
+    /// Without a Subscan key a hash costs a scan: asked only once every
+    /// other chain said it does not have it.
+    fn deferred(&self, chain: &Chain, key: &TxKey) -> bool {
+        matches!(key, TxKey::Hash(_)) && subscan(chain).is_none()
+    }
+
+    fn lookup_tx<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        key: &'a TxKey,
+        _seen: Option<&'a Seen>,
+    ) -> futures_util::future::BoxFuture<'a, ChainOutcome> {
+        Box::pin(async move {
+            match key {
+                TxKey::Extrinsic { block, index } => {
+                    lookup_place(client, chain, *block, *index, None).await
+                }
+                TxKey::Hash(h) => {
+                    lookup_hash(client, chain, &alloy_primitives::hex::encode_prefixed(h)).await
+                }
+                _ => unheld_id(chain),
+            }
+        })
+    }
+
+    fn lookup_address<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        target: &'a Target,
+        scope: &'a AddressScope,
+    ) -> futures_util::future::BoxFuture<'a, AddressOutcome> {
+        Box::pin(async move {
+            match target {
+                Target::SubstrateAddress { address, .. } => {
+                    account::lookup_address(client, chain, address, scope).await
+                }
+                _ => unheld_address(chain),
+            }
+        })
+    }
+
+    fn probe<'a>(
+        &'a self,
+        client: &'a RpcClient,
+        chain: &'a Chain,
+        url: &'a str,
+    ) -> futures_util::future::BoxFuture<'a, Probe> {
+        Box::pin(probe(client, chain, url))
+    }
+
+    /// Assets are named by their id in the assets pallet.
+    fn token_id(&self, token: &Token) -> String {
+        token.mint.clone().unwrap_or_default()
+    }
+
+    /// GRANDPA finality decides, not a count.
+    fn counts_confirmations(&self) -> bool {
+        false
+    }
+
+    /// "genesis 0x91b171bb…".
+    fn identity(&self, chain: &Chain) -> Option<String> {
+        let g = chain.genesis_hash.as_ref()?;
+        Some(format!("genesis {}…", g.get(..10).unwrap_or(g)))
+    }
+
+    fn prefixes_hashes(&self) -> bool {
+        true
+    }
+}
