@@ -295,6 +295,7 @@ pub fn timed_out(settings: &Settings, q: &Query, limit: Duration) -> TxReport {
         Target::Tx { hash, .. } => chain::shown_hash(hash, &q.chains, &settings.config),
         Target::Signature(s) => s.clone(),
         Target::AptosVersion(v) => v.to_string(),
+        Target::Extrinsic { block, index } => format!("{block}-{index}"),
         _ => q.input.clone(),
     };
     let search = chain::Search {
@@ -324,6 +325,13 @@ pub async fn lookup(
         ),
         Target::Signature(s) => (chain::TxKey::Signature(s.clone()), s.clone()),
         Target::AptosVersion(v) => (chain::TxKey::Version(*v), v.to_string()),
+        Target::Extrinsic { block, index } => (
+            chain::TxKey::Extrinsic {
+                block: *block,
+                index: *index,
+            },
+            format!("{block}-{index}"),
+        ),
         _ => unreachable!("address queries go to lookup_address"),
     };
     let remembered = |chain: &str| memory.get(chain, &hash_hex);

@@ -14,6 +14,7 @@ mod check_aptos;
 mod check_bitcoin;
 mod check_evm;
 mod check_solana;
+mod check_substrate;
 mod check_tron;
 mod endpoint_faults;
 mod family_faults;

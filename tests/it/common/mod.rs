@@ -8,6 +8,7 @@ pub mod aptos;
 pub mod esplora;
 pub mod fake;
 pub mod solana;
+pub mod substrate;
 pub mod tron;
 
 use std::io::{BufRead, BufReader};
