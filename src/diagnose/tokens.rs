@@ -31,6 +31,11 @@ pub fn check(facts: &mut TxFacts, chain: &Chain) -> Vec<Warning> {
 
 fn trust(t: &TokenTransfer, chain: &Chain) -> Trust {
     let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b) && !a.is_empty();
+    // The chain's own coin listed among transfers (a Substrate extrinsic
+    // that moved it to several accounts) is the coin.
+    if t.token == chain.symbol && t.symbol.as_deref() == Some(chain.symbol.as_str()) {
+        return Trust::Listed;
+    }
     if chain
         .tokens
         .iter()

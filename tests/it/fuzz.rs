@@ -501,6 +501,30 @@ proptest! {
             let _ = antelope::account::account_transfers(&tx.actions, "alice.vaulta", chain);
         }
     }
+
+    #[test]
+    fn the_substrate_decoder_survives_hostile_values(
+        name in prop::sample::select(vec!["dot_transfer", "usdt", "failed", "xcm"]),
+        edits in edits(),
+        best in prop::sample::select(vec![0u64, 11_852_267, u64::MAX]),
+    ) {
+        use txdoctor::chain::substrate::{self as substrate, convert, wire};
+        let cfg = config();
+        let chain = cfg.chain("dot").unwrap();
+        let v = mutate(&fixture(&format!("substrate/{name}.json")), &edits);
+        if let Ok(block) = serde_json::from_value::<wire::Block>(v["block"].clone()) {
+            for index in 0..4u32 {
+                let believed = substrate::verify(&block, block.number, index, None, best).is_ok();
+                if let Some(facts) = convert::tx_facts(&block, index, best / 2, best, chain, None) {
+                    // A believed block is not past the head.
+                    if believed {
+                        prop_assert!(facts.block.is_some_and(|b| b <= best));
+                    }
+                    let _ = txdoctor::diagnose::verdict(&facts, chain);
+                }
+            }
+        }
+    }
 }
 
 /// The fuzzed inputs start from answers the decoders accept: without

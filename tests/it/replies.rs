@@ -474,6 +474,37 @@ fn seen_on_eos(name: &'static str, fate: Fate) -> Case {
     (name, vec!["eos"], vec![not_found("eos", Some(vanished))])
 }
 
+/// A Polkadot extrinsic from its fixture (tests/fixtures/substrate),
+/// through the family's real converter, on `chain`.
+fn dot(name: &str, chain: &str, finalized: u64, named: bool) -> TxFacts {
+    use txdoctor::chain::substrate::{convert, wire};
+    let read = |file: &str| -> serde_json::Value {
+        let path = format!(
+            "{}/tests/fixtures/substrate/{file}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let block: wire::Block = serde_json::from_value(read(name)["block"].clone()).unwrap();
+    let errors: wire::PalletErrors =
+        serde_json::from_value(read("balances_errors")["errors"].clone()).unwrap();
+    let index = block
+        .extrinsics
+        .iter()
+        .position(|x| x.signature.is_some())
+        .unwrap() as u32;
+    let cfg = config();
+    convert::tx_facts(
+        &block,
+        index,
+        finalized,
+        block.number + 30,
+        cfg.chain(chain).unwrap(),
+        named.then_some(&errors),
+    )
+    .unwrap()
+}
+
 /// One case: its snapshot name, the chains searched, and what they answered.
 type Case = (&'static str, Vec<&'static str>, Vec<(String, ChainOutcome)>);
 
@@ -724,6 +755,49 @@ fn cases() -> Vec<Case> {
             "confirmed_also_on",
             vec!["eth", "bsc"],
             vec![found("eth", eth_mined(21_000_003)), found("bsc", bsc_twin)],
+        ),
+        // Issue 23: Polkadot, through the family's converter.
+        found_on(
+            "finalized_dot_relay",
+            "dot-relay",
+            dot("dot_transfer", "dot-relay", 11_852_267, true),
+        ),
+        found_on(
+            "finalized_dot_usdt",
+            "dot",
+            dot("usdt", "dot", 10_300_028, true),
+        ),
+        found_on(
+            "confirmed_dot_usdt",
+            "dot",
+            dot("usdt", "dot", 10_299_990, true),
+        ),
+        found_on(
+            "failed_module_error",
+            "dot",
+            dot("failed", "dot", 10_300_038, true),
+        ),
+        found_on(
+            "failed_module_error_unnamed",
+            "dot",
+            dot("failed", "dot", 10_300_038, false),
+        ),
+        found_on(
+            "finalized_dot_xcm",
+            "dot",
+            dot("xcm", "dot", 10_300_048, true),
+        ),
+        (
+            "unknown_beyond_search_window",
+            vec!["dot"],
+            vec![(
+                "dot".into(),
+                ChainOutcome::Beyond {
+                    from: 10_299_007,
+                    to: 10_300_030,
+                    failures: vec![],
+                },
+            )],
         ),
         // Issue 22: EOS (Vaulta), through the family's converter.
         found_on("finalized_eos_memo", "eos", eos("eos_memo", 400_000_010)),
@@ -998,9 +1072,10 @@ fn tables_in_other_languages_show_no_codes() {
             let table = text.split("\n\n").next().unwrap_or_default();
             // The chain's own words (a program's error) are data, not ours.
             let failure = lang.t("label_failure", &[]);
+            let docs = lang.t("label_error_docs", &[]);
             let ours: String = table
                 .lines()
-                .filter(|l| !l.contains(&failure))
+                .filter(|l| !l.contains(&failure) && !l.contains(&docs))
                 .collect::<Vec<_>>()
                 .join("\n");
             for word in ours.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {

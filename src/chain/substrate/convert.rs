@@ -306,9 +306,19 @@ pub fn tx_facts(
         let at = s.moved_at_block?;
         (block.number >= at).then(|| s.moved_to.clone()).flatten()
     });
+    // What a failed transfer asked to send (it moved nothing): the coin as
+    // the value, an asset as the attempted transfer.
+    let intended = (!succeeded).then(|| intended(ex, &from, chain)).flatten();
+    let attempted_value = intended
+        .as_ref()
+        .filter(|t| t.token == chain.symbol)
+        .and_then(|t| U256::from_str_radix(&t.raw, 10).ok());
+    let intended = intended.filter(|t| t.token != chain.symbol);
+    let to = to.or_else(|| intended.as_ref().map(|t| t.to.clone()));
     Some(TxFacts {
         to,
         nonce: ex.nonce,
+        intended_transfer: intended,
         block: Some(block.number),
         head: Some(best),
         succeeded: Some(succeeded),
@@ -332,8 +342,49 @@ pub fn tx_facts(
                 .map(str::to_ascii_lowercase)
                 .unwrap_or_default(),
             from,
-            if succeeded { value } else { native(U256::ZERO) },
+            if succeeded {
+                value
+            } else {
+                native(attempted_value.unwrap_or_default())
+            },
         )
+    })
+}
+
+/// The transfer a call asked for, from its arguments: `balances.transfer*`
+/// (`dest`, `value`) and `assets.transfer*` (`id`, `target`, `amount`).
+fn intended(ex: &Extrinsic, from: &str, chain: &Chain) -> Option<TokenTransfer> {
+    let a = &ex.args;
+    let (token, symbol, decimals, to, raw) = match ex.method.pallet.as_str() {
+        "balances" if ex.method.method.starts_with("transfer") => (
+            chain.symbol.clone(),
+            Some(chain.symbol.clone()),
+            Some(chain.decimals),
+            text(&a["dest"])?,
+            int(&a["value"])?,
+        ),
+        "assets" if ex.method.method.starts_with("transfer") => {
+            let id = int(&a["id"])?.to_string();
+            let t = chain.token_by_mint(&id);
+            (
+                id,
+                t.map(|t| t.symbol.clone()),
+                t.map(|t| t.decimals),
+                text(&a["target"])?,
+                int(&a["amount"])?,
+            )
+        }
+        _ => return None,
+    };
+    Some(TokenTransfer {
+        token,
+        symbol,
+        from: from.to_string(),
+        to,
+        raw: raw.to_string(),
+        amount: decimals.map(|d| crate::model::format_units(raw, d)),
+        memo: None,
+        trust: Default::default(),
     })
 }
 

@@ -74,6 +74,12 @@ impl Explain for super::Substrate {
         ))
     }
 
+    /// A cross-chain transfer is not done on this chain: the second step's
+    /// sentence says what to do instead of "the transfer is complete".
+    fn settles(&self, facts: &TxFacts) -> bool {
+        facts.family.substrate().is_none_or(|s| s.xcm.is_none())
+    }
+
     fn finalized_sentence(&self, facts: &TxFacts, base: &[(&str, &str)], lang: Lang) -> String {
         let place = facts
             .family
@@ -100,14 +106,14 @@ impl Explain for super::Substrate {
         &self,
         _report: &TxReport,
         facts: &TxFacts,
-        _lang: Lang,
+        lang: Lang,
     ) -> Vec<(&'static str, String)> {
         let docs = facts
             .family
             .substrate()
             .and_then(|s| s.module_error.as_ref())
             .and_then(|m| m.docs.clone())
-            .map(|d| d.replace('"', "'"))
+            .map(|d| lang.t("module_error_docs", &[("docs", &d.replace('"', "'"))]))
             .unwrap_or_default();
         vec![("docs", docs)]
     }
