@@ -407,6 +407,18 @@ fn parse_link(text: &str, config: &Config) -> Result<(Target, String, Option<Str
         .and_then(|r| r.split(['/', '?', '#']).next())
         .unwrap_or("")
         .to_string();
+    // polkadot.js apps' explorer pages name a block (and the node they ask),
+    // not an extrinsic: say what to paste instead.
+    if host == "polkadot.js.org" {
+        return Err(QueryError::UnreadPage {
+            shown: shorten(text),
+            page: "a polkadot.js apps page".into(),
+            host,
+            hint: "paste the extrinsic's id as block-index (for example 11852237-2, shown on the \
+                   block's page) or its Subscan link"
+                .into(),
+        });
+    }
     let hint = last_hex_run(&link)
         .and_then(|h| parse_bare(&h).ok().map(|_| h))
         .map(|h| format!("; to search every configured chain, paste the hash alone: {h}"))
@@ -704,6 +716,15 @@ mod tests {
             parse("https://etherscan.io/tx/0x1234", &cfg, None),
             Err(QueryError::LinkWithoutHash(_))
         ));
+        // Issue 23: a polkadot.js apps page says what to paste instead.
+        let e = parse(
+            "https://polkadot.js.org/apps/?rpc=wss%3A%2F%2Frpc.polkadot.io#/explorer/query/11852237",
+            &cfg,
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("block-index"), "{e}");
         // Issue 22: a word alone is an EOS account name, and only that.
         let q = parse("hello", &cfg, None).unwrap();
         assert_eq!(

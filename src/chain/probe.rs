@@ -9,9 +9,19 @@ use crate::chain::spec::Chain;
 /// What probing one endpoint found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Probe {
-    Up { head: u64 },
-    WrongChain { chain_id: String },
-    Down { error: String },
+    Up {
+        head: u64,
+        /// The last finalized block, where the family reads it apart.
+        finalized: Option<u64>,
+        /// The runtime the endpoint runs ("statemint 1007001"), where known.
+        runtime: Option<String>,
+    },
+    WrongChain {
+        chain_id: String,
+    },
+    Down {
+        error: String,
+    },
 }
 
 pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {

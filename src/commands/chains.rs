@@ -67,7 +67,7 @@ fn best_head(probes: &[Option<Timed>]) -> Option<u64> {
     probes
         .iter()
         .filter_map(|p| match p {
-            Some((Probe::Up { head }, _)) => Some(*head),
+            Some((Probe::Up { head, .. }, _)) => Some(*head),
             _ => None,
         })
         .max()
@@ -108,11 +108,22 @@ fn probe_table(chains: &[Chain], probes: &[Vec<Option<Timed>>]) -> String {
                 (None, false) => "-".to_string(),
             };
             let (status, head, lag) = match p {
-                Probe::Up { head } => {
+                Probe::Up {
+                    head,
+                    finalized,
+                    runtime,
+                } => {
                     let lag = best.map_or(0, |b| b.saturating_sub(*head));
                     let lagging = best.is_some_and(|b| crate::chain::is_lagging(c, *head, b));
-                    let status = if lagging { "LAGGING" } else { "up" };
-                    (status.to_string(), head.to_string(), lag.to_string())
+                    let mut status = if lagging { "LAGGING" } else { "up" }.to_string();
+                    if let Some(r) = runtime {
+                        status.push_str(&format!(" (runtime {r})"));
+                    }
+                    let head = match finalized {
+                        Some(f) => format!("{head} (finalized {f})"),
+                        None => head.to_string(),
+                    };
+                    (status, head, lag.to_string())
                 }
                 Probe::WrongChain { .. } => ("WRONG CHAIN".into(), String::new(), String::new()),
                 Probe::Down { error } => (format!("down: {error}"), String::new(), String::new()),
@@ -223,11 +234,15 @@ fn endpoint_json(c: &Chain, url: &str, p: Option<&Timed>, best: Option<u64>) -> 
     let Some((p, took)) = p else { return v };
     let (check, _) = chain_id_check(c, p);
     let extra = match p {
-        Probe::Up { head } => {
+        Probe::Up {
+            head,
+            finalized,
+            runtime,
+        } => {
             let lag = best.map_or(0, |b| b.saturating_sub(*head));
             let lagging = best.is_some_and(|b| crate::chain::is_lagging(c, *head, b));
             let status = if lagging { "lagging" } else { "up" };
-            json!({"status": status, "head": head, "lag": lag})
+            json!({"status": status, "head": head, "lag": lag, "finalized_head": finalized, "runtime": runtime})
         }
         Probe::WrongChain { chain_id } => json!({"status": "wrong_chain", "chain_id": chain_id}),
         Probe::Down { error } => json!({"status": "down", "error": error}),

@@ -337,6 +337,17 @@ fn issue_23_probe_reads_head_and_genesis() {
     let v: Value = run.json();
     let text = v.to_string();
     assert!(text.contains("wrong_chain"), "{text}");
+    let up = &v[0]["endpoints"][0];
+    assert_eq!(
+        (up["status"].as_str(), up["runtime"].as_str()),
+        (Some("up"), Some("statemint 1007001"))
+    );
+    assert_eq!(
+        up["finalized_head"].as_u64().unwrap() + 2,
+        up["head"].as_u64().unwrap()
+    );
+    // head, finalized head, runtime spec and genesis, per endpoint.
+    assert_eq!(node.paths().len(), 4, "{:?}", node.paths());
 }
 
 /// The cost of a full-window scan against the fake (the note's figure):

@@ -340,6 +340,8 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
                 },
                 Ok(v) => Probe::Up {
                     head: v.last_indexed.unwrap_or(v.head),
+                    finalized: None,
+                    runtime: None,
                 },
             },
         };
@@ -351,6 +353,8 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
         },
         Ok(i) => Probe::Up {
             head: i.head_block_num,
+            finalized: None,
+            runtime: None,
         },
     }
 }

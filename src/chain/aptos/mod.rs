@@ -365,6 +365,8 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
         },
         Ok(l) => Probe::Up {
             head: l.block_height.unwrap_or(l.version),
+            finalized: None,
+            runtime: None,
         },
         Err(f) => Probe::Down { error: f.what },
     }

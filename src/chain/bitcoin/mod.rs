@@ -250,7 +250,11 @@ async fn parents(client: &RpcClient, endpoint: &Endpoint, tx: &Tx, facts: &mut T
 pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
     let endpoint = super::endpoint(chain, url);
     match tip(client, &endpoint).await {
-        Ok(head) => Probe::Up { head },
+        Ok(head) => Probe::Up {
+            head,
+            finalized: None,
+            runtime: None,
+        },
         Err(error) => Probe::Down { error },
     }
 }

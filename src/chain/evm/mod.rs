@@ -413,6 +413,8 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
     match decode::<U256>(&answers[1]) {
         Ok(head) => Probe::Up {
             head: u64::try_from(head).unwrap_or(u64::MAX),
+            finalized: None,
+            runtime: None,
         },
         Err(e) => Probe::Down {
             error: format!("eth_blockNumber: {e}"),

@@ -181,7 +181,11 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
             },
             Err(f) => Probe::Down { error: f.what },
             Ok(()) => match decode::<u64>(&answers[0]) {
-                Ok(head) => Probe::Up { head },
+                Ok(head) => Probe::Up {
+                    head,
+                    finalized: None,
+                    runtime: None,
+                },
                 Err(e) => Probe::Down {
                     error: format!("getSlot: {e}"),
                 },

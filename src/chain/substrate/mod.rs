@@ -444,10 +444,20 @@ pub async fn lookup_place(
 
 pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
     let e = super::endpoint(chain, url);
-    let (best, genesis) = futures_util::join!(
+    let (best, genesis, finalized, spec) = futures_util::join!(
         get::<Header>(client, &e, "/blocks/head/header?finalized=false"),
-        get::<Block>(client, &e, "/blocks/0")
+        get::<Block>(client, &e, "/blocks/0"),
+        get::<Header>(client, &e, "/blocks/head/header"),
+        get::<Spec>(client, &e, "/runtime/spec")
     );
+    let finalized = finalized.ok().flatten().map(|h| h.number);
+    let runtime = spec.ok().flatten().map(|s| {
+        format!(
+            "{} {}",
+            crate::safe::text(s.spec_name.as_deref().unwrap_or("?")),
+            s.spec_version
+        )
+    });
     match (best, genesis) {
         (Err(f), _) | (_, Err(f)) => Probe::Down { error: f.what },
         (Ok(None), _) | (_, Ok(None)) => Probe::Down {
@@ -457,7 +467,15 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
             Some(want) if genesis_matches(&genesis, want, chain).is_err() => Probe::WrongChain {
                 chain_id: genesis.hash.unwrap_or_default(),
             },
-            _ => Probe::Up { head: best.number },
+            // A finalized head past the best is no answer to trust.
+            _ if finalized.is_some_and(|f| f > best.number) => Probe::Down {
+                error: "says its finalized head is past its best head".into(),
+            },
+            _ => Probe::Up {
+                head: best.number,
+                finalized,
+                runtime,
+            },
         },
     }
 }

@@ -282,7 +282,11 @@ pub async fn probe(client: &RpcClient, chain: &Chain, url: &str) -> Probe {
             .ok()
             .and_then(|b| b.number())
         {
-            Some(head) => Probe::Up { head },
+            Some(head) => Probe::Up {
+                head,
+                finalized: None,
+                runtime: None,
+            },
             None => Probe::Down {
                 error: "/wallet/getnowblock: no block number in the answer".into(),
             },
