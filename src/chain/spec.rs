@@ -156,6 +156,12 @@ impl Chain {
             .find(|t| t.mint.as_deref() == Some(contract) && t.symbol == symbol)
     }
 
+    /// How long a fact that is not a transaction's (a head, prices) is
+    /// kept in a batch: one block time, between 1 s and 10 minutes.
+    pub fn block_ttl(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(self.block_time_secs.clamp(1.0, 600.0))
+    }
+
     pub fn tx_url(&self, hash: &str) -> String {
         self.explorer_tx.replace("{hash}", hash)
     }

@@ -53,3 +53,46 @@ fn issue_8_batch_answers_tron_bitcoin_and_solana_lines_in_order() {
     assert_eq!(got[1]["token_transfers"][0]["symbol"], "USDT");
     assert_eq!(got[3]["token_transfers"][0]["symbol"], "USDT");
 }
+
+/// Issue 24: in a batch, what is not the transaction's own — the head, the
+/// prices, the solidified head, fee estimates, the mempool — is asked once
+/// per endpoint and block time, not per line: TRON ≤ 2.2 and Esplora ≤ 1.2
+/// requests per lookup of a confirmed transaction.
+#[test]
+fn issue_24_shared_facts_leave_only_the_transactions_own_requests_per_line() {
+    let trx = FakeTron::start(&["usdt", "trx"]);
+    let btc = FakeEsplora::start(&["tx_confirmed"], 870_013, Flavour::MempoolSpace);
+    let cfg = write_raw_config(&format!(
+        "{}\n{}",
+        tron::tron_toml(&[trx.url()]),
+        esplora::bitcoin_toml(&[&btc.url()]),
+    ));
+    let lines = 30;
+    let tron_input: String = (0..lines)
+        .map(|i| format!("{}\n", tron::id_of(if i % 2 == 0 { "usdt" } else { "trx" })))
+        .collect();
+    let run = cfg.run_stdin(&["batch", "--chain", "tron"], tron_input.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let records = run.ndjson();
+    assert_eq!(records.len(), lines);
+    assert!(
+        records
+            .iter()
+            .all(|r| r["status"] == "finalized" || r["status"] == "confirmed"),
+        "{}",
+        run.stdout
+    );
+    let per_line = trx.server.hits() as f64 / lines as f64;
+    eprintln!("TRON: {per_line} requests per lookup");
+    assert!(per_line <= 2.2, "TRON: {per_line} requests per lookup");
+
+    let btc_input: String = (0..lines)
+        .map(|_| format!("{}\n", esplora::txid("tx_confirmed")))
+        .collect();
+    let run = cfg.run_stdin(&["batch", "--chain", "btc"], btc_input.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.ndjson().len(), lines);
+    let per_line = btc.server.hits() as f64 / lines as f64;
+    eprintln!("Esplora: {per_line} requests per lookup");
+    assert!(per_line <= 1.2, "Esplora: {per_line} requests per lookup");
+}

@@ -108,7 +108,20 @@ fn hex_id(txid: B256) -> String {
 
 /// The newest block's height (`GET /blocks/tip/height`, plain text).
 pub async fn tip(client: &RpcClient, endpoint: &Endpoint) -> Result<u64, String> {
-    match client.get(endpoint, "/blocks/tip/height").await {
+    read_tip(client.get(endpoint, "/blocks/tip/height").await)
+}
+
+/// The same, shared by every lookup of a batch for a block time.
+async fn tip_shared(client: &RpcClient, endpoint: &Endpoint, chain: &Chain) -> Result<u64, String> {
+    read_tip(
+        client
+            .get_shared(endpoint, "/blocks/tip/height", chain.block_ttl())
+            .await,
+    )
+}
+
+fn read_tip(answer: Result<GetAnswer, EndpointError>) -> Result<u64, String> {
+    match answer {
         Ok(GetAnswer::Body(b)) => std::str::from_utf8(&b)
             .ok()
             .and_then(|t| t.trim().parse().ok())
@@ -132,16 +145,19 @@ async fn ask(
     txid: &str,
 ) -> Result<Answer, EndpointFailure> {
     let tx_path = format!("/tx/{txid}");
+    // Only the transaction is this lookup's own: in a batch the tip, the fee
+    // estimates and the mempool are shared for a block time.
+    let ttl = chain.block_ttl();
     let (tx, tip, estimates, recommended, mempool) = tokio::join!(
         client.get(endpoint, &tx_path),
-        tip(client, endpoint),
-        json::<FeeEstimates>(client, endpoint, "/fee-estimates"),
-        json::<Recommended>(client, endpoint, "/v1/fees/recommended"),
-        json::<Mempool>(client, endpoint, "/mempool"),
+        tip_shared(client, endpoint, chain),
+        json::<FeeEstimates>(client, endpoint, "/fee-estimates", ttl),
+        json::<Recommended>(client, endpoint, "/v1/fees/recommended", ttl),
+        json::<Mempool>(client, endpoint, "/mempool", ttl),
     );
     // The tip answers first: it also proves the URL is an Esplora API, which
     // is what makes its 404 for the txid mean "unknown transaction".
-    let tip = tip.map_err(failed)?;
+    let mut tip = tip.map_err(failed)?;
     let rates = convert::fee_rates(recommended.as_ref(), estimates.as_ref());
     let congestion = convert::congestion(rates, mempool.as_ref());
     let tx: Tx = match tx.map_err(|e| EndpointFailure::from_error(&e))? {
@@ -168,6 +184,14 @@ async fn ask(
             "answered {tx_path} with another transaction ({})",
             tx.txid
         )));
+    }
+    // A kept tip older than the transaction's block is asked again.
+    if client.shares_facts()
+        && let (true, Some(h)) = (tx.status.confirmed, tx.status.block_height)
+        && h > tip
+    {
+        client.forget_get(endpoint, "/blocks/tip/height");
+        tip = tip_shared(client, endpoint, chain).await.map_err(failed)?;
     }
     match (tx.status.confirmed, tx.status.block_height) {
         (true, Some(h)) if h > tip => {
@@ -214,8 +238,9 @@ async fn json<T: DeserializeOwned>(
     client: &RpcClient,
     endpoint: &Endpoint,
     path: &str,
+    ttl: std::time::Duration,
 ) -> Option<T> {
-    match client.get(endpoint, path).await {
+    match client.get_shared(endpoint, path, ttl).await {
         Ok(GetAnswer::Body(b)) => serde_json::from_slice(&b).ok(),
         _ => None,
     }

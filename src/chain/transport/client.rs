@@ -40,6 +40,9 @@ pub struct Options {
     /// the next one too (`None`: strictly one after another, as batch does
     /// to keep its load on the first endpoint).
     pub hedge_after: Option<Duration>,
+    /// Keep what is not the transaction's (a head, prices, fee estimates)
+    /// per endpoint for a block time, for every lookup to share (batch).
+    pub share_facts: bool,
 }
 
 impl Options {
@@ -50,6 +53,7 @@ impl Options {
         rate_limit_retries: 0,
         max_retry_wait: Duration::ZERO,
         hedge_after: Some(Duration::from_millis(1500)),
+        share_facts: false,
     };
 }
 
@@ -70,6 +74,8 @@ struct Shared {
     next_group: AtomicU64,
     requests: AtomicU64,
     rate_limited: AtomicU64,
+    /// What lookups share in a batch (`Options::share_facts`).
+    kept: super::shared::Shared,
 }
 
 impl std::fmt::Debug for Group {
@@ -117,6 +123,90 @@ impl RpcClient {
     /// See `Options::hedge_after`.
     pub fn hedge_after(&self) -> Option<Duration> {
         self.options.hedge_after
+    }
+
+    /// Whether facts that are not the transaction's are shared (batch).
+    pub fn shares_facts(&self) -> bool {
+        self.options.share_facts
+    }
+
+    /// `post`, shared across lookups for `ttl` when the options say so (a
+    /// head, prices): one request per endpoint and block time, not per lookup.
+    pub async fn post_shared(
+        &self,
+        endpoint: &Endpoint,
+        path: &'static str,
+        body: &Value,
+        ttl: Duration,
+    ) -> Result<Value, EndpointError> {
+        if !self.options.share_facts {
+            return self.post(endpoint, path, body).await;
+        }
+        let key = format!("POST {}{path} {body}", endpoint.url);
+        let kept = self
+            .shared
+            .kept
+            .get_or_fetch(&key, ttl, async {
+                self.post(endpoint, path, body)
+                    .await
+                    .map(super::shared::Kept::Json)
+            })
+            .await?;
+        match kept {
+            super::shared::Kept::Json(v) => Ok(v),
+            super::shared::Kept::Body(_) => Err(EndpointError::Transport(
+                "kept answer of another kind".into(),
+            )),
+        }
+    }
+
+    /// `get`, shared likewise (Esplora's tip, fee estimates, mempool).
+    pub async fn get_shared(
+        &self,
+        endpoint: &Endpoint,
+        path: &str,
+        ttl: Duration,
+    ) -> Result<GetAnswer, EndpointError> {
+        if !self.options.share_facts {
+            return self.get(endpoint, path).await;
+        }
+        let key = format!("GET {}{path}", endpoint.url);
+        let fetch = async {
+            match self.get(endpoint, path).await? {
+                GetAnswer::Body(b) => Ok(super::shared::Kept::Body(b)),
+                // A 404 is an answer, but not one worth keeping.
+                GetAnswer::NotFound(t) => Err(EndpointError::Http {
+                    status: 404,
+                    snippet: t,
+                }),
+            }
+        };
+        match self.shared.kept.get_or_fetch(&key, ttl, fetch).await {
+            Ok(super::shared::Kept::Body(b)) => Ok(GetAnswer::Body(b)),
+            Ok(super::shared::Kept::Json(_)) => Err(EndpointError::Transport(
+                "kept answer of another kind".into(),
+            )),
+            Err(EndpointError::Http {
+                status: 404,
+                snippet,
+            }) => Ok(GetAnswer::NotFound(snippet)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Forgets a kept `post_shared` answer (a head older than a
+    /// transaction's block is asked again).
+    pub fn forget_post(&self, endpoint: &Endpoint, path: &str, body: &Value) {
+        self.shared
+            .kept
+            .forget(&format!("POST {}{path} {body}", endpoint.url));
+    }
+
+    /// Forgets a kept `get_shared` answer.
+    pub fn forget_get(&self, endpoint: &Endpoint, path: &str) {
+        self.shared
+            .kept
+            .forget(&format!("GET {}{path}", endpoint.url));
     }
 
     pub fn stats(&self) -> Stats {

@@ -11,6 +11,7 @@ mod coalesce;
 mod endpoint;
 mod error;
 mod jsonrpc;
+pub mod shared;
 pub mod throttle;
 
 pub use crate::codec::url::redact_url;

@@ -63,6 +63,26 @@ pub async fn post(
     }
 }
 
+/// `post` of a fact every lookup shares in a batch (the head, the prices,
+/// the solidified head): asked once per endpoint and block time there.
+async fn post_shared(
+    client: &RpcClient,
+    endpoint: &Endpoint,
+    chain: &Chain,
+    path: &'static str,
+    body: &Value,
+) -> Result<Value, EndpointError> {
+    let v = client
+        .post_shared(endpoint, path, body, chain.block_ttl())
+        .await?;
+    match v.get("Error").and_then(Value::as_str) {
+        Some(e) => Err(EndpointError::NodeError(
+            endpoint.scrub(&e.chars().take(crate::safe::MAX_CHARS).collect::<String>()),
+        )),
+        None => Ok(v),
+    }
+}
+
 /// TronGrid blocks an IP that exceeds its keyless rate for 30 s, with
 /// HTTP 403 and "…exceeds the frequency limit…, suspended for 30s": a rate
 /// limit (the endpoints of a TRON chain carry this rule).
@@ -106,17 +126,41 @@ async fn ask(
 ) -> Result<Answer, EndpointFailure> {
     let value = json!({"value": hex::encode(id)});
     let nothing = json!({});
+    // In a batch the head, the prices and the solidified head are shared
+    // by every lookup (one request per block time); alone, the solidified
+    // view of this very transaction is asked.
+    let share = client.shares_facts();
     let (tx, info, solid, block, params) = tokio::join!(
         post(client, endpoint, "/wallet/gettransactionbyid", &value),
         post(client, endpoint, "/wallet/gettransactioninfobyid", &value),
-        post(
+        async {
+            if share {
+                post_shared(
+                    client,
+                    endpoint,
+                    chain,
+                    "/walletsolidity/getnowblock",
+                    &nothing,
+                )
+                .await
+            } else {
+                post(
+                    client,
+                    endpoint,
+                    "/walletsolidity/gettransactioninfobyid",
+                    &value,
+                )
+                .await
+            }
+        },
+        post_shared(client, endpoint, chain, "/wallet/getnowblock", &nothing),
+        post_shared(
             client,
             endpoint,
-            "/walletsolidity/gettransactioninfobyid",
-            &value
+            chain,
+            "/wallet/getchainparameters",
+            &nothing
         ),
-        post(client, endpoint, "/wallet/getnowblock", &nothing),
-        post(client, endpoint, "/wallet/getchainparameters", &nothing),
     );
     let observed_at = now_ms();
     // The transaction, its info and the head are needed; the solidified view
@@ -125,17 +169,41 @@ async fn ask(
     let info_empty = is_empty(&info);
     let tx: Transaction = parse("/wallet/gettransactionbyid", tx)?;
     let info: TransactionInfo = parse("/wallet/gettransactioninfobyid", info)?;
-    let head = parse::<Block>("/wallet/getnowblock", block)?
-        .number()
-        .ok_or_else(|| {
-            EndpointFailure::new(
-                FaultKind::Undecodable,
-                "/wallet/getnowblock: the answer has no block number",
-            )
-        })?;
+    let head_of = |block: Result<Value, EndpointError>| {
+        parse::<Block>("/wallet/getnowblock", block)?
+            .number()
+            .ok_or_else(|| {
+                EndpointFailure::new(
+                    FaultKind::Undecodable,
+                    "/wallet/getnowblock: the answer has no block number",
+                )
+            })
+    };
+    let mut head = head_of(block)?;
+    // A kept head older than the transaction's block is asked again.
+    if share
+        && let Some(b) = info.block_number
+        && u64::try_from(b).is_ok_and(|b| b > head)
+    {
+        client.forget_post(endpoint, "/wallet/getnowblock", &nothing);
+        head =
+            head_of(post_shared(client, endpoint, chain, "/wallet/getnowblock", &nothing).await)?;
+    }
     // The solidity view knows only irreversible transactions; an endpoint
-    // without it leaves finality to the confirmation count.
+    // without it leaves finality to the confirmation count. In a batch, the
+    // solidified head says it for every transaction at once.
+    let solid_head: Option<u64> = if share {
+        solid
+            .as_ref()
+            .ok()
+            .and_then(|v| serde_json::from_value::<Block>(v.clone()).ok())
+            .and_then(|b| b.number())
+            .filter(|s| *s <= head)
+    } else {
+        None
+    };
     let solid: Option<Option<TransactionInfo>> = match solid {
+        _ if share => None,
         Err(_) => None,
         Ok(_) if is_empty(&solid) => Some(None),
         answer => Some(Some(
@@ -184,6 +252,10 @@ async fn ask(
         (Some(info), Some(solid)) => {
             Some(verify::solidified(info, solid.as_ref()).map_err(EndpointFailure::inconsistent)?)
         }
+        (Some(info), None) => solid_head.and_then(|s| {
+            let b = u64::try_from(info.block_number?).ok()?;
+            Some(b <= s)
+        }),
         _ => None,
     };
     let raw = tx.raw_data.clone().unwrap_or_default();
@@ -194,7 +266,14 @@ async fn ask(
     let mut unknown = convert::unknown_tokens(&call, info.as_ref(), &book);
     let tokens_unread = unknown.len().saturating_sub(super::MAX_TOKEN_READS);
     unknown.truncate(super::MAX_TOKEN_READS);
-    let wants_resources = call.kind == "TriggerSmartContract";
+    // The sender's energy explains a contract call; in a batch it is asked
+    // only where it explains something: a failure.
+    let failed = info
+        .as_ref()
+        .and_then(|i| i.receipt.as_ref())
+        .and_then(|r| r.result.as_deref())
+        .is_some_and(|r| r != "SUCCESS");
+    let wants_resources = call.kind == "TriggerSmartContract" && (!share || failed);
     let (tokens, resources) = tokio::join!(
         token_metadata(client, endpoint, call.from, &unknown),
         async {

@@ -126,6 +126,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
             rate_limit_retries: RATE_LIMIT_RETRIES,
             max_retry_wait: MAX_RETRY_WAIT,
             hedge_after: None,
+            share_facts: true,
         },
     )?;
     let mut memory = store::open_memory(settings);

@@ -134,6 +134,21 @@ fn answer(state: &State, r: &Request) -> Reply {
             block["block_header"]["raw_data"]["number"] = json!(state.head);
             Reply::json(block.to_string())
         }
+        // The solidified head (java-tron's walletsolidity API serves the
+        // same block shape): the newest block of a solidified transaction,
+        // else 19 blocks below the head (TRON solidifies after 19 of 27).
+        "/walletsolidity/getnowblock" => {
+            let solid = state
+                .solidified
+                .iter()
+                .filter(|(_, s)| **s)
+                .filter_map(|(id, _)| state.infos.get(id)?["blockNumber"].as_i64())
+                .max()
+                .unwrap_or(state.head - 19);
+            let mut block = fixture("getnowblock");
+            block["block_header"]["raw_data"]["number"] = json!(solid);
+            Reply::json(block.to_string())
+        }
         "/wallet/getchainparameters" => Reply::json(fixture("getchainparameters").to_string()),
         "/wallet/getaccountresource" => Reply::json(fixture("getaccountresource").to_string()),
         "/wallet/triggerconstantcontract" => match body["function_selector"].as_str() {
