@@ -180,7 +180,10 @@ where
     F: FnMut(Endpoint) -> Fut,
     Fut: std::future::Future<Output = Result<Answer, EndpointFailure>>,
 {
-    let endpoints: Vec<Endpoint> = urls.iter().map(|u| endpoint(chain, u)).collect();
+    let endpoints = client.in_turn(
+        &chain.key,
+        urls.iter().map(|u| endpoint(chain, u)).collect(),
+    );
     let quorum = NOT_FOUND_QUORUM.min(endpoints.len());
     let mut asked = Asked {
         found: None,

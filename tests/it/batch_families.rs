@@ -96,3 +96,49 @@ fn issue_24_shared_facts_leave_only_the_transactions_own_requests_per_line() {
     eprintln!("Esplora: {per_line} requests per lookup");
     assert!(per_line <= 1.2, "Esplora: {per_line} requests per lookup");
 }
+
+/// Issue 24: a batch puts every endpoint of a chain to work, each at its
+/// own pace: lookups start at the next endpoint in turn.
+#[test]
+fn issue_24_a_batch_spreads_its_lookups_over_every_endpoint() {
+    let nodes: Vec<FakeTron> = (0..3).map(|_| FakeTron::start(&["usdt", "trx"])).collect();
+    let urls: Vec<&str> = nodes.iter().map(|n| n.url()).collect();
+    let cfg = write_raw_config(&tron::tron_toml(&urls));
+    let lines = 24;
+    let input: String = (0..lines)
+        .map(|i| format!("{}\n", tron::id_of(if i % 2 == 0 { "usdt" } else { "trx" })))
+        .collect();
+    let run = cfg.run_stdin(&["batch"], input.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.ndjson().len(), lines);
+    // Each endpoint answered its share of the transactions (tx + info each).
+    for n in &nodes {
+        let own = n
+            .server
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/wallet/gettransactioninfobyid")
+            .count();
+        assert_eq!(own, lines / 3, "{own} of {lines} lookups on one endpoint");
+    }
+}
+
+/// Issue 24's measurement of spreading (not a check): 24 TRON lookups at
+/// `rps = 4` per endpoint, over one endpoint and over three.
+/// `cargo test --release --test it spread_cost -- --ignored --nocapture`
+#[test]
+#[ignore = "a measurement, not a check"]
+fn spread_cost() {
+    let nodes: Vec<FakeTron> = (0..3).map(|_| FakeTron::start(&["usdt", "trx"])).collect();
+    let urls: Vec<&str> = nodes.iter().map(|n| n.url()).collect();
+    let input: String = (0..24)
+        .map(|i| format!("{}\n", tron::id_of(if i % 2 == 0 { "usdt" } else { "trx" })))
+        .collect();
+    let paced = |urls: &[&str]| tron::tron_toml(urls).replacen("rpc = [", "rps = 4\nrpc = [", 1);
+    for (label, set) in [("one endpoint", &urls[..1]), ("three endpoints", &urls[..])] {
+        let cfg = write_raw_config(&paced(set));
+        let run = cfg.run_stdin(&["batch"], input.as_bytes());
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        eprintln!("{label}: {} ms", run.elapsed.as_millis());
+    }
+}

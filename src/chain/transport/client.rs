@@ -43,6 +43,10 @@ pub struct Options {
     /// Keep what is not the transaction's (a head, prices, fee estimates)
     /// per endpoint for a block time, for every lookup to share (batch).
     pub share_facts: bool,
+    /// Start each lookup at the next endpoint of its chain in turn (batch):
+    /// every endpoint works at its own pace; one resting after a rate
+    /// limit is asked last.
+    pub spread_load: bool,
 }
 
 impl Options {
@@ -54,6 +58,7 @@ impl Options {
         max_retry_wait: Duration::ZERO,
         hedge_after: Some(Duration::from_millis(1500)),
         share_facts: false,
+        spread_load: false,
     };
 }
 
@@ -76,6 +81,8 @@ struct Shared {
     rate_limited: AtomicU64,
     /// What lookups share in a batch (`Options::share_facts`).
     kept: super::shared::Shared,
+    /// Lookups started per chain (`Options::spread_load`).
+    turns: Mutex<HashMap<String, usize>>,
 }
 
 impl std::fmt::Debug for Group {
@@ -128,6 +135,26 @@ impl RpcClient {
     /// Whether facts that are not the transaction's are shared (batch).
     pub fn shares_facts(&self) -> bool {
         self.options.share_facts
+    }
+
+    /// The order a lookup asks `endpoints` in: as configured, or (spreading
+    /// the load) starting at the next one in turn for `chain`, those resting
+    /// after a rate limit last.
+    pub fn in_turn(&self, chain: &str, mut endpoints: Vec<Endpoint>) -> Vec<Endpoint> {
+        if !self.options.spread_load || endpoints.len() < 2 {
+            return endpoints;
+        }
+        let turn = {
+            let mut turns = self.shared.turns.lock().unwrap_or_else(|e| e.into_inner());
+            let t = turns.entry(chain.to_string()).or_insert(0);
+            *t = t.wrapping_add(1);
+            *t - 1
+        };
+        let n = endpoints.len();
+        endpoints.rotate_left(turn % n);
+        let now = Instant::now();
+        endpoints.sort_by_key(|e| self.with_throttle(e, |t| t.benched(now).is_some()));
+        endpoints
     }
 
     /// `post`, shared across lookups for `ttl` when the options say so (a

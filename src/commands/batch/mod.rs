@@ -127,6 +127,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
             max_retry_wait: MAX_RETRY_WAIT,
             hedge_after: None,
             share_facts: true,
+            spread_load: true,
         },
     )?;
     let mut memory = store::open_memory(settings);
