@@ -84,6 +84,13 @@ fn issue_24_shared_facts_leave_only_the_transactions_own_requests_per_line() {
     );
     let per_line = trx.server.hits() as f64 / lines as f64;
     eprintln!("TRON: {per_line} requests per lookup");
+    // The summary says it per chain.
+    assert!(
+        run.stderr
+            .contains(&format!("requests per lookup: tron {per_line:.1}")),
+        "{}",
+        run.stderr
+    );
     assert!(per_line <= 2.2, "TRON: {per_line} requests per lookup");
 
     let btc_input: String = (0..lines)

@@ -83,6 +83,8 @@ struct Shared {
     kept: super::shared::Shared,
     /// Lookups started per chain (`Options::spread_load`).
     turns: Mutex<HashMap<String, usize>>,
+    /// Requests sent per endpoint URL (for the per-chain figures of batch).
+    per_endpoint: Mutex<HashMap<String, u64>>,
 }
 
 impl std::fmt::Debug for Group {
@@ -130,6 +132,15 @@ impl RpcClient {
     /// See `Options::hedge_after`.
     pub fn hedge_after(&self) -> Option<Duration> {
         self.options.hedge_after
+    }
+
+    /// Requests sent so far per endpoint URL (as configured).
+    pub fn requests_by_endpoint(&self) -> HashMap<String, u64> {
+        self.shared
+            .per_endpoint
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Whether facts that are not the transaction's are shared (batch).
@@ -585,6 +596,13 @@ impl RpcClient {
             let at = self.with_throttle(endpoint, |t| t.reserve(Instant::now(), calls));
             tokio::time::sleep_until(at.into()).await;
             self.shared.requests.fetch_add(1, Ordering::Relaxed);
+            *self
+                .shared
+                .per_endpoint
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(endpoint.url.clone())
+                .or_insert(0) += 1;
             match self.exchange(endpoint, build()).await {
                 Err(EndpointError::RateLimited {
                     status,

@@ -149,6 +149,8 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         .then(|| progress_bar(total, settings.lang));
     let mut writer = Writer::new(args.format, out, settings.lang, settings);
     let mut tally = Tally::default();
+    // Lookups per chain, for requests per lookup and the pace on the bar.
+    let mut lookups: std::collections::BTreeMap<String, u64> = Default::default();
     let mut updates = Vec::new();
     let mut fail_code = exit::OK;
     let mut broken_pipe = false;
@@ -178,13 +180,26 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
                 return Err(e).context("writing a record to stdout");
             }
             tally.add(record.label());
+            if let Record::Tx(r) = &record
+                && let Some(c) = &r.chain
+            {
+                *lookups.entry(c.clone()).or_insert(0) += 1;
+            }
             fail_code = fail_code.max(record.fail_code(&args.fail_on));
             if let Record::Tx(r) = &record {
                 updates.extend(worth_remembering(r, memory));
             }
             if let Some(p) = &progress {
                 p.inc(1);
-                p.set_message(tally.line_in(settings.lang));
+                p.set_message(format!(
+                    "{} · {}",
+                    tally.line_in(settings.lang),
+                    pace_line(
+                        &settings.config,
+                        &client.requests_by_endpoint(),
+                        started.elapsed()
+                    )
+                ));
             }
         }
     }
@@ -213,12 +228,72 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
             String::new()
         }
     ));
+    let per_lookup = per_lookup_line(&settings.config, &client.requests_by_endpoint(), &lookups);
+    if !per_lookup.is_empty() {
+        settings
+            .log
+            .info(format_args!("requests per lookup: {per_lookup}"));
+    }
     if tally.count("unknown") > 0 {
         settings.log.warn(format_args!(
             "no usable answer from some endpoints; `txdoctor chains --probe` shows which answer, and --config FILE can list endpoints that are reachable from here"
         ));
     }
     Ok(fail_code)
+}
+
+/// Requests sent to each chain's endpoints (`rpc` and `history`).
+fn chain_requests(
+    config: &crate::config::Config,
+    by_endpoint: &std::collections::HashMap<String, u64>,
+) -> Vec<(String, u64, Option<f64>)> {
+    config
+        .chains
+        .iter()
+        .filter_map(|c| {
+            let urls = c.rpc.iter().chain(&c.history);
+            let requests: u64 = urls.clone().filter_map(|u| by_endpoint.get(u)).sum();
+            let pace: Option<f64> = urls.map(|u| c.limits_of(u).rps).sum();
+            (requests > 0).then(|| (c.key.clone(), requests, pace))
+        })
+        .collect()
+}
+
+/// "tron 4.8/5 req/s": each chain's requests a second so far against the
+/// pace its endpoints allow — where a rate limit is the bottleneck.
+pub fn pace_line(
+    config: &crate::config::Config,
+    by_endpoint: &std::collections::HashMap<String, u64>,
+    elapsed: Duration,
+) -> String {
+    let secs = elapsed.as_secs_f64().max(0.001);
+    chain_requests(config, by_endpoint)
+        .iter()
+        .map(|(key, n, pace)| {
+            let rate = *n as f64 / secs;
+            match pace {
+                Some(p) => format!("{key} {rate:.1}/{p:.0} req/s"),
+                None => format!("{key} {rate:.1} req/s"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "tron 2.1, btc 1.1": HTTP requests per transaction lookup, per chain.
+pub fn per_lookup_line(
+    config: &crate::config::Config,
+    by_endpoint: &std::collections::HashMap<String, u64>,
+    lookups: &std::collections::BTreeMap<String, u64>,
+) -> String {
+    chain_requests(config, by_endpoint)
+        .iter()
+        .filter_map(|(key, n, _)| {
+            let l = *lookups.get(key)?;
+            (l > 0).then(|| format!("{key} {:.1}", *n as f64 / l as f64))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// How long the first lines are gathered before the lookups start.
@@ -526,6 +601,25 @@ fn csv_line(fields: &[&str]) -> std::io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 24: the bar shows each chain's requests a second against its
+    /// pace, the summary its requests per lookup.
+    #[test]
+    fn pace_and_requests_per_lookup_are_said_per_chain() {
+        let cfg = crate::config::parse(crate::config::BUILTIN).unwrap();
+        let tron = cfg.chain("tron").unwrap();
+        let by_endpoint: std::collections::HashMap<String, u64> =
+            tron.rpc.iter().map(|u| (u.clone(), 24)).collect();
+        let line = pace_line(&cfg, &by_endpoint, Duration::from_secs(12));
+        assert!(line.starts_with("tron "), "{line}");
+        assert!(line.contains(" req/s"), "{line}");
+        let lookups = std::collections::BTreeMap::from([("tron".to_string(), 24u64)]);
+        let n = tron.rpc.len();
+        assert_eq!(
+            per_lookup_line(&cfg, &by_endpoint, &lookups),
+            format!("tron {:.1}", n as f64)
+        );
+    }
 
     fn lines(input: &[u8], cap: usize) -> Vec<(String, bool)> {
         let mut r = BufReader::with_capacity(8, input);
