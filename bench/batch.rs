@@ -104,26 +104,62 @@ fn compare(
     hashes: &[String],
     rounds: usize,
 ) {
-    let (mut t, mut p) = (Vec::new(), Vec::new());
+    let (mut t, mut p, mut c) = (Vec::new(), Vec::new(), Vec::new());
     for round in 1..=rounds {
         let (records, td, _) = run_txdoctor(txdoctor, cfg, file);
         assert_eq!(records, hashes.len());
         let (requests, pd) = plain_client(url, hashes);
+        let (_, cd) = plain_concurrent(url, hashes);
         println!(
-            "{name} round {round}: txdoctor {:>6.0} ms   plain client {:>6.0} ms ({requests} requests)",
+            "{name} round {round}: txdoctor {:>6.0} ms   plain client {:>6.0} ms ({requests} requests)   concurrent plain client {:>6.0} ms",
             ms(td),
-            ms(pd)
+            ms(pd),
+            ms(cd)
         );
         t.push(td);
         p.push(pd);
+        c.push(cd);
     }
-    let (mt, mp) = (median(&mut t), median(&mut p));
+    let (mt, mp, mc) = (median(&mut t), median(&mut p), median(&mut c));
     println!(
         "{name} median: txdoctor {:.0} ms, plain client {:.0} ms, ratio {:.2} (goal <= 1.0)",
         ms(mt),
         ms(mp),
         mt.as_secs_f64() / mp.as_secs_f64()
     );
+    println!(
+        "{name} median: txdoctor {:.0} ms, concurrent plain client {:.0} ms, ratio {:.2} (issue 24's goal <= 1.0)",
+        ms(mt),
+        ms(mc),
+        mt.as_secs_f64() / mc.as_secs_f64()
+    );
+}
+
+/// The plain client with up to `PLAIN_IN_FLIGHT` requests at once (issue
+/// 24's comparison): what a script author writes with a thread pool.
+fn plain_concurrent(url: &str, hashes: &[String]) -> (usize, Duration) {
+    const PLAIN_IN_FLIGHT: usize = 20;
+    let started = Instant::now();
+    let chunks: Vec<Vec<String>> = hashes
+        .chunks(PLAIN_HASHES_PER_REQUEST)
+        .map(|c| c.to_vec())
+        .collect();
+    let mut requests = 0;
+    for wave in chunks.chunks(PLAIN_IN_FLIGHT) {
+        let handles: Vec<_> = wave
+            .iter()
+            .cloned()
+            .map(|chunk| {
+                let url = url.to_string();
+                std::thread::spawn(move || plain_client(&url, &chunk).0)
+            })
+            .collect();
+        requests += handles
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .sum::<usize>();
+    }
+    (requests, started.elapsed())
 }
 
 fn ms(d: Duration) -> f64 {
@@ -148,6 +184,13 @@ fn run_txdoctor(bin: &Path, cfg: &Path, file: &Path) -> (usize, Duration, i64) {
             "--config",
             cfg.to_str().unwrap(),
         ])
+        // An experiment's concurrency (issue 24); the default otherwise.
+        .args(
+            std::env::var("BENCH_CONCURRENCY")
+                .ok()
+                .map(|c| vec!["--concurrency".to_string(), c])
+                .unwrap_or_default(),
+        )
         .env("XDG_CACHE_HOME", cfg.parent().unwrap().join("cache"))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
