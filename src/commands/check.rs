@@ -51,9 +51,15 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
         sender: args.expect.from.clone(),
     };
 
-    let client = RpcClient::new(
+    // Several queries share what is not a transaction's own (a head,
+    // prices, fee estimates), as batch does (issue 24).
+    let client = RpcClient::with_options(
         settings.request_timeout.min(args.timeout.mul_f64(0.8)),
         settings.log,
+        chain::transport::Options {
+            share_facts: queries.len() > 1,
+            ..chain::transport::Options::INTERACTIVE
+        },
     )?;
     let mut memory = store::open_memory(settings);
     let spinner = settings.stderr_fancy.then(|| spinner(queries.len()));

@@ -149,3 +149,24 @@ fn spread_cost() {
         eprintln!("{label}: {} ms", run.elapsed.as_millis());
     }
 }
+
+/// Issue 24 (4): `check` of several queries shares what is not a
+/// transaction's own, as batch does.
+#[test]
+fn issue_24_check_of_several_queries_shares_the_chain_facts() {
+    let trx = FakeTron::start(&["usdt", "trx"]);
+    let cfg = write_raw_config(&tron::tron_toml(&[trx.url()]));
+    let run = cfg.run(&["check", &tron::id_of("usdt"), &tron::id_of("trx"), "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.ndjson().len(), 2);
+    let asked = |path: &str| {
+        trx.server
+            .requests()
+            .iter()
+            .filter(|r| r.path == path)
+            .count()
+    };
+    assert_eq!(asked("/wallet/getnowblock"), 1);
+    assert_eq!(asked("/wallet/getchainparameters"), 1);
+    assert_eq!(asked("/wallet/gettransactioninfobyid"), 2);
+}
