@@ -94,7 +94,7 @@ pub async fn answer(client: &RpcClient, settings: &Settings, q: &Query, ask: Ask
             report.unwrap_or_else(|| address_timed_out(settings, q, ask.expect, limit)),
         ));
     }
-    let lookup = lookup(client, settings, q, ask.memory);
+    let lookup = lookup(client, settings, q, ask.memory, deadline);
     let report = within(deadline, lookup).await;
     let mut report = report.unwrap_or_else(|| timed_out(settings, q, limit));
     // No chain has it as a transaction: it may be an Aptos account's address.
@@ -215,7 +215,7 @@ pub async fn lookup_address(
     if let Some(m) = &report.matched
         && let Ok(tx) = query::parse(&m.transfer.hash, &settings.config, Some(&m.chain))
     {
-        report.match_report = Some(Box::new(lookup(client, settings, &tx, memory).await));
+        report.match_report = Some(Box::new(lookup(client, settings, &tx, memory, None).await));
     }
     report
 }
@@ -317,6 +317,7 @@ pub async fn lookup(
     settings: &Settings,
     q: &Query,
     memory: &Memory,
+    deadline: Option<tokio::time::Instant>,
 ) -> TxReport {
     let (key, hash_hex) = match &q.target {
         Target::Tx { hash, .. } => (
@@ -335,6 +336,14 @@ pub async fn lookup(
         _ => unreachable!("address queries go to lookup_address"),
     };
     let remembered = |chain: &str| memory.get(chain, &hash_hex);
-    let search = chain::search_tx(client, &settings.config, &q.chains, &key, &remembered).await;
+    let search = chain::search_tx(
+        client,
+        &settings.config,
+        &q.chains,
+        &key,
+        &remembered,
+        deadline,
+    )
+    .await;
     diagnose::tx_report(&q.input, &hash_hex, &q.chains, &search, &settings.config)
 }

@@ -141,6 +141,10 @@ async fn lookup_address(
         .await
 }
 
+/// What a query keeps of its time for the rest once the costly searches
+/// (`ChainFamily::deferred`) run out of it.
+const DEFERRED_MARGIN: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// How long, once one chain found the transaction, the others still
 /// searching are waited for: long enough for a healthy endpoint's answer.
 pub const ALSO_ON_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
@@ -153,6 +157,7 @@ pub async fn search_tx(
     chains: &[String],
     key: &TxKey,
     remembered: &dyn Fn(&str) -> Option<Seen>,
+    deadline: Option<tokio::time::Instant>,
 ) -> Search {
     let is_deferred = |chain: &&Chain| family::of(chain.family).deferred(chain, key);
     let mut pending: FuturesUnordered<_> = chains
@@ -203,7 +208,30 @@ pub async fn search_tx(
                     )
                 }
             });
-        outcomes.extend(futures_util::future::join_all(deferred).await);
+        let keys: Vec<String> = chains
+            .iter()
+            .filter_map(|key| config.chain(key))
+            .filter(|c| is_deferred(c))
+            .map(|c| c.key.clone())
+            .collect();
+        // The costly searches get what is left of the query's time (less a
+        // moment for the rest): out of time, they are unavailable, and what
+        // the other chains said stands.
+        let all = futures_util::future::join_all(deferred);
+        let until = deadline.map(|d| d.checked_sub(DEFERRED_MARGIN).unwrap_or(d));
+        match until {
+            Some(until) => match tokio::time::timeout_at(until, all).await {
+                Ok(done) => outcomes.extend(done),
+                Err(_) => outcomes.extend(keys.into_iter().map(|k| {
+                    let failure = EndpointFailure::new(
+                        FaultKind::Timeout,
+                        "the search of its recent blocks did not finish within --timeout; try again with a longer --timeout, or give the block-index or Subscan link",
+                    );
+                    (k, ChainOutcome::Unavailable { failures: vec![failure] })
+                })),
+            },
+            None => outcomes.extend(all.await),
+        }
     }
     let order = |k: &String| chains.iter().position(|c| c == k);
     outcomes.sort_by_key(|(k, _)| order(k));

@@ -61,7 +61,7 @@ pub async fn run(args: &WatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     let (report, reached) = loop {
         // `--timeout` bounds the poll too: a hung endpoint cannot hold the
         // watch past it. Out of time, the last answer stands (or unknown).
-        let poll = lookup::lookup(&client, settings, &q, &memory);
+        let poll = lookup::lookup(&client, settings, &q, &memory, Some(deadline));
         let report = match tokio::time::timeout_at(deadline, poll).await {
             Ok(report) => report,
             Err(_) => {

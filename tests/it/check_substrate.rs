@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 
+use crate::common::aptos::{FakeAptos, aptos_toml};
 use crate::common::fake::{FakeServer, Reply};
 use crate::common::substrate::*;
 use crate::common::*;
@@ -350,6 +351,64 @@ fn issue_23_probe_reads_head_and_genesis() {
     );
     // head, finalized head, runtime spec and genesis, per endpoint.
     assert_eq!(node.paths().len(), 4, "{:?}", node.paths());
+}
+
+#[test]
+fn issue_23_a_slow_scan_runs_out_of_time_and_what_the_other_chains_said_stands() {
+    // A bare 0x hash is asked of Aptos and of a relay chain whose every
+    // range of blocks takes 1 s (4 in flight, 16 to read): the scan cannot
+    // finish within a 3 s --timeout, though no one request times out. Aptos's answers (not there) still count; the relay chain is
+    // unavailable for lack of time; so the verdict is unknown, never
+    // not_found, and it says where it was not found.
+    let aptos = FakeAptos::start(&[]);
+    let node = FakeSidecar::start(RELAY_GENESIS, &["dot_transfer"]);
+    node.set(|s| s.range_delay = Some(std::time::Duration::from_secs(1)));
+    let toml = format!(
+        "{}{}",
+        aptos_toml(&[&aptos.url()]),
+        substrate_toml("dot-relay", RELAY_GENESIS, &[&node.url()], "")
+    );
+    let cfg = write_raw_config(&toml);
+    let hash = format!("0x{}", "4e".repeat(32));
+    let (v, run) = check_json_with(&cfg, &hash, &["-v", "--timeout", "3s"]);
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    assert_eq!(
+        (v["status"].as_str(), v["reason"].as_str()),
+        (Some("unknown"), Some("endpoints_unavailable"))
+    );
+    // Aptos answered (its two reads), the relay's scan was cut short.
+    assert!(
+        aptos.paths().iter().any(|p| p.contains(&hash)),
+        "{:?}",
+        aptos.paths()
+    );
+    let failed = warnings_of(&v, "endpoint_failed");
+    assert!(
+        failed
+            .iter()
+            .any(|w| w["kind"] == "timeout"
+                && w["message"].as_str().unwrap().contains("recent blocks")),
+        "{failed:?}"
+    );
+    assert!(
+        !failed
+            .iter()
+            .any(|w| w["endpoint"].as_str().unwrap_or("").contains(&aptos.url())),
+        "{failed:?}"
+    );
+    assert!(
+        run.elapsed < std::time::Duration::from_secs(5),
+        "{:?}",
+        run.elapsed
+    );
+    says(
+        &v,
+        &[
+            "is not on Aptos",
+            "could not check Polkadot dot-relay",
+            "not mean the transfer is lost",
+        ],
+    );
 }
 
 /// The cost of a full-window scan against the fake (the note's figure):

@@ -56,6 +56,8 @@ pub struct State {
     pub errors: Option<Value>,
     pub balance_info: HashMap<String, Value>,
     pub assets: HashMap<String, Value>,
+    /// How long each `/blocks?range=` answer takes (a slow scan).
+    pub range_delay: Option<std::time::Duration>,
 }
 
 pub struct FakeSidecar {
@@ -84,6 +86,7 @@ impl FakeSidecar {
             errors: Some(fixture("balances_errors")["errors"].clone()),
             balance_info: HashMap::new(),
             assets: HashMap::new(),
+            range_delay: None,
         }));
         let s = state.clone();
         FakeSidecar {
@@ -167,7 +170,9 @@ fn answer(s: &State, r: &Request) -> Reply {
             let blocks: Vec<Value> = (a..=b.min(s.best))
                 .map(|n| s.blocks.get(&n).cloned().unwrap_or_else(|| filler(n)))
                 .collect();
-            Reply::json(Value::Array(blocks).to_string())
+            let mut reply = Reply::json(Value::Array(blocks).to_string());
+            reply.delay = s.range_delay;
+            reply
         }
         ["runtime", "spec"] => Reply::json(
             json!({"at": {"hash": "0x00", "height": param("at").unwrap_or("0")},
