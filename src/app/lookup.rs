@@ -75,20 +75,26 @@ pub struct Ask<'a> {
 /// Looks `q` up as `ask` says: an address or a transaction, within its
 /// deadline; out of time, every chain still open reads `unknown`.
 pub async fn answer(client: &RpcClient, settings: &Settings, q: &Query, ask: Ask<'_>) -> Report {
+    // The rarer paths are boxed: a future is as large as its largest
+    // path, and a batch holds thousands of transaction lookups at once.
     let deadline = ask.timeout.map(|t| tokio::time::Instant::now() + t);
     let limit = ask.timeout.unwrap_or_default();
     // A `0x` + 64-hex id with `--expect` is an account (Aptos): a hash has
     // no incoming transfers to look for.
     let as_account = account_reading(q, settings);
     if let (Some(aq), Some(_)) = (&as_account, ask.expect) {
-        let lookup = lookup_address(client, settings, aq, ask.expect, ask.scope, ask.memory);
+        let lookup = Box::pin(lookup_address(
+            client, settings, aq, ask.expect, ask.scope, ask.memory,
+        ));
         let report = within(deadline, lookup).await;
         return Report::Address(Box::new(
             report.unwrap_or_else(|| address_timed_out(settings, aq, ask.expect, limit)),
         ));
     }
     if is_address(q) {
-        let lookup = lookup_address(client, settings, q, ask.expect, ask.scope, ask.memory);
+        let lookup = Box::pin(lookup_address(
+            client, settings, q, ask.expect, ask.scope, ask.memory,
+        ));
         let report = within(deadline, lookup).await;
         return Report::Address(Box::new(
             report.unwrap_or_else(|| address_timed_out(settings, q, ask.expect, limit)),
@@ -101,7 +107,9 @@ pub async fn answer(client: &RpcClient, settings: &Settings, q: &Query, ask: Ask
     if let Some(aq) = as_account.filter(|_| {
         matches!(report.status, Status::NotFound | Status::Unknown) && report.facts.is_none()
     }) {
-        let lookup = lookup_address(client, settings, &aq, None, ask.scope, ask.memory);
+        let lookup = Box::pin(lookup_address(
+            client, settings, &aq, None, ask.scope, ask.memory,
+        ));
         if let Some(mut account) = within(deadline, lookup).await
             && account_exists(&account)
         {
@@ -116,7 +124,7 @@ pub async fn answer(client: &RpcClient, settings: &Settings, q: &Query, ask: Ask
         }
     }
     if ask.poisoning_check {
-        let check = payee_check(client, settings, &mut report);
+        let check = Box::pin(payee_check(client, settings, &mut report));
         if within(deadline, check).await.is_none() {
             report.warnings.push(Warning::new(
                 "poisoning_unchecked",

@@ -156,7 +156,7 @@ pub async fn search_tx(
     config: &Config,
     chains: &[String],
     key: &TxKey,
-    remembered: &dyn Fn(&str) -> Option<Seen>,
+    remembered: &(dyn Fn(&str) -> Option<Seen> + Sync),
     deadline: Option<tokio::time::Instant>,
 ) -> Search {
     let is_deferred = |chain: &&Chain| family::of(chain.family).deferred(chain, key);

@@ -3,6 +3,7 @@
 //! trusted ones say they do not know it (the quorum for "not found", and
 //! the lag rule that keeps a node far behind from testifying).
 
+use futures_util::FutureExt;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 
@@ -136,7 +137,11 @@ pub async fn race_in_turn<T, F, Fut>(
         if let Some(e) = endpoints.get(*next) {
             let i = *next;
             let answer = ask(e.clone());
-            running.push(async move { (i, answer.await) });
+            // Boxed: `FuturesUnordered` keeps a stub the size of its future
+            // type, and an endpoint's answer is a large state machine —
+            // thousands of lookups in a batch would each pay for it twice.
+            // (`map`, not an async block: that would hold the future twice.)
+            running.push(Box::pin(answer.map(move |a| (i, a))));
             *next += 1;
         }
     };

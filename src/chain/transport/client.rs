@@ -267,7 +267,9 @@ impl RpcClient {
             Some(linger) if !calls.is_empty() && calls.len() < endpoint.batch_cap() => {
                 self.coalesced(endpoint, calls, linger).await
             }
-            _ => self.batch_now(endpoint, calls).await,
+            // Boxed: a request's state machine is large, and every lookup
+            // waiting on a shared request would otherwise carry its room.
+            _ => Box::pin(self.batch_now(endpoint, calls)).await,
         };
         // An endpoint may echo its URL (and the key in its path) in an error.
         match answers {

@@ -88,21 +88,40 @@ impl Group {
     /// Hands each lookup its own answers (or the endpoint's failure).
     /// A lookup that stopped waiting is skipped.
     pub fn answer(self, reply: Reply) {
+        let mut results = match reply {
+            Ok(results) => results,
+            Err(e) => {
+                for waiter in self.waiters {
+                    let _ = waiter.reply.send(Err(e.clone()));
+                }
+                return;
+            }
+        };
+        // Each answer goes to its last reader and is copied only for the
+        // others (the head, the chain id): a batch's answers are large.
+        let mut readers = vec![0usize; results.len()];
+        for &slot in self.waiters.iter().flat_map(|w| &w.slots) {
+            if let Some(n) = readers.get_mut(slot) {
+                *n += 1;
+            }
+        }
         for waiter in self.waiters {
-            let own = match &reply {
-                Ok(results) => Ok(waiter
-                    .slots
-                    .iter()
-                    .map(|&i| {
-                        results
-                            .get(i)
-                            .cloned()
-                            .unwrap_or(Err(super::error::CallError::Missing))
-                    })
-                    .collect()),
-                Err(e) => Err(e.clone()),
-            };
-            let _ = waiter.reply.send(own);
+            let own = waiter
+                .slots
+                .iter()
+                .map(|&i| match (results.get_mut(i), readers.get_mut(i)) {
+                    (Some(result), Some(n)) => {
+                        *n -= 1;
+                        if *n == 0 {
+                            std::mem::replace(result, Err(super::error::CallError::Missing))
+                        } else {
+                            result.clone()
+                        }
+                    }
+                    _ => Err(super::error::CallError::Missing),
+                })
+                .collect();
+            let _ = waiter.reply.send(Ok(own));
         }
     }
 }

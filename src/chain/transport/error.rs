@@ -122,7 +122,9 @@ pub type CallResult = Result<Value, CallError>;
 /// Decodes one call's result into a wire type; `null` stays representable via `Option`.
 pub fn decode<T: serde::de::DeserializeOwned>(result: &CallResult) -> Result<T, CallError> {
     let value = result.as_ref().map_err(Clone::clone)?;
-    serde_json::from_value(value.clone()).map_err(|e| CallError::Decode(e.to_string()))
+    // From the value in place: a copy of every answer would cost more than
+    // reading it, with thousands of answers in a batch.
+    T::deserialize(value).map_err(|e| CallError::Decode(e.to_string()))
 }
 
 /// What a REST GET answered.

@@ -27,7 +27,6 @@ use crate::exit::{self, UsageError};
 use crate::memory::{self, Memory, Update};
 use crate::model::{Status, TxReport};
 use crate::query;
-use crate::render::Lang;
 use crate::render::address::address_json;
 use crate::render::batch::{self as rows, CSV_HEADER};
 use crate::render::json::tx_json;
@@ -147,7 +146,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     let started = Instant::now();
     let progress = (settings.stderr_fancy && !settings.log.is_quiet())
         .then(|| progress_bar(total, settings.lang));
-    let mut writer = Writer::new(args.format, out, settings.lang, settings);
+    let mut writer = Writer::new(args.format, out);
     let mut tally = Tally::default();
     // Lookups per chain, for requests per lookup and the pace on the bar.
     let mut lookups: std::collections::BTreeMap<String, u64> = Default::default();
@@ -155,15 +154,35 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     let mut fail_code = exit::OK;
     let mut broken_pipe = false;
     {
-        let (client, memory, scope) = (&client, &memory, &scope);
+        // Each line's lookup and its rendering run as a task of their own,
+        // on every core: with thousands of answers arriving together, the
+        // decoding and diagnosing is real work, and one thread would queue
+        // it. `buffered` still hands the records over in input order.
+        let work = std::sync::Arc::new(Work {
+            client: client.clone(),
+            settings: settings.clone(),
+            memory: memory.clone(),
+            scope,
+            chain: args.chain.clone(),
+            timeout: args.timeout,
+            poisoning_check: args.poisoning_check,
+            format: args.format,
+            fail_on: args.fail_on.clone(),
+        });
         let records = lines
-            .map(|line: Result<Line, String>| async move {
-                let line = line?;
-                let number = line.number;
-                Ok::<_, String>((
-                    number,
-                    answer(client, settings, memory, scope, args, line).await,
-                ))
+            .map(|line: Result<Line, String>| {
+                let work = work.clone();
+                let task = tokio::spawn(async move {
+                    let line = line?;
+                    let number = line.number;
+                    let record = answer(&work, line).await;
+                    done(&work, number, &record)
+                        .map_err(|e| format!("rendering line {number}: {e}"))
+                });
+                async move {
+                    task.await
+                        .map_err(|e| format!("a lookup stopped unexpectedly: {e}"))?
+                }
             })
             .buffered(args.concurrency as usize);
         let mut records = std::pin::pin!(records);
@@ -171,24 +190,20 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         // yield half-way through starting a window of lookups, and on a busy
         // machine their calls would then leave in several requests.
         while let Some(record) = tokio::task::unconstrained(records.next()).await {
-            let (line, record) = record.map_err(anyhow::Error::msg)?;
-            if let Err(e) = writer.write(line, &record) {
+            let done = record.map_err(anyhow::Error::msg)?;
+            if let Err(e) = writer.write(&done.text) {
                 if super::is_closed(&e) {
                     broken_pipe = true;
                     break;
                 }
                 return Err(e).context("writing a record to stdout");
             }
-            tally.add(record.label());
-            if let Record::Tx(r) = &record
-                && let Some(c) = &r.chain
-            {
-                *lookups.entry(c.clone()).or_insert(0) += 1;
+            tally.add(done.label);
+            if let Some(c) = done.chain {
+                *lookups.entry(c).or_insert(0) += 1;
             }
-            fail_code = fail_code.max(record.fail_code(&args.fail_on));
-            if let Record::Tx(r) = &record {
-                updates.extend(worth_remembering(r, memory));
-            }
+            fail_code = fail_code.max(done.fail_code);
+            updates.extend(done.update);
             if let Some(p) = &progress {
                 p.inc(1);
                 p.set_message(format!(
@@ -290,10 +305,22 @@ pub fn per_lookup_line(
         .iter()
         .filter_map(|(key, n, _)| {
             let l = *lookups.get(key)?;
-            (l > 0).then(|| format!("{key} {:.1}", *n as f64 / l as f64))
+            (l > 0).then(|| format!("{key} {}", per_lookup(*n, l)))
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Requests per lookup, to one decimal, or two significant digits below
+/// 0.1 (a batched chain asks 0.011: "0.0" would read as nothing asked).
+fn per_lookup(requests: u64, lookups: u64) -> String {
+    let r = requests as f64 / lookups as f64;
+    if r == 0.0 || r >= 0.1 {
+        format!("{r:.1}")
+    } else {
+        let digits = (-r.log10().floor()) as usize + 1;
+        format!("{r:.digits$}")
+    }
 }
 
 /// How long the first lines are gathered before the lookups start.
@@ -326,14 +353,46 @@ async fn first_window(
 }
 
 /// Looks one line up as `check` would (addresses over the last 24 hours).
-async fn answer(
-    client: &transport::RpcClient,
-    settings: &Settings,
-    memory: &Memory,
-    scope: &chain::AddressScope,
-    args: &BatchArgs,
-    line: Line,
-) -> Record {
+/// What every line's task needs, shared.
+struct Work {
+    client: transport::RpcClient,
+    settings: Settings,
+    memory: Memory,
+    scope: chain::AddressScope,
+    chain: Option<String>,
+    timeout: Option<Duration>,
+    poisoning_check: bool,
+    format: BatchFormat,
+    fail_on: Vec<FailOn>,
+}
+
+/// What is kept of a line's record until its turn to be written: the
+/// text and what the summary, the exit code and the store need (the
+/// report itself is gone, so lines waiting for their turn stay small).
+struct Done {
+    text: String,
+    label: &'static str,
+    /// The chain a transaction was looked up on.
+    chain: Option<String>,
+    fail_code: u8,
+    update: Option<Update>,
+}
+
+fn done(work: &Work, line: usize, record: &Record) -> std::io::Result<Done> {
+    let tx = match record {
+        Record::Tx(r) => Some(r),
+        _ => None,
+    };
+    Ok(Done {
+        text: render(work.format, &work.settings, line, record)?,
+        label: record.label(),
+        chain: tx.and_then(|r| r.chain.clone()),
+        fail_code: record.fail_code(&work.fail_on),
+        update: tx.and_then(|r| worth_remembering(r, &work.memory)),
+    })
+}
+
+async fn answer(work: &Work, line: Line) -> Record {
     if line.too_long {
         return Record::Invalid {
             query: shown_query(line.text),
@@ -343,7 +402,8 @@ async fn answer(
             ),
         };
     }
-    let q = match query::parse(&line.text, &settings.config, args.chain.as_deref()) {
+    let settings = &work.settings;
+    let q = match query::parse(&line.text, &settings.config, work.chain.as_deref()) {
         Ok(q) => q,
         Err(e) => {
             return Record::Invalid {
@@ -355,12 +415,12 @@ async fn answer(
     // `--timeout` bounds each line whole, addresses and the poisoning check too.
     let ask = Ask {
         expect: None,
-        scope,
-        memory,
-        timeout: args.timeout,
-        poisoning_check: args.poisoning_check,
+        scope: &work.scope,
+        memory: &work.memory,
+        timeout: work.timeout,
+        poisoning_check: work.poisoning_check,
     };
-    match app::answer(client, settings, &q, ask).await {
+    match app::answer(&work.client, settings, &q, ask).await {
         Report::Tx(r) => Record::Tx(r),
         Report::Address(a) => Record::Address(a),
     }
@@ -517,67 +577,64 @@ fn count_queries(path: &Path) -> Option<u64> {
 
 /// Writes records in the chosen format, flushing each so a reader of the
 /// pipe sees it at once.
+/// Writes the records to stdout, each as soon as its turn comes, after
+/// the format's header.
 struct Writer<'a> {
     format: BatchFormat,
     out: &'a mut dyn Write,
-    lang: Lang,
-    settings: &'a Settings,
     started: bool,
 }
 
 impl<'a> Writer<'a> {
-    fn new(
-        format: BatchFormat,
-        out: &'a mut dyn Write,
-        lang: Lang,
-        settings: &'a Settings,
-    ) -> Self {
+    fn new(format: BatchFormat, out: &'a mut dyn Write) -> Self {
         Writer {
             format,
             out,
-            lang,
-            settings,
             started: false,
         }
     }
 
-    /// Writes the record of input line `line`.
-    fn write(&mut self, line: usize, record: &Record) -> std::io::Result<()> {
-        let mut text = String::new();
+    /// Writes one rendered record (`render`).
+    fn write(&mut self, record: &str) -> std::io::Result<()> {
         if !self.started {
             self.started = true;
-            match self.format {
-                BatchFormat::Csv => text.push_str(&csv_line(&CSV_HEADER)?),
-                BatchFormat::Table => {
-                    text.push_str(&rows::table_header());
-                    text.push('\n');
-                }
-                BatchFormat::Ndjson => {}
-            }
+            let header = match self.format {
+                BatchFormat::Csv => csv_line(&CSV_HEADER)?,
+                BatchFormat::Table => format!("{}\n", rows::table_header()),
+                BatchFormat::Ndjson => String::new(),
+            };
+            self.out.write_all(header.as_bytes())?;
         }
-        let names = |k: &str| self.settings.chain_name(k);
-        match self.format {
-            BatchFormat::Ndjson => {
-                let value = match record {
-                    Record::Tx(r) => tx_json(r, self.lang, &names),
-                    Record::Address(a) => address_json(a, self.lang, &names),
-                    Record::Invalid { query, error } => {
-                        json!({"query": query, "status": null, "error": error})
-                    }
-                };
-                text.push_str(&value.to_string());
-                text.push('\n');
-            }
-            BatchFormat::Csv => text.push_str(&csv_line(&row_of(record).fields())?),
-            BatchFormat::Table => {
-                let address = matches!(record, Record::Address(_));
-                text.push_str(&rows::table_line(line, &row_of(record), address));
-                text.push('\n');
-            }
-        }
-        self.out.write_all(text.as_bytes())?;
+        self.out.write_all(record.as_bytes())?;
         self.out.flush()
     }
+}
+
+/// The record of input line `line` in `format`, with its line end.
+fn render(
+    format: BatchFormat,
+    settings: &Settings,
+    line: usize,
+    record: &Record,
+) -> std::io::Result<String> {
+    let names = |k: &str| settings.chain_name(k);
+    Ok(match format {
+        BatchFormat::Ndjson => {
+            let value = match record {
+                Record::Tx(r) => tx_json(r, settings.lang, &names),
+                Record::Address(a) => address_json(a, settings.lang, &names),
+                Record::Invalid { query, error } => {
+                    json!({"query": query, "status": null, "error": error})
+                }
+            };
+            format!("{value}\n")
+        }
+        BatchFormat::Csv => csv_line(&row_of(record).fields())?,
+        BatchFormat::Table => {
+            let address = matches!(record, Record::Address(_));
+            format!("{}\n", rows::table_line(line, &row_of(record), address))
+        }
+    })
 }
 
 fn row_of(record: &Record) -> rows::Row {
@@ -619,6 +676,15 @@ mod tests {
             per_lookup_line(&cfg, &by_endpoint, &lookups),
             format!("tron {:.1}", n as f64)
         );
+    }
+
+    #[test]
+    fn a_batched_chain_s_few_requests_per_lookup_do_not_read_as_none() {
+        assert_eq!(per_lookup(21, 2000), "0.011");
+        assert_eq!(per_lookup(3, 2000), "0.0015");
+        assert_eq!(per_lookup(1, 10), "0.1");
+        assert_eq!(per_lookup(42, 20), "2.1");
+        assert_eq!(per_lookup(0, 20), "0.0");
     }
 
     fn lines(input: &[u8], cap: usize) -> Vec<(String, bool)> {
