@@ -170,3 +170,55 @@ fn issue_24_check_of_several_queries_shares_the_chain_facts() {
     assert_eq!(asked("/wallet/getchainparameters"), 1);
     assert_eq!(asked("/wallet/gettransactioninfobyid"), 2);
 }
+
+/// Issue 24: a slow line holds its own place only. With two lookups at
+/// once and the first line's endpoint taking 2 s, the lines after it are
+/// all looked up meanwhile (a finished record waits for its turn without
+/// holding a place), and every record still comes out in input order.
+#[test]
+fn issue_24_a_slow_line_does_not_stop_the_lines_after_it() {
+    use crate::common::fake::FakeServer;
+    let btc = FakeEsplora::start(&["tx_confirmed"], 870_013, Flavour::MempoolSpace);
+    let slow = format!("{:064x}", 7);
+    let held = slow.clone();
+    let node = FakeServer::tamper(&btc.server.url, move |r, mut reply| {
+        if r.path.contains(&held) {
+            reply.delay = Some(std::time::Duration::from_secs(2));
+        }
+        reply
+    });
+    let cfg = esplora::bitcoin_config(&[&format!("{}/api", node.url)]);
+    let confirmed = esplora::txid("tx_confirmed");
+    let lines = 6;
+    let mut input = format!("{slow}\n");
+    for _ in 0..lines {
+        input.push_str(&format!("{confirmed}\n"));
+    }
+    let file = cfg.path.with_file_name("slow-first.txt");
+    std::fs::write(&file, &input).unwrap();
+    let run = cfg.spawn(&["batch", file.to_str().unwrap(), "--concurrency", "2"]);
+    // While the first line's answer is held back, every other line is asked.
+    let asked = || {
+        node.requests()
+            .iter()
+            .filter(|r| r.path == format!("/api/tx/{confirmed}"))
+            .count()
+    };
+    let start = std::time::Instant::now();
+    while asked() < lines && start.elapsed() < std::time::Duration::from_millis(1800) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let during = asked();
+    let run = run.finish(std::time::Duration::from_secs(30));
+    assert_eq!(during, lines, "lines looked up while the first was held");
+    let records = run.ndjson();
+    assert_eq!(records.len(), lines + 1, "{}", run.stdout);
+    assert_eq!(records[0]["query"], slow.as_str());
+    assert!(
+        records[1..]
+            .iter()
+            .all(|r| r["query"] == confirmed.as_str() && r["status"] == "finalized"),
+        "{}",
+        run.stdout
+    );
+}

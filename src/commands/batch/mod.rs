@@ -1,7 +1,9 @@
 //! `txdoctor batch`: one query per input line, one record per query line,
 //! in input order, streamed. A reader thread feeds lines through a bounded
-//! channel; up to `--concurrency` lookups run at once (`buffered` keeps their
-//! order), so memory holds at most that many lines however long the input.
+//! channel; up to `--concurrency` lookups run at once, each a task of its
+//! own, and up to four times as many lines are started or finished and
+//! waiting for their turn (`buffered` keeps their order), so memory holds a
+//! bounded number of lines however long the input.
 //! The client gathers concurrent lookups' JSON-RPC calls to one endpoint into
 //! shared HTTP requests and paces every endpoint (`rps`), waiting out
 //! rate limits instead of failing the line.
@@ -40,6 +42,9 @@ const RATE_LIMIT_RETRIES: u32 = 5;
 const MAX_RETRY_WAIT: Duration = Duration::from_secs(120);
 /// A line longer than this is not a query (and is not kept in memory).
 pub const MAX_LINE_BYTES: usize = 4096;
+/// Lines started or finished and waiting for their turn to be written, per
+/// lookup running: a finished line keeps only its rendered record.
+const WAITING_PER_LOOKUP: usize = 4;
 /// Lines read ahead of the lookups.
 const READ_AHEAD: usize = 1024;
 
@@ -158,6 +163,12 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         // on every core: with thousands of answers arriving together, the
         // decoding and diagnosing is real work, and one thread would queue
         // it. `buffered` still hands the records over in input order.
+        // `--concurrency` lookups run at once (the semaphore, fair: lines
+        // start in order); a finished line's record waits for its turn
+        // without holding a place, so one slow line (a rate limit waited
+        // out) does not stop the others — up to `WAITING_PER_LOOKUP` times
+        // as many lines may be started or waiting.
+        let running = std::sync::Arc::new(tokio::sync::Semaphore::new(args.concurrency as usize));
         let work = std::sync::Arc::new(Work {
             client: client.clone(),
             settings: settings.clone(),
@@ -172,10 +183,14 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         let records = lines
             .map(|line: Result<Line, String>| {
                 let work = work.clone();
+                let running = running.clone();
                 let task = tokio::spawn(async move {
                     let line = line?;
                     let number = line.number;
+                    // The line's --timeout starts with its lookup, not here.
+                    let place = running.acquire_owned().await;
                     let record = answer(&work, line).await;
+                    drop(place);
                     done(&work, number, &record)
                         .map_err(|e| format!("rendering line {number}: {e}"))
                 });
@@ -184,7 +199,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
                         .map_err(|e| format!("a lookup stopped unexpectedly: {e}"))?
                 }
             })
-            .buffered(args.concurrency as usize);
+            .buffered(args.concurrency as usize * WAITING_PER_LOOKUP);
         let mut records = std::pin::pin!(records);
         // Unconstrained: tokio's cooperative budget would make this task
         // yield half-way through starting a window of lookups, and on a busy
