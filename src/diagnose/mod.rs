@@ -204,7 +204,7 @@ pub fn tx_report(
             ChainOutcome::Beyond { from, to, failures } => {
                 report.warnings.extend(endpoint_warnings(key, failures));
                 report.unavailable.push(key.clone());
-                report.search_window = Some((*from, *to));
+                report.search_windows.push((key.clone(), *from, *to));
                 all_mismatch = false;
             }
             ChainOutcome::Unavailable { failures } => {
@@ -220,7 +220,7 @@ pub fn tx_report(
         report.status = Status::Unknown;
         report.reason = if all_mismatch {
             Reason::ChainMismatch
-        } else if report.search_window.is_some() {
+        } else if !report.search_windows.is_empty() {
             Reason::BeyondSearchWindow
         } else {
             Reason::EndpointsUnavailable

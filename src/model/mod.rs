@@ -581,8 +581,9 @@ pub struct TxReport {
     pub replacement_url: Option<String>,
     /// Replaced by a transaction spending the same coins (Bitcoin RBF).
     pub respent: Option<Respent>,
-    /// The blocks searched for a hash that needs an indexer (Substrate).
-    pub search_window: Option<(u64, u64)>,
+    /// The blocks searched for a hash that needs an indexer (Substrate),
+    /// per chain: `(chain, from, to)`.
+    pub search_windows: Vec<(String, u64, u64)>,
     pub warnings: Vec<Warning>,
 }
 
@@ -611,7 +612,7 @@ impl TxReport {
             vanished: None,
             replacement_url: None,
             respent: None,
-            search_window: None,
+            search_windows: Vec::new(),
             warnings: Vec::new(),
         }
     }

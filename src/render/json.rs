@@ -45,7 +45,7 @@ pub fn tx_json(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> Stri
         "aptos": f.and_then(|f| f.family.aptos()),
         "antelope": f.and_then(|f| f.family.antelope()),
         "substrate": f.and_then(|f| f.family.substrate()),
-        "search_window": report.search_window.map(|(from, to)| json!({"from": from, "to": to, "chains": report.unavailable})),
+        "search_window": search_window_json(&report.search_windows),
         "seen_pending": report.vanished.as_ref().map(vanished_json),
         "explorer_url": report.explorer_url,
         "diagnosis": with_reminder(paragraph(report, lang, chain_names), lang),
@@ -83,5 +83,22 @@ fn vanished_json(v: &Vanished) -> Value {
         "sender_nonce": sender_nonce,
         "replaced_in_block": block,
         "replacement_in_pool": in_pool,
+    })
+}
+
+/// The blocks searched for a hash that needs an indexer: `from`/`to` of the
+/// first chain's window, every such chain, and each chain's own window.
+fn search_window_json(windows: &[(String, u64, u64)]) -> Value {
+    let Some((_, from, to)) = windows.first() else {
+        return Value::Null;
+    };
+    json!({
+        "from": from,
+        "to": to,
+        "chains": windows.iter().map(|(c, _, _)| c).collect::<Vec<_>>(),
+        "windows": windows
+            .iter()
+            .map(|(c, f, t)| json!({"chain": c, "from": f, "to": t}))
+            .collect::<Vec<_>>(),
     })
 }

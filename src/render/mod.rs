@@ -96,7 +96,7 @@ pub(crate) mod tests {
             )
         };
         TxReport {
-            search_window: None,
+            search_windows: Vec::new(),
             query: "q".into(),
             chain: Some("bsc".into()),
             chain_name: Some("BNB Smart Chain".into()),
@@ -163,7 +163,7 @@ pub(crate) mod tests {
     #[test]
     fn partial_unknown_names_only_the_chains_that_could_not_be_asked() {
         let report = TxReport {
-            search_window: None,
+            search_windows: Vec::new(),
             query: "q".into(),
             chain: None,
             chain_name: None,

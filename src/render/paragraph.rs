@@ -307,16 +307,50 @@ fn missing(
             }
         }
         (_, Reason::BeyondSearchWindow) => {
-            let (from, to) = report.search_window.unwrap_or_default();
-            out.push(lang.t(
-                "unknown_beyond_search_window",
-                &[
-                    ("hash", hash),
-                    ("chains", &chains),
-                    ("from", &from.to_string()),
-                    ("to", &to.to_string()),
-                ],
-            ));
+            let windows = &report.search_windows;
+            let in_window: Vec<String> = windows.iter().map(|(c, _, _)| c.clone()).collect();
+            // Where it was asked and is not (a 0x hash is also asked of
+            // the EVM chains and Aptos), then the windows, then the chains
+            // whose nodes failed.
+            let answered: Vec<String> = report
+                .searched
+                .iter()
+                .filter(|c| !report.unavailable.contains(c))
+                .cloned()
+                .collect();
+            if !answered.is_empty() {
+                let any = chain_list(&answered, lang, chain_names, true);
+                out.push(lang.t("not_found_not_found", &[("hash", hash), ("chains", &any)]));
+            }
+            let names = chain_list(&in_window, lang, chain_names, false);
+            match windows.as_slice() {
+                [(_, from, to)] => out.push(lang.t(
+                    "unknown_beyond_search_window",
+                    &[
+                        ("hash", hash),
+                        ("chains", &names),
+                        ("from", &from.to_string()),
+                        ("to", &to.to_string()),
+                    ],
+                )),
+                _ => out.push(lang.t(
+                    "unknown_beyond_search_windows",
+                    &[("hash", hash), ("chains", &names)],
+                )),
+            }
+            let failed: Vec<String> = report
+                .unavailable
+                .iter()
+                .filter(|c| !in_window.contains(c))
+                .cloned()
+                .collect();
+            if !failed.is_empty() {
+                let failed = chain_list(&failed, lang, chain_names, false);
+                out.push(lang.t(
+                    "unknown_endpoints_unavailable",
+                    &[("hash", hash), ("chains", &failed)],
+                ));
+            }
             out.push(lang.t("next_beyond_search_window", &[]));
         }
         (_, Reason::ChainMismatch) => {

@@ -99,7 +99,8 @@ fn issue_23_a_hash_inside_the_window_is_found_by_scanning_and_outside_is_beyond_
     let best = 11_852_237 + 30 + 5_000;
     assert_eq!(
         v["search_window"],
-        json!({"from": best - 1023, "to": best, "chains": ["dot-relay"]})
+        json!({"from": best - 1023, "to": best, "chains": ["dot-relay"],
+               "windows": [{"chain": "dot-relay", "from": best - 1023, "to": best}]})
     );
     says(&v, &["Subscan link", "not lost"]);
     // The whole window: head + genesis, 16 ranges of 64.
@@ -409,6 +410,53 @@ fn issue_23_a_slow_scan_runs_out_of_time_and_what_the_other_chains_said_stands()
             "not mean the transfer is lost",
         ],
     );
+}
+
+#[test]
+fn issue_23_a_bare_hash_beyond_the_windows_says_where_it_is_not_and_which_blocks_were_read() {
+    // A 0x hash asked of Aptos (it answers: not there), a relay chain and an
+    // Asset Hub (neither has it in its recent blocks): the verdict is
+    // unknown/beyond_search_window; the paragraph says it is not on Aptos,
+    // names only the two Polkadot chains for the windows, and the JSON
+    // gives each chain's window.
+    let aptos = FakeAptos::start(&[]);
+    let relay = FakeSidecar::start(RELAY_GENESIS, &["dot_transfer"]);
+    let hub = FakeSidecar::start(AH_GENESIS, &["usdt"]);
+    let toml = format!(
+        "{}{}{}",
+        aptos_toml(&[&aptos.url()]),
+        substrate_toml("dot-relay", RELAY_GENESIS, &[&relay.url()], ""),
+        substrate_toml("dot", AH_GENESIS, &[&hub.url()], "")
+    );
+    let cfg = write_raw_config(&toml);
+    let hash = format!("0x{}", "4e".repeat(32));
+    let (v, run) = check_json_with(&cfg, &hash, &["-v"]);
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    assert_eq!(
+        (v["status"].as_str(), v["reason"].as_str()),
+        (Some("unknown"), Some("beyond_search_window"))
+    );
+    let windows = v["search_window"]["windows"].as_array().unwrap();
+    let chains: Vec<&str> = windows
+        .iter()
+        .map(|w| w["chain"].as_str().unwrap())
+        .collect();
+    assert_eq!(chains, ["dot-relay", "dot"], "{windows:?}");
+    let relay_best = 11_852_237 + 30;
+    assert_eq!(windows[0]["to"], relay_best);
+    assert_eq!(windows[0]["from"], relay_best - 1023);
+    assert_eq!(v["search_window"]["chains"], json!(["dot-relay", "dot"]));
+    says(
+        &v,
+        &[
+            "could not find transaction",
+            "on Aptos",
+            "recent blocks of Polkadot dot-relay and Polkadot dot we could search;",
+            "Subscan link",
+        ],
+    );
+    let d = v["diagnosis"].as_str().unwrap();
+    assert!(!d.contains("recent blocks of Aptos"), "{d}");
 }
 
 /// The cost of a full-window scan against the fake (the note's figure):
