@@ -222,3 +222,62 @@ fn issue_24_a_slow_line_does_not_stop_the_lines_after_it() {
         run.stdout
     );
 }
+
+/// Issue 24: Solana's `getSignatureStatuses` takes up to 256 signatures a
+/// call, and in a batch the lookups' calls are merged into one: 300 lines
+/// ask it in at most three calls, not 300, and each line still gets its
+/// own status (the known transfers final, the unknown signature not found).
+#[test]
+fn issue_24_solana_signature_statuses_are_merged_up_to_256_a_call() {
+    let sol = FakeSolana::start(&["usdt", "sol"]);
+    let cfg = solana::solana_config(&[&sol.url()]);
+    let lines = 300;
+    // The USDT transfer's signature with its last character changed: a
+    // well-formed signature the fake does not know.
+    let known = solana::signature("usdt");
+    let last = if known.ends_with('2') { "3" } else { "2" };
+    let unknown = format!("{}{last}", &known[..known.len() - 1]);
+    let input: String = (0..lines)
+        .map(|i| match i % 3 {
+            0 => format!("{}\n", solana::signature("usdt")),
+            1 => format!("{}\n", solana::signature("sol")),
+            _ => format!("{unknown}\n"),
+        })
+        .collect();
+    let run = cfg.run_stdin(
+        &["batch", "--chain", "sol", "--concurrency", "300"],
+        input.as_bytes(),
+    );
+    let records = run.ndjson();
+    assert_eq!(records.len(), lines, "{}", run.stderr);
+    for (i, r) in records.iter().enumerate() {
+        if i % 3 == 2 {
+            // Its own null, not a neighbour's status (the only endpoint
+            // configured is the whole quorum).
+            assert_eq!(r["query"], unknown.as_str());
+            assert_eq!(r["status"], "not_found", "line {i}: {r}");
+        } else {
+            assert!(
+                r["status"] == "finalized" || r["status"] == "confirmed",
+                "line {i}: {r}"
+            );
+        }
+    }
+    let sizes: Vec<usize> = sol
+        .server
+        .bodies()
+        .iter()
+        .flat_map(|b| {
+            let v: Value = serde_json::from_str(b).unwrap_or(Value::Null);
+            match v {
+                Value::Array(a) => a,
+                other => vec![other],
+            }
+        })
+        .filter(|c| c["method"] == "getSignatureStatuses")
+        .map(|c| c["params"][0].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(sizes.iter().sum::<usize>(), lines, "{sizes:?}");
+    assert!(sizes.iter().all(|&n| n <= 256), "{sizes:?}");
+    assert!(sizes.len() <= 3, "{sizes:?}");
+}

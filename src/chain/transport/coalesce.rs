@@ -1,9 +1,11 @@
 //! Many lookups, one HTTP request: the JSON-RPC calls that concurrent
 //! lookups make to the same endpoint within a moment are gathered into one
 //! batch (up to the endpoint's cap), identical calls (`eth_chainId`,
-//! `eth_blockNumber`, `eth_feeHistory`) are sent once, and each lookup gets
-//! back exactly the answers to its own calls. The grouping is pure; the
-//! client (`rpc.rs`) decides when a group leaves.
+//! `eth_blockNumber`, `eth_feeHistory`) are sent once, calls that take a
+//! list (Solana's `getSignatureStatuses`, up to 256 signatures) are merged
+//! into one, and each lookup gets back exactly the answers to its own
+//! calls. The grouping is pure; the client (`rpc.rs`) decides when a group
+//! leaves.
 
 use std::collections::HashMap;
 
@@ -17,8 +19,56 @@ pub type Reply = Result<Vec<CallResult>, EndpointError>;
 
 struct Waiter {
     /// Where each of its calls sits in the group's batch.
-    slots: Vec<usize>,
+    slots: Vec<Slot>,
     reply: oneshot::Sender<Reply>,
+}
+
+/// Where one lookup's call went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// Call `i` of the batch, its own or shared whole.
+    Whole(usize),
+    /// Items `start..start + len` of merged call `i`'s list.
+    Part {
+        call: usize,
+        start: usize,
+        len: usize,
+    },
+}
+
+/// Methods whose first parameter is a list answered item by item, in
+/// order, as `{context, value: [..]}`, and how many items one call takes.
+/// `getSignatureStatuses`: Solana's RPC refuses more than 256
+/// (`MAX_GET_SIGNATURE_STATUSES_QUERY_ITEMS`, "Too many inputs provided").
+const MERGEABLE: &[(&str, usize)] = &[("getSignatureStatuses", 256)];
+
+fn merge_limit(call: &Call) -> Option<usize> {
+    let (_, limit) = MERGEABLE.iter().find(|(m, _)| *m == call.method)?;
+    call.params.get(0)?.as_array()?;
+    Some(*limit)
+}
+
+/// What a merged call is keyed by: its method and the parameters after the list.
+fn merge_key(call: &Call) -> String {
+    let rest: Vec<&serde_json::Value> = call
+        .params
+        .as_array()
+        .map(|p| p.iter().skip(1).collect())
+        .unwrap_or_default();
+    format!(
+        "{}{}",
+        call.method,
+        serde_json::Value::from(rest.into_iter().cloned().collect::<Vec<_>>())
+    )
+}
+
+/// The items of a call's list.
+fn items(call: &Call) -> &[serde_json::Value] {
+    call.params
+        .get(0)
+        .and_then(|p| p.as_array())
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 /// The calls gathered for one endpoint, not yet sent.
@@ -28,6 +78,8 @@ pub struct Group {
     pub last_joined: std::time::Instant,
     calls: Vec<Call>,
     index: HashMap<String, usize>,
+    /// The merged call still taking items, per merge key.
+    merging: HashMap<String, usize>,
     waiters: Vec<Waiter>,
 }
 
@@ -42,6 +94,7 @@ impl Group {
             last_joined: std::time::Instant::now(),
             calls: Vec::new(),
             index: HashMap::new(),
+            merging: HashMap::new(),
             waiters: Vec::new(),
         }
     }
@@ -55,7 +108,8 @@ impl Group {
         self.calls.len()
     }
 
-    /// How many distinct calls `calls` would add.
+    /// How many distinct calls `calls` would add (at most: a list call
+    /// may join a merged one).
     pub fn added_by(&self, calls: &[Call]) -> usize {
         let mut seen = std::collections::HashSet::new();
         calls
@@ -68,16 +122,43 @@ impl Group {
     /// Adds one lookup's calls; its answers go to `reply`.
     pub fn add(&mut self, calls: &[Call], reply: oneshot::Sender<Reply>) {
         self.last_joined = std::time::Instant::now();
-        let slots = calls
-            .iter()
-            .map(|c| {
-                *self.index.entry(key(c)).or_insert_with(|| {
-                    self.calls.push(c.clone());
-                    self.calls.len() - 1
-                })
-            })
-            .collect();
+        let slots = calls.iter().map(|c| self.place(c)).collect();
         self.waiters.push(Waiter { slots, reply });
+    }
+
+    fn place(&mut self, c: &Call) -> Slot {
+        if let Some(limit) = merge_limit(c) {
+            let mk = merge_key(c);
+            let len = items(c).len();
+            if let Some(&i) = self.merging.get(&mk) {
+                let start = items(&self.calls[i]).len();
+                if start + len <= limit
+                    && let Some(list) = self.calls[i]
+                        .params
+                        .get_mut(0)
+                        .and_then(|p| p.as_array_mut())
+                {
+                    list.extend(items(c).iter().cloned());
+                    return Slot::Part {
+                        call: i,
+                        start,
+                        len,
+                    };
+                }
+            }
+            self.calls.push(c.clone());
+            let i = self.calls.len() - 1;
+            self.merging.insert(mk, i);
+            return Slot::Part {
+                call: i,
+                start: 0,
+                len,
+            };
+        }
+        Slot::Whole(*self.index.entry(key(c)).or_insert_with(|| {
+            self.calls.push(c.clone());
+            self.calls.len() - 1
+        }))
     }
 
     /// The batch to send.
@@ -99,9 +180,12 @@ impl Group {
         };
         // Each answer goes to its last reader and is copied only for the
         // others (the head, the chain id): a batch's answers are large.
+        let asked: Vec<usize> = self.calls.iter().map(|c| items(c).len()).collect();
         let mut readers = vec![0usize; results.len()];
-        for &slot in self.waiters.iter().flat_map(|w| &w.slots) {
-            if let Some(n) = readers.get_mut(slot) {
+        for slot in self.waiters.iter().flat_map(|w| &w.slots) {
+            if let Slot::Whole(i) = slot
+                && let Some(n) = readers.get_mut(*i)
+            {
                 *n += 1;
             }
         }
@@ -109,20 +193,49 @@ impl Group {
             let own = waiter
                 .slots
                 .iter()
-                .map(|&i| match (results.get_mut(i), readers.get_mut(i)) {
-                    (Some(result), Some(n)) => {
-                        *n -= 1;
-                        if *n == 0 {
-                            std::mem::replace(result, Err(super::error::CallError::Missing))
-                        } else {
-                            result.clone()
+                .map(|slot| match *slot {
+                    Slot::Whole(i) => match (results.get_mut(i), readers.get_mut(i)) {
+                        (Some(result), Some(n)) => {
+                            *n -= 1;
+                            if *n == 0 {
+                                std::mem::replace(result, Err(super::error::CallError::Missing))
+                            } else {
+                                result.clone()
+                            }
                         }
-                    }
-                    _ => Err(super::error::CallError::Missing),
+                        _ => Err(super::error::CallError::Missing),
+                    },
+                    Slot::Part { call, start, len } => match results.get(call) {
+                        Some(result) => split(result, asked[call], start, len),
+                        None => Err(super::error::CallError::Missing),
+                    },
                 })
                 .collect();
             let _ = waiter.reply.send(Ok(own));
         }
+    }
+}
+
+/// One lookup's share of a merged call's answer: the same `context`, its
+/// own items of `value`. An answer whose list is not one item per item
+/// asked (`asked`) is not split — an entry missing in the middle would
+/// hand one lookup another's status: the lookup gets it whole, and its own
+/// check (one entry per signature asked) refuses it.
+fn split(result: &CallResult, asked: usize, start: usize, len: usize) -> CallResult {
+    let value = result.as_ref().map_err(Clone::clone)?;
+    let Some(list) = value.get("value").and_then(|v| v.as_array()) else {
+        return Ok(value.clone());
+    };
+    match list.get(start..start + len) {
+        Some(own) if list.len() == asked => {
+            let mut mine = serde_json::Map::new();
+            if let Some(context) = value.get("context") {
+                mine.insert("context".into(), context.clone());
+            }
+            mine.insert("value".into(), serde_json::Value::Array(own.to_vec()));
+            Ok(serde_json::Value::Object(mine))
+        }
+        _ => Ok(value.clone()),
     }
 }
 
@@ -185,6 +298,73 @@ mod tests {
         let e = EndpointError::Connect("refused".into());
         g.answer(Err(e.clone()));
         assert_eq!(ra.try_recv().unwrap(), Err(e));
+    }
+
+    fn statuses(sigs: &[&str]) -> Call {
+        Call::new(
+            "getSignatureStatuses",
+            json!([sigs, {"searchTransactionHistory": true}]),
+        )
+    }
+
+    #[test]
+    fn list_calls_are_merged_and_each_lookup_gets_its_own_items() {
+        let mut g = Group::new(1);
+        let (ta, mut ra) = oneshot::channel();
+        g.add(&[statuses(&["A"]), Call::new("getSlot", json!([]))], ta);
+        let (tb, mut rb) = oneshot::channel();
+        g.add(&[statuses(&["B"]), Call::new("getSlot", json!([]))], tb);
+        // Other options: a call of its own.
+        let (tc, mut rc) = oneshot::channel();
+        g.add(&[Call::new("getSignatureStatuses", json!([["C"]]))], tc);
+        assert_eq!(g.len(), 3);
+        assert_eq!(
+            g.calls()[0].params,
+            json!([["A", "B"], {"searchTransactionHistory": true}])
+        );
+        let ctx = json!({"slot": 9});
+        g.answer(Ok(vec![
+            Ok(json!({"context": ctx, "value": [{"slot": 1}, null]})),
+            Ok(json!(9)),
+            Ok(json!({"context": ctx, "value": [{"slot": 3}]})),
+        ]));
+        assert_eq!(
+            ra.try_recv().unwrap().unwrap(),
+            vec![
+                Ok(json!({"context": ctx, "value": [{"slot": 1}]})),
+                Ok(json!(9))
+            ]
+        );
+        assert_eq!(
+            rb.try_recv().unwrap().unwrap(),
+            vec![Ok(json!({"context": ctx, "value": [null]})), Ok(json!(9))]
+        );
+        assert_eq!(
+            rc.try_recv().unwrap().unwrap(),
+            vec![Ok(json!({"context": ctx, "value": [{"slot": 3}]}))]
+        );
+    }
+
+    #[test]
+    fn a_merged_answer_with_an_entry_missing_is_not_split_and_the_limit_holds() {
+        let mut g = Group::new(1);
+        let (ta, mut ra) = oneshot::channel();
+        g.add(&[statuses(&["A"])], ta);
+        let (tb, _rb) = oneshot::channel();
+        g.add(&[statuses(&["B"])], tb);
+        // Two asked, one answered: which one is unknown, so nobody is given it as theirs.
+        let short = json!({"context": {"slot": 9}, "value": [{"slot": 1}]});
+        g.answer(Ok(vec![Ok(short.clone())]));
+        assert_eq!(ra.try_recv().unwrap().unwrap(), vec![Ok(short)]);
+
+        let mut g = Group::new(2);
+        let many: Vec<String> = (0..256).map(|i| i.to_string()).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let (t, _r) = oneshot::channel();
+        g.add(&[statuses(&many)], t);
+        let (t, _r) = oneshot::channel();
+        g.add(&[statuses(&["one more"])], t);
+        assert_eq!(g.len(), 2, "a 257th signature starts another call");
     }
 
     #[test]

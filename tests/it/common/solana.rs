@@ -86,6 +86,12 @@ fn call(known: &HashMap<String, Value>, c: &Value) -> Value {
     let ok = |result: Value| json!({"jsonrpc": "2.0", "result": result, "id": id});
     let params = &c["params"];
     match c["method"].as_str().unwrap_or("") {
+        // agave rpc.rs, get_signature_statuses: more than
+        // MAX_GET_SIGNATURE_STATUSES_QUERY_ITEMS (256) is invalid params.
+        "getSignatureStatuses" if params[0].as_array().is_some_and(|s| s.len() > 256) => json!({
+            "jsonrpc": "2.0", "id": id,
+            "error": {"code": -32602, "message": "Too many inputs provided; max 256"}
+        }),
         "getSignatureStatuses" => {
             let value: Vec<Value> = params[0]
                 .as_array()
