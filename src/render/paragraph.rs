@@ -312,12 +312,7 @@ fn missing(
             // Where it was asked and is not (a 0x hash is also asked of
             // the EVM chains and Aptos), then the windows, then the chains
             // whose nodes failed.
-            let answered: Vec<String> = report
-                .searched
-                .iter()
-                .filter(|c| !report.unavailable.contains(c))
-                .cloned()
-                .collect();
+            let answered = except(&report.searched, &report.unavailable);
             if !answered.is_empty() {
                 let any = chain_list(&answered, lang, chain_names, true);
                 out.push(lang.t("not_found_not_found", &[("hash", hash), ("chains", &any)]));
@@ -338,12 +333,7 @@ fn missing(
                     &[("hash", hash), ("chains", &names)],
                 )),
             }
-            let failed: Vec<String> = report
-                .unavailable
-                .iter()
-                .filter(|c| !in_window.contains(c))
-                .cloned()
-                .collect();
+            let failed = except(&report.unavailable, &in_window);
             if !failed.is_empty() {
                 let failed = chain_list(&failed, lang, chain_names, false);
                 out.push(lang.t(
@@ -364,12 +354,7 @@ fn missing(
         }
         _ => {
             let unavailable = &report.unavailable;
-            let answered: Vec<String> = report
-                .searched
-                .iter()
-                .filter(|c| !unavailable.contains(c))
-                .cloned()
-                .collect();
+            let answered = except(&report.searched, unavailable);
             if answered.is_empty() || unavailable.is_empty() {
                 out.push(lang.t(
                     "unknown_endpoints_unavailable",
@@ -461,6 +446,11 @@ fn what(
         Some(to) => lang.t("what_call", &[("to", to)]),
         None => lang.t("what_plain", &[]),
     }
+}
+
+/// The chains of `keys` not in `but`, in order.
+fn except(keys: &[String], but: &[String]) -> Vec<String> {
+    keys.iter().filter(|k| !but.contains(k)).cloned().collect()
 }
 
 /// Chain names joined; with `any`, a long list reads "any of the N configured networks (…)".
