@@ -151,29 +151,29 @@ pub const ALSO_ON_GRACE: std::time::Duration = std::time::Duration::from_secs(2)
 
 /// Searches every chain in `chains` for the transaction `key` at once.
 /// `remembered` gives what an earlier run saw pending on a chain.
-pub async fn search_tx(
+pub async fn search_tx<'a>(
     client: &RpcClient,
-    config: &Config,
+    config: &'a Config,
     chains: &[String],
     key: &TxKey,
     remembered: &(dyn Fn(&str) -> Option<Seen> + Sync),
     deadline: Option<tokio::time::Instant>,
 ) -> Search {
-    let is_deferred = |chain: &&Chain| family::of(chain.family).deferred(chain, key);
-    let mut pending: FuturesUnordered<_> = chains
+    // The costly searches (`ChainFamily::deferred`) wait for the others.
+    let (deferred, direct): (Vec<&Chain>, Vec<&Chain>) = chains
         .iter()
         .filter_map(|key| config.chain(key))
-        .filter(|c| !is_deferred(c))
-        .map(|chain| {
-            let seen = remembered(&chain.key);
-            async move {
-                (
-                    chain.key.clone(),
-                    lookup_tx(client, chain, key, seen.as_ref()).await,
-                )
-            }
-        })
-        .collect();
+        .partition(|chain| family::of(chain.family).deferred(chain, key));
+    let search = |chain: &'a Chain| {
+        let seen = remembered(&chain.key);
+        async move {
+            (
+                chain.key.clone(),
+                lookup_tx(client, chain, key, seen.as_ref()).await,
+            )
+        }
+    };
+    let mut pending: FuturesUnordered<_> = direct.into_iter().map(search).collect();
     let mut outcomes = Vec::new();
     let mut grace: Option<tokio::time::Instant> = None;
     loop {
@@ -195,39 +195,21 @@ pub async fn search_tx(
         .iter()
         .any(|(_, o)| matches!(o, ChainOutcome::Found { .. }))
     {
-        let deferred = chains
-            .iter()
-            .filter_map(|key| config.chain(key))
-            .filter(|c| is_deferred(c))
-            .map(|chain| {
-                let seen = remembered(&chain.key);
-                async move {
-                    (
-                        chain.key.clone(),
-                        lookup_tx(client, chain, key, seen.as_ref()).await,
-                    )
-                }
-            });
-        let keys: Vec<String> = chains
-            .iter()
-            .filter_map(|key| config.chain(key))
-            .filter(|c| is_deferred(c))
-            .map(|c| c.key.clone())
-            .collect();
         // The costly searches get what is left of the query's time (less a
         // moment for the rest): out of time, they are unavailable, and what
         // the other chains said stands.
-        let all = futures_util::future::join_all(deferred);
+        let all = futures_util::future::join_all(deferred.iter().copied().map(search));
         let until = deadline.map(|d| d.checked_sub(DEFERRED_MARGIN).unwrap_or(d));
         match until {
             Some(until) => match tokio::time::timeout_at(until, all).await {
                 Ok(done) => outcomes.extend(done),
-                Err(_) => outcomes.extend(keys.into_iter().map(|k| {
+                Err(_) => outcomes.extend(deferred.iter().map(|c| {
                     let failure = EndpointFailure::new(
                         FaultKind::Timeout,
                         "the search of its recent blocks did not finish within --timeout; try again with a longer --timeout, or give the block-index or Subscan link",
                     );
-                    (k, ChainOutcome::Unavailable { failures: vec![failure] })
+                    let failures = vec![failure];
+                    (c.key.clone(), ChainOutcome::Unavailable { failures })
                 })),
             },
             None => outcomes.extend(all.await),
