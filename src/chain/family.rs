@@ -62,8 +62,12 @@ pub trait ChainFamily: super::explain::Explain + Send + Sync {
     ) -> BoxFuture<'a, Probe>;
 
     /// How the family's adapters name a configured token contract in
-    /// transfers (checksummed `0x…`, `T…`, a mint).
-    fn token_id(&self, token: &Token) -> String;
+    /// transfers (checksummed `0x…`, `T…`, a mint). By default the id as
+    /// chains.toml writes it (`mint`: a Solana mint, an Aptos metadata
+    /// address, an Antelope contract account, an assets-pallet id).
+    fn token_id(&self, token: &Token) -> String {
+        token.mint.clone().unwrap_or_default()
+    }
 
     /// The sender's recent payees, for the address-poisoning check of a
     /// payment; `None` where the family cannot read them cheaply.

@@ -33,7 +33,7 @@ use super::{
     AddressOutcome, AddressScope, Answer, ChainOutcome, EndpointFailure, FaultKind, TxKey,
     is_lagging,
 };
-use crate::chain::spec::{Chain, FamilyConfig, FamilyKeys, Token};
+use crate::chain::spec::{Chain, FamilyConfig, FamilyKeys};
 use crate::model::{Fate, Seen, Target, Vanished};
 
 /// What a history's `/v2/health` says of its node and its index.
@@ -460,11 +460,6 @@ impl ChainFamily for Antelope {
         url: &'a str,
     ) -> futures_util::future::BoxFuture<'a, Probe> {
         Box::pin(probe(client, chain, url))
-    }
-
-    /// Tokens are named by their contract account.
-    fn token_id(&self, token: &Token) -> String {
-        token.mint.clone().unwrap_or_default()
     }
 
     /// Irreversibility decides, not a count.

@@ -31,7 +31,7 @@ use super::transport::{Endpoint, RestAnswer, RpcClient, snippet};
 use super::{
     AddressOutcome, AddressScope, Answer, ChainOutcome, EndpointFailure, FaultKind, TxKey,
 };
-use crate::chain::spec::{Chain, FamilyConfig, FamilyKeys, Token};
+use crate::chain::spec::{Chain, FamilyConfig, FamilyKeys};
 use crate::model::{FamilyFacts, Fate, Seen, SenderNonce, Target};
 
 /// Aptos mainnet's chain id (the ledger info's `chain_id`).
@@ -457,11 +457,6 @@ impl ChainFamily for Aptos {
         url: &'a str,
     ) -> futures_util::future::BoxFuture<'a, Probe> {
         Box::pin(probe(client, chain, url))
-    }
-
-    /// Assets are named by their metadata address (or coin type).
-    fn token_id(&self, token: &Token) -> String {
-        token.mint.clone().unwrap_or_default()
     }
 
     /// Committed is final: no count of confirmations applies.

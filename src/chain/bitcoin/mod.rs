@@ -22,7 +22,7 @@ pub mod wire;
 use super::family::{ChainFamily, unheld_address, unheld_id};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
-use crate::chain::spec::{FamilyConfig, FamilyKeys, Token};
+use crate::chain::spec::{FamilyConfig, FamilyKeys};
 use crate::model::Target;
 use alloy_primitives::B256;
 use futures_util::future::join_all;
@@ -442,11 +442,6 @@ impl ChainFamily for Esplora {
         url: &'a str,
     ) -> futures_util::future::BoxFuture<'a, Probe> {
         Box::pin(probe(client, chain, url))
-    }
-
-    /// UTXO chains have no tokens (chains.toml refuses them).
-    fn token_id(&self, token: &Token) -> String {
-        token.mint.clone().unwrap_or_default()
     }
 
     /// Without the `bc1q`-style prefix every segwit address shares.

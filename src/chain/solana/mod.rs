@@ -20,7 +20,7 @@ pub mod wire;
 use super::family::{ChainFamily, unheld_address, unheld_id};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
-use crate::chain::spec::{FamilyConfig, FamilyKeys, Token};
+use crate::chain::spec::{FamilyConfig, FamilyKeys};
 use crate::model::Target;
 use serde_json::json;
 
@@ -292,10 +292,5 @@ impl ChainFamily for Solana {
         url: &'a str,
     ) -> futures_util::future::BoxFuture<'a, Probe> {
         Box::pin(probe(client, chain, url))
-    }
-
-    /// Solana tokens are named by their mint.
-    fn token_id(&self, token: &Token) -> String {
-        token.mint.clone().unwrap_or_default()
     }
 }

@@ -36,7 +36,7 @@ use super::transport::{Endpoint, EndpointError, RpcClient, snippet};
 use super::{
     AddressOutcome, AddressScope, Answer, ChainOutcome, EndpointFailure, FaultKind, TxKey,
 };
-use crate::chain::spec::{Chain, FamilyConfig, FamilyKeys, SubstrateKeys, Token};
+use crate::chain::spec::{Chain, FamilyConfig, FamilyKeys, SubstrateKeys};
 use crate::model::{Seen, Target};
 
 /// The blocks a hash is searched in without an indexer: a wallet's
@@ -611,11 +611,6 @@ impl ChainFamily for Substrate {
         url: &'a str,
     ) -> futures_util::future::BoxFuture<'a, Probe> {
         Box::pin(probe(client, chain, url))
-    }
-
-    /// Assets are named by their id in the assets pallet.
-    fn token_id(&self, token: &Token) -> String {
-        token.mint.clone().unwrap_or_default()
     }
 
     /// GRANDPA finality decides, not a count.
