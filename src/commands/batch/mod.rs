@@ -14,11 +14,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use futures_util::{StreamExt, stream};
-use serde_json::json;
 use tokio::sync::mpsc;
 
+use self::output::{Writer, render};
 use self::progress::{Tally, progress_bar};
 
+mod output;
 mod progress;
 
 use crate::app::{self, Ask, DEFAULT_ADDRESS_WINDOW, Report, store};
@@ -29,9 +30,6 @@ use crate::exit::{self, UsageError};
 use crate::memory::{self, Memory, Update};
 use crate::model::{Status, TxReport};
 use crate::query;
-use crate::render::address::address_json;
-use crate::render::batch::{self as rows, CSV_HEADER};
-use crate::render::json::tx_json;
 use crate::settings::Settings;
 
 /// How long the first call to an endpoint waits for others to share its request.
@@ -590,86 +588,6 @@ fn count_queries(path: &Path) -> Option<u64> {
     Some(query_lines(reader).map_while(Result::ok).count() as u64)
 }
 
-/// Writes records in the chosen format, flushing each so a reader of the
-/// pipe sees it at once.
-/// Writes the records to stdout, each as soon as its turn comes, after
-/// the format's header.
-struct Writer<'a> {
-    format: BatchFormat,
-    out: &'a mut dyn Write,
-    started: bool,
-}
-
-impl<'a> Writer<'a> {
-    fn new(format: BatchFormat, out: &'a mut dyn Write) -> Self {
-        Writer {
-            format,
-            out,
-            started: false,
-        }
-    }
-
-    /// Writes one rendered record (`render`).
-    fn write(&mut self, record: &str) -> std::io::Result<()> {
-        if !self.started {
-            self.started = true;
-            let header = match self.format {
-                BatchFormat::Csv => csv_line(&CSV_HEADER)?,
-                BatchFormat::Table => format!("{}\n", rows::table_header()),
-                BatchFormat::Ndjson => String::new(),
-            };
-            self.out.write_all(header.as_bytes())?;
-        }
-        self.out.write_all(record.as_bytes())?;
-        self.out.flush()
-    }
-}
-
-/// The record of input line `line` in `format`, with its line end.
-fn render(
-    format: BatchFormat,
-    settings: &Settings,
-    line: usize,
-    record: &Record,
-) -> std::io::Result<String> {
-    let names = |k: &str| settings.chain_name(k);
-    Ok(match format {
-        BatchFormat::Ndjson => {
-            let value = match record {
-                Record::Tx(r) => tx_json(r, settings.lang, &names),
-                Record::Address(a) => address_json(a, settings.lang, &names),
-                Record::Invalid { query, error } => {
-                    json!({"query": query, "status": null, "error": error})
-                }
-            };
-            format!("{value}\n")
-        }
-        BatchFormat::Csv => csv_line(&row_of(record).fields())?,
-        BatchFormat::Table => {
-            let address = matches!(record, Record::Address(_));
-            format!("{}\n", rows::table_line(line, &row_of(record), address))
-        }
-    })
-}
-
-fn row_of(record: &Record) -> rows::Row {
-    match record {
-        Record::Tx(r) => rows::tx_row(r),
-        Record::Address(a) => rows::address_row(a),
-        Record::Invalid { query, error } => rows::invalid_row(query, error),
-    }
-}
-
-/// One CSV record (RFC 4180 quoting, by the csv crate), with its line end.
-fn csv_line(fields: &[&str]) -> std::io::Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(fields.iter().map(|f| crate::safe::csv_cell(f)))?;
-    let bytes = w
-        .into_inner()
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -766,18 +684,5 @@ mod tests {
         assert_eq!(invalid.fail_code(&[]), exit::OK);
         assert_eq!(invalid.fail_code(&[FailOn::Invalid]), exit::USAGE);
         assert_eq!(invalid.fail_code(&[FailOn::Pending]), exit::OK);
-    }
-
-    #[test]
-    fn csv_lines_quote_what_needs_quoting() {
-        assert_eq!(
-            csv_line(&["a", "b,c", "say \"hi\""]).unwrap(),
-            "a,\"b,c\",\"say \"\"hi\"\"\"\n"
-        );
-        // Issue 18: a token called "=HYPERLINK(…)" is text, not a formula.
-        assert_eq!(
-            csv_line(&["=HYPERLINK(\"http://x\")", "-1"]).unwrap(),
-            "\"'=HYPERLINK(\"\"http://x\"\")\",'-1\n"
-        );
     }
 }
