@@ -10,9 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
 
-use super::coalesce::{Group, Reply};
+use super::coalesce::Group;
 use super::endpoint::Endpoint;
 use super::error::root_cause;
 use super::error::{CallResult, EndpointError, GetAnswer, MAX_BODY_BYTES, snippet};
@@ -73,14 +72,14 @@ pub struct Stats {
 
 /// State every clone of a client shares: one pace and one open batch per endpoint.
 #[derive(Debug, Default)]
-struct Shared {
+pub(super) struct Shared {
     throttles: Mutex<HashMap<String, Throttle>>,
-    groups: Mutex<HashMap<String, Group>>,
-    next_group: AtomicU64,
+    pub(super) groups: Mutex<HashMap<String, Group>>,
+    pub(super) next_group: AtomicU64,
     requests: AtomicU64,
     rate_limited: AtomicU64,
     /// What lookups share in a batch (`Options::share_facts`).
-    kept: super::shared::Shared,
+    pub(super) kept: super::shared::Shared,
     /// Lookups started per chain (`Options::spread_load`).
     turns: Mutex<HashMap<String, usize>>,
     /// Requests sent per endpoint URL (for the per-chain figures of batch).
@@ -98,8 +97,8 @@ pub struct RpcClient {
     http: reqwest::Client,
     timeout: Duration,
     log: Log,
-    options: Options,
-    shared: Arc<Shared>,
+    pub(super) options: Options,
+    pub(super) shared: Arc<Shared>,
 }
 
 impl RpcClient {
@@ -168,85 +167,6 @@ impl RpcClient {
         endpoints
     }
 
-    /// `post`, shared across lookups for `ttl` when the options say so (a
-    /// head, prices): one request per endpoint and block time, not per lookup.
-    pub async fn post_shared(
-        &self,
-        endpoint: &Endpoint,
-        path: &'static str,
-        body: &Value,
-        ttl: Duration,
-    ) -> Result<Value, EndpointError> {
-        if !self.options.share_facts {
-            return self.post(endpoint, path, body).await;
-        }
-        let key = format!("POST {}{path} {body}", endpoint.url);
-        let kept = self
-            .shared
-            .kept
-            .get_or_fetch(&key, ttl, async {
-                self.post(endpoint, path, body)
-                    .await
-                    .map(super::shared::Kept::Json)
-            })
-            .await?;
-        match kept {
-            super::shared::Kept::Json(v) => Ok(v),
-            super::shared::Kept::Body(_) => Err(EndpointError::Transport(
-                "kept answer of another kind".into(),
-            )),
-        }
-    }
-
-    /// `get`, shared likewise (Esplora's tip, fee estimates, mempool).
-    pub async fn get_shared(
-        &self,
-        endpoint: &Endpoint,
-        path: &str,
-        ttl: Duration,
-    ) -> Result<GetAnswer, EndpointError> {
-        if !self.options.share_facts {
-            return self.get(endpoint, path).await;
-        }
-        let key = format!("GET {}{path}", endpoint.url);
-        let fetch = async {
-            match self.get(endpoint, path).await? {
-                GetAnswer::Body(b) => Ok(super::shared::Kept::Body(b)),
-                // A 404 is an answer, but not one worth keeping.
-                GetAnswer::NotFound(t) => Err(EndpointError::Http {
-                    status: 404,
-                    snippet: t,
-                }),
-            }
-        };
-        match self.shared.kept.get_or_fetch(&key, ttl, fetch).await {
-            Ok(super::shared::Kept::Body(b)) => Ok(GetAnswer::Body(b)),
-            Ok(super::shared::Kept::Json(_)) => Err(EndpointError::Transport(
-                "kept answer of another kind".into(),
-            )),
-            Err(EndpointError::Http {
-                status: 404,
-                snippet,
-            }) => Ok(GetAnswer::NotFound(snippet)),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Forgets a kept `post_shared` answer (a head older than a
-    /// transaction's block is asked again).
-    pub fn forget_post(&self, endpoint: &Endpoint, path: &str, body: &Value) {
-        self.shared
-            .kept
-            .forget(&format!("POST {}{path} {body}", endpoint.url));
-    }
-
-    /// Forgets a kept `get_shared` answer.
-    pub fn forget_get(&self, endpoint: &Endpoint, path: &str) {
-        self.shared
-            .kept
-            .forget(&format!("GET {}{path}", endpoint.url));
-    }
-
     pub fn stats(&self) -> Stats {
         Stats {
             requests: self.shared.requests.load(Ordering::Relaxed),
@@ -281,90 +201,10 @@ impl RpcClient {
         }
     }
 
-    /// Puts `calls` in the endpoint's open group and waits for its answer.
-    /// The group leaves when it is full or `linger` after it opened, from a
-    /// task of its own: a lookup that is dropped never strands the others.
-    async fn coalesced(
-        &self,
-        endpoint: &Endpoint,
-        calls: &[Call],
-        linger: Duration,
-    ) -> Result<Vec<CallResult>, EndpointError> {
-        let cap = endpoint.batch_cap();
-        let (tx, rx) = oneshot::channel::<Reply>();
-        let mut full = Vec::new();
-        {
-            let mut groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
-            let group = groups
-                .entry(endpoint.url.clone())
-                .or_insert_with(|| self.new_group());
-            if !group.is_empty() && group.len() + group.added_by(calls) > cap {
-                full.push(std::mem::replace(group, self.new_group()));
-            }
-            if group.is_empty() {
-                let (client, endpoint, id) = (self.clone(), endpoint.clone(), group.id);
-                tokio::spawn(async move {
-                    // The group leaves once no lookup has joined for `linger`
-                    // (lookups started together arrive together, even on a
-                    // busy machine), and at the latest after 8 × `linger`.
-                    let opened = tokio::time::Instant::now();
-                    loop {
-                        tokio::time::sleep(linger).await;
-                        let quiet = client.quiet_for(&endpoint.url, id, linger);
-                        if quiet || opened.elapsed() >= linger * 8 {
-                            break;
-                        }
-                    }
-                    if let Some(group) = client.take_group(&endpoint.url, id) {
-                        client.send_group(&endpoint, group).await;
-                    }
-                });
-            }
-            group.add(calls, tx);
-            if group.len() >= cap {
-                full.push(std::mem::replace(group, self.new_group()));
-            }
-        }
-        for group in full {
-            let (client, endpoint) = (self.clone(), endpoint.clone());
-            tokio::spawn(async move { client.send_group(&endpoint, group).await });
-        }
-        rx.await.unwrap_or_else(|_| {
-            Err(EndpointError::Transport(
-                "the shared request was abandoned".into(),
-            ))
-        })
-    }
-
-    fn new_group(&self) -> Group {
-        Group::new(self.shared.next_group.fetch_add(1, Ordering::Relaxed))
-    }
-
-    /// The endpoint's open group, if it is still group `id` and has calls.
-    /// Whether group `id` (still open) has had no lookup join for `linger`;
-    /// true when it has already left.
-    fn quiet_for(&self, url: &str, id: u64, linger: Duration) -> bool {
-        let groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
-        groups
-            .get(url)
-            .is_none_or(|g| g.id != id || g.last_joined.elapsed() >= linger)
-    }
-
-    fn take_group(&self, url: &str, id: u64) -> Option<Group> {
-        let mut groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
-        let group = groups.get_mut(url)?;
-        (group.id == id && !group.is_empty()).then(|| std::mem::replace(group, self.new_group()))
-    }
-
-    async fn send_group(&self, endpoint: &Endpoint, group: Group) {
-        let reply = self.batch_now(endpoint, group.calls()).await;
-        group.answer(reply);
-    }
-
     /// Sends `calls` now, split into requests of at most the endpoint's cap
     /// that go out together. The endpoint fails as a whole only when every
     /// request failed; otherwise the calls of a failed request fail alone.
-    async fn batch_now(
+    pub(super) async fn batch_now(
         &self,
         endpoint: &Endpoint,
         calls: &[Call],

@@ -4,13 +4,17 @@
 //! `eth_blockNumber`, `eth_feeHistory`) are sent once, calls that take a
 //! list (Solana's `getSignatureStatuses`, up to 256 signatures) are merged
 //! into one, and each lookup gets back exactly the answers to its own
-//! calls. The grouping is pure; the client (`rpc.rs`) decides when a group
-//! leaves.
+//! calls. The grouping (`Group`) is pure and tested alone; the client's
+//! part below decides when a group leaves.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+use super::RpcClient;
+use super::endpoint::Endpoint;
 use super::error::{CallResult, EndpointError};
 use super::jsonrpc::Call;
 
@@ -236,6 +240,89 @@ fn split(result: &CallResult, asked: usize, start: usize, len: usize) -> CallRes
             Ok(serde_json::Value::Object(mine))
         }
         _ => Ok(value.clone()),
+    }
+}
+
+/// The client's side: when a group opens, and when it leaves.
+impl RpcClient {
+    /// Puts `calls` in the endpoint's open group and waits for its answer.
+    /// The group leaves when it is full or `linger` after it opened, from a
+    /// task of its own: a lookup that is dropped never strands the others.
+    pub(super) async fn coalesced(
+        &self,
+        endpoint: &Endpoint,
+        calls: &[Call],
+        linger: Duration,
+    ) -> Result<Vec<CallResult>, EndpointError> {
+        let cap = endpoint.batch_cap();
+        let (tx, rx) = oneshot::channel::<Reply>();
+        let mut full = Vec::new();
+        {
+            let mut groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
+            let group = groups
+                .entry(endpoint.url.clone())
+                .or_insert_with(|| self.new_group());
+            if !group.is_empty() && group.len() + group.added_by(calls) > cap {
+                full.push(std::mem::replace(group, self.new_group()));
+            }
+            if group.is_empty() {
+                let (client, endpoint, id) = (self.clone(), endpoint.clone(), group.id);
+                tokio::spawn(async move {
+                    // The group leaves once no lookup has joined for `linger`
+                    // (lookups started together arrive together, even on a
+                    // busy machine), and at the latest after 8 × `linger`.
+                    let opened = tokio::time::Instant::now();
+                    loop {
+                        tokio::time::sleep(linger).await;
+                        let quiet = client.quiet_for(&endpoint.url, id, linger);
+                        if quiet || opened.elapsed() >= linger * 8 {
+                            break;
+                        }
+                    }
+                    if let Some(group) = client.take_group(&endpoint.url, id) {
+                        client.send_group(&endpoint, group).await;
+                    }
+                });
+            }
+            group.add(calls, tx);
+            if group.len() >= cap {
+                full.push(std::mem::replace(group, self.new_group()));
+            }
+        }
+        for group in full {
+            let (client, endpoint) = (self.clone(), endpoint.clone());
+            tokio::spawn(async move { client.send_group(&endpoint, group).await });
+        }
+        rx.await.unwrap_or_else(|_| {
+            Err(EndpointError::Transport(
+                "the shared request was abandoned".into(),
+            ))
+        })
+    }
+
+    fn new_group(&self) -> Group {
+        Group::new(self.shared.next_group.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// Whether group `id` (still open) has had no lookup join for `linger`;
+    /// true when it has already left.
+    fn quiet_for(&self, url: &str, id: u64, linger: Duration) -> bool {
+        let groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
+        groups
+            .get(url)
+            .is_none_or(|g| g.id != id || g.last_joined.elapsed() >= linger)
+    }
+
+    /// The endpoint's open group, if it is still group `id` and has calls.
+    fn take_group(&self, url: &str, id: u64) -> Option<Group> {
+        let mut groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
+        let group = groups.get_mut(url)?;
+        (group.id == id && !group.is_empty()).then(|| std::mem::replace(group, self.new_group()))
+    }
+
+    async fn send_group(&self, endpoint: &Endpoint, group: Group) {
+        let reply = self.batch_now(endpoint, group.calls()).await;
+        group.answer(reply);
     }
 }
 

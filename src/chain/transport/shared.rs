@@ -8,7 +8,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use serde_json::Value;
 use tokio::sync::OnceCell;
+
+use super::RpcClient;
+use super::endpoint::Endpoint;
+use super::error::{EndpointError, GetAnswer};
 
 /// What a shared request answered: a JSON body or raw bytes.
 #[derive(Debug, Clone)]
@@ -66,6 +71,92 @@ impl Shared {
             .unwrap_or_else(|e| e.into_inner())
             .remove(key);
     }
+}
+
+/// The facts-sharing side of the client: what a batch asks of an endpoint
+/// that is not the transaction's, through the kept answers above.
+impl RpcClient {
+    /// `post`, shared across lookups for `ttl` when the options say so (a
+    /// head, prices): one request per endpoint and block time, not per lookup.
+    pub async fn post_shared(
+        &self,
+        endpoint: &Endpoint,
+        path: &'static str,
+        body: &Value,
+        ttl: Duration,
+    ) -> Result<Value, EndpointError> {
+        if !self.options.share_facts {
+            return self.post(endpoint, path, body).await;
+        }
+        let key = post_key(endpoint, path, body);
+        let kept = self
+            .shared
+            .kept
+            .get_or_fetch(&key, ttl, async {
+                self.post(endpoint, path, body).await.map(Kept::Json)
+            })
+            .await?;
+        match kept {
+            Kept::Json(v) => Ok(v),
+            Kept::Body(_) => Err(EndpointError::Transport(
+                "kept answer of another kind".into(),
+            )),
+        }
+    }
+
+    /// `get`, shared likewise (Esplora's tip, fee estimates, mempool).
+    pub async fn get_shared(
+        &self,
+        endpoint: &Endpoint,
+        path: &str,
+        ttl: Duration,
+    ) -> Result<GetAnswer, EndpointError> {
+        if !self.options.share_facts {
+            return self.get(endpoint, path).await;
+        }
+        let key = get_key(endpoint, path);
+        let fetch = async {
+            match self.get(endpoint, path).await? {
+                GetAnswer::Body(b) => Ok(Kept::Body(b)),
+                // A 404 is an answer, but not one worth keeping.
+                GetAnswer::NotFound(t) => Err(EndpointError::Http {
+                    status: 404,
+                    snippet: t,
+                }),
+            }
+        };
+        match self.shared.kept.get_or_fetch(&key, ttl, fetch).await {
+            Ok(Kept::Body(b)) => Ok(GetAnswer::Body(b)),
+            Ok(Kept::Json(_)) => Err(EndpointError::Transport(
+                "kept answer of another kind".into(),
+            )),
+            Err(EndpointError::Http {
+                status: 404,
+                snippet,
+            }) => Ok(GetAnswer::NotFound(snippet)),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Forgets a kept `post_shared` answer (a head older than a
+    /// transaction's block is asked again).
+    pub fn forget_post(&self, endpoint: &Endpoint, path: &str, body: &Value) {
+        self.shared.kept.forget(&post_key(endpoint, path, body));
+    }
+
+    /// Forgets a kept `get_shared` answer.
+    pub fn forget_get(&self, endpoint: &Endpoint, path: &str) {
+        self.shared.kept.forget(&get_key(endpoint, path));
+    }
+}
+
+/// What a kept answer is kept under.
+fn post_key(endpoint: &Endpoint, path: &str, body: &Value) -> String {
+    format!("POST {}{path} {body}", endpoint.url)
+}
+
+fn get_key(endpoint: &Endpoint, path: &str) -> String {
+    format!("GET {}{path}", endpoint.url)
 }
 
 #[cfg(test)]
