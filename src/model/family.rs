@@ -196,6 +196,25 @@ pub struct Swap {
     pub to: String,
 }
 
+/// A fee paid in resources, by family (the JSON object is the family's own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Resources {
+    Tron(ResourceFee),
+    Antelope(AntelopeResources),
+}
+
+/// An Antelope account's CPU, NET and RAM left (`get_account`): with too
+/// little, it cannot send until its allowance recovers or it stakes or
+/// rents more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AccountResources {
+    pub cpu_available_us: Option<i64>,
+    pub net_available_bytes: Option<i64>,
+    pub ram_free_bytes: Option<i64>,
+    pub too_low: bool,
+}
+
 /// Antelope's resources in place of a fee: CPU time and NET bytes, billed
 /// to an account's staked or rented allowance — to a resource provider when
 /// one co-signed (then the user paid nothing).

@@ -209,14 +209,6 @@ pub struct Fee {
     pub payer: Option<String>,
 }
 
-/// A fee paid in resources, by family (the JSON object is the family's own).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum Resources {
-    Tron(ResourceFee),
-    Antelope(AntelopeResources),
-}
-
 impl Fee {
     /// TRON's energy and bandwidth, when this fee has them.
     pub fn tron(&self) -> Option<&ResourceFee> {
@@ -392,17 +384,6 @@ pub struct Congestion {
     pub gas_estimate: Option<Box<GasEstimate>>,
     /// Antelope: what the account has left to transact with.
     pub account_resources: Option<Box<AccountResources>>,
-}
-
-/// An Antelope account's CPU, NET and RAM left (`get_account`): with too
-/// little, it cannot send until its allowance recovers or it stakes or
-/// rents more.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct AccountResources {
-    pub cpu_available_us: Option<i64>,
-    pub net_available_bytes: Option<i64>,
-    pub ram_free_bytes: Option<i64>,
-    pub too_low: bool,
 }
 
 impl Congestion {
