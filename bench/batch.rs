@@ -58,7 +58,7 @@ fn main() {
         .collect();
     std::fs::write(&big, lines.join("\n")).unwrap();
     let direct_cfg = config(work.path(), "direct", &url);
-    let (records, elapsed, peak_kib) = run_txdoctor(&txdoctor, &direct_cfg, &big);
+    let (records, elapsed, peak_kib, _) = run_txdoctor(&txdoctor, &direct_cfg, &big);
     assert_eq!(records, MEMORY_LINES, "one record per line");
     println!(
         "memory: {MEMORY_LINES} lines in {:.1} s, peak resident set {:.1} MiB (goal < 100 MiB)",
@@ -68,8 +68,10 @@ fn main() {
 
     let file = work.path().join("hashes.txt");
     std::fs::write(&file, hashes.join("\n")).unwrap();
+    let anvil_pid = anvil.id();
     compare(
         "direct",
+        anvil_pid,
         &txdoctor,
         &direct_cfg,
         &file,
@@ -85,6 +87,7 @@ fn main() {
     let slow_cfg = config(work.path(), "slow", &proxy.url);
     compare(
         "20 ms proxy",
+        anvil_pid,
         &txdoctor,
         &slow_cfg,
         &file,
@@ -95,8 +98,10 @@ fn main() {
     let _ = anvil.kill();
 }
 
+#[allow(clippy::too_many_arguments)]
 fn compare(
     name: &str,
+    anvil: u32,
     txdoctor: &Path,
     cfg: &Path,
     file: &Path,
@@ -106,15 +111,29 @@ fn compare(
 ) {
     let (mut t, mut p, mut c) = (Vec::new(), Vec::new(), Vec::new());
     for round in 1..=rounds {
-        let (records, td, _) = run_txdoctor(txdoctor, cfg, file);
+        // CPU time as the kernel counted it: txdoctor's own (wait4), the
+        // concurrent plain client's (this process, RUSAGE_SELF) and anvil's
+        // (/proc) over each run. Both share the machine's cores with anvil.
+        let anvil_before = process_cpu(anvil);
+        let (records, td, _, t_cpu) = run_txdoctor(txdoctor, cfg, file);
+        let anvil_t = process_cpu(anvil) - anvil_before;
         assert_eq!(records, hashes.len());
         let (requests, pd) = plain_client(url, hashes);
+        let (self_before, anvil_before) = (self_cpu(), process_cpu(anvil));
         let (_, cd) = plain_concurrent(url, hashes);
+        let (c_cpu, anvil_c) = (self_cpu() - self_before, process_cpu(anvil) - anvil_before);
         println!(
             "{name} round {round}: txdoctor {:>6.0} ms   plain client {:>6.0} ms ({requests} requests)   concurrent plain client {:>6.0} ms",
             ms(td),
             ms(pd),
             ms(cd)
+        );
+        println!(
+            "{name} round {round} CPU: txdoctor {:.0} ms + anvil {:.0} ms   concurrent plain client {:.0} ms + anvil {:.0} ms",
+            ms(t_cpu),
+            ms(anvil_t),
+            ms(c_cpu),
+            ms(anvil_c)
         );
         t.push(td);
         p.push(pd);
@@ -172,10 +191,10 @@ fn median(v: &mut [Duration]) -> Duration {
 }
 
 /// `txdoctor batch FILE`: the records it wrote (all checked to be found),
-/// the wall time and the process's peak resident set in KiB.
+/// the wall time, the process's peak resident set in KiB and its CPU time.
 // The child is waited for with wait4 (for its rusage), which clippy cannot see.
 #[allow(clippy::zombie_processes)]
-fn run_txdoctor(bin: &Path, cfg: &Path, file: &Path) -> (usize, Duration, i64) {
+fn run_txdoctor(bin: &Path, cfg: &Path, file: &Path) -> (usize, Duration, i64, Duration) {
     let started = Instant::now();
     let mut child = Command::new(bin)
         .args([
@@ -211,21 +230,51 @@ fn run_txdoctor(bin: &Path, cfg: &Path, file: &Path) -> (usize, Duration, i64) {
     if let Some(line) = summary.lines().find(|l| l.contains("HTTP requests")) {
         println!("  {}", line.trim_start_matches("txdoctor: "));
     }
-    let (code, peak_kib) = wait_with_peak_rss(child.id());
+    let (code, peak_kib, cpu) = wait_with_peak_rss(child.id());
     assert_eq!(code, 0, "txdoctor batch failed");
-    (records, started.elapsed(), peak_kib)
+    (records, started.elapsed(), peak_kib, cpu)
 }
 
 /// Waits for the child `pid` and returns its exit status and its own peak
-/// resident set (KiB), as the kernel counted it (`wait4`).
-fn wait_with_peak_rss(pid: u32) -> (i32, i64) {
+/// resident set (KiB) and CPU time, as the kernel counted them (`wait4`).
+fn wait_with_peak_rss(pid: u32) -> (i32, i64, Duration) {
     let mut status = 0;
     // SAFETY: an all-zero rusage is a valid value of this plain C struct.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: wait4 writes only into `status` and `usage`, which we own.
     let rc = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
     assert_eq!(rc, pid as libc::pid_t, "wait4");
-    (libc::WEXITSTATUS(status), usage.ru_maxrss)
+    (libc::WEXITSTATUS(status), usage.ru_maxrss, cpu_of(&usage))
+}
+
+fn cpu_of(usage: &libc::rusage) -> Duration {
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+/// This process's CPU time so far, all threads.
+fn self_cpu() -> Duration {
+    // SAFETY: an all-zero rusage is a valid value of this plain C struct.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage writes only into `usage`, which we own.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    cpu_of(&usage)
+}
+
+/// Another running process's CPU time so far (utime + stime in /proc, in clock ticks).
+fn process_cpu(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<u64> = rest
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(0))
+        .collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks = fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0);
+    // SAFETY: sysconf only reads a system setting.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Duration::from_millis(ticks * 1000 / hz)
 }
 
 /// The plain client: `eth_getTransactionByHash` + `eth_getTransactionReceipt`

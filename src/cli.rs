@@ -218,7 +218,7 @@ pub struct BatchArgs {
 }
 
 /// Lines in flight unless `--concurrency` says otherwise.
-pub const DEFAULT_CONCURRENCY: u32 = 200;
+pub const DEFAULT_CONCURRENCY: u32 = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BatchFormat {

@@ -1,7 +1,7 @@
 //! `txdoctor batch`: one query per input line, one record per query line,
 //! in input order, streamed. A reader thread feeds lines through a bounded
 //! channel; up to `--concurrency` lookups run at once, each a task of its
-//! own, and up to four times as many lines are started or finished and
+//! own, and up to twice as many lines are started or finished and
 //! waiting for their turn (`buffered` keeps their order), so memory holds a
 //! bounded number of lines however long the input.
 //! The client gathers concurrent lookups' JSON-RPC calls to one endpoint into
@@ -42,7 +42,7 @@ const MAX_RETRY_WAIT: Duration = Duration::from_secs(120);
 pub const MAX_LINE_BYTES: usize = 4096;
 /// Lines started or finished and waiting for their turn to be written, per
 /// lookup running: a finished line keeps only its rendered record.
-const WAITING_PER_LOOKUP: usize = 4;
+const WAITING_PER_LOOKUP: usize = 2;
 /// Lines read ahead of the lookups.
 const READ_AHEAD: usize = 1024;
 
@@ -187,7 +187,9 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
                     let number = line.number;
                     // The line's --timeout starts with its lookup, not here.
                     let place = running.acquire_owned().await;
-                    let record = answer(&work, line).await;
+                    // Boxed: a line waiting for its place holds only itself,
+                    // not the room of a lookup's state machine.
+                    let record = Box::pin(answer(&work, line)).await;
                     drop(place);
                     done(&work, number, &record)
                         .map_err(|e| format!("rendering line {number}: {e}"))
