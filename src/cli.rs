@@ -46,6 +46,22 @@ Examples:
 Exit codes: 0 reached --until, 3 timed out while pending (or not yet final),
 4 failed, 5 replaced, dropped or not found, 6 no endpoint answered.";
 
+const CASE_EXAMPLES: &str = "\
+Examples:
+  txdoctor case add 0x3f…9a --ticket T-1234 --lang zh --note \"VIP, called twice\"
+      look it up now and keep it; the reply is in Chinese
+  txdoctor case add TQ…xy --expect \"100 USDT\" --ticket T-1240
+      follow an expected deposit until it arrives
+  txdoctor case check --reply
+      every open case again: the replies to paste for those that changed
+  txdoctor case list --all
+  txdoctor case close T-1234
+
+A case in an end state (finalized, failed, replaced, dropped; an expected
+deposit received) is closed by the check that sees it; `case add` closes a
+case that is already there at once.
+";
+
 const BATCH_EXAMPLES: &str = "\
 Examples:
   txdoctor batch withdrawals.txt > report.ndjson
@@ -111,6 +127,9 @@ pub enum Command {
     /// List the configured chains; --probe asks each endpoint if it is up.
     #[command(after_help = CHAINS_EXAMPLES)]
     Chains(ChainsArgs),
+    /// Follow up tickets: cases looked up again in one command (`case check`), kept in SQLite.
+    #[command(after_help = CASE_EXAMPLES)]
+    Case(CaseArgs),
     /// Print a shell completion script: `txdoctor completions bash > /etc/bash_completion.d/txdoctor`.
     Completions {
         #[arg(value_enum)]
@@ -260,6 +279,92 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         return Err("must be more than zero".into());
     }
     Ok(d)
+}
+
+#[derive(Debug, Args)]
+pub struct CaseArgs {
+    #[command(subcommand)]
+    pub command: CaseCommand,
+    /// The case store (default: $XDG_DATA_HOME/txdoctor/cases.db, else
+    /// ~/.local/share/txdoctor/cases.db).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCommand {
+    /// Look a query up now and keep it as a case to check again.
+    Add(CaseAddArgs),
+    /// The open cases (or all): ticket, query, status, age, last check.
+    List(CaseListArgs),
+    /// Look every open case up again; print those that changed, with the reply to send.
+    Check(CaseCheckArgs),
+    /// Close a case by its number (7 or #7) or its ticket id.
+    Close(CaseCloseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CaseAddArgs {
+    /// Transaction hash or signature, explorer link, or (with --expect) the receiving address.
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    /// The help desk's ticket id.
+    #[arg(long, value_name = "ID")]
+    pub ticket: Option<String>,
+    /// A note for the agents (never sent anywhere).
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+    /// Open another case for a ticket that has open cases already.
+    #[arg(long)]
+    pub again: bool,
+    /// Only look on this chain (its key in chains.toml).
+    #[arg(long, value_name = "ID")]
+    pub chain: Option<String>,
+    #[command(flatten)]
+    pub expect: ExpectArgs,
+    /// Print the case object as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Give up on the lookup after this long (the case is stored as `unknown`).
+    #[arg(long, value_name = "DUR", default_value = "30s", value_parser = parse_duration)]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Args)]
+pub struct CaseListArgs {
+    /// Closed cases too.
+    #[arg(long)]
+    pub all: bool,
+    /// One case object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CaseCheckArgs {
+    /// The changed cases' objects, one per line.
+    #[arg(long, conflicts_with = "reply")]
+    pub json: bool,
+    /// Only the replies to send, each headed by its ticket id.
+    #[arg(long)]
+    pub reply: bool,
+    /// Statuses (of any open case checked) that make the exit code non-zero, as in batch.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STATUS,…")]
+    pub fail_on: Vec<FailOn>,
+    /// Cases looked up at once; each endpoint's pace (chains.toml `rps`) still holds.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CONCURRENCY,
+          value_parser = clap::value_parser!(u32).range(1..=5000))]
+    pub concurrency: u32,
+    /// Give up on one case's lookup after this long (it stays open, `unknown` this time).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+}
+
+#[derive(Debug, Args)]
+pub struct CaseCloseArgs {
+    /// The case number (7 or #7) or a ticket id (closes its open cases).
+    #[arg(value_name = "CASE")]
+    pub case: String,
 }
 
 #[derive(Debug, Args)]

@@ -70,6 +70,11 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                     Settings::resolve(cli.config.as_deref(), cli.lang, cli.verbose, cli.quiet)?;
                 commands::chains::run(args, &settings, &mut stdout).await
             }
+            Command::Case(args) => {
+                let settings =
+                    Settings::resolve(cli.config.as_deref(), cli.lang, cli.verbose, cli.quiet)?;
+                commands::case::run(args, &settings, &mut stdout).await
+            }
             Command::Completions { .. } | Command::Man => Ok(0),
         }
     })

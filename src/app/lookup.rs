@@ -57,6 +57,43 @@ pub fn is_address(q: &Query) -> bool {
     !q.target.is_tx()
 }
 
+/// `--expect "100 USDT"` or `--expect 100 --token USDT` (with `--from`,
+/// `--memo`): what an address query looks for.
+pub fn expectation(
+    text: Option<&str>,
+    token: Option<&str>,
+    from: Option<&str>,
+    memo: Option<&str>,
+) -> Result<Option<Expect>, crate::exit::UsageError> {
+    let Some(text) = text else {
+        return Ok(None);
+    };
+    let mut words = text.split_whitespace();
+    let amount = words.next().unwrap_or_default().to_string();
+    let symbol = words.next().map(str::to_string);
+    if words.next().is_some() || !address::is_amount(&amount) {
+        return Err(
+            crate::exit::UsageError::new(format!("--expect {text:?} is not an amount")).hint(
+                "give the amount in whole units, e.g. --expect 100 --token USDT or --expect \"0.5 ETH\"",
+            ),
+        );
+    }
+    let token = match (symbol, token) {
+        (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => {
+            return Err(crate::exit::UsageError::new(format!(
+                "--expect names {a} but --token names {b}"
+            )));
+        }
+        (a, b) => b.map(str::to_string).or(a),
+    };
+    Ok(Some(Expect {
+        amount,
+        token,
+        from: from.map(str::to_string),
+        memo: memo.map(str::to_string),
+    }))
+}
+
 /// How one query is looked up.
 #[derive(Debug, Clone, Copy)]
 pub struct Ask<'a> {

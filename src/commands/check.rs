@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::app::{self, Ask, Report, Style, store};
 use crate::chain::{self, transport::RpcClient};
 use crate::cli::{CheckArgs, ExpectArgs};
-use crate::diagnose::address::{self, Expect};
+use crate::diagnose::address::Expect;
 use crate::exit::{self, UsageError};
 use crate::memory;
 use crate::query::{self, Query};
@@ -103,33 +103,12 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
 
 /// `--expect "100 USDT"` or `--expect 100 --token USDT`.
 pub fn expectation(args: &ExpectArgs) -> Result<Option<Expect>, UsageError> {
-    let Some(text) = &args.expect else {
-        return Ok(None);
-    };
-    let mut words = text.split_whitespace();
-    let amount = words.next().unwrap_or_default().to_string();
-    let symbol = words.next().map(str::to_string);
-    if words.next().is_some() || !address::is_amount(&amount) {
-        return Err(
-            UsageError::new(format!("--expect {text:?} is not an amount")).hint(
-                "give the amount in whole units, e.g. --expect 100 --token USDT or --expect \"0.5 ETH\"",
-            ),
-        );
-    }
-    let token = match (symbol, &args.token) {
-        (Some(a), Some(b)) if !a.eq_ignore_ascii_case(b) => {
-            return Err(UsageError::new(format!(
-                "--expect names {a} but --token names {b}"
-            )));
-        }
-        (a, b) => b.clone().or(a),
-    };
-    Ok(Some(Expect {
-        amount,
-        token,
-        from: args.from.clone(),
-        memo: args.memo.clone(),
-    }))
+    app::expectation(
+        args.expect.as_deref(),
+        args.token.as_deref(),
+        args.from.as_deref(),
+        args.memo.as_deref(),
+    )
 }
 
 fn spinner(n: usize) -> ProgressBar {

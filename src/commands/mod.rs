@@ -2,6 +2,7 @@
 //! writes its result to the writer it is given.
 
 pub mod batch;
+pub mod case;
 pub mod chains;
 pub mod check;
 pub mod shell;

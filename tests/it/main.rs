@@ -8,6 +8,7 @@ mod common;
 mod address_evm;
 mod batch_evm;
 mod batch_families;
+mod cases;
 mod chains_cmd;
 mod check_antelope;
 mod check_aptos;

@@ -59,7 +59,24 @@ impl Options {
         share_facts: false,
         spread_load: false,
     };
+
+    /// Many lookups at once, as `batch` and `case check` do: their calls
+    /// to one endpoint share requests (the first waits `COALESCE_WINDOW`
+    /// for others), rate limits are waited out (5 times, at most 120 s
+    /// each), facts that are not a transaction's own are asked once, and
+    /// the lookups are spread over every endpoint of a chain.
+    pub const BATCH: Options = Options {
+        coalesce: Some(COALESCE_WINDOW),
+        rate_limit_retries: 5,
+        max_retry_wait: Duration::from_secs(120),
+        hedge_after: None,
+        share_facts: true,
+        spread_load: true,
+    };
 }
+
+/// How long the first call to an endpoint waits for others to share its request.
+pub const COALESCE_WINDOW: Duration = Duration::from_millis(10);
 
 /// Counters over the client's life, for summaries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -32,12 +32,6 @@ use crate::model::{Status, TxReport};
 use crate::query;
 use crate::settings::Settings;
 
-/// How long the first call to an endpoint waits for others to share its request.
-const COALESCE_WINDOW: Duration = Duration::from_millis(10);
-/// Rate-limited requests are sent again this many times…
-const RATE_LIMIT_RETRIES: u32 = 5;
-/// …when the endpoint asks for a wait no longer than this.
-const MAX_RETRY_WAIT: Duration = Duration::from_secs(120);
 /// A line longer than this is not a query (and is not kept in memory).
 pub const MAX_LINE_BYTES: usize = 4096;
 /// Lines started or finished and waiting for their turn to be written, per
@@ -123,14 +117,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     let client = transport::RpcClient::with_options(
         settings.request_timeout,
         settings.log,
-        transport::Options {
-            coalesce: Some(COALESCE_WINDOW),
-            rate_limit_retries: RATE_LIMIT_RETRIES,
-            max_retry_wait: MAX_RETRY_WAIT,
-            hedge_after: None,
-            share_facts: true,
-            spread_load: true,
-        },
+        transport::Options::BATCH,
     )?;
     let mut memory = store::open_memory(settings);
     let scope = chain::AddressScope {

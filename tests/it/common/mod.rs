@@ -424,6 +424,8 @@ fn command(args: &[&str], cache: &Path) -> Command {
         .env_remove("LANG")
         .env("NO_COLOR", "1")
         .env("XDG_CACHE_HOME", cache)
+        // The case store (`case` without --store) lives beside the cache.
+        .env("XDG_DATA_HOME", cache)
         .current_dir(std::env::temp_dir())
         .stdin(Stdio::null());
     c

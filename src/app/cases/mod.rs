@@ -1,0 +1,259 @@
+//! Cases: the tickets an agent must come back to. A case is a query with
+//! its ticket, language and note, and the last report on it. What a
+//! report concludes (`State`), when that is news (`changed`) and when a
+//! case is over (`is_end`) are plain functions; the store is `store`;
+//! looking every open case up again uses the batch engine (its client
+//! options, and `lookup::answer` per case, many at once).
+
+pub mod store;
+
+use futures_util::{StreamExt, stream};
+use serde_json::{Value, json};
+
+use self::store::{Case, State, StoredExpect};
+use super::{Ask, DEFAULT_ADDRESS_WINDOW, Report};
+use crate::chain::{self, transport::RpcClient};
+use crate::diagnose::address::{Expect, Outcome};
+use crate::memory::Memory;
+use crate::model::Status;
+use crate::query::{self, Query};
+use crate::render::Lang;
+use crate::settings::Settings;
+
+/// What a report concludes, as a case keeps it. An address case (an
+/// expected deposit) reads as the matching transfer's status, `not_found`
+/// while nothing matched, `unknown` when the chains could not say.
+pub fn state_of(report: &Report) -> State {
+    match report {
+        Report::Tx(r) => State {
+            status: r.status.as_str().to_string(),
+            reason: Some(r.reason.as_str().to_string()),
+            confirmations: r.confirmations,
+            required: r.required_confirmations,
+        },
+        Report::Address(a) => {
+            let status = match (&a.matched, a.outcome) {
+                (Some(_), _) => a
+                    .match_report
+                    .as_ref()
+                    .map_or(Status::Confirmed, |m| m.status),
+                (None, Outcome::NoMatch) => Status::NotFound,
+                (None, _) => Status::Unknown,
+            };
+            let m = a.match_report.as_deref();
+            State {
+                status: status.as_str().to_string(),
+                reason: Some(
+                    if a.matched.is_some() {
+                        "expected_received"
+                    } else {
+                        "expected_not_received"
+                    }
+                    .to_string(),
+                ),
+                confirmations: m.and_then(|m| m.confirmations),
+                required: m.and_then(|m| m.required_confirmations),
+            }
+        }
+    }
+}
+
+/// Whether a case in `state` is over: a transaction final, failed,
+/// replaced or dropped; an expected deposit received in a block.
+pub fn is_end(state: &State, address: bool) -> bool {
+    let s = state.status.as_str();
+    if address {
+        return state.reason.as_deref() == Some("expected_received")
+            && matches!(s, "confirmed" | "finalized");
+    }
+    matches!(s, "finalized" | "failed" | "replaced" | "dropped")
+}
+
+/// Whether `new` is news after `old`: another status or reason, or the
+/// confirmations reaching the count required (a customer waits for that).
+pub fn changed(old: &State, new: &State) -> bool {
+    if old.status != new.status || old.reason != new.reason {
+        return true;
+    }
+    let required = new.required.or(old.required);
+    match (required, old.confirmations, new.confirmations) {
+        (Some(req), before, Some(now)) => before.unwrap_or(0) < req && now >= req,
+        _ => false,
+    }
+}
+
+/// `--expect` as stored, as the lookup takes it.
+pub fn expect_of(stored: &StoredExpect) -> Expect {
+    Expect {
+        amount: stored.amount.clone(),
+        token: stored.token.clone(),
+        from: stored.from.clone(),
+        memo: stored.memo.clone(),
+    }
+}
+
+/// How far back an address case reads: from a day before it was opened
+/// (the customer wrote after sending) until now.
+pub fn scope_for(opened_at: i64, now: u64, expect: Option<&StoredExpect>) -> chain::AddressScope {
+    let open_for = now.saturating_sub(u64::try_from(opened_at).unwrap_or(0));
+    chain::AddressScope {
+        since_secs: DEFAULT_ADDRESS_WINDOW.as_secs().saturating_add(open_for),
+        now,
+        sender: expect.and_then(|e| e.from.clone()),
+    }
+}
+
+/// One case to look up: its query parsed again (the configuration may
+/// have changed since it was opened: a query no chain takes any more is
+/// an error for that case alone).
+pub struct Lookup<'a> {
+    pub case: &'a Case,
+    pub query: Result<Query, String>,
+}
+
+pub fn lookups<'a>(cases: &'a [Case], settings: &Settings) -> Vec<Lookup<'a>> {
+    cases
+        .iter()
+        .map(|case| Lookup {
+            case,
+            query: query::parse(&case.query, &settings.config, case.chain.as_deref())
+                .map_err(|e| e.to_string()),
+        })
+        .collect()
+}
+
+/// Looks every case up again, `concurrency` at once on one client (the
+/// batch engine: shared requests, shared chain facts, paced endpoints),
+/// each bounded by `timeout`; reports in the order of `lookups`.
+pub async fn look_up_all(
+    client: &RpcClient,
+    settings: &Settings,
+    memory: &Memory,
+    lookups: &[Lookup<'_>],
+    concurrency: usize,
+    timeout: Option<std::time::Duration>,
+    now: u64,
+) -> Vec<Option<Report>> {
+    stream::iter(lookups)
+        .map(|l| async move {
+            let q = l.query.as_ref().ok()?;
+            let expect = l.case.expect.as_ref().map(expect_of);
+            let scope = scope_for(l.case.opened_at, now, l.case.expect.as_ref());
+            let ask = Ask {
+                expect: expect.as_ref(),
+                scope: &scope,
+                memory,
+                timeout,
+                poisoning_check: false,
+            };
+            Some(Box::pin(super::answer(client, settings, q, ask)).await)
+        })
+        .buffered(concurrency.max(1))
+        .collect()
+        .await
+}
+
+/// The report's JSON object in `lang`, as `check --json` prints it.
+pub fn report_json(report: &Report, lang: Lang, settings: &Settings) -> Value {
+    let names = |k: &str| settings.chain_name(k);
+    match report {
+        Report::Tx(r) => crate::render::json::tx_json(r, lang, &names),
+        Report::Address(a) => crate::render::address::address_json(a, lang, &names),
+    }
+}
+
+/// The contract's case object.
+pub fn case_json(case: &Case) -> Value {
+    let report: Value = serde_json::from_str(&case.report).unwrap_or(Value::Null);
+    json!({
+        "case": case.id,
+        "ticket": case.ticket,
+        "query": case.query,
+        "chain": case.chain,
+        "lang": case.lang,
+        "note": case.note,
+        "expect": case.expect.as_ref().map(|e| json!({
+            "amount": e.amount, "token": e.token, "from": e.from, "memo": e.memo,
+        })),
+        "opened_at": rfc3339(case.opened_at),
+        "checked_at": rfc3339(case.checked_at),
+        "closed_at": case.closed_at.map(rfc3339),
+        "status": case.state.status,
+        "reason": case.state.reason,
+        "confirmations": case.state.confirmations,
+        "previous_status": case.previous_status,
+        "closed": case.closed_at.is_some(),
+        "report": report,
+    })
+}
+
+pub fn rfc3339(unix: i64) -> String {
+    let t =
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(unix).unwrap_or(0));
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(status: &str, reason: &str, conf: Option<u64>, req: Option<u64>) -> State {
+        State {
+            status: status.into(),
+            reason: Some(reason.into()),
+            confirmations: conf,
+            required: req,
+        }
+    }
+
+    #[test]
+    fn news_is_another_status_or_reason_or_the_required_count_reached() {
+        let pending = s("pending", "waiting", None, Some(12));
+        let gap = s("pending", "nonce_gap", None, Some(12));
+        let three = s("confirmed", "included", Some(3), Some(12));
+        let five = s("confirmed", "included", Some(5), Some(12));
+        let twelve = s("confirmed", "included", Some(12), Some(12));
+        let thirteen = s("confirmed", "included", Some(13), Some(12));
+        assert!(changed(&pending, &gap), "another reason");
+        assert!(changed(&pending, &three), "another status");
+        assert!(!changed(&three, &five), "more confirmations, still short");
+        assert!(changed(&five, &twelve), "the count reached");
+        assert!(!changed(&twelve, &thirteen), "reached already");
+        assert!(!changed(&pending, &pending.clone()), "nothing new");
+        let final_ = s("finalized", "included", None, None);
+        assert!(changed(&twelve, &final_));
+    }
+
+    #[test]
+    fn end_states_close_a_case_and_an_address_closes_on_a_received_deposit() {
+        for end in ["finalized", "failed", "replaced", "dropped"] {
+            assert!(is_end(&s(end, "x", None, None), false), "{end}");
+        }
+        for open in ["pending", "confirmed", "not_found", "unknown"] {
+            assert!(!is_end(&s(open, "x", None, None), false), "{open}");
+        }
+        assert!(is_end(
+            &s("confirmed", "expected_received", Some(1), Some(12)),
+            true
+        ));
+        assert!(!is_end(
+            &s("pending", "expected_received", None, None),
+            true
+        ));
+        assert!(!is_end(
+            &s("not_found", "expected_not_received", None, None),
+            true
+        ));
+        assert!(
+            !is_end(&s("finalized", "included", None, None), true),
+            "an address case ends on its expected deposit only"
+        );
+    }
+
+    #[test]
+    fn an_address_case_reads_back_from_a_day_before_it_was_opened() {
+        let scope = scope_for(1_000_000, 1_000_000 + 3 * 86_400, None);
+        assert_eq!(scope.since_secs, 4 * 86_400);
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+}
