@@ -4,6 +4,7 @@
 //! ([`store`]), show reports ([`output`]), follow tickets up ([`cases`]). `commands/` turn arguments into
 //! calls of these and never import each other.
 
+pub mod batch;
 pub mod cases;
 pub mod lookup;
 pub mod output;

@@ -8,7 +8,7 @@
 //! shared HTTP requests and paces every endpoint (`rps`), waiting out
 //! rate limits instead of failing the line.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -16,87 +16,23 @@ use anyhow::{Context, Result};
 use futures_util::{StreamExt, stream};
 use tokio::sync::mpsc;
 
-use self::output::{Writer, render};
+use self::output::Writer;
 use self::progress::{Tally, progress_bar};
 
 mod output;
 mod progress;
 
-use crate::app::{self, Ask, DEFAULT_ADDRESS_WINDOW, Report, store};
+use crate::app::batch::{Line, Work, query_lines};
+use crate::app::{self, DEFAULT_ADDRESS_WINDOW, store};
 use crate::chain::{self, transport};
-use crate::cli::{BatchArgs, BatchFormat, FailOn};
-use crate::diagnose::address::{AddressReport, Outcome};
+use crate::cli::BatchArgs;
 use crate::exit::{self, UsageError};
-use crate::memory::{self, Memory, Update};
-use crate::model::{Status, TxReport};
+use crate::memory;
 use crate::query;
 use crate::settings::Settings;
 
-/// A line longer than this is not a query (and is not kept in memory).
-pub const MAX_LINE_BYTES: usize = 4096;
-/// Lines started or finished and waiting for their turn to be written, per
-/// lookup running: a finished line keeps only its rendered record.
-const WAITING_PER_LOOKUP: usize = 2;
 /// Lines read ahead of the lookups.
 const READ_AHEAD: usize = 1024;
-
-/// One input line that holds a query.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
-    /// 1-based line number in the input.
-    pub number: usize,
-    pub text: String,
-    /// The line was longer than `MAX_LINE_BYTES` (and `text` is its start).
-    pub too_long: bool,
-}
-
-/// The answer to one line.
-#[derive(Debug)]
-pub enum Record {
-    Tx(Box<TxReport>),
-    Address(Box<AddressReport>),
-    Invalid { query: String, error: String },
-}
-
-impl Record {
-    /// The status `--fail-on` and the summary count it under.
-    pub fn label(&self) -> &'static str {
-        match self {
-            Record::Tx(r) => r.status.as_str(),
-            Record::Address(a) if a.outcome == Outcome::Unavailable => "unknown",
-            Record::Address(_) => "address",
-            Record::Invalid { .. } => "invalid",
-        }
-    }
-
-    /// The exit code this record asks for when its status is in `--fail-on`.
-    pub fn fail_code(&self, fail_on: &[FailOn]) -> u8 {
-        let listed = |f: FailOn| fail_on.contains(&f);
-        match self {
-            Record::Invalid { .. } if listed(FailOn::Invalid) => exit::USAGE,
-            Record::Address(a) if a.outcome == Outcome::Unavailable && listed(FailOn::Unknown) => {
-                exit::UNKNOWN
-            }
-            Record::Tx(r) => {
-                let wanted = match r.status {
-                    Status::Pending => FailOn::Pending,
-                    Status::Failed => FailOn::Failed,
-                    Status::Replaced => FailOn::Replaced,
-                    Status::Dropped => FailOn::Dropped,
-                    Status::NotFound => FailOn::NotFound,
-                    Status::Unknown => FailOn::Unknown,
-                    Status::Confirmed | Status::Finalized => return exit::OK,
-                };
-                if listed(wanted) {
-                    exit::for_status(r.status)
-                } else {
-                    exit::OK
-                }
-            }
-            _ => exit::OK,
-        }
-    }
-}
 
 pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> Result<u8> {
     if let Some(key) = &args.chain
@@ -153,7 +89,6 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         // without holding a place, so one slow line (a rate limit waited
         // out) does not stop the others — up to `WAITING_PER_LOOKUP` times
         // as many lines may be started or waiting.
-        let running = std::sync::Arc::new(tokio::sync::Semaphore::new(args.concurrency as usize));
         let work = std::sync::Arc::new(Work {
             client: client.clone(),
             settings: settings.clone(),
@@ -165,28 +100,7 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
             format: args.format,
             fail_on: args.fail_on.clone(),
         });
-        let records = lines
-            .map(|line: Result<Line, String>| {
-                let work = work.clone();
-                let running = running.clone();
-                let task = tokio::spawn(async move {
-                    let line = line?;
-                    let number = line.number;
-                    // The line's --timeout starts with its lookup, not here.
-                    let place = running.acquire_owned().await;
-                    // Boxed: a line waiting for its place holds only itself,
-                    // not the room of a lookup's state machine.
-                    let record = Box::pin(answer(&work, line)).await;
-                    drop(place);
-                    done(&work, number, &record)
-                        .map_err(|e| format!("rendering line {number}: {e}"))
-                });
-                async move {
-                    task.await
-                        .map_err(|e| format!("a lookup stopped unexpectedly: {e}"))?
-                }
-            })
-            .buffered(args.concurrency as usize * WAITING_PER_LOOKUP);
+        let records = app::batch::records(work, lines, args.concurrency as usize);
         let mut records = std::pin::pin!(records);
         // Unconstrained: tokio's cooperative budget would make this task
         // yield half-way through starting a window of lookups, and on a busy
@@ -354,90 +268,6 @@ async fn first_window(
     (first, rx)
 }
 
-/// Looks one line up as `check` would (addresses over the last 24 hours).
-/// What every line's task needs, shared.
-struct Work {
-    client: transport::RpcClient,
-    settings: Settings,
-    memory: Memory,
-    scope: chain::AddressScope,
-    chain: Option<String>,
-    timeout: Option<Duration>,
-    poisoning_check: bool,
-    format: BatchFormat,
-    fail_on: Vec<FailOn>,
-}
-
-/// What is kept of a line's record until its turn to be written: the
-/// text and what the summary, the exit code and the store need (the
-/// report itself is gone, so lines waiting for their turn stay small).
-struct Done {
-    text: String,
-    label: &'static str,
-    /// The chain a transaction was looked up on.
-    chain: Option<String>,
-    fail_code: u8,
-    update: Option<Update>,
-}
-
-fn done(work: &Work, line: usize, record: &Record) -> std::io::Result<Done> {
-    let tx = match record {
-        Record::Tx(r) => Some(r),
-        _ => None,
-    };
-    Ok(Done {
-        text: render(work.format, &work.settings, line, record)?,
-        label: record.label(),
-        chain: tx.and_then(|r| r.chain.clone()),
-        fail_code: record.fail_code(&work.fail_on),
-        update: tx.and_then(|r| worth_remembering(r, &work.memory)),
-    })
-}
-
-async fn answer(work: &Work, line: Line) -> Record {
-    if line.too_long {
-        return Record::Invalid {
-            query: shown_query(line.text),
-            error: format!(
-                "line {} is longer than {MAX_LINE_BYTES} bytes: not a hash, address or link",
-                line.number
-            ),
-        };
-    }
-    let settings = &work.settings;
-    let q = match query::parse(&line.text, &settings.config, work.chain.as_deref()) {
-        Ok(q) => q,
-        Err(e) => {
-            return Record::Invalid {
-                query: shown_query(line.text),
-                error: e.to_string(),
-            };
-        }
-    };
-    // `--timeout` bounds each line whole, addresses and the poisoning check too.
-    let ask = Ask {
-        expect: None,
-        scope: &work.scope,
-        memory: &work.memory,
-        timeout: work.timeout,
-        poisoning_check: work.poisoning_check,
-    };
-    match app::answer(&work.client, settings, &q, ask).await {
-        Report::Tx(r) => Record::Tx(r),
-        Report::Address(a) => Record::Address(a),
-    }
-}
-
-/// What the store should learn from a report: pending transactions, and
-/// the inclusion of one it remembers (forgetting others would be a no-op
-/// that grows with the input).
-fn worth_remembering(r: &TxReport, memory: &Memory) -> Option<Update> {
-    match memory::update_for(r, memory::unix_now())? {
-        Update::Forget { chain, hash } if memory.get(&chain, &hash).is_none() => None,
-        u => Some(u),
-    }
-}
-
 /// Sends the query lines of `input` into `tx`, stopping at a read error
 /// (sent as the last item) or when the receiver is gone.
 fn read_lines(
@@ -459,116 +289,6 @@ fn read_lines(
             return;
         }
     }
-}
-
-/// The query as a record shows it: a recovery phrase or private key is
-/// replaced, so the secret never reaches the output file; control,
-/// invisible and bidi characters are escaped (`\u{1b}`), so a CSV or table
-/// shown in a terminal cannot be rewritten by them; a long line is cut.
-fn shown_query(text: String) -> String {
-    const MAX_CHARS: usize = 200;
-    if let Some(secret) = crate::secrets::detect(&text) {
-        return format!("(not shown: looks like {secret})");
-    }
-    let count = text.chars().count();
-    if count <= MAX_CHARS && !text.contains(query::is_invisible) {
-        return text;
-    }
-    let mut shown = String::new();
-    for c in text.chars().take(MAX_CHARS) {
-        if query::is_invisible(c) {
-            shown.extend(c.escape_unicode());
-        } else {
-            shown.push(c);
-        }
-    }
-    if count > MAX_CHARS {
-        shown.push_str(&format!("… ({count} characters)"));
-    }
-    shown
-}
-
-/// The lines of `reader` that hold a query, numbered from 1, skipping blank
-/// lines and `#` comments. Invalid UTF-8 is replaced (the line then fails as
-/// a query); a line longer than `MAX_LINE_BYTES` comes marked, without its
-/// rest. A read error ends the lines, with the number of the line it hit.
-fn query_lines(
-    mut reader: impl BufRead,
-) -> impl Iterator<Item = Result<Line, (usize, std::io::Error)>> {
-    let mut number = 0;
-    let mut done = false;
-    std::iter::from_fn(move || {
-        while !done {
-            number += 1;
-            match read_capped_line(&mut reader, MAX_LINE_BYTES) {
-                Ok(None) => done = true,
-                Ok(Some((bytes, too_long))) => {
-                    let text = String::from_utf8_lossy(&bytes).into_owned();
-                    if too_long || !is_skipped(&text) {
-                        return Some(Ok(Line {
-                            number,
-                            text,
-                            too_long,
-                        }));
-                    }
-                }
-                Err(e) => {
-                    done = true;
-                    return Some(Err((number, e)));
-                }
-            }
-        }
-        None
-    })
-}
-
-/// Blank lines and `#` comments hold no query.
-pub fn is_skipped(line: &str) -> bool {
-    let t = line.trim();
-    t.is_empty() || t.starts_with('#')
-}
-
-/// The next line without its end (`\n` or `\r\n`), keeping at most `cap`
-/// bytes of it; `None` at the end of the input.
-pub fn read_capped_line(
-    reader: &mut impl BufRead,
-    cap: usize,
-) -> std::io::Result<Option<(Vec<u8>, bool)>> {
-    let mut line = Vec::new();
-    let mut too_long = false;
-    let mut read_any = false;
-    loop {
-        let buf = match reader.fill_buf() {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if buf.is_empty() {
-            break;
-        }
-        read_any = true;
-        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
-            Some(i) => (&buf[..i], Some(i + 1)),
-            None => (buf, None),
-        };
-        let room = cap.saturating_sub(line.len());
-        if chunk.len() > room {
-            too_long = true;
-        }
-        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        let used = done.unwrap_or(buf.len());
-        reader.consume(used);
-        if done.is_some() {
-            break;
-        }
-    }
-    if !read_any {
-        return Ok(None);
-    }
-    if line.last() == Some(&b'\r') {
-        line.pop();
-    }
-    Ok(Some((line, too_long)))
 }
 
 /// Query lines in a file, for the progress bar (`None` when unreadable).
@@ -607,71 +327,5 @@ mod tests {
         assert_eq!(per_lookup(1, 10), "0.1");
         assert_eq!(per_lookup(42, 20), "2.1");
         assert_eq!(per_lookup(0, 20), "0.0");
-    }
-
-    fn lines(input: &[u8], cap: usize) -> Vec<(String, bool)> {
-        let mut r = BufReader::with_capacity(8, input);
-        let mut out = Vec::new();
-        while let Some((b, long)) = read_capped_line(&mut r, cap).unwrap() {
-            out.push((String::from_utf8_lossy(&b).into_owned(), long));
-        }
-        out
-    }
-
-    #[test]
-    fn lines_end_at_lf_or_crlf_and_long_ones_are_cut_and_marked() {
-        assert_eq!(
-            lines(b"0xab\r\n\n# c\nlast", 100),
-            [
-                ("0xab".to_string(), false),
-                (String::new(), false),
-                ("# c".to_string(), false),
-                ("last".to_string(), false)
-            ]
-        );
-        let long = format!("{}\nnext\n", "x".repeat(50));
-        assert_eq!(
-            lines(long.as_bytes(), 10),
-            [("x".repeat(10), true), ("next".to_string(), false)]
-        );
-        assert!(lines(b"", 10).is_empty());
-    }
-
-    #[test]
-    fn invalid_utf8_stays_a_line_that_fails_as_a_query() {
-        let got = lines(b"\xff\xfe0x12\n", 100);
-        assert_eq!(got.len(), 1);
-        assert!(got[0].0.contains('\u{fffd}'));
-    }
-
-    #[test]
-    fn query_lines_are_numbered_in_the_input_and_skip_the_rest() {
-        let input = format!("# head\n\n0xab\n  # note\n{}\nlast", "y".repeat(5000));
-        let got: Vec<_> = query_lines(input.as_bytes())
-            .map(|l| l.unwrap())
-            .map(|l| (l.number, l.too_long, l.text.len()))
-            .collect();
-        assert_eq!(
-            got,
-            [(3, false, 4), (5, true, MAX_LINE_BYTES), (6, false, 4)]
-        );
-    }
-
-    #[test]
-    fn blank_and_comment_lines_are_skipped() {
-        assert!(is_skipped("   "));
-        assert!(is_skipped("  # withdrawals of 2026-11-22"));
-        assert!(!is_skipped("0xabc # trailing"));
-    }
-
-    #[test]
-    fn fail_on_takes_the_worst_listed_status() {
-        let invalid = Record::Invalid {
-            query: "x".into(),
-            error: "e".into(),
-        };
-        assert_eq!(invalid.fail_code(&[]), exit::OK);
-        assert_eq!(invalid.fail_code(&[FailOn::Invalid]), exit::USAGE);
-        assert_eq!(invalid.fail_code(&[FailOn::Pending]), exit::OK);
     }
 }

@@ -1,0 +1,453 @@
+//! The batch engine: many queries looked up at once on one client whose
+//! calls to an endpoint share requests (`Options::BATCH`), each line's
+//! lookup and rendering a task of its own, the records handed back in
+//! input order. `batch` feeds it the lines of a file, `serve` the body of
+//! `POST /api/batch`; `case check` shares its client and lookups.
+
+use std::io::BufRead;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt};
+use serde_json::json;
+
+use crate::app::{self, Ask, Report};
+use crate::chain::{self, transport};
+use crate::cli::{BatchFormat, FailOn};
+use crate::diagnose::address::{AddressReport, Outcome};
+use crate::exit;
+use crate::memory::{self, Memory, Update};
+use crate::model::{Status, TxReport};
+use crate::query;
+use crate::render::address::address_json;
+use crate::render::batch::{self as rows};
+use crate::render::json::tx_json;
+use crate::settings::Settings;
+
+/// A line longer than this is not a query (and is not kept in memory).
+pub const MAX_LINE_BYTES: usize = 4096;
+/// Lines started or finished and waiting for their turn to be written, per
+/// lookup running: a finished line keeps only its rendered record.
+const WAITING_PER_LOOKUP: usize = 2;
+
+/// One input line that holds a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based line number in the input.
+    pub number: usize,
+    pub text: String,
+    /// The line was longer than `MAX_LINE_BYTES` (and `text` is its start).
+    pub too_long: bool,
+}
+
+/// The answer to one line.
+#[derive(Debug)]
+pub enum Record {
+    Tx(Box<TxReport>),
+    Address(Box<AddressReport>),
+    Invalid { query: String, error: String },
+}
+
+impl Record {
+    /// The status `--fail-on` and the summary count it under.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Record::Tx(r) => r.status.as_str(),
+            Record::Address(a) if a.outcome == Outcome::Unavailable => "unknown",
+            Record::Address(_) => "address",
+            Record::Invalid { .. } => "invalid",
+        }
+    }
+
+    /// The exit code this record asks for when its status is in `--fail-on`.
+    pub fn fail_code(&self, fail_on: &[FailOn]) -> u8 {
+        let listed = |f: FailOn| fail_on.contains(&f);
+        match self {
+            Record::Invalid { .. } if listed(FailOn::Invalid) => exit::USAGE,
+            Record::Address(a) if a.outcome == Outcome::Unavailable && listed(FailOn::Unknown) => {
+                exit::UNKNOWN
+            }
+            Record::Tx(r) => {
+                let wanted = match r.status {
+                    Status::Pending => FailOn::Pending,
+                    Status::Failed => FailOn::Failed,
+                    Status::Replaced => FailOn::Replaced,
+                    Status::Dropped => FailOn::Dropped,
+                    Status::NotFound => FailOn::NotFound,
+                    Status::Unknown => FailOn::Unknown,
+                    Status::Confirmed | Status::Finalized => return exit::OK,
+                };
+                if listed(wanted) {
+                    exit::for_status(r.status)
+                } else {
+                    exit::OK
+                }
+            }
+            _ => exit::OK,
+        }
+    }
+}
+
+/// Every line's lookup as a task of its own, on every core (with thousands
+/// of answers arriving together, decoding and diagnosing is real work, and
+/// one thread would queue it); the records in input order. `concurrency`
+/// lookups run at once (the semaphore, fair: lines start in order); a
+/// finished line's record waits for its turn without holding a place, so
+/// one slow line (a rate limit waited out) does not stop the others — up
+/// to `WAITING_PER_LOOKUP` times as many lines may be started or waiting.
+pub fn records(
+    work: Arc<Work>,
+    lines: impl Stream<Item = Result<Line, String>> + Send,
+    concurrency: usize,
+) -> impl Stream<Item = Result<Done, String>> + Send {
+    let concurrency = concurrency.max(1);
+    let running = Arc::new(tokio::sync::Semaphore::new(concurrency));
+    lines
+        .map(move |line: Result<Line, String>| {
+            let work = work.clone();
+            let running = running.clone();
+            let task = tokio::spawn(async move {
+                let line = line?;
+                let number = line.number;
+                // The line's --timeout starts with its lookup, not here.
+                let place = running.acquire_owned().await;
+                // Boxed: a line waiting for its place holds only itself,
+                // not the room of a lookup's state machine.
+                let record = Box::pin(answer(&work, line)).await;
+                drop(place);
+                done(&work, number, &record).map_err(|e| format!("rendering line {number}: {e}"))
+            });
+            async move {
+                task.await
+                    .map_err(|e| format!("a lookup stopped unexpectedly: {e}"))?
+            }
+        })
+        .buffered(concurrency * WAITING_PER_LOOKUP)
+}
+
+/// What every line's task needs, shared: each line is looked up as
+/// `check` would (addresses over `scope`, 24 hours in `batch`).
+pub struct Work {
+    pub client: transport::RpcClient,
+    pub settings: Settings,
+    pub memory: Memory,
+    pub scope: chain::AddressScope,
+    /// Only this chain (`--chain`).
+    pub chain: Option<String>,
+    /// Bounds each line's lookup.
+    pub timeout: Option<Duration>,
+    pub poisoning_check: bool,
+    pub format: BatchFormat,
+    pub fail_on: Vec<FailOn>,
+}
+
+/// What is kept of a line's record until its turn to be written: the
+/// text and what the summary, the exit code and the store need (the
+/// report itself is gone, so lines waiting for their turn stay small).
+pub struct Done {
+    pub text: String,
+    pub label: &'static str,
+    /// The chain a transaction was looked up on.
+    pub chain: Option<String>,
+    pub fail_code: u8,
+    pub update: Option<Update>,
+}
+
+fn done(work: &Work, line: usize, record: &Record) -> std::io::Result<Done> {
+    let tx = match record {
+        Record::Tx(r) => Some(r),
+        _ => None,
+    };
+    Ok(Done {
+        text: render(work.format, &work.settings, line, record)?,
+        label: record.label(),
+        chain: tx.and_then(|r| r.chain.clone()),
+        fail_code: record.fail_code(&work.fail_on),
+        update: tx.and_then(|r| worth_remembering(r, &work.memory)),
+    })
+}
+
+async fn answer(work: &Work, line: Line) -> Record {
+    if line.too_long {
+        return Record::Invalid {
+            query: shown_query(line.text),
+            error: format!(
+                "line {} is longer than {MAX_LINE_BYTES} bytes: not a hash, address or link",
+                line.number
+            ),
+        };
+    }
+    let settings = &work.settings;
+    let q = match query::parse(&line.text, &settings.config, work.chain.as_deref()) {
+        Ok(q) => q,
+        Err(e) => {
+            return Record::Invalid {
+                query: shown_query(line.text),
+                error: e.to_string(),
+            };
+        }
+    };
+    // `--timeout` bounds each line whole, addresses and the poisoning check too.
+    let ask = Ask {
+        expect: None,
+        scope: &work.scope,
+        memory: &work.memory,
+        timeout: work.timeout,
+        poisoning_check: work.poisoning_check,
+    };
+    match app::answer(&work.client, settings, &q, ask).await {
+        Report::Tx(r) => Record::Tx(r),
+        Report::Address(a) => Record::Address(a),
+    }
+}
+
+/// What the store should learn from a report: pending transactions, and
+/// the inclusion of one it remembers (forgetting others would be a no-op
+/// that grows with the input).
+fn worth_remembering(r: &TxReport, memory: &Memory) -> Option<Update> {
+    match memory::update_for(r, memory::unix_now())? {
+        Update::Forget { chain, hash } if memory.get(&chain, &hash).is_none() => None,
+        u => Some(u),
+    }
+}
+
+/// The record of input line `line` in `format`, with its line end.
+pub fn render(
+    format: BatchFormat,
+    settings: &Settings,
+    line: usize,
+    record: &Record,
+) -> std::io::Result<String> {
+    let names = |k: &str| settings.chain_name(k);
+    Ok(match format {
+        BatchFormat::Ndjson => {
+            let value = match record {
+                Record::Tx(r) => tx_json(r, settings.lang, &names),
+                Record::Address(a) => address_json(a, settings.lang, &names),
+                Record::Invalid { query, error } => {
+                    json!({"query": query, "status": null, "error": error})
+                }
+            };
+            format!("{value}\n")
+        }
+        BatchFormat::Csv => csv_line(&row_of(record).fields())?,
+        BatchFormat::Table => {
+            let address = matches!(record, Record::Address(_));
+            format!("{}\n", rows::table_line(line, &row_of(record), address))
+        }
+    })
+}
+
+fn row_of(record: &Record) -> rows::Row {
+    match record {
+        Record::Tx(r) => rows::tx_row(r),
+        Record::Address(a) => rows::address_row(a),
+        Record::Invalid { query, error } => rows::invalid_row(query, error),
+    }
+}
+
+/// One CSV record (RFC 4180 quoting, by the csv crate), with its line end.
+pub fn csv_line(fields: &[&str]) -> std::io::Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(fields.iter().map(|f| crate::safe::csv_cell(f)))?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The query as a record shows it: a recovery phrase or private key is
+/// replaced, so the secret never reaches the output file; control,
+/// invisible and bidi characters are escaped (`\u{1b}`), so a CSV or table
+/// shown in a terminal cannot be rewritten by them; a long line is cut.
+fn shown_query(text: String) -> String {
+    const MAX_CHARS: usize = 200;
+    if let Some(secret) = crate::secrets::detect(&text) {
+        return format!("(not shown: looks like {secret})");
+    }
+    let count = text.chars().count();
+    if count <= MAX_CHARS && !text.contains(query::is_invisible) {
+        return text;
+    }
+    let mut shown = String::new();
+    for c in text.chars().take(MAX_CHARS) {
+        if query::is_invisible(c) {
+            shown.extend(c.escape_unicode());
+        } else {
+            shown.push(c);
+        }
+    }
+    if count > MAX_CHARS {
+        shown.push_str(&format!("… ({count} characters)"));
+    }
+    shown
+}
+
+/// The lines of `reader` that hold a query, numbered from 1, skipping blank
+/// lines and `#` comments. Invalid UTF-8 is replaced (the line then fails as
+/// a query); a line longer than `MAX_LINE_BYTES` comes marked, without its
+/// rest. A read error ends the lines, with the number of the line it hit.
+pub fn query_lines(
+    mut reader: impl BufRead,
+) -> impl Iterator<Item = Result<Line, (usize, std::io::Error)>> {
+    let mut number = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        while !done {
+            number += 1;
+            match read_capped_line(&mut reader, MAX_LINE_BYTES) {
+                Ok(None) => done = true,
+                Ok(Some((bytes, too_long))) => {
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    if too_long || !is_skipped(&text) {
+                        return Some(Ok(Line {
+                            number,
+                            text,
+                            too_long,
+                        }));
+                    }
+                }
+                Err(e) => {
+                    done = true;
+                    return Some(Err((number, e)));
+                }
+            }
+        }
+        None
+    })
+}
+
+/// Blank lines and `#` comments hold no query.
+pub fn is_skipped(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty() || t.starts_with('#')
+}
+
+/// The next line without its end (`\n` or `\r\n`), keeping at most `cap`
+/// bytes of it; `None` at the end of the input.
+pub fn read_capped_line(
+    reader: &mut impl BufRead,
+    cap: usize,
+) -> std::io::Result<Option<(Vec<u8>, bool)>> {
+    let mut line = Vec::new();
+    let mut too_long = false;
+    let mut read_any = false;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        read_any = true;
+        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buf[..i], Some(i + 1)),
+            None => (buf, None),
+        };
+        let room = cap.saturating_sub(line.len());
+        if chunk.len() > room {
+            too_long = true;
+        }
+        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let used = done.unwrap_or(buf.len());
+        reader.consume(used);
+        if done.is_some() {
+            break;
+        }
+    }
+    if !read_any {
+        return Ok(None);
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Ok(Some((line, too_long)))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::BufReader;
+
+    use super::*;
+
+    #[test]
+    fn csv_lines_quote_what_needs_quoting() {
+        assert_eq!(
+            csv_line(&["a", "b,c", "say \"hi\""]).unwrap(),
+            "a,\"b,c\",\"say \"\"hi\"\"\"\n"
+        );
+        // Issue 18: a token called "=HYPERLINK(…)" is text, not a formula.
+        assert_eq!(
+            csv_line(&["=HYPERLINK(\"http://x\")", "-1"]).unwrap(),
+            "\"'=HYPERLINK(\"\"http://x\"\")\",'-1\n"
+        );
+    }
+
+    fn lines(input: &[u8], cap: usize) -> Vec<(String, bool)> {
+        let mut r = BufReader::with_capacity(8, input);
+        let mut out = Vec::new();
+        while let Some((b, long)) = read_capped_line(&mut r, cap).unwrap() {
+            out.push((String::from_utf8_lossy(&b).into_owned(), long));
+        }
+        out
+    }
+
+    #[test]
+    fn lines_end_at_lf_or_crlf_and_long_ones_are_cut_and_marked() {
+        assert_eq!(
+            lines(b"0xab\r\n\n# c\nlast", 100),
+            [
+                ("0xab".to_string(), false),
+                (String::new(), false),
+                ("# c".to_string(), false),
+                ("last".to_string(), false)
+            ]
+        );
+        let long = format!("{}\nnext\n", "x".repeat(50));
+        assert_eq!(
+            lines(long.as_bytes(), 10),
+            [("x".repeat(10), true), ("next".to_string(), false)]
+        );
+        assert!(lines(b"", 10).is_empty());
+    }
+
+    #[test]
+    fn invalid_utf8_stays_a_line_that_fails_as_a_query() {
+        let got = lines(b"\xff\xfe0x12\n", 100);
+        assert_eq!(got.len(), 1);
+        assert!(got[0].0.contains('\u{fffd}'));
+    }
+
+    #[test]
+    fn query_lines_are_numbered_in_the_input_and_skip_the_rest() {
+        let input = format!("# head\n\n0xab\n  # note\n{}\nlast", "y".repeat(5000));
+        let got: Vec<_> = query_lines(input.as_bytes())
+            .map(|l| l.unwrap())
+            .map(|l| (l.number, l.too_long, l.text.len()))
+            .collect();
+        assert_eq!(
+            got,
+            [(3, false, 4), (5, true, MAX_LINE_BYTES), (6, false, 4)]
+        );
+    }
+
+    #[test]
+    fn blank_and_comment_lines_are_skipped() {
+        assert!(is_skipped("   "));
+        assert!(is_skipped("  # withdrawals of 2026-11-22"));
+        assert!(!is_skipped("0xabc # trailing"));
+    }
+
+    #[test]
+    fn fail_on_takes_the_worst_listed_status() {
+        let invalid = Record::Invalid {
+            query: "x".into(),
+            error: "e".into(),
+        };
+        assert_eq!(invalid.fail_code(&[]), exit::OK);
+        assert_eq!(invalid.fail_code(&[FailOn::Invalid]), exit::USAGE);
+        assert_eq!(invalid.fail_code(&[FailOn::Pending]), exit::OK);
+    }
+}
