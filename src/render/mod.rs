@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod batch;
+pub mod chains;
 pub use crate::i18n;
 pub mod json;
 pub mod paragraph;
