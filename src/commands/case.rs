@@ -8,15 +8,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::app::cases::{self, store::NewCase, store::State, store::Store, store::StoredExpect};
-use crate::app::{self, Ask, Report, Style, store as memory_store};
-use crate::chain::{self, transport};
+use crate::app::cases::{self, store::State, store::Store};
+use crate::app::{self, Report, Style, store as memory_store};
+use crate::chain::transport;
 use crate::cli::{
     CaseAddArgs, CaseArgs, CaseCheckArgs, CaseCloseArgs, CaseCommand, CaseListArgs, FailOn,
 };
 use crate::exit::{self, UsageError};
 use crate::memory;
-use crate::query;
 use crate::render::Lang;
 use crate::safe;
 use crate::settings::Settings;
@@ -41,77 +40,28 @@ fn store_path(args: &CaseArgs) -> Result<PathBuf, UsageError> {
         })
 }
 
-fn refuse_secret(what: &str, text: Option<&str>) -> Result<(), UsageError> {
-    match text.and_then(crate::secrets::detect) {
-        Some(secret) => Err(UsageError::new(format!(
-            "{what} looks like it holds {secret}: nothing was stored or looked up, and it is not repeated here"
-        ))
-        .hint("keep recovery phrases and keys out of tickets; if the customer shared one, tell them to move their funds to a new wallet now")),
-        None => Ok(()),
-    }
-}
-
 async fn add(
     args: &CaseAddArgs,
     path: &Path,
     settings: &Settings,
     out: &mut dyn Write,
 ) -> Result<u8> {
-    // Before anything is looked up or stored: a secret anywhere is refused.
-    let q = query::parse(&args.query, &settings.config, args.chain.as_deref())?;
-    refuse_secret("--ticket", args.ticket.as_deref())?;
-    refuse_secret("--note", args.note.as_deref())?;
     let expect = app::expectation(
         args.expect.expect.as_deref(),
         args.expect.token.as_deref(),
         args.expect.from.as_deref(),
         args.expect.memo.as_deref(),
     )?;
-    let address = app::lookup::is_address(&q)
-        || (expect.is_some() && app::lookup::account_reading(&q, settings).is_some());
-    match (address, &expect) {
-        (true, None) => {
-            return Err(UsageError::new(format!(
-                "{} is an address: an address case follows an expected deposit",
-                safe::shorten(args.query.trim())
-            ))
-            .hint("say what should arrive, e.g. --expect \"100 USDT\"")
-            .into());
-        }
-        (false, Some(_)) => {
-            return Err(UsageError::new(format!(
-                "--expect looks for a transfer to an address, but {} is a transaction",
-                safe::shorten(args.query.trim())
-            ))
-            .hint("open the case for the transaction alone, or for the receiving address with --expect")
-            .into());
-        }
-        _ => {}
-    }
-    let mut store = Store::open(path)?;
-    if let Some(ticket) = &args.ticket {
-        let open = store.open_of_ticket(ticket)?;
-        if !open.is_empty() && !args.again {
-            return Err(ticket_open(ticket, &open).into());
-        }
-    }
-
-    let now = memory::unix_now();
-    let stored_expect = expect.as_ref().map(|e| StoredExpect {
-        amount: e.amount.clone(),
-        token: e.token.clone(),
-        from: e.from.clone(),
-        memo: e.memo.clone(),
-    });
-    let scope = chain::AddressScope {
-        since_secs: args
-            .expect
-            .since
-            .unwrap_or(app::DEFAULT_ADDRESS_WINDOW)
-            .as_secs()
-            .max(1),
-        now,
-        sender: args.expect.from.clone(),
+    let opening = cases::Opening {
+        query: args.query.clone(),
+        ticket: args.ticket.clone(),
+        note: args.note.clone(),
+        lang: settings.lang,
+        chain: args.chain.clone(),
+        expect,
+        since: args.expect.since,
+        again: args.again,
+        timeout: args.timeout,
     };
     let client = transport::RpcClient::with_options(
         settings.request_timeout.min(args.timeout.mul_f64(0.8)),
@@ -119,69 +69,34 @@ async fn add(
         transport::Options::INTERACTIVE,
     )?;
     let mut memory = memory_store::open_memory(settings);
-    let ask = Ask {
-        expect: expect.as_ref(),
-        scope: &scope,
-        memory: &memory,
-        timeout: Some(args.timeout),
-        poisoning_check: true,
-    };
-    let report = app::answer(&client, settings, &q, ask).await;
-    if let Report::Tx(r) = &report {
+    let opened = cases::open(&client, settings, &memory, path, &opening).await?;
+    if let Report::Tx(r) = &opened.report {
         memory_store::remember(&mut memory, [r.as_ref()], settings);
     }
-    let lang = settings.lang;
-    let state = cases::state_of(&report);
-    let closed = cases::is_end(&state, address);
-    let new = NewCase {
-        ticket: args.ticket.clone(),
-        query: args.query.trim().to_string(),
-        chain: args.chain.clone(),
-        lang: lang.code().to_string(),
-        note: args.note.clone(),
-        expect: stored_expect,
-        state: state.clone(),
-        report: cases::report_json(&report, lang, settings).to_string(),
-        now: i64::try_from(now).unwrap_or(i64::MAX),
-        closed,
-    };
-    let id = match store.add(&new, args.again) {
-        Ok(id) => id,
-        Err(cases::store::AddRefused::TicketOpen(open)) => {
-            return Err(ticket_open(args.ticket.as_deref().unwrap_or_default(), &open).into());
-        }
-        Err(cases::store::AddRefused::Store(e)) => return Err(e.into()),
-    };
-    let case = store
-        .get(id)?
-        .ok_or_else(|| anyhow::anyhow!("case {id} was stored but cannot be read back"))?;
+    let case = &opened.case;
     if args.json {
-        super::print(out, &format!("{:#}\n", cases::case_json(&case)))?;
+        super::print(out, &format!("{:#}\n", cases::case_json(case)))?;
         return Ok(exit::OK);
     }
-    let follow = if closed {
-        "closed at once: it is over, nothing to follow".to_string()
+    let follow = if opened.closed {
+        "closed at once: it is over, nothing to follow"
     } else {
-        "`txdoctor case check` looks it up again".to_string()
+        "`txdoctor case check` looks it up again"
     };
     let mut text = format!(
-        "case #{id}{}: {}; {follow}\n\n",
+        "case #{}{}: {}; {follow}\n\n",
+        case.id,
         ticket_label(case.ticket.as_deref()),
-        state_words(&state),
+        state_words(&case.state),
     );
-    text.push_str(&app::render(&[report], Style::Reply, lang, settings)?);
+    text.push_str(&app::render(
+        &[opened.report],
+        Style::Reply,
+        settings.lang,
+        settings,
+    )?);
     super::print(out, &text)?;
     Ok(exit::OK)
-}
-
-fn ticket_open(ticket: &str, open: &[i64]) -> UsageError {
-    let numbers: Vec<String> = open.iter().map(|n| format!("#{n}")).collect();
-    UsageError::new(format!(
-        "ticket {} already has an open case ({})",
-        safe::text(ticket),
-        numbers.join(", ")
-    ))
-    .hint("`txdoctor case check` follows it; add --again to open another case for this ticket")
 }
 
 fn ticket_label(ticket: Option<&str>) -> String {
@@ -285,14 +200,6 @@ async fn check(
     settings: &Settings,
     out: &mut dyn Write,
 ) -> Result<u8> {
-    let mut store = Store::open(path)?;
-    let open = store.list(false)?;
-    if open.is_empty() {
-        settings
-            .log
-            .info(format_args!("no open cases in {}", path.display()));
-        return Ok(exit::OK);
-    }
     let started = std::time::Instant::now();
     // The batch engine: shared requests, shared chain facts, paced endpoints.
     let client = transport::RpcClient::with_options(
@@ -301,95 +208,79 @@ async fn check(
         transport::Options::BATCH,
     )?;
     let mut memory = memory_store::open_memory(settings);
-    let now = memory::unix_now();
-    let lookups = cases::lookups(&open, settings);
-    let reports = cases::look_up_all(
+    let run = cases::check_open(
         &client,
         settings,
         &memory,
-        &lookups,
+        path,
         args.concurrency as usize,
         args.timeout,
-        now,
     )
-    .await;
+    .await?;
+    if run.open == 0 {
+        settings
+            .log
+            .info(format_args!("no open cases in {}", path.display()));
+        return Ok(exit::OK);
+    }
     memory_store::remember(
         &mut memory,
-        reports.iter().filter_map(|r| match r {
-            Some(Report::Tx(t)) => Some(t.as_ref()),
+        run.checked.iter().filter_map(|c| match &c.report {
+            Report::Tx(t) => Some(t.as_ref()),
             _ => None,
         }),
         settings,
     );
-
-    let now = i64::try_from(now).unwrap_or(i64::MAX);
+    for (id, why) in &run.skipped {
+        settings.log.warn(format_args!(
+            "case #{id} cannot be looked up with this configuration: {why}"
+        ));
+    }
     let mut text = String::new();
-    let (mut changed_n, mut closed_n, mut fail_code) = (0usize, 0usize, exit::OK);
-    for (lookup, report) in lookups.iter().zip(reports) {
-        let case = lookup.case;
-        let Some(report) = report else {
-            let why = lookup.query.as_ref().err().cloned().unwrap_or_default();
-            settings.log.warn(format_args!(
-                "case #{}: {} cannot be looked up with this configuration: {why}",
-                case.id,
-                safe::shorten(&case.query)
-            ));
-            continue;
-        };
-        let lang = Lang::from_code(&case.lang).unwrap_or(settings.lang);
-        let address = case.expect.is_some();
-        let state = cases::state_of(&report);
-        let end = cases::is_end(&state, address);
-        fail_code = fail_code.max(fail_code_of(&state, &args.fail_on));
-        let json = cases::report_json(&report, lang, settings).to_string();
-        let mut news = false;
-        let before = store.record_check(case.id, &state, &json, now, |old| {
-            news = cases::changed(old, &state);
-            (news, end)
-        })?;
-        let Some(before) = before else {
-            continue; // closed by someone else meanwhile
-        };
-        if end {
-            closed_n += 1;
-        }
-        if !news {
+    let mut fail_code = exit::OK;
+    for c in &run.checked {
+        fail_code = fail_code.max(fail_code_of(&c.case.state, &args.fail_on));
+        if !c.news {
             continue;
         }
-        changed_n += 1;
-        let Some(updated) = store.get(case.id)? else {
-            continue;
-        };
         if args.json {
-            text.push_str(&cases::case_json(&updated).to_string());
+            text.push_str(&cases::case_json(&c.case).to_string());
             text.push('\n');
             continue;
         }
-        let reply = app::render(&[report], Style::Reply, lang, settings)?;
+        let lang = Lang::from_code(&c.case.lang).unwrap_or(settings.lang);
+        let reply = app::render(
+            std::slice::from_ref(&c.report),
+            Style::Reply,
+            lang,
+            settings,
+        )?;
         if args.reply {
-            text.push_str(&format!(
-                "{}\n{reply}\n",
-                case.ticket
-                    .as_deref()
-                    .map(safe::text)
-                    .unwrap_or_else(|| format!("#{}", case.id))
-            ));
+            let head = c
+                .case
+                .ticket
+                .as_deref()
+                .map(safe::text)
+                .unwrap_or_else(|| format!("#{}", c.case.id));
+            text.push_str(&format!("{head}\n{reply}\n"));
         } else {
             text.push_str(&format!(
                 "#{}{}: {} → {}{}\n{reply}\n",
-                case.id,
-                ticket_label(case.ticket.as_deref()),
-                before.status,
-                state_words(&state),
-                if end { " (closed)" } else { "" }
+                c.case.id,
+                ticket_label(c.case.ticket.as_deref()),
+                c.before.status,
+                state_words(&c.case.state),
+                if c.closed { " (closed)" } else { "" }
             ));
         }
     }
     super::print(out, &text)?;
+    let changed = run.checked.iter().filter(|c| c.news).count();
+    let closed = run.checked.iter().filter(|c| c.closed).count();
     settings.log.info(format_args!(
-        "{} open case{} checked in {:.1} s: {changed_n} changed, {closed_n} closed",
-        open.len(),
-        if open.len() == 1 { "" } else { "s" },
+        "{} open case{} checked in {:.1} s: {changed} changed, {closed} closed",
+        run.open,
+        if run.open == 1 { "" } else { "s" },
         started.elapsed().as_secs_f64()
     ));
     Ok(fail_code)

@@ -7,18 +7,248 @@
 
 pub mod store;
 
+use std::path::Path;
+use std::time::Duration;
+
 use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
 
-use self::store::{Case, State, StoredExpect};
+use self::store::{AddRefused, Case, NewCase, State, Store, StoredExpect};
 use super::{Ask, DEFAULT_ADDRESS_WINDOW, Report};
 use crate::chain::{self, transport::RpcClient};
 use crate::diagnose::address::{Expect, Outcome};
-use crate::memory::Memory;
+use crate::exit::UsageError;
+use crate::memory::{self, Memory};
 use crate::model::Status;
 use crate::query::{self, Query};
 use crate::render::Lang;
+use crate::safe;
 use crate::settings::Settings;
+
+/// A case to open, as `case add` and `POST /api/cases` give it.
+#[derive(Debug, Clone)]
+pub struct Opening {
+    pub query: String,
+    pub ticket: Option<String>,
+    pub note: Option<String>,
+    /// The reply's language.
+    pub lang: Lang,
+    /// Only this chain (`--chain`).
+    pub chain: Option<String>,
+    /// What an address case waits for.
+    pub expect: Option<Expect>,
+    /// How far back an address case reads at first (default 24 h).
+    pub since: Option<Duration>,
+    /// Open another case for a ticket that has open ones.
+    pub again: bool,
+    /// Bounds the first lookup.
+    pub timeout: Duration,
+}
+
+/// A case just opened: as stored, with the report it was opened with.
+pub struct Opened {
+    pub case: Case,
+    pub report: Report,
+    /// Already over: stored closed.
+    pub closed: bool,
+}
+
+/// Opens a case: refuses secrets, checks the query and the ticket, looks
+/// the query up once, stores the case (closed at once when it is already
+/// over). Usage problems are `UsageError`s (exit 2, HTTP 400); a store
+/// that is not ours is a `StoreError`.
+pub async fn open(
+    client: &RpcClient,
+    settings: &Settings,
+    memory: &Memory,
+    path: &Path,
+    o: &Opening,
+) -> anyhow::Result<Opened> {
+    // Before anything is looked up or stored: a secret anywhere is refused.
+    let q = query::parse(&o.query, &settings.config, o.chain.as_deref())?;
+    refuse_secret("the ticket id", o.ticket.as_deref())?;
+    refuse_secret("the note", o.note.as_deref())?;
+    let address = super::lookup::is_address(&q)
+        || (o.expect.is_some() && super::lookup::account_reading(&q, settings).is_some());
+    match (address, &o.expect) {
+        (true, None) => {
+            return Err(UsageError::new(format!(
+                "{} is an address: an address case follows an expected deposit",
+                safe::shorten(o.query.trim())
+            ))
+            .hint("say what should arrive, e.g. --expect \"100 USDT\"")
+            .into());
+        }
+        (false, Some(_)) => {
+            return Err(UsageError::new(format!(
+                "an expected amount is looked for at an address, but {} is a transaction",
+                safe::shorten(o.query.trim())
+            ))
+            .hint("open the case for the transaction alone, or for the receiving address with the amount")
+            .into());
+        }
+        _ => {}
+    }
+    let mut store = Store::open(path)?;
+    if let Some(ticket) = &o.ticket {
+        let open = store.open_of_ticket(ticket)?;
+        if !open.is_empty() && !o.again {
+            return Err(ticket_open(ticket, &open).into());
+        }
+    }
+    let now = memory::unix_now();
+    let scope = chain::AddressScope {
+        since_secs: o.since.unwrap_or(DEFAULT_ADDRESS_WINDOW).as_secs().max(1),
+        now,
+        sender: o.expect.as_ref().and_then(|e| e.from.clone()),
+    };
+    let ask = Ask {
+        expect: o.expect.as_ref(),
+        scope: &scope,
+        memory,
+        timeout: Some(o.timeout),
+        poisoning_check: true,
+    };
+    let report = super::answer(client, settings, &q, ask).await;
+    let state = state_of(&report);
+    let closed = is_end(&state, address);
+    let new = NewCase {
+        ticket: o.ticket.clone(),
+        query: o.query.trim().to_string(),
+        chain: o.chain.clone(),
+        lang: o.lang.code().to_string(),
+        note: o.note.clone(),
+        expect: o.expect.as_ref().map(|e| StoredExpect {
+            amount: e.amount.clone(),
+            token: e.token.clone(),
+            from: e.from.clone(),
+            memo: e.memo.clone(),
+        }),
+        state,
+        report: report_json(&report, o.lang, settings).to_string(),
+        now: i64::try_from(now).unwrap_or(i64::MAX),
+        closed,
+    };
+    let id = match store.add(&new, o.again) {
+        Ok(id) => id,
+        Err(AddRefused::TicketOpen(open)) => {
+            return Err(ticket_open(o.ticket.as_deref().unwrap_or_default(), &open).into());
+        }
+        Err(AddRefused::Store(e)) => return Err(e.into()),
+    };
+    let case = store
+        .get(id)?
+        .ok_or_else(|| anyhow::anyhow!("case {id} was stored but cannot be read back"))?;
+    Ok(Opened {
+        case,
+        report,
+        closed,
+    })
+}
+
+fn refuse_secret(what: &str, text: Option<&str>) -> Result<(), UsageError> {
+    match text.and_then(crate::secrets::detect) {
+        Some(secret) => Err(UsageError::new(format!(
+            "{what} looks like it holds {secret}: nothing was stored or looked up, and it is not repeated here"
+        ))
+        .hint("keep recovery phrases and keys out of tickets; if the customer shared one, tell them to move their funds to a new wallet now")),
+        None => Ok(()),
+    }
+}
+
+fn ticket_open(ticket: &str, open: &[i64]) -> UsageError {
+    let numbers: Vec<String> = open.iter().map(|n| format!("#{n}")).collect();
+    UsageError::new(format!(
+        "ticket {} already has an open case ({})",
+        safe::text(ticket),
+        numbers.join(", ")
+    ))
+    .hint("`txdoctor case check` follows it; add --again to open another case for this ticket")
+}
+
+/// One open case after a check.
+pub struct Checked {
+    /// As stored now.
+    pub case: Case,
+    /// What the check before this one had concluded.
+    pub before: State,
+    pub report: Report,
+    /// The status (or reason, or the required count) changed.
+    pub news: bool,
+    /// The check closed it.
+    pub closed: bool,
+}
+
+/// What `check_open` did.
+pub struct CheckRun {
+    /// Open cases when the check began.
+    pub open: usize,
+    /// In the order of the cases (those closed meanwhile by another agent left out).
+    pub checked: Vec<Checked>,
+    /// Cases whose query this configuration cannot look up: (case, why).
+    pub skipped: Vec<(i64, String)>,
+}
+
+/// Looks every open case up again with the batch engine and stores each
+/// new report, against the state stored at that moment (another agent's
+/// check may have come first: then the news is theirs to report).
+pub async fn check_open(
+    client: &RpcClient,
+    settings: &Settings,
+    memory: &Memory,
+    path: &Path,
+    concurrency: usize,
+    timeout: Option<Duration>,
+) -> anyhow::Result<CheckRun> {
+    let mut store = Store::open(path)?;
+    let open = store.list(false)?;
+    let now = memory::unix_now();
+    let lookups = lookups(&open, settings);
+    let reports = look_up_all(
+        client,
+        settings,
+        memory,
+        &lookups,
+        concurrency,
+        timeout,
+        now,
+    )
+    .await;
+    let now = i64::try_from(now).unwrap_or(i64::MAX);
+    let mut run = CheckRun {
+        open: open.len(),
+        checked: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for (lookup, report) in lookups.iter().zip(reports) {
+        let case = lookup.case;
+        let Some(report) = report else {
+            let why = lookup.query.as_ref().err().cloned().unwrap_or_default();
+            run.skipped.push((case.id, why));
+            continue;
+        };
+        let lang = Lang::from_code(&case.lang).unwrap_or(settings.lang);
+        let state = state_of(&report);
+        let end = is_end(&state, case.expect.is_some());
+        let json = report_json(&report, lang, settings).to_string();
+        let mut news = false;
+        let before = store.record_check(case.id, &state, &json, now, |old| {
+            news = changed(old, &state);
+            (news, end)
+        })?;
+        let (Some(before), Some(case)) = (before, store.get(case.id)?) else {
+            continue; // closed by someone else meanwhile
+        };
+        run.checked.push(Checked {
+            case,
+            before,
+            report,
+            news,
+            closed: end,
+        });
+    }
+    Ok(run)
+}
 
 /// What a report concludes, as a case keeps it. An address case (an
 /// expected deposit) reads as the matching transfer's status, `not_found`
