@@ -62,6 +62,17 @@ deposit received) is closed by the check that sees it; `case add` closes a
 case that is already there at once.
 ";
 
+const SERVE_EXAMPLES: &str = "\
+Examples:
+  txdoctor serve
+      the page at http://127.0.0.1:7878/ for the agent on this machine
+  txdoctor serve --listen 0.0.0.0:7878 --token-file /etc/txdoctor/token
+      for a team, behind a reverse proxy with TLS that adds the token
+  curl -s 'http://127.0.0.1:7878/api/check?q=0x3f…9a&lang=zh'
+
+Ctrl-C or SIGTERM stops it: lookups under way finish first (or end as unknown).
+";
+
 const BATCH_EXAMPLES: &str = "\
 Examples:
   txdoctor batch withdrawals.txt > report.ndjson
@@ -130,6 +141,9 @@ pub enum Command {
     /// Follow up tickets: cases looked up again in one command (`case check`), kept in SQLite.
     #[command(after_help = CASE_EXAMPLES)]
     Case(CaseArgs),
+    /// A page for agents in their browser and an HTTP API, on this machine.
+    #[command(after_help = SERVE_EXAMPLES)]
+    Serve(ServeArgs),
     /// Print a shell completion script: `txdoctor completions bash > /etc/bash_completion.d/txdoctor`.
     Completions {
         #[arg(value_enum)]
@@ -365,6 +379,26 @@ pub struct CaseCloseArgs {
     /// The case number (7 or #7) or a ticket id (closes its open cases).
     #[arg(value_name = "CASE")]
     pub case: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on; an address other than loopback needs --token-file.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:7878")]
+    pub listen: String,
+    /// A file holding the bearer token every request but GET /healthz must carry.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// The case store for /api/cases (default: as `case`).
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+    /// Give up on one lookup after this long (it reads `unknown`).
+    #[arg(long, value_name = "DUR", default_value = "30s", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// API requests a second one client address may send (a burst of 12 s
+    /// worth, at least 240); behind a reverse proxy every agent is one address.
+    #[arg(long, value_name = "N", default_value_t = 20.0)]
+    pub client_rate: f64,
 }
 
 #[derive(Debug, Args)]

@@ -75,6 +75,11 @@ fn run(cli: &Cli) -> anyhow::Result<u8> {
                     Settings::resolve(cli.config.as_deref(), cli.lang, cli.verbose, cli.quiet)?;
                 commands::case::run(args, &settings, &mut stdout).await
             }
+            Command::Serve(args) => {
+                let settings =
+                    Settings::resolve(cli.config.as_deref(), cli.lang, cli.verbose, cli.quiet)?;
+                commands::serve::run(args, &settings).await
+            }
             Command::Completions { .. } | Command::Man => Ok(0),
         }
     })

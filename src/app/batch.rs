@@ -106,7 +106,7 @@ pub fn records(
         .map(move |line: Result<Line, String>| {
             let work = work.clone();
             let running = running.clone();
-            let task = tokio::spawn(async move {
+            let task = AbortOnDrop(tokio::spawn(async move {
                 let line = line?;
                 let number = line.number;
                 // The line's --timeout starts with its lookup, not here.
@@ -116,13 +116,34 @@ pub fn records(
                 let record = Box::pin(answer(&work, line)).await;
                 drop(place);
                 done(&work, number, &record).map_err(|e| format!("rendering line {number}: {e}"))
-            });
+            }));
             async move {
-                task.await
+                (&mut *Box::pin(task))
+                    .await
                     .map_err(|e| format!("a lookup stopped unexpectedly: {e}"))?
             }
         })
         .buffered(concurrency * WAITING_PER_LOOKUP)
+}
+
+/// A line's task, stopped when its record is no longer awaited (the
+/// reader of the records went away: a closed pipe, an HTTP client gone).
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
 }
 
 /// What every line's task needs, shared: each line is looked up as

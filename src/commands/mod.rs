@@ -5,6 +5,7 @@ pub mod batch;
 pub mod case;
 pub mod chains;
 pub mod check;
+pub mod serve;
 pub mod shell;
 pub mod watch;
 

@@ -364,11 +364,21 @@ pub async fn look_up_all(
     timeout: Option<std::time::Duration>,
     now: u64,
 ) -> Vec<Option<Report>> {
-    stream::iter(lookups)
-        .map(|l| async move {
-            let q = l.query.as_ref().ok()?;
+    // Owned per lookup (a stream over borrowed items would not be `Send`
+    // for every lifetime, as a server's handler must be).
+    let owned: Vec<Option<(Query, Option<Expect>, chain::AddressScope)>> = lookups
+        .iter()
+        .map(|l| {
+            let q = l.query.as_ref().ok()?.clone();
             let expect = l.case.expect.as_ref().map(expect_of);
             let scope = scope_for(l.case.opened_at, now, l.case.expect.as_ref());
+            Some((q, expect, scope))
+        })
+        .collect();
+    stream::iter(owned)
+        .map(|item| async move {
+            let (q, expect, scope) = item?;
+            let q = &q;
             let ask = Ask {
                 expect: expect.as_ref(),
                 scope: &scope,
