@@ -82,9 +82,9 @@ pub async fn run(args: &ServeArgs, settings: &Settings) -> Result<u8> {
     };
     if !addr.ip().is_loopback() && token.is_none() {
         return Err(UsageError::new(format!(
-            "refusing to listen on {addr} without --token-file: anyone who can reach it could use it"
+            "refusing to listen on {addr} without --token-file: anyone who can reach it could use it \
+             (make one with `openssl rand -hex 32 > token`, or listen on 127.0.0.1)"
         ))
-        .hint("give a token file (e.g. `openssl rand -hex 32 > token`), or listen on 127.0.0.1")
         .into());
     }
     let server = Arc::new(Server {

@@ -56,6 +56,7 @@ pub const STRINGS: &[&str] = &[
     "label_recipient",
     "label_explorer",
     "label_next_step",
+    "label_failure",
     "label_from",
     "label_to",
     "label_value",

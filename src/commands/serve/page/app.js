@@ -114,7 +114,7 @@
       fact(w("page_amount"), m.amount);
       fact(w("label_recipient"), m.to, true);
       if (r.fee && r.fee.amount) fact(w("label_fee"), r.fee.amount + " " + r.fee.symbol);
-      if (r.failure && r.failure.message) fact(w("label_next_step"), r.failure.message);
+      if (r.failure && r.failure.message) fact(w("label_failure", "Failure"), r.failure.message);
       fact(w("label_hash", "Transaction"), r.hash, true);
     }
     c.append(facts);
