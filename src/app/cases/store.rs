@@ -284,40 +284,31 @@ impl Store {
     /// Brings the schema to this build's version, each step in a
     /// transaction of its own (a crash leaves a whole step or none).
     fn migrate(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |source| StoreError::Sql {
+            path: path.clone(),
+            source,
+        };
         loop {
             let tx = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(|e| StoreError::Sql {
-                    path: self.path.clone(),
-                    source: e,
-                })?;
+                .map_err(sql)?;
             let version: i64 = tx
                 .query_row("PRAGMA user_version", [], |r| r.get(0))
-                .map_err(|e| StoreError::Sql {
-                    path: self.path.clone(),
-                    source: e,
-                })?;
+                .map_err(sql)?;
             let Some(step) = usize::try_from(version)
                 .ok()
                 .and_then(|v| MIGRATIONS.get(v))
             else {
                 return Ok(());
             };
-            let run = || -> rusqlite::Result<()> {
-                tx.execute_batch(step)?;
-                tx.pragma_update(None, "user_version", version + 1)?;
-                tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-                Ok(())
-            };
-            run().map_err(|e| StoreError::Sql {
-                path: self.path.clone(),
-                source: e,
-            })?;
-            tx.commit().map_err(|e| StoreError::Sql {
-                path: self.path.clone(),
-                source: e,
-            })?;
+            tx.execute_batch(step).map_err(sql)?;
+            tx.pragma_update(None, "user_version", version + 1)
+                .map_err(sql)?;
+            tx.pragma_update(None, "application_id", APPLICATION_ID)
+                .map_err(sql)?;
+            tx.commit().map_err(sql)?;
         }
     }
 
