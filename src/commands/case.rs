@@ -239,6 +239,20 @@ async fn check(
     let mut text = String::new();
     let mut fail_code = exit::OK;
     for c in &run.checked {
+        if c.unanswered {
+            settings.log.warn(format_args!(
+                "case #{}{}: no endpoint could answer this time; it stays {}",
+                c.case.id,
+                ticket_label(c.case.ticket.as_deref()),
+                c.case.state.status
+            ));
+            let unknown = State {
+                status: "unknown".into(),
+                ..c.case.state.clone()
+            };
+            fail_code = fail_code.max(fail_code_of(&unknown, &args.fail_on));
+            continue;
+        }
         fail_code = fail_code.max(fail_code_of(&c.case.state, &args.fail_on));
         if !c.news {
             continue;

@@ -427,3 +427,54 @@ fn case_check_cost() {
         run.stderr.trim()
     );
 }
+
+#[test]
+fn a_check_no_endpoint_answers_keeps_the_last_verdict_and_is_not_news() {
+    use crate::common::fake::{FakeServer, Reply};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let node = Anvil::spawn(1);
+    node.mine(1);
+    let down = Arc::new(AtomicBool::new(false));
+    let is_down = down.clone();
+    let proxy = FakeServer::proxy(&node.url, move |_| {
+        is_down
+            .load(Ordering::Relaxed)
+            .then(|| Reply::status(503, "Service Unavailable"))
+    });
+    let mut spec = ChainSpec::new("eth", 1, vec![proxy.url.clone()]);
+    spec.confirmations = 3;
+    let cfg = write_config(&[spec]);
+    let store = store_in(&cfg);
+    let tx = node.send(transfer_at(0, 100, 10));
+    assert_eq!(case(&cfg, &store, &["add", &tx, "--ticket", "T-5"]).code, 0);
+
+    down.store(true, Ordering::Relaxed);
+    let run = case(&cfg, &store, &["check", "--timeout", "2s"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("case #1 (T-5): no endpoint could answer this time; it stays confirmed"),
+        "{}",
+        run.stderr
+    );
+    let run = case(
+        &cfg,
+        &store,
+        &["check", "--fail-on", "unknown", "--timeout", "2s"],
+    );
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    let c = &all_cases(&cfg, &store)[0];
+    assert_eq!(c["status"], "confirmed", "the last verdict stays");
+    assert_eq!(c["report"]["status"], "confirmed");
+
+    down.store(false, Ordering::Relaxed);
+    node.mine(2);
+    let run = case(&cfg, &store, &["check"]);
+    assert!(
+        run.stdout
+            .starts_with("#1 (T-5): confirmed → finalized (included) (closed)"),
+        "{}",
+        run.stdout
+    );
+}

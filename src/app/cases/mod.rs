@@ -177,6 +177,8 @@ pub struct Checked {
     pub news: bool,
     /// The check closed it.
     pub closed: bool,
+    /// No endpoint could answer: the case keeps its last verdict.
+    pub unanswered: bool,
 }
 
 /// What `check_open` did.
@@ -229,6 +231,26 @@ pub async fn check_open(
         };
         let lang = Lang::from_code(&case.lang).unwrap_or(settings.lang);
         let state = state_of(&report);
+        // No endpoint could answer this time: not news for the customer.
+        // The last verdict stays (with its report); only the check is dated.
+        if state.status == Status::Unknown.as_str() {
+            let Some(stored) = store.touch(case.id, now)? else {
+                continue; // closed meanwhile
+            };
+            if stored.status != state.status {
+                if let Some(case) = store.get(case.id)? {
+                    run.checked.push(Checked {
+                        case,
+                        before: stored,
+                        report,
+                        news: false,
+                        closed: false,
+                        unanswered: true,
+                    });
+                }
+                continue;
+            }
+        }
         let end = is_end(&state, case.expect.is_some());
         let json = report_json(&report, lang, settings).to_string();
         let mut news = false;
@@ -245,6 +267,7 @@ pub async fn check_open(
             report,
             news,
             closed: end,
+            unanswered: false,
         });
     }
     Ok(run)

@@ -459,6 +459,23 @@ impl Store {
         Ok(Some(stored))
     }
 
+    /// Dates a check that concluded nothing (no endpoint answered) on
+    /// open case `id`, keeping its verdict: returns that verdict, or `None`
+    /// when the case is closed.
+    pub fn touch(&mut self, id: i64, now: i64) -> Result<Option<State>, StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE cases SET checked_at = ?2 WHERE id = ?1 AND closed_at IS NULL",
+                params![id, now],
+            )
+            .map_err(|e| self.sql(e))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        Ok(self.get(id)?.map(|c| c.state))
+    }
+
     /// Closes case `id`; false when it was closed already.
     pub fn close(&mut self, id: i64, now: i64) -> Result<bool, StoreError> {
         let n = self
