@@ -225,7 +225,7 @@ async fn answer(work: &Work, line: Line) -> Record {
 /// What the store should learn from a report: pending transactions, and
 /// the inclusion of one it remembers (forgetting others would be a no-op
 /// that grows with the input).
-fn worth_remembering(r: &TxReport, memory: &Memory) -> Option<Update> {
+pub fn worth_remembering(r: &TxReport, memory: &Memory) -> Option<Update> {
     match memory::update_for(r, memory::unix_now())? {
         Update::Forget { chain, hash } if memory.get(&chain, &hash).is_none() => None,
         u => Some(u),

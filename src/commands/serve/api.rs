@@ -28,6 +28,9 @@ use crate::render::Lang;
 
 /// Batches streaming at once; another waits its turn with a 429.
 pub const BATCHES_AT_ONCE: usize = 4;
+/// Lookups of `/api/check` and `/api/cases` under way at once, all clients
+/// together; beyond, 429.
+pub const LOOKUPS_AT_ONCE: u32 = 1024;
 /// Lookups one batch runs at once.
 const BATCH_LOOKUPS: usize = 100;
 /// Queries one `POST /api/check` may hold (more: `POST /api/batch`).
@@ -48,6 +51,18 @@ impl ApiError {
             message: message.into(),
         }
     }
+}
+
+/// `n` places among the lookups under way, or a 429 (the server is busy).
+fn places(server: &Server, n: u32) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+    server
+        .lookups
+        .clone()
+        .try_acquire_many_owned(n)
+        .map_err(|_| ApiError {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: "the server is busy with other lookups: try again in a second".into(),
+        })
 }
 
 /// A usage problem (a query, a language, a ticket already open) is the
@@ -123,6 +138,7 @@ pub async fn check_one(
     )
     .map_err(anyhow::Error::from)?;
     let q = parse(&server, text, p.chain.as_deref(), expect.as_ref())?;
+    let _place = places(&server, 1)?;
     let report = look_up(&server, &q, expect.as_ref()).await;
     Ok(Json(app::cases::report_json(
         &report,
@@ -160,6 +176,7 @@ pub async fn check_many(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let _places = places(&server, queries.len() as u32)?;
     let reports: Vec<Value> = stream::iter(queries)
         .map(|q| {
             let server = server.clone();
@@ -211,7 +228,7 @@ async fn look_up(server: &Server, q: &query::Query, expect: Option<&Expect>) -> 
     };
     let report = Box::pin(app::answer(&server.client, &server.settings, q, ask)).await;
     if let Report::Tx(r) = &report
-        && let Some(u) = memory::update_for(r, memory::unix_now())
+        && let Some(u) = engine::worth_remembering(r, &memory)
     {
         server.remember(&[u]);
     }
@@ -388,6 +405,7 @@ pub async fn cases_add(
         again: body.again,
         timeout: server.timeout,
     };
+    let _place = places(&server, 1)?;
     let memory = server.memory();
     let opened = cases::open(
         &server.client,
@@ -398,7 +416,7 @@ pub async fn cases_add(
     )
     .await?;
     if let Report::Tx(r) = &opened.report
-        && let Some(u) = memory::update_for(r, memory::unix_now())
+        && let Some(u) = engine::worth_remembering(r, &memory)
     {
         server.remember(&[u]);
     }
@@ -445,7 +463,7 @@ pub async fn cases_check(State(server): State<Arc<Server>>) -> Result<Json<Value
         .checked
         .iter()
         .filter_map(|c| match &c.report {
-            Report::Tx(r) => memory::update_for(r, memory::unix_now()),
+            Report::Tx(r) => engine::worth_remembering(r, &memory),
             _ => None,
         })
         .collect();

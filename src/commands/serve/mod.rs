@@ -46,6 +46,8 @@ pub struct Server {
     pub store: Option<PathBuf>,
     /// Batches streaming at once (each runs up to `BATCH_LOOKUPS` lookups).
     pub batches: Arc<tokio::sync::Semaphore>,
+    /// Single lookups under way at once, all clients together (memory stays bounded).
+    pub lookups: Arc<tokio::sync::Semaphore>,
 }
 
 impl Server {
@@ -99,6 +101,7 @@ pub async fn run(args: &ServeArgs, settings: &Settings) -> Result<u8> {
             .clone()
             .or_else(crate::app::cases::store::default_path),
         batches: Arc::new(tokio::sync::Semaphore::new(api::BATCHES_AT_ONCE)),
+        lookups: Arc::new(tokio::sync::Semaphore::new(api::LOOKUPS_AT_ONCE as usize)),
     });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
