@@ -338,7 +338,26 @@ explorer_tx = "https://etherscan.io/tx/{{hash}}"
 fn start_anvil() -> (std::process::Child, String) {
     let bin = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
-    let mut child = Command::new(&bin)
+    // BENCH_PIN=1: anvil on CPU 0, this process and its children on CPU 1
+    // (how they compare when they do not share a core).
+    let pin = std::env::var_os("BENCH_PIN").is_some();
+    if pin {
+        // SAFETY: a zeroed cpu_set_t is an empty set; CPU_SET and
+        // sched_setaffinity only touch it and this process's own mask.
+        unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(1, &mut set);
+            libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+        }
+    }
+    let mut command = if pin {
+        let mut c = Command::new("taskset");
+        c.args(["-c", "0"]).arg(&bin);
+        c
+    } else {
+        Command::new(&bin)
+    };
+    let mut child = command
         .args(["--port", "0", "--host", "127.0.0.1", "--chain-id", "1"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

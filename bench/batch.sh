@@ -4,6 +4,8 @@
 # proxy, and peak memory over 20,000 lines. See bench/batch.rs.
 #
 #   bench/batch.sh [N] [ROUNDS]      (defaults: 2000 transfers, 3 rounds)
+#   BENCH_PIN=1 bench/batch.sh       anvil on CPU 0, the clients on CPU 1
+#   BENCH_CONCURRENCY=N bench/batch.sh   txdoctor with --concurrency N
 set -euo pipefail
 cd "$(dirname "$0")/.."
 anvil=node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil
