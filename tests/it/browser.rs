@@ -182,13 +182,29 @@ impl Driver {
 fn the_page_in_a_real_browser() {
     let started = Instant::now();
     let p = usdt_payment();
-    // Twenty more transfers for the table.
-    let more: Vec<String> = (0..19)
+    // Twenty more transfers for the table, one of them of a look-alike "USDT".
+    let fake = p.node.deploy_token(
+        "Tether USD",
+        "USDT",
+        6,
+        alloy_primitives::U256::from(1_000_000_000u64),
+    );
+    let mut more: Vec<String> = (0..18)
         .map(|_| {
             p.node
                 .send(json!({"from": ALICE, "to": CAROL, "value": "0x7"}))
         })
         .collect();
+    let data = super::serve::transferCall {
+        to: address(CAROL),
+        amount: alloy_primitives::U256::from(250_000_000u64),
+    };
+    more.push(p.node.call_tx(
+        ALICE,
+        &fake,
+        alloy_sol_types::SolCall::abi_encode(&data),
+        100_000,
+    ));
     p.node.mine(2);
     let s = Served::start(&p.cfg, &[]);
     let d = Driver::start();
@@ -272,6 +288,27 @@ fn the_page_in_a_real_browser() {
         "the second row's card",
     );
     assert!(second.as_str().unwrap().contains(&lines[1]), "{second}");
+    // The look-alike token: a warning no one can miss.
+    d.click("#table tbody tr:nth-child(20) button");
+    let warning = d.wait_for(
+        "const w = document.querySelector('#cards .card .warning[role=alert]'); return w && w.textContent;",
+        "the fake token's warning",
+    );
+    assert!(warning.as_str().unwrap().contains("USDT"), "{warning}");
+    // Download CSV: a header and a row per line.
+    d.js("window.__csv = null; const make = URL.createObjectURL; \
+          URL.createObjectURL = (b) => { b.text().then(t => { window.__csv = t; }); return make(b); }; return true;");
+    d.click("#csv");
+    let csv = d.wait_for("return window.__csv", "the CSV");
+    let csv = csv.as_str().unwrap();
+    assert_eq!(csv.lines().count(), 21, "{csv}");
+    assert!(csv.starts_with(
+        "query,chain,status,reason,confirmations,amount,recipient,fee,explorer_url,error"
+    ));
+    assert!(
+        csv.contains(&format!("{},eth,finalized,included", p.hash)),
+        "{csv}"
+    );
 
     // A recovery phrase is refused, and the page says why.
     d.type_into("#paste", &("abandon ".repeat(11) + "about"));
