@@ -12,6 +12,10 @@ pub const MAX_CHARS: usize = 200;
 /// `s` on one line, with every control, bidi and invisible character shown
 /// escaped (`\u{202e}`), and at most `MAX_CHARS` characters (cut with "…").
 pub fn text(s: &str) -> String {
+    // Most text is short and clean: shown as it is.
+    if s.len() <= MAX_CHARS && !s.chars().any(is_unsafe) {
+        return s.to_string();
+    }
     let pieces = s.chars().map(|c| {
         if is_unsafe(c) {
             format!("\\u{{{:x}}}", u32::from(c))
@@ -46,15 +50,24 @@ pub fn text(s: &str) -> String {
 /// `s` with every unsafe character shown escaped, uncut: for lines of our
 /// own (warnings on stderr) that quote an endpoint's words.
 pub fn escape(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if is_unsafe(c) {
-                format!("\\u{{{:x}}}", u32::from(c))
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    push_escaped(&mut out, s);
+    out
+}
+
+/// `escape(s)` appended to `out`.
+pub fn push_escaped(out: &mut String, s: &str) {
+    if !s.chars().any(is_unsafe) {
+        out.push_str(s);
+        return;
+    }
+    for c in s.chars() {
+        if is_unsafe(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
 }
 
 /// A table cell of our own making, whose lines we joined with `\n`: each

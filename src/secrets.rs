@@ -120,8 +120,9 @@ fn recovery_phrase(input: &str) -> bool {
     let words = input
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty());
+    // Every word of the English list has 3 to 8 letters.
     if longest_run(words, |w| {
-        english.find_word(&w.to_ascii_lowercase()).is_some()
+        (3..=8).contains(&w.len()) && english.find_word(&w.to_ascii_lowercase()).is_some()
     }) >= PHRASE_MIN_WORDS
     {
         return true;

@@ -21,7 +21,7 @@ use crate::model::{Status, TxReport};
 use crate::query;
 use crate::render::address::address_json;
 use crate::render::batch::{self as rows};
-use crate::render::json::tx_json;
+use crate::render::json::tx_record;
 use crate::settings::Settings;
 
 /// A line longer than this is not a query (and is not kept in memory).
@@ -242,14 +242,19 @@ pub fn render(
     let names = |k: &str| settings.chain_name(k);
     Ok(match format {
         BatchFormat::Ndjson => {
-            let value = match record {
-                Record::Tx(r) => tx_json(r, settings.lang, &names),
-                Record::Address(a) => address_json(a, settings.lang, &names),
-                Record::Invalid { query, error } => {
-                    json!({"query": query, "status": null, "error": error})
+            // Serialized straight from the report: no value is built.
+            let mut text = match record {
+                Record::Tx(r) => serde_json::to_string(&tx_record(r, settings.lang, &names)),
+                Record::Address(a) => {
+                    serde_json::to_string(&address_json(a, settings.lang, &names))
                 }
-            };
-            format!("{value}\n")
+                Record::Invalid { query, error } => {
+                    serde_json::to_string(&json!({"query": query, "status": null, "error": error}))
+                }
+            }
+            .map_err(std::io::Error::other)?;
+            text.push('\n');
+            text
         }
         BatchFormat::Csv => csv_line(&row_of(record).fields())?,
         BatchFormat::Table => {

@@ -172,7 +172,7 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
                 match args.iter().find(|(k, _)| *k == name) {
                     // A value may quote a chain (an address, a symbol): it
                     // never brings a control or bidi character along.
-                    Some((_, v)) => out.push_str(&crate::safe::escape(v)),
+                    Some((_, v)) => crate::safe::push_escaped(&mut out, v),
                     None => out.push_str(&rest[start..start + end + 2]),
                 }
                 rest = &after[end + 1..];

@@ -1,58 +1,115 @@
 //! The contract's JSON object for a transaction report. Every field of the
 //! contract is always present (`null` or `[]` when it does not apply).
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::i18n::Lang;
 use super::paragraph::{paragraph, with_reminder};
-use crate::model::{Fate, TxReport, Vanished};
+use crate::model::{
+    Amount, AntelopeFacts, AptosFacts, Congestion, Failure, Fate, Fee, Reason, SolanaFacts, Status,
+    SubstrateFacts, TokenTransfer, TxReport, UtxoFacts, Vanished, Warning,
+};
 
+/// The object as a value (for pretty printing, the API, the case store).
 pub fn tx_json(report: &TxReport, lang: Lang, chain_names: &dyn Fn(&str) -> String) -> Value {
+    serde_json::to_value(tx_record(report, lang, chain_names)).unwrap_or(Value::Null)
+}
+
+/// The object, serialized straight from the report (a batch writes
+/// thousands of them: no intermediate value is built). Its fields, in the
+/// contract's order.
+#[derive(Serialize)]
+pub struct TxRecord<'a> {
+    query: &'a str,
+    kind: &'static str,
+    chain: &'a Option<String>,
+    chain_name: &'a Option<String>,
+    searched: &'a [String],
+    hash: &'a str,
+    status: Status,
+    reason: Reason,
+    block: Option<u64>,
+    confirmations: Option<u64>,
+    required_confirmations: Option<u64>,
+    eta_seconds: Option<u64>,
+    from: Option<&'a String>,
+    to: Option<&'a String>,
+    nonce: Option<u64>,
+    value: Option<&'a Amount>,
+    fee: Option<&'a Fee>,
+    token_transfers: &'a [TokenTransfer],
+    attempted_transfer: Option<&'a TokenTransfer>,
+    contract_created: Option<&'a String>,
+    failure: Option<&'a Failure>,
+    replaced_by: Option<String>,
+    replaced_by_url: &'a Option<String>,
+    congestion: &'a Option<Congestion>,
+    pending: Option<Value>,
+    utxo: Option<&'a UtxoFacts>,
+    solana: Option<&'a SolanaFacts>,
+    aptos: Option<&'a AptosFacts>,
+    antelope: Option<&'a AntelopeFacts>,
+    substrate: Option<&'a SubstrateFacts>,
+    search_window: Value,
+    seen_pending: Option<Value>,
+    explorer_url: &'a Option<String>,
+    diagnosis: String,
+    answered_by: &'a [String],
+    unavailable_chains: &'a [String],
+    warnings: &'a [Warning],
+}
+
+pub fn tx_record<'a>(
+    report: &'a TxReport,
+    lang: Lang,
+    chain_names: &dyn Fn(&str) -> String,
+) -> TxRecord<'a> {
     let f = report.facts.as_ref();
     let seen = report.vanished.as_ref().map(|v| &v.seen);
     let replaced_by = match report.vanished.as_ref().map(|v| &v.fate) {
         Some(Fate::Replaced { by, .. }) => by.clone(),
         _ => report.respent.as_ref().map(|r| r.by.clone()),
     };
-    json!({
-        "query": report.query,
-        "kind": "transaction",
-        "chain": report.chain,
-        "chain_name": report.chain_name,
-        "searched": report.searched,
-        "hash": report.hash,
-        "status": report.status,
-        "reason": report.reason,
-        "block": f.and_then(|f| f.block),
-        "confirmations": report.confirmations,
-        "required_confirmations": report.required_confirmations,
-        "eta_seconds": report.eta_seconds,
-        "from": f.map(|f| &f.from).or(seen.map(|s| &s.from)),
-        "to": f.and_then(|f| f.to.as_ref()),
-        "nonce": f.and_then(|f| f.nonce).or(seen.map(|s| s.nonce)),
-        "value": f.map(|f| &f.value),
-        "fee": f.and_then(|f| f.fee.as_ref()),
-        "token_transfers": f.map(|f| f.token_transfers.as_slice()).unwrap_or_default(),
-        "attempted_transfer": f.and_then(|f| f.intended_transfer.as_ref()),
-        "contract_created": f.and_then(|f| f.contract_created.as_ref()),
-        "failure": f.and_then(|f| f.failure.as_ref()),
-        "replaced_by": replaced_by,
-        "replaced_by_url": report.replacement_url,
-        "congestion": report.congestion,
-        "pending": super::family(report).and_then(|f| f.pending_json(report)),
-        "utxo": f.and_then(|f| f.family.utxo()),
-        "solana": f.and_then(|f| f.family.solana()),
-        "aptos": f.and_then(|f| f.family.aptos()),
-        "antelope": f.and_then(|f| f.family.antelope()),
-        "substrate": f.and_then(|f| f.family.substrate()),
-        "search_window": search_window_json(&report.search_windows),
-        "seen_pending": report.vanished.as_ref().map(vanished_json),
-        "explorer_url": report.explorer_url,
-        "diagnosis": with_reminder(paragraph(report, lang, chain_names), lang),
-        "answered_by": report.answered_by,
-        "unavailable_chains": report.unavailable,
-        "warnings": report.warnings,
-    })
+    TxRecord {
+        query: &report.query,
+        kind: "transaction",
+        chain: &report.chain,
+        chain_name: &report.chain_name,
+        searched: &report.searched,
+        hash: &report.hash,
+        status: report.status,
+        reason: report.reason,
+        block: f.and_then(|f| f.block),
+        confirmations: report.confirmations,
+        required_confirmations: report.required_confirmations,
+        eta_seconds: report.eta_seconds,
+        from: f.map(|f| &f.from).or(seen.map(|s| &s.from)),
+        to: f.and_then(|f| f.to.as_ref()),
+        nonce: f.and_then(|f| f.nonce).or(seen.map(|s| s.nonce)),
+        value: f.map(|f| &f.value),
+        fee: f.and_then(|f| f.fee.as_ref()),
+        token_transfers: f.map(|f| f.token_transfers.as_slice()).unwrap_or_default(),
+        attempted_transfer: f.and_then(|f| f.intended_transfer.as_ref()),
+        contract_created: f.and_then(|f| f.contract_created.as_ref()),
+        failure: f.and_then(|f| f.failure.as_ref()),
+        replaced_by,
+        replaced_by_url: &report.replacement_url,
+        congestion: &report.congestion,
+        pending: super::family(report).and_then(|f| f.pending_json(report)),
+        utxo: f.and_then(|f| f.family.utxo()),
+        solana: f.and_then(|f| f.family.solana()),
+        aptos: f.and_then(|f| f.family.aptos()),
+        antelope: f.and_then(|f| f.family.antelope()),
+        substrate: f.and_then(|f| f.family.substrate()),
+        search_window: search_window_json(&report.search_windows),
+        seen_pending: report.vanished.as_ref().map(vanished_json),
+        explorer_url: &report.explorer_url,
+        diagnosis: with_reminder(paragraph(report, lang, chain_names), lang),
+        answered_by: &report.answered_by,
+        unavailable_chains: &report.unavailable,
+        warnings: &report.warnings,
+    }
 }
 
 /// When an earlier run saw the transaction pending, and what the nonce says now.
@@ -101,4 +158,23 @@ fn search_window_json(windows: &[(String, u64, u64)]) -> Value {
             .map(|(c, f, t)| json!({"chain": c, "from": f, "to": t}))
             .collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::tests::{names, usdt_report};
+
+    #[test]
+    fn the_record_written_straight_is_the_value_byte_for_byte() {
+        let mut report = usdt_report();
+        for lang in [Lang::EN, Lang::ZH] {
+            let straight = serde_json::to_string(&tx_record(&report, lang, &names)).unwrap();
+            assert_eq!(straight, tx_json(&report, lang, &names).to_string());
+        }
+        report.facts = None;
+        report.search_windows = vec![("dot".into(), 5, 9)];
+        let straight = serde_json::to_string(&tx_record(&report, Lang::EN, &names)).unwrap();
+        assert_eq!(straight, tx_json(&report, Lang::EN, &names).to_string());
+    }
 }
