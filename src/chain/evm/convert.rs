@@ -333,7 +333,7 @@ pub fn out_of_gas(tx: &Transaction) -> Failure {
 }
 
 /// Interprets the answer to replaying the failed call with `eth_call`.
-pub fn failure_from_replay(answer: &Result<Value, CallError>) -> Failure {
+pub fn failure_from_replay(answer: &crate::chain::transport::CallResult) -> Failure {
     match answer {
         Ok(_) => Failure {
             message: None,
@@ -587,6 +587,11 @@ fn to_f64(v: &U256) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An answer, as the transport hands it over.
+    fn ok(v: serde_json::Value) -> crate::chain::transport::CallResult {
+        Ok(std::sync::Arc::new(v))
+    }
     use crate::config::{BUILTIN, parse};
     use alloy_primitives::{B256, address};
 
@@ -811,7 +816,7 @@ mod tests {
         });
         assert_eq!(failure_from_replay(&bare).kind, FailureKind::EmptyRevert);
         assert_eq!(
-            failure_from_replay(&Ok(Value::String("0x".into()))).kind,
+            failure_from_replay(&ok(Value::String("0x".into()))).kind,
             FailureKind::NotReproduced
         );
         assert_eq!(

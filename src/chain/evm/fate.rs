@@ -177,6 +177,11 @@ fn probes(lo: u64, hi: u64) -> Vec<u64> {
 mod tests {
     use super::*;
 
+    /// An answer, as the transport hands it over.
+    fn ok(v: serde_json::Value) -> crate::chain::transport::CallResult {
+        Ok(std::sync::Arc::new(v))
+    }
+
     #[test]
     fn probes_spread_over_the_range_and_end_at_hi() {
         assert_eq!(probes(10, 12), [11, 12]);
@@ -204,7 +209,7 @@ mod tests {
 
     #[test]
     fn pending_nonce_is_never_below_latest() {
-        let n = sender_nonce(&Ok(json!("0x5")), &Ok(json!("0x3"))).unwrap();
+        let n = sender_nonce(&ok(json!("0x5")), &ok(json!("0x3"))).unwrap();
         assert_eq!(
             n,
             SenderNonce {
@@ -212,6 +217,6 @@ mod tests {
                 pending: 5
             }
         );
-        assert!(sender_nonce(&Ok(json!(null)), &Ok(json!("0x3"))).is_err());
+        assert!(sender_nonce(&ok(json!(null)), &ok(json!("0x3"))).is_err());
     }
 }

@@ -376,7 +376,7 @@ async fn follow_up(
 }
 
 fn bytes_of(answer: &CallResult) -> Option<Vec<u8>> {
-    match answer {
+    match answer.as_deref() {
         Ok(Value::String(s)) => hex::decode(s).ok(),
         _ => None,
     }

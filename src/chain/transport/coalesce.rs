@@ -237,7 +237,7 @@ fn split(result: &CallResult, asked: usize, start: usize, len: usize) -> CallRes
                 mine.insert("context".into(), context.clone());
             }
             mine.insert("value".into(), serde_json::Value::Array(own.to_vec()));
-            Ok(serde_json::Value::Object(mine))
+            Ok(std::sync::Arc::new(serde_json::Value::Object(mine)))
         }
         _ => Ok(value.clone()),
     }
@@ -332,6 +332,11 @@ mod tests {
 
     use super::*;
 
+    /// An answer, as the transport hands it over.
+    fn ok(v: serde_json::Value) -> crate::chain::transport::CallResult {
+        Ok(std::sync::Arc::new(v))
+    }
+
     fn call(method: &'static str, p: &str) -> Call {
         Call::new(method, json!([p]))
     }
@@ -363,14 +368,14 @@ mod tests {
                 "eth_getTransactionByHash"
             ]
         );
-        g.answer(Ok(vec![Ok(json!("0x1")), Ok(json!("A")), Ok(Value::Null)]));
+        g.answer(Ok(vec![ok(json!("0x1")), ok(json!("A")), ok(Value::Null)]));
         assert_eq!(
             ra.try_recv().unwrap().unwrap(),
-            vec![Ok(json!("0x1")), Ok(json!("A"))]
+            vec![ok(json!("0x1")), ok(json!("A"))]
         );
         assert_eq!(
             rb.try_recv().unwrap().unwrap(),
-            vec![Ok(json!("0x1")), Ok(Value::Null)]
+            vec![ok(json!("0x1")), ok(Value::Null)]
         );
     }
 
@@ -411,24 +416,24 @@ mod tests {
         );
         let ctx = json!({"slot": 9});
         g.answer(Ok(vec![
-            Ok(json!({"context": ctx, "value": [{"slot": 1}, null]})),
-            Ok(json!(9)),
-            Ok(json!({"context": ctx, "value": [{"slot": 3}]})),
+            ok(json!({"context": ctx, "value": [{"slot": 1}, null]})),
+            ok(json!(9)),
+            ok(json!({"context": ctx, "value": [{"slot": 3}]})),
         ]));
         assert_eq!(
             ra.try_recv().unwrap().unwrap(),
             vec![
-                Ok(json!({"context": ctx, "value": [{"slot": 1}]})),
-                Ok(json!(9))
+                ok(json!({"context": ctx, "value": [{"slot": 1}]})),
+                ok(json!(9))
             ]
         );
         assert_eq!(
             rb.try_recv().unwrap().unwrap(),
-            vec![Ok(json!({"context": ctx, "value": [null]})), Ok(json!(9))]
+            vec![ok(json!({"context": ctx, "value": [null]})), ok(json!(9))]
         );
         assert_eq!(
             rc.try_recv().unwrap().unwrap(),
-            vec![Ok(json!({"context": ctx, "value": [{"slot": 3}]}))]
+            vec![ok(json!({"context": ctx, "value": [{"slot": 3}]}))]
         );
     }
 
@@ -441,8 +446,8 @@ mod tests {
         g.add(&[statuses(&["B"])], tb);
         // Two asked, one answered: which one is unknown, so nobody is given it as theirs.
         let short = json!({"context": {"slot": 9}, "value": [{"slot": 1}]});
-        g.answer(Ok(vec![Ok(short.clone())]));
-        assert_eq!(ra.try_recv().unwrap().unwrap(), vec![Ok(short)]);
+        g.answer(Ok(vec![ok(short.clone())]));
+        assert_eq!(ra.try_recv().unwrap().unwrap(), vec![ok(short)]);
 
         let mut g = Group::new(2);
         let many: Vec<String> = (0..256).map(|i| i.to_string()).collect();
@@ -459,10 +464,10 @@ mod tests {
         let mut g = Group::new(1);
         let (ta, mut ra) = oneshot::channel();
         g.add(&[call("m", "1"), call("m", "2")], ta);
-        g.answer(Ok(vec![Ok(json!(1))]));
+        g.answer(Ok(vec![ok(json!(1))]));
         assert_eq!(
             ra.try_recv().unwrap().unwrap(),
-            vec![Ok(json!(1)), Err(super::super::error::CallError::Missing)]
+            vec![ok(json!(1)), Err(super::super::error::CallError::Missing)]
         );
     }
 }

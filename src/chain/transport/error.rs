@@ -117,14 +117,14 @@ impl CallError {
     }
 }
 
-pub type CallResult = Result<Value, CallError>;
+pub type CallResult = Result<std::sync::Arc<Value>, CallError>;
 
 /// Decodes one call's result into a wire type; `null` stays representable via `Option`.
 pub fn decode<T: serde::de::DeserializeOwned>(result: &CallResult) -> Result<T, CallError> {
     let value = result.as_ref().map_err(Clone::clone)?;
     // From the value in place: a copy of every answer would cost more than
     // reading it, with thousands of answers in a batch.
-    T::deserialize(value).map_err(|e| CallError::Decode(e.to_string()))
+    T::deserialize(&**value).map_err(|e| CallError::Decode(e.to_string()))
 }
 
 /// What a REST GET answered.

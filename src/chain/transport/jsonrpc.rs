@@ -150,9 +150,9 @@ fn response_of(item: Value) -> CallResult {
         });
     }
     match item {
-        Value::Object(mut obj) if obj.contains_key("result") => {
-            Ok(obj.remove("result").unwrap_or(Value::Null))
-        }
+        Value::Object(mut obj) if obj.contains_key("result") => Ok(std::sync::Arc::new(
+            obj.remove("result").unwrap_or(Value::Null),
+        )),
         _ => Err(CallError::Decode(
             "a response with neither result nor error".into(),
         )),
@@ -163,6 +163,11 @@ fn response_of(item: Value) -> CallResult {
 mod tests {
     use super::*;
 
+    /// An answer, as the transport hands it over.
+    fn ok(v: serde_json::Value) -> crate::chain::transport::CallResult {
+        Ok(std::sync::Arc::new(v))
+    }
+
     #[test]
     fn batch_answers_are_matched_by_id_not_order() {
         let answer = json!([
@@ -171,9 +176,9 @@ mod tests {
             {"jsonrpc": "2.0", "id": 9, "result": "stray"},
         ]);
         let out = match_by_id(answer, 3).unwrap();
-        assert_eq!(out[0], Ok(Value::Null));
+        assert_eq!(out[0], ok(Value::Null));
         assert_eq!(out[1], Err(CallError::Missing));
-        assert_eq!(out[2], Ok(json!("0x3")));
+        assert_eq!(out[2], ok(json!("0x3")));
     }
 
     #[test]
@@ -214,7 +219,7 @@ mod tests {
             ))
         );
         let single = json!({"jsonrpc": "2.0", "id": 1, "result": "0x1"});
-        assert_eq!(match_by_id(single, 1).unwrap(), vec![Ok(json!("0x1"))]);
+        assert_eq!(match_by_id(single, 1).unwrap(), vec![ok(json!("0x1"))]);
         assert!(matches!(
             match_by_id(json!("hello"), 1),
             Err(EndpointError::Undecodable { .. })
@@ -224,9 +229,9 @@ mod tests {
     #[test]
     fn a_batch_in_parts_fails_only_when_every_part_failed() {
         let down = || Err(EndpointError::Connect("refused".into()));
-        let merged = merge_parts([(1, Ok(vec![Ok(json!(1))])), (2, down())]).unwrap();
+        let merged = merge_parts([(1, Ok(vec![ok(json!(1))])), (2, down())]).unwrap();
         assert_eq!(merged.len(), 3);
-        assert_eq!(merged[0], Ok(json!(1)));
+        assert_eq!(merged[0], ok(json!(1)));
         assert!(matches!(&merged[2], Err(CallError::Decode(m)) if m.contains("refused")));
         assert_eq!(
             merge_parts([(1, down()), (2, down())]),
