@@ -198,7 +198,9 @@ async fn ask(
     let extra = if wanted.is_empty() {
         Extra::default()
     } else {
-        follow_up(client, endpoint, &tx, &wanted).await
+        // Boxed, as the replay below: rarer paths, and a batch holds
+        // thousands of these state machines while they wait for answers.
+        Box::pin(follow_up(client, endpoint, &tx, &wanted)).await
     };
     failure = failure.or(extra.failure);
     if wanted.replay
@@ -206,7 +208,7 @@ async fn ask(
             .as_ref()
             .is_none_or(|f| f.kind == FailureKind::Unavailable)
     {
-        failure = replay_elsewhere(client, chain, endpoint, &tx)
+        failure = Box::pin(replay_elsewhere(client, chain, endpoint, &tx))
             .await
             .or(failure);
     }
