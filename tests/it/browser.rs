@@ -310,6 +310,36 @@ fn the_page_in_a_real_browser() {
         "{csv}"
     );
 
+    // A follow-up case from a card, then Check again once it is final.
+    let fresh = p
+        .node
+        .send(json!({"from": ALICE, "to": CAROL, "value": "0x9"}));
+    d.type_into("#paste", &fresh);
+    d.click("#check");
+    d.wait_for(
+        "const c = document.querySelector('#cards .card'); return c && c.innerText.includes('1 / 2');",
+        "the confirming transfer's card",
+    );
+    d.js("const b = [...document.querySelectorAll('#cards .card button')].find(b => !b.classList.contains('copy')); b.click(); return true;");
+    d.cmd("POST", "/alert/text", json!({"text": "T-42"}));
+    d.cmd("POST", "/alert/accept", json!({}));
+    d.wait_for(
+        "return document.querySelector('#case-list').textContent.includes('T-42')",
+        "the open case listed",
+    );
+    p.node.mine(1);
+    d.click("#check-again");
+    let news = d.wait_for(
+        "const n = document.querySelector('#case-news h3'); return n && n.textContent;",
+        "the case's news",
+    );
+    assert!(news.as_str().unwrap().contains("T-42"), "{news}");
+    assert!(news.as_str().unwrap().contains("→"), "{news}");
+    d.wait_for(
+        "return !document.querySelector('#case-list').textContent.includes('T-42')",
+        "the case closed",
+    );
+
     // A recovery phrase is refused, and the page says why.
     d.type_into("#paste", &("abandon ".repeat(11) + "about"));
     d.click("#check");
