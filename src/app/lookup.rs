@@ -57,6 +57,13 @@ pub fn is_address(q: &Query) -> bool {
     !q.target.is_tx()
 }
 
+/// Whether `--expect` can look at what `q` names: an address, or a bare id
+/// that reads as an Aptos account (`account_reading`). `check`, `case add`
+/// and the API refuse an expected amount for anything else.
+pub fn takes_expect(q: &Query, settings: &Settings) -> bool {
+    is_address(q) || account_reading(q, settings).is_some()
+}
+
 /// `--expect "100 USDT"` or `--expect 100 --token USDT` (with `--from`,
 /// `--memo`): what an address query looks for.
 pub fn expectation(

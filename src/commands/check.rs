@@ -29,9 +29,9 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
         .collect::<Result<Vec<Query>, _>>()?;
     let expect = expectation(&args.expect)?;
     if expect.is_some()
-        && let Some(q) = queries.iter().find(|q| {
-            !app::lookup::is_address(q) && app::lookup::account_reading(q, settings).is_none()
-        })
+        && let Some(q) = queries
+            .iter()
+            .find(|q| !app::lookup::takes_expect(q, settings))
     {
         return Err(UsageError::new(format!(
             "--expect looks for a transfer to an address, but {:?} is a transaction",

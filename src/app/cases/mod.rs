@@ -69,7 +69,7 @@ pub async fn open(
     refuse_secret("the ticket id", o.ticket.as_deref())?;
     refuse_secret("the note", o.note.as_deref())?;
     let address = super::lookup::is_address(&q)
-        || (o.expect.is_some() && super::lookup::account_reading(&q, settings).is_some());
+        || (o.expect.is_some() && super::lookup::takes_expect(&q, settings));
     match (address, &o.expect) {
         (true, None) => {
             return Err(UsageError::new(format!(

@@ -199,10 +199,7 @@ fn parse(
 ) -> Result<query::Query, ApiError> {
     let q = query::parse(text, &server.settings.config, chain)
         .map_err(|e| ApiError::bad(e.to_string()))?;
-    if expect.is_some()
-        && !app::lookup::is_address(&q)
-        && app::lookup::account_reading(&q, &server.settings).is_none()
-    {
+    if expect.is_some() && !app::lookup::takes_expect(&q, &server.settings) {
         return Err(ApiError::bad(
             "an expected amount is looked for at an address, but the query is a transaction",
         ));
