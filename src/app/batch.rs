@@ -67,24 +67,28 @@ impl Record {
             Record::Address(a) if a.outcome == Outcome::Unavailable && listed(FailOn::Unknown) => {
                 exit::UNKNOWN
             }
-            Record::Tx(r) => {
-                let wanted = match r.status {
-                    Status::Pending => FailOn::Pending,
-                    Status::Failed => FailOn::Failed,
-                    Status::Replaced => FailOn::Replaced,
-                    Status::Dropped => FailOn::Dropped,
-                    Status::NotFound => FailOn::NotFound,
-                    Status::Unknown => FailOn::Unknown,
-                    Status::Confirmed | Status::Finalized => return exit::OK,
-                };
-                if listed(wanted) {
-                    exit::for_status(r.status)
-                } else {
-                    exit::OK
-                }
-            }
+            Record::Tx(r) => status_fail_code(r.status, fail_on),
             _ => exit::OK,
         }
+    }
+}
+
+/// The exit code a transaction's `status` asks for when it is in
+/// `--fail-on` (`batch` and `case check` read it alike).
+pub fn status_fail_code(status: Status, fail_on: &[FailOn]) -> u8 {
+    let wanted = match status {
+        Status::Pending => FailOn::Pending,
+        Status::Failed => FailOn::Failed,
+        Status::Replaced => FailOn::Replaced,
+        Status::Dropped => FailOn::Dropped,
+        Status::NotFound => FailOn::NotFound,
+        Status::Unknown => FailOn::Unknown,
+        Status::Confirmed | Status::Finalized => return exit::OK,
+    };
+    if fail_on.contains(&wanted) {
+        exit::for_status(status)
+    } else {
+        exit::OK
     }
 }
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use crate::app::batch::status_fail_code;
 use crate::app::cases::{self, store::State, store::Store};
 use crate::app::{self, Report, Style, store as memory_store};
 use crate::chain::transport;
@@ -16,6 +17,7 @@ use crate::cli::{
 };
 use crate::exit::{self, UsageError};
 use crate::memory;
+use crate::model::Status;
 use crate::render::Lang;
 use crate::safe;
 use crate::settings::Settings;
@@ -246,11 +248,7 @@ async fn check(
                 ticket_label(c.case.ticket.as_deref()),
                 c.case.state.status
             ));
-            let unknown = State {
-                status: "unknown".into(),
-                ..c.case.state.clone()
-            };
-            fail_code = fail_code.max(fail_code_of(&unknown, &args.fail_on));
+            fail_code = fail_code.max(status_fail_code(Status::Unknown, &args.fail_on));
             continue;
         }
         fail_code = fail_code.max(fail_code_of(&c.case.state, &args.fail_on));
@@ -302,20 +300,7 @@ async fn check(
 
 /// `--fail-on` as batch reads it, from a case's new state.
 fn fail_code_of(state: &State, fail_on: &[FailOn]) -> u8 {
-    let (wanted, code) = match state.status.as_str() {
-        "pending" => (FailOn::Pending, exit::PENDING),
-        "failed" => (FailOn::Failed, exit::FAILED),
-        "replaced" => (FailOn::Replaced, exit::NOT_FOUND),
-        "dropped" => (FailOn::Dropped, exit::NOT_FOUND),
-        "not_found" => (FailOn::NotFound, exit::NOT_FOUND),
-        "unknown" => (FailOn::Unknown, exit::UNKNOWN),
-        _ => return exit::OK,
-    };
-    if fail_on.contains(&wanted) {
-        code
-    } else {
-        exit::OK
-    }
+    Status::parse(&state.status).map_or(exit::OK, |s| status_fail_code(s, fail_on))
 }
 
 fn close(args: &CaseCloseArgs, path: &Path, out: &mut dyn Write) -> Result<u8> {

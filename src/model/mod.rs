@@ -31,6 +31,22 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 8] = [
+        Status::Pending,
+        Status::Confirmed,
+        Status::Finalized,
+        Status::Failed,
+        Status::Replaced,
+        Status::Dropped,
+        Status::NotFound,
+        Status::Unknown,
+    ];
+
+    /// The status `as_str` names (a stored case's, say).
+    pub fn parse(name: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pending => "pending",
