@@ -224,11 +224,7 @@ async fn look_up(server: &Server, q: &query::Query, expect: Option<&Expect>) -> 
         poisoning_check: true,
     };
     let report = Box::pin(app::answer(&server.client, &server.settings, q, ask)).await;
-    if let Report::Tx(r) = &report
-        && let Some(u) = engine::worth_remembering(r, &memory)
-    {
-        server.remember(&[u]);
-    }
+    server.learn(&memory, [&report]);
     report
 }
 
@@ -412,11 +408,7 @@ pub async fn cases_add(
         &opening,
     )
     .await?;
-    if let Report::Tx(r) = &opened.report
-        && let Some(u) = engine::worth_remembering(r, &memory)
-    {
-        server.remember(&[u]);
-    }
+    server.learn(&memory, [&opened.report]);
     Ok(Json(cases::case_json(&opened.case)))
 }
 
@@ -456,15 +448,7 @@ pub async fn cases_check(State(server): State<Arc<Server>>) -> Result<Json<Value
         Some(server.timeout),
     )
     .await?;
-    let updates: Vec<Update> = run
-        .checked
-        .iter()
-        .filter_map(|c| match &c.report {
-            Report::Tx(r) => engine::worth_remembering(r, &memory),
-            _ => None,
-        })
-        .collect();
-    server.remember(&updates);
+    server.learn(&memory, run.checked.iter().map(|c| &c.report));
     Ok(Json(Value::Array(
         run.checked
             .iter()

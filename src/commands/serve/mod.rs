@@ -19,7 +19,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
-use crate::app::store as memory_store;
+use crate::app::{Report, store as memory_store};
 use crate::chain::transport::{Options, RpcClient};
 use crate::cli::ServeArgs;
 use crate::exit::{self, UsageError};
@@ -56,6 +56,19 @@ impl Server {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// Teaches the memory what `reports` say, against the snapshot
+    /// `seen` they were looked up with (only what batch would keep).
+    pub fn learn<'a>(&self, seen: &Memory, reports: impl IntoIterator<Item = &'a Report>) {
+        let updates: Vec<Update> = reports
+            .into_iter()
+            .filter_map(|r| match r {
+                Report::Tx(t) => crate::app::batch::worth_remembering(t, seen),
+                Report::Address(_) => None,
+            })
+            .collect();
+        self.remember(&updates);
     }
 
     /// Teaches the memory what lookups saw (a failure is a warning).
