@@ -186,10 +186,7 @@ impl Store {
                 source,
             })?;
         }
-        let sql = |source| StoreError::Sql {
-            path: shown.clone(),
-            source,
-        };
+        let sql = sql_error(&shown);
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -215,10 +212,7 @@ impl Store {
     }
 
     fn sql(&self, source: rusqlite::Error) -> StoreError {
-        StoreError::Sql {
-            path: self.path.clone(),
-            source,
-        }
+        sql_error(&self.path)(source)
     }
 
     fn foreign(&self, why: impl Into<String>) -> StoreError {
@@ -284,11 +278,7 @@ impl Store {
     /// Brings the schema to this build's version, each step in a
     /// transaction of its own (a crash leaves a whole step or none).
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let sql = |source| StoreError::Sql {
-            path: path.clone(),
-            source,
-        };
+        let sql = sql_error(&self.path);
         loop {
             let tx = self
                 .conn
@@ -328,11 +318,7 @@ impl Store {
     /// open cases and `again` is false (checked in the same transaction,
     /// so two agents adding one ticket at once cannot both succeed).
     pub fn add(&mut self, case: &NewCase, again: bool) -> Result<i64, AddRefused> {
-        let path = self.path.clone();
-        let sql = |source| StoreError::Sql {
-            path: path.clone(),
-            source,
-        };
+        let sql = sql_error(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -413,11 +399,7 @@ impl Store {
         now: i64,
         decide: impl FnOnce(&State) -> (bool, bool),
     ) -> Result<Option<State>, StoreError> {
-        let path = self.path.clone();
-        let sql = |source| StoreError::Sql {
-            path: path.clone(),
-            source,
-        };
+        let sql = sql_error(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -500,6 +482,14 @@ impl Store {
             .collect::<rusqlite::Result<Vec<Case>>>()
             .map_err(|e| self.sql(e))?;
         Ok(rows)
+    }
+}
+
+/// An SQLite error, said with the store it happened to.
+fn sql_error(path: &str) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
+    move |source| StoreError::Sql {
+        path: path.to_string(),
+        source,
     }
 }
 
