@@ -8,12 +8,7 @@
 use crate::common::fake::{FakeServer, Reply};
 use crate::common::*;
 use alloy_primitives::U256;
-use alloy_sol_types::{SolCall, sol};
 use serde_json::{Value, json};
-
-sol! {
-    function transfer(address to, uint256 amount) returns (bool);
-}
 
 const USDT: u64 = 1_000_000;
 /// A genuine payee and a look-alike: same first 4 and last 4 hex digits.
@@ -39,15 +34,6 @@ fn setup(extra: &str) -> Setup {
     Setup { node, token, cfg }
 }
 
-fn pay(node: &Anvil, token: &str, from: &str, to: &str, units: u64) -> String {
-    let data = transferCall {
-        to: address(to),
-        amount: U256::from(units),
-    }
-    .abi_encode();
-    node.call_tx(from, token, data, 100_000)
-}
-
 fn check(cfg: &TestConfig, args: &[&str]) -> (Value, Run) {
     let mut all = vec!["check"];
     all.extend_from_slice(args);
@@ -63,7 +49,7 @@ fn checksum(a: &str) -> String {
 #[test]
 fn issue_7_balances_nonces_and_a_nonce_gap_with_the_pool() {
     let s = setup("");
-    pay(&s.node, &s.token, ALICE, CAROL, 250 * USDT);
+    s.node.pay_token(&s.token, ALICE, CAROL, 250 * USDT);
     s.node.automine(false);
     // CAROL's nonce 0 waits in the pool; nonce 2 is queued behind the missing 1.
     let waiting = s
@@ -136,7 +122,7 @@ fn issue_7_balances_nonces_and_a_nonce_gap_with_the_pool() {
 fn issue_7_expect_finds_the_real_transfer_and_not_a_wrong_amount() {
     // Three blocks per eth_getLogs call: the window is read in many ranges.
     let s = setup("logs_block_range = 3");
-    let hash = pay(&s.node, &s.token, ALICE, BOB, 100 * USDT);
+    let hash = s.node.pay_token(&s.token, ALICE, BOB, 100 * USDT);
     s.node.mine(20);
 
     let (v, run) = check(&s.cfg, &[BOB, "--expect", "100", "--token", "usdt"]);
@@ -226,7 +212,7 @@ fn narrow_logs_proxy(upstream: &str, max: u64) -> FakeServer {
 fn issue_7_ranges_the_endpoint_refuses_are_split_until_it_accepts() {
     let s = setup("");
     let proxy = narrow_logs_proxy(&s.node.url, 4);
-    let hash = pay(&s.node, &s.token, ALICE, BOB, 100 * USDT);
+    let hash = s.node.pay_token(&s.token, ALICE, BOB, 100 * USDT);
     s.node.mine(30);
     let mut spec = ChainSpec::new("eth", 1, vec![proxy.url.clone()]);
     spec.tokens = vec![("USDT", s.token.clone(), 6)];
@@ -255,7 +241,7 @@ fn issue_7_history_an_endpoint_cannot_read_is_never_nothing_arrived() {
             )
         })
     });
-    pay(&s.node, &s.token, ALICE, BOB, 100 * USDT);
+    s.node.pay_token(&s.token, ALICE, BOB, 100 * USDT);
     let mut spec = ChainSpec::new("eth", 1, vec![no_logs.url.clone()]);
     spec.tokens = vec![("USDT", s.token.clone(), 6)];
     let cfg = write_config(&[spec]);
@@ -288,12 +274,12 @@ fn issue_7_history_an_endpoint_cannot_read_is_never_nothing_arrived() {
 fn issue_7_address_poisoning_is_flagged_in_the_history_and_on_the_payment() {
     let s = setup("");
     // ALICE pays her genuine counterparty.
-    pay(&s.node, &s.token, ALICE, GENUINE, 100 * USDT);
+    s.node.pay_token(&s.token, ALICE, GENUINE, 100 * USDT);
     // The poisoner, from a look-alike address, sends ALICE a zero-value transfer.
     s.node
         .rpc("anvil_setBalance", json!([LOOKALIKE, "0xde0b6b3a7640000"]));
     s.node.rpc("anvil_impersonateAccount", json!([LOOKALIKE]));
-    pay(&s.node, &s.token, LOOKALIKE, ALICE, 0);
+    s.node.pay_token(&s.token, LOOKALIKE, ALICE, 0);
 
     let (v, run) = check(&s.cfg, &[ALICE]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -316,7 +302,7 @@ fn issue_7_address_poisoning_is_flagged_in_the_history_and_on_the_payment() {
     );
 
     // ALICE then copies the wrong address from her history and pays it.
-    let paid = pay(&s.node, &s.token, ALICE, LOOKALIKE, 50 * USDT);
+    let paid = s.node.pay_token(&s.token, ALICE, LOOKALIKE, 50 * USDT);
     let (v, run) = check(&s.cfg, &[&paid]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let w: Vec<&Value> = warnings_of(&v, "address_poisoning");
@@ -330,7 +316,7 @@ fn issue_7_address_poisoning_is_flagged_in_the_history_and_on_the_payment() {
     );
 
     // A payment to the genuine address raises nothing.
-    let fine = pay(&s.node, &s.token, ALICE, GENUINE, 5 * USDT);
+    let fine = s.node.pay_token(&s.token, ALICE, GENUINE, 5 * USDT);
     let (v, _) = check(&s.cfg, &[&fine]);
     assert_eq!(v["warnings"], json!([]), "{}", v["warnings"]);
 }

@@ -195,16 +195,7 @@ fn the_page_in_a_real_browser() {
                 .send(json!({"from": ALICE, "to": CAROL, "value": "0x7"}))
         })
         .collect();
-    let data = super::serve::transferCall {
-        to: address(CAROL),
-        amount: alloy_primitives::U256::from(250_000_000u64),
-    };
-    more.push(p.node.call_tx(
-        ALICE,
-        &fake,
-        alloy_sol_types::SolCall::abi_encode(&data),
-        100_000,
-    ));
+    more.push(p.node.pay_token(&fake, ALICE, CAROL, 250_000_000));
     p.node.mine(2);
     let s = Served::start(&p.cfg, &[]);
     let d = Driver::start();

@@ -7,14 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::common::*;
 use alloy_primitives::U256;
-use alloy_sol_types::{SolCall, sol};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-sol! {
-    function transfer(address to, uint256 amount) returns (bool);
-}
-
-const GWEI: u64 = 1_000_000_000;
 const USDT: u64 = 1_000_000;
 
 fn node_and_config(confirmations: u64) -> (Anvil, TestConfig) {
@@ -24,17 +18,6 @@ fn node_and_config(confirmations: u64) -> (Anvil, TestConfig) {
     let mut spec = ChainSpec::new("eth", 1, vec![node.url.clone()]);
     spec.confirmations = confirmations;
     (node, write_config(&[spec]))
-}
-
-/// A 1-wei transfer ALICE → BOB with EIP-1559 fees in tenths of a gwei.
-fn transfer_at(nonce: u64, max_fee_tenths: u64, tip_tenths: u64) -> Value {
-    let gwei = |t: u64| format!("0x{:x}", t * GWEI / 10);
-    json!({
-        "from": ALICE, "to": BOB, "value": "0x1",
-        "nonce": format!("0x{nonce:x}"),
-        "maxFeePerGas": gwei(max_fee_tenths),
-        "maxPriorityFeePerGas": gwei(tip_tenths),
-    })
 }
 
 fn store_in(cfg: &TestConfig) -> PathBuf {
@@ -61,7 +44,7 @@ fn a_pending_case_that_is_replaced_is_reported_once_and_closed() {
     let (node, cfg) = node_and_config(12);
     let store = store_in(&cfg);
     node.automine(false);
-    let a = node.send_pending(transfer_at(0, 100, 10));
+    let a = node.send_pending(eip1559_transfer(0, 100, 10));
     let run = case(
         &cfg,
         &store,
@@ -95,7 +78,7 @@ fn a_pending_case_that_is_replaced_is_reported_once_and_closed() {
     );
 
     // B takes A's nonce with higher fees and is mined.
-    let b = node.send_pending(transfer_at(0, 120, 12));
+    let b = node.send_pending(eip1559_transfer(0, 120, 12));
     node.mine(1);
     let run = case(&cfg, &store, &["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -145,7 +128,7 @@ fn a_pending_case_that_is_replaced_is_reported_once_and_closed() {
 fn a_confirming_case_becomes_final_and_replies_go_under_their_tickets() {
     let (node, cfg) = node_and_config(3);
     let store = store_in(&cfg);
-    let tx = node.send(transfer_at(0, 100, 10));
+    let tx = node.send(eip1559_transfer(0, 100, 10));
     let run = case(
         &cfg,
         &store,
@@ -181,7 +164,7 @@ fn a_confirming_case_becomes_final_and_replies_go_under_their_tickets() {
 fn a_final_case_is_closed_when_added_and_json_gives_the_case_objects() {
     let (node, cfg) = node_and_config(1);
     let store = store_in(&cfg);
-    let done = node.send(transfer_at(0, 100, 10));
+    let done = node.send(eip1559_transfer(0, 100, 10));
     node.mine(2);
     let run = case(&cfg, &store, &["add", &done, "--ticket", "T-3", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -200,7 +183,7 @@ fn a_final_case_is_closed_when_added_and_json_gives_the_case_objects() {
 
     // A pending case checked with --json: its object once it changes.
     node.automine(false);
-    let waiting = node.send_pending(transfer_at(1, 100, 10));
+    let waiting = node.send_pending(eip1559_transfer(1, 100, 10));
     assert_eq!(
         case(&cfg, &store, &["add", &waiting, "--ticket", "T-4"]).code,
         0
@@ -243,14 +226,7 @@ fn an_address_case_follows_an_expected_deposit_until_it_arrives() {
         run.stdout
     );
     // Another amount arrives: not the one expected.
-    let pay = |units: u64| {
-        let data = transferCall {
-            to: address(CAROL),
-            amount: U256::from(units),
-        }
-        .abi_encode();
-        node.call_tx(ALICE, &token, data, 100_000)
-    };
+    let pay = |units: u64| node.pay_token(&token, ALICE, CAROL, units);
     pay(5 * USDT);
     let run = case(&cfg, &store, &["check"]);
     assert_eq!((run.code, run.stdout.as_str()), (0, ""), "{}", run.stderr);
@@ -280,7 +256,7 @@ fn an_address_case_follows_an_expected_deposit_until_it_arrives() {
 fn ten_agents_adding_at_once_lose_nothing_and_one_ticket_opens_once() {
     let (node, cfg) = node_and_config(100);
     let hashes: Vec<String> = (0..10)
-        .map(|n| node.send(transfer_at(n, 100, 10)))
+        .map(|n| node.send(eip1559_transfer(n, 100, 10)))
         .collect();
     // Without --store: the default place ($XDG_DATA_HOME/txdoctor/cases.db).
     let adds: Vec<Background> = hashes
@@ -346,7 +322,7 @@ fn ten_agents_adding_at_once_lose_nothing_and_one_ticket_opens_once() {
 #[test]
 fn a_store_that_is_not_ours_is_an_error_and_is_never_written() {
     let (node, cfg) = node_and_config(12);
-    let tx = node.send(transfer_at(0, 100, 10));
+    let tx = node.send(eip1559_transfer(0, 100, 10));
     let damaged = cfg.path.with_file_name("damaged.db");
     let mut bytes = b"SQLite format 3\0".to_vec();
     bytes.extend(std::iter::repeat_n(0xA5u8, 8192));
@@ -389,7 +365,9 @@ fn case_check_cost() {
     const N: u64 = 1000;
     let (node, cfg) = node_and_config(N + 10);
     let store = store_in(&cfg);
-    let hashes: Vec<String> = (0..N).map(|n| node.send(transfer_at(n, 100, 10))).collect();
+    let hashes: Vec<String> = (0..N)
+        .map(|n| node.send(eip1559_transfer(n, 100, 10)))
+        .collect();
     let started = std::time::Instant::now();
     std::thread::scope(|s| {
         for part in hashes.chunks(hashes.len().div_ceil(8)) {
@@ -446,7 +424,7 @@ fn a_check_no_endpoint_answers_keeps_the_last_verdict_and_is_not_news() {
     spec.confirmations = 3;
     let cfg = write_config(&[spec]);
     let store = store_in(&cfg);
-    let tx = node.send(transfer_at(0, 100, 10));
+    let tx = node.send(eip1559_transfer(0, 100, 10));
     assert_eq!(case(&cfg, &store, &["add", &tx, "--ticket", "T-5"]).code, 0);
 
     down.store(true, Ordering::Relaxed);

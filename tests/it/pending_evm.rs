@@ -23,16 +23,6 @@ fn gwei_hex(tenths: u64) -> String {
     format!("0x{:x}", tenths * GWEI / 10)
 }
 
-/// A 1-wei transfer ALICE → BOB with explicit EIP-1559 fees (in tenths of a gwei).
-fn transfer(nonce: u64, max_fee_tenths: u64, tip_tenths: u64) -> Value {
-    json!({
-        "from": ALICE, "to": BOB, "value": "0x1",
-        "nonce": format!("0x{nonce:x}"),
-        "maxFeePerGas": gwei_hex(max_fee_tenths),
-        "maxPriorityFeePerGas": gwei_hex(tip_tenths),
-    })
-}
-
 fn diagnosis(v: &Value) -> &str {
     v["diagnosis"].as_str().unwrap()
 }
@@ -41,7 +31,7 @@ fn diagnosis(v: &Value) -> &str {
 fn a_healthy_pending_transaction_waits_with_an_eta() {
     let (node, cfg) = eth_node();
     node.automine(false);
-    let hash = node.send_pending(transfer(0, 100, 10));
+    let hash = node.send_pending(eip1559_transfer(0, 100, 10));
     let (v, run) = check_json(&cfg, &hash);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert_eq!(
@@ -68,7 +58,7 @@ fn a_healthy_pending_transaction_waits_with_an_eta() {
 fn a_nonce_gap_names_the_missing_nonces_in_two_requests() {
     let (node, cfg) = eth_node();
     // Nonces 0 and 1 never sent: anvil queues nonce 2.
-    let hash = node.send_pending(transfer(2, 100, 10));
+    let hash = node.send_pending(eip1559_transfer(2, 100, 10));
     let (v, run) = check_json_with(&cfg, &hash, &["-v"]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert_eq!(
@@ -96,7 +86,7 @@ fn a_nonce_gap_names_the_missing_nonces_in_two_requests() {
 
     // Nonce 0 arrives but waits (automine off): only 1 is missing now.
     node.automine(false);
-    node.send_pending(transfer(0, 100, 10));
+    node.send_pending(eip1559_transfer(0, 100, 10));
     let (v, _) = check_json(&cfg, &hash);
     assert_eq!(v["reason"], "nonce_gap");
     assert_eq!(
@@ -112,7 +102,7 @@ fn a_nonce_gap_names_the_missing_nonces_in_two_requests() {
     );
 
     // Once 1 is there too, it waits its turn behind both.
-    node.send_pending(transfer(1, 100, 10));
+    node.send_pending(eip1559_transfer(1, 100, 10));
     let (v, _) = check_json(&cfg, &hash);
     assert_eq!(v["reason"], "waiting");
     assert_eq!(v["pending"]["ahead_in_pool"], json!([0, 1]));
@@ -128,7 +118,7 @@ fn a_base_fee_spike_leaves_the_max_fee_below_it() {
     let (node, cfg) = eth_node();
     node.automine(false);
     // Sent at a max fee of 2 gwei (tip 1), then the base fee jumps to 10 gwei.
-    let hash = node.send_pending(transfer(0, 20, 10));
+    let hash = node.send_pending(eip1559_transfer(0, 20, 10));
     node.rpc(
         "anvil_setNextBlockBaseFeePerGas",
         json!([format!("0x{:x}", 10 * GWEI)]),
@@ -168,7 +158,7 @@ fn a_base_fee_spike_leaves_the_max_fee_below_it() {
     }
 
     // The suggested replacement is one the node accepts, and it gets mined.
-    let replacement = node.send_pending(transfer(0, 211, 11));
+    let replacement = node.send_pending(eip1559_transfer(0, 211, 11));
     node.mine(1);
     assert_eq!(node.receipt(&replacement)["status"], "0x1");
 }
@@ -184,7 +174,7 @@ fn a_tip_far_below_recent_blocks_is_low_priority() {
         }));
     }
     node.automine(false);
-    let hash = node.send_pending(transfer(0, 200, 1));
+    let hash = node.send_pending(eip1559_transfer(0, 200, 1));
     let (v, run) = check_json(&cfg, &hash);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert_eq!(v["reason"], "low_priority_fee", "{}", diagnosis(&v));
@@ -212,14 +202,14 @@ fn a_tip_far_below_recent_blocks_is_low_priority() {
 fn a_replaced_transaction_names_its_replacement_from_memory() {
     let (node, cfg) = eth_node();
     // A: nonce 1 while nonce 0 is missing, so it stays queued while blocks pass.
-    let a = node.send_pending(transfer(1, 100, 10));
+    let a = node.send_pending(eip1559_transfer(1, 100, 10));
     let (v, _) = check_json(&cfg, &a);
     assert_eq!(v["reason"], "nonce_gap");
     node.mine(20);
     // B replaces A (same nonce, fees +20%); nonce 0 arrives; both are mined.
     node.automine(false);
-    let b = node.send_pending(transfer(1, 120, 12));
-    node.send_pending(transfer(0, 100, 10));
+    let b = node.send_pending(eip1559_transfer(1, 120, 12));
+    node.send_pending(eip1559_transfer(0, 100, 10));
     node.mine(1);
     let b_block = hex_u64(&node.receipt(&b)["blockNumber"]);
     node.mine(3);
@@ -273,9 +263,9 @@ fn a_replaced_transaction_names_its_replacement_from_memory() {
 fn a_replacement_still_in_the_pool_and_a_dropped_transaction() {
     let (node, cfg) = eth_node();
     node.automine(false);
-    let a = node.send_pending(transfer(0, 100, 10));
+    let a = node.send_pending(eip1559_transfer(0, 100, 10));
     assert_eq!(check_json(&cfg, &a).0["status"], "pending");
-    let b = node.send_pending(transfer(0, 120, 12));
+    let b = node.send_pending(eip1559_transfer(0, 120, 12));
     let (v, run) = check_json(&cfg, &a);
     assert_eq!(run.code, 5, "{}", run.stderr);
     assert_eq!(v["status"], "replaced");
@@ -326,7 +316,7 @@ fn watch_follows_a_transaction_to_final_while_blocks_are_mined() {
     spec.confirmations = 3;
     let cfg = write_config(&[spec]);
     node.automine(false);
-    let hash = node.send_pending(transfer(0, 100, 10));
+    let hash = node.send_pending(eip1559_transfer(0, 100, 10));
     let mut watch = cfg.spawn(&[
         "watch",
         &hash,
@@ -363,13 +353,13 @@ fn watch_follows_a_transaction_to_final_while_blocks_are_mined() {
 #[test]
 fn watch_stops_at_confirmed_times_out_pending_and_ends_on_replacement() {
     let (node, cfg) = eth_node();
-    let mined = node.send(transfer(0, 100, 10));
+    let mined = node.send(eip1559_transfer(0, 100, 10));
     let run = cfg.run(&["watch", &mined, "--until", "confirmed", "--json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.json()["status"], "confirmed");
 
     node.automine(false);
-    let stuck = node.send_pending(transfer(1, 100, 10));
+    let stuck = node.send_pending(eip1559_transfer(1, 100, 10));
     let run = cfg.run(&[
         "watch",
         &stuck,
@@ -386,7 +376,7 @@ fn watch_stops_at_confirmed_times_out_pending_and_ends_on_replacement() {
 
     let watch = cfg.spawn(&["watch", &stuck, "--interval", "100ms", "--timeout", "30s"]);
     std::thread::sleep(Duration::from_millis(300));
-    let replacement = node.send_pending(transfer(1, 150, 20));
+    let replacement = node.send_pending(eip1559_transfer(1, 150, 20));
     node.mine(1);
     let run = watch.finish(Duration::from_secs(30));
     assert_eq!(run.code, 5, "{}", run.stderr);
@@ -398,7 +388,7 @@ fn watch_stops_at_confirmed_times_out_pending_and_ends_on_replacement() {
 fn an_endpoint_that_cannot_say_the_nonce_never_makes_a_transaction_dropped() {
     let (node, cfg) = eth_node();
     node.automine(false);
-    let hash = node.send_pending(transfer(0, 100, 10));
+    let hash = node.send_pending(eip1559_transfer(0, 100, 10));
     assert_eq!(check_json(&cfg, &hash).0["status"], "pending");
     node.rpc("anvil_dropTransaction", json!([hash]));
 

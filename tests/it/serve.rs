@@ -4,19 +4,14 @@
 //! agents sharing requests; and the page in a real browser (browser.rs).
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use crate::common::fake::FakeServer;
 use crate::common::*;
 use alloy_primitives::U256;
-use alloy_sol_types::{SolCall, sol};
 use serde_json::{Value, json};
-
-sol! {
-    function transfer(address to, uint256 amount) returns (bool);
-}
 
 const USDT: u64 = 1_000_000;
 
@@ -34,15 +29,7 @@ impl Served {
         let store = cfg.path.with_file_name("cases.db");
         args.extend(["--store", store.to_str().unwrap()]);
         args.extend_from_slice(extra);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_txdoctor"))
-            .args(&args)
-            .env_remove("TXDOCTOR_CONFIG")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env_remove("LANG")
-            .env("NO_COLOR", "1")
-            .env("XDG_CACHE_HOME", &cfg.cache)
-            .env("XDG_DATA_HOME", &cfg.cache)
+        let mut child = command(&args, &cfg.cache)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -120,12 +107,7 @@ pub fn usdt_payment() -> Payment {
     spec.tokens = vec![("USDT", token.clone(), 6)];
     spec.confirmations = 2;
     let cfg = write_config(&[spec]);
-    let data = transferCall {
-        to: address(BOB),
-        amount: U256::from(250 * USDT),
-    }
-    .abi_encode();
-    let hash = node.call_tx(ALICE, &token, data, 100_000);
+    let hash = node.pay_token(&token, ALICE, BOB, 250 * USDT);
     node.mine(3);
     Payment { node, cfg, hash }
 }

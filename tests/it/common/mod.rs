@@ -18,7 +18,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use alloy_primitives::{Address, U256, hex};
-use alloy_sol_types::SolValue;
+use alloy_sol_types::{SolCall, SolValue};
 use serde_json::{Value, json};
 
 /// anvil's first three unlocked dev accounts.
@@ -190,6 +190,34 @@ impl Anvil {
     pub fn call_tx(&self, from: &str, to: &str, data: Vec<u8>, gas: u64) -> String {
         self.send(json!({"from": from, "to": to, "data": hex::encode_prefixed(data), "gas": format!("0x{gas:x}")}))
     }
+
+    /// An ERC-20 `transfer(to, units)` of `token` from `from`, mined.
+    pub fn pay_token(&self, token: &str, from: &str, to: &str, units: u64) -> String {
+        let call = erc20::transferCall {
+            to: address(to),
+            amount: U256::from(units),
+        };
+        self.call_tx(from, token, SolCall::abi_encode(&call), 100_000)
+    }
+}
+
+mod erc20 {
+    alloy_sol_types::sol! {
+        function transfer(address to, uint256 amount) returns (bool);
+    }
+}
+
+const GWEI: u64 = 1_000_000_000;
+
+/// A 1-wei transfer ALICE → BOB with EIP-1559 fees in tenths of a gwei.
+pub fn eip1559_transfer(nonce: u64, max_fee_tenths: u64, tip_tenths: u64) -> Value {
+    let gwei = |tenths: u64| format!("0x{:x}", tenths * GWEI / 10);
+    json!({
+        "from": ALICE, "to": BOB, "value": "0x1",
+        "nonce": format!("0x{nonce:x}"),
+        "maxFeePerGas": gwei(max_fee_tenths),
+        "maxPriorityFeePerGas": gwei(tip_tenths),
+    })
 }
 
 pub fn hex_u64(v: &Value) -> u64 {
@@ -414,7 +442,8 @@ impl Run {
     }
 }
 
-fn command(args: &[&str], cache: &Path) -> Command {
+/// The txdoctor binary with `args`, isolated from the user's environment.
+pub fn command(args: &[&str], cache: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_txdoctor"));
     c.args(args)
         .env_remove("TXDOCTOR_CONFIG")
