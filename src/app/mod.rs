@@ -11,4 +11,4 @@ pub mod output;
 pub mod store;
 
 pub use lookup::{Ask, DEFAULT_ADDRESS_WINDOW, Report, answer, expectation};
-pub use output::{Style, render};
+pub use output::{Style, render, report_json};

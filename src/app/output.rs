@@ -41,10 +41,7 @@ pub fn render(reports: &[Report], style: Style, lang: Lang, settings: &Settings)
     for (i, report) in reports.iter().enumerate() {
         match style {
             Style::Json => {
-                let value = match report {
-                    Report::Tx(r) => tx_json(r, lang, &names),
-                    Report::Address(a) => address_json(a, lang, &names),
-                };
+                let value = report_json(report, lang, settings);
                 let line = if reports.len() == 1 {
                     serde_json::to_string_pretty(&value)?
                 } else {
@@ -84,6 +81,15 @@ pub fn render(reports: &[Report], style: Style, lang: Lang, settings: &Settings)
         ));
     }
     Ok(text)
+}
+
+/// The report's JSON object in `lang`, as `check --json` prints it.
+pub fn report_json(report: &Report, lang: Lang, settings: &Settings) -> serde_json::Value {
+    let names = |k: &str| settings.chain_name(k);
+    match report {
+        Report::Tx(r) => tx_json(r, lang, &names),
+        Report::Address(a) => address_json(a, lang, &names),
+    }
 }
 
 /// The width tables are fitted to: `COLUMNS` when it is a number, else the

@@ -14,7 +14,7 @@ use futures_util::{StreamExt, stream};
 use serde_json::{Value, json};
 
 use self::store::{AddRefused, Case, NewCase, State, Store, StoredExpect};
-use super::{Ask, DEFAULT_ADDRESS_WINDOW, Report};
+use super::{Ask, DEFAULT_ADDRESS_WINDOW, Report, report_json};
 use crate::chain::{self, transport::RpcClient};
 use crate::diagnose::address::{Expect, Outcome};
 use crate::exit::UsageError;
@@ -359,12 +359,12 @@ pub fn scope_for(opened_at: i64, now: u64, expect: Option<&StoredExpect>) -> cha
 /// One case to look up: its query parsed again (the configuration may
 /// have changed since it was opened: a query no chain takes any more is
 /// an error for that case alone).
-pub struct Lookup<'a> {
-    pub case: &'a Case,
-    pub query: Result<Query, String>,
+struct Lookup<'a> {
+    case: &'a Case,
+    query: Result<Query, String>,
 }
 
-pub fn lookups<'a>(cases: &'a [Case], settings: &Settings) -> Vec<Lookup<'a>> {
+fn lookups<'a>(cases: &'a [Case], settings: &Settings) -> Vec<Lookup<'a>> {
     cases
         .iter()
         .map(|case| Lookup {
@@ -378,7 +378,7 @@ pub fn lookups<'a>(cases: &'a [Case], settings: &Settings) -> Vec<Lookup<'a>> {
 /// Looks every case up again, `concurrency` at once on one client (the
 /// batch engine: shared requests, shared chain facts, paced endpoints),
 /// each bounded by `timeout`; reports in the order of `lookups`.
-pub async fn look_up_all(
+async fn look_up_all(
     client: &RpcClient,
     settings: &Settings,
     memory: &Memory,
@@ -414,15 +414,6 @@ pub async fn look_up_all(
         .buffered(concurrency.max(1))
         .collect()
         .await
-}
-
-/// The report's JSON object in `lang`, as `check --json` prints it.
-pub fn report_json(report: &Report, lang: Lang, settings: &Settings) -> Value {
-    let names = |k: &str| settings.chain_name(k);
-    match report {
-        Report::Tx(r) => crate::render::json::tx_json(r, lang, &names),
-        Report::Address(a) => crate::render::address::address_json(a, lang, &names),
-    }
 }
 
 /// The contract's case object.

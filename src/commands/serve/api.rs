@@ -140,11 +140,7 @@ pub async fn check_one(
     let q = parse(&server, text, p.chain.as_deref(), expect.as_ref())?;
     let _place = places(&server, 1)?;
     let report = look_up(&server, &q, expect.as_ref()).await;
-    Ok(Json(app::cases::report_json(
-        &report,
-        lang,
-        &server.settings,
-    )))
+    Ok(Json(app::report_json(&report, lang, &server.settings)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -182,7 +178,7 @@ pub async fn check_many(
             let server = server.clone();
             async move {
                 let report = look_up(&server, &q, None).await;
-                app::cases::report_json(&report, lang, &server.settings)
+                app::report_json(&report, lang, &server.settings)
             }
         })
         .buffered(CHECK_LOOKUPS)
