@@ -14,7 +14,7 @@ use crate::chain::transport::{Endpoint, RpcClient};
 use crate::cli::ChainsArgs;
 use crate::config::Chain;
 use crate::exit;
-use crate::render::chains::{Timed, best_head, chain_id_check, json_list};
+use crate::render::chains::{Timed, best_head, chain_id_check, json_list, lag_of};
 use crate::settings::Settings;
 
 pub async fn run(args: &ChainsArgs, settings: &Settings, out: &mut dyn Write) -> Result<u8> {
@@ -90,8 +90,7 @@ fn probe_table(chains: &[Chain], probes: &[Vec<Option<Timed>>]) -> String {
                     finalized,
                     runtime,
                 } => {
-                    let lag = best.map_or(0, |b| b.saturating_sub(*head));
-                    let lagging = best.is_some_and(|b| crate::chain::is_lagging(c, *head, b));
+                    let (lag, lagging) = lag_of(c, *head, best);
                     let mut status = if lagging { "LAGGING" } else { "up" }.to_string();
                     if let Some(r) = runtime {
                         status.push_str(&format!(" (runtime {r})"));

@@ -35,6 +35,16 @@ pub fn chain_id_check(chain: &Chain, p: &Probe) -> (&'static str, String) {
     }
 }
 
+/// How far an endpoint's `head` is behind the chain's `best`, and whether
+/// that is lagging by the chain's rule.
+pub fn lag_of(c: &Chain, head: u64, best: Option<u64>) -> (u64, bool) {
+    let lag = best.map_or(0, |b| b.saturating_sub(head));
+    (
+        lag,
+        best.is_some_and(|b| crate::chain::is_lagging(c, head, b)),
+    )
+}
+
 /// The list `chains --json` prints (`probes`: one entry per endpoint, `None` unprobed).
 pub fn json_list(chains: &[Chain], probes: &[Vec<Option<Timed>>]) -> Value {
     let list: Vec<Value> = chains
@@ -77,8 +87,7 @@ fn endpoint_json(c: &Chain, url: &str, p: Option<&Timed>, best: Option<u64>) -> 
             finalized,
             runtime,
         } => {
-            let lag = best.map_or(0, |b| b.saturating_sub(*head));
-            let lagging = best.is_some_and(|b| crate::chain::is_lagging(c, *head, b));
+            let (lag, lagging) = lag_of(c, *head, best);
             let status = if lagging { "lagging" } else { "up" };
             json!({"status": status, "head": head, "lag": lag, "finalized_head": finalized, "runtime": runtime})
         }
