@@ -2,7 +2,8 @@
 //! URL, its redacted form, its secrets and pace), `error` (typed failures),
 //! `jsonrpc` (batches matched by id), `client` (HTTP: requests, pacing,
 //! rate limits, no redirects), `throttle` (the sliding-window pace) and
-//! `coalesce` (concurrent lookups sharing one request). Family quirks live
+//! `coalesce` (concurrent lookups sharing one request), `options` (how a
+//! client treats rate limits and concurrent lookups). Family quirks live
 //! with their family (TronGrid's 403 penalty, TRON's `{"Error"}` with
 //! HTTP 200: `chain::tron`).
 
@@ -11,11 +12,13 @@ mod coalesce;
 mod endpoint;
 mod error;
 mod jsonrpc;
+mod options;
 pub mod shared;
 pub mod throttle;
 
 pub use crate::codec::url::redact_url;
-pub use client::{Headers, MAX_RETRY_AFTER, Options, RestAnswer, RpcClient, Stats};
+pub use client::{Headers, MAX_RETRY_AFTER, RestAnswer, RpcClient, Stats};
 pub use endpoint::{Endpoint, RefusalRule};
 pub use error::{CallError, CallResult, EndpointError, GetAnswer, MAX_BODY_BYTES, decode, snippet};
 pub use jsonrpc::Call;
+pub use options::Options;

@@ -1,0 +1,59 @@
+//! How a client treats rate limits, concurrent lookups and shared facts:
+//! `Options`, and its two presets — one lookup at a time (`check`,
+//! `watch`) and many at once (`batch`, `case check`, `serve`).
+
+use std::time::Duration;
+
+/// How the client treats rate limits and concurrent batches.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// Gather the batches that concurrent lookups send to one endpoint within
+    /// this moment into one HTTP request (`None`: every batch goes alone).
+    pub coalesce: Option<Duration>,
+    /// How many times a request refused with 429/503 is sent again (after
+    /// the wait the endpoint asked for) before the endpoint counts as failed.
+    pub rate_limit_retries: u32,
+    /// A refusal asking for a longer wait than this fails at once.
+    pub max_retry_wait: Duration,
+    /// When the endpoint asked has not answered within this, a lookup asks
+    /// the next one too (`None`: strictly one after another, as batch does
+    /// to keep its load on the first endpoint).
+    pub hedge_after: Option<Duration>,
+    /// Keep what is not the transaction's (a head, prices, fee estimates)
+    /// per endpoint for a block time, for every lookup to share (batch).
+    pub share_facts: bool,
+    /// Start each lookup at the next endpoint of its chain in turn (batch):
+    /// every endpoint works at its own pace; one resting after a rate
+    /// limit is asked last.
+    pub spread_load: bool,
+}
+
+impl Options {
+    /// One lookup at a time, as `check` and `watch` do: a rate-limited
+    /// endpoint is left for the next one at once, and its wait is kept.
+    pub const INTERACTIVE: Options = Options {
+        coalesce: None,
+        rate_limit_retries: 0,
+        max_retry_wait: Duration::ZERO,
+        hedge_after: Some(Duration::from_millis(1500)),
+        share_facts: false,
+        spread_load: false,
+    };
+
+    /// Many lookups at once, as `batch` and `case check` do: their calls
+    /// to one endpoint share requests (the first waits `COALESCE_WINDOW`
+    /// for others), rate limits are waited out (5 times, at most 120 s
+    /// each), facts that are not a transaction's own are asked once, and
+    /// the lookups are spread over every endpoint of a chain.
+    pub const BATCH: Options = Options {
+        coalesce: Some(COALESCE_WINDOW),
+        rate_limit_retries: 5,
+        max_retry_wait: Duration::from_secs(120),
+        hedge_after: None,
+        share_facts: true,
+        spread_load: true,
+    };
+}
+
+/// How long the first call to an endpoint waits for others to share its request.
+pub const COALESCE_WINDOW: Duration = Duration::from_millis(10);
