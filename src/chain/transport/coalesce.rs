@@ -78,8 +78,6 @@ fn items(call: &Call) -> &[serde_json::Value] {
 /// The calls gathered for one endpoint, not yet sent.
 pub struct Group {
     pub id: u64,
-    /// When the last lookup joined (the group waits for stragglers while they come).
-    pub last_joined: std::time::Instant,
     calls: Vec<Call>,
     index: HashMap<String, usize>,
     /// The merged call still taking items, per merge key.
@@ -87,7 +85,8 @@ pub struct Group {
     waiters: Vec<Waiter>,
 }
 
-fn key(call: &Call) -> String {
+/// What identical calls share: the method and its parameters.
+pub fn key(call: &Call) -> String {
     format!("{}{}", call.method, call.params)
 }
 
@@ -95,7 +94,6 @@ impl Group {
     pub fn new(id: u64) -> Self {
         Group {
             id,
-            last_joined: std::time::Instant::now(),
             calls: Vec::new(),
             index: HashMap::new(),
             merging: HashMap::new(),
@@ -112,25 +110,26 @@ impl Group {
         self.calls.len()
     }
 
-    /// How many distinct calls `calls` would add (at most: a list call
-    /// may join a merged one).
-    pub fn added_by(&self, calls: &[Call]) -> usize {
-        let mut seen = std::collections::HashSet::new();
-        calls
-            .iter()
-            .map(key)
-            .filter(|k| !self.index.contains_key(k) && seen.insert(k.clone()))
+    /// How many distinct calls `calls` (keyed by `keys`) would add (at
+    /// most: a list call may join a merged one).
+    pub fn added_by(&self, keys: &[String]) -> usize {
+        keys.iter()
+            .enumerate()
+            .filter(|&(i, k)| !self.index.contains_key(k) && !keys[..i].contains(k))
             .count()
     }
 
-    /// Adds one lookup's calls; its answers go to `reply`.
-    pub fn add(&mut self, calls: &[Call], reply: oneshot::Sender<Reply>) {
-        self.last_joined = std::time::Instant::now();
-        let slots = calls.iter().map(|c| self.place(c)).collect();
+    /// Adds one lookup's calls (keyed by `keys`); its answers go to `reply`.
+    pub fn add(&mut self, calls: &[Call], keys: Vec<String>, reply: oneshot::Sender<Reply>) {
+        let slots = calls
+            .iter()
+            .zip(keys)
+            .map(|(c, k)| self.place(c, k))
+            .collect();
         self.waiters.push(Waiter { slots, reply });
     }
 
-    fn place(&mut self, c: &Call) -> Slot {
+    fn place(&mut self, c: &Call, key: String) -> Slot {
         if let Some(limit) = merge_limit(c) {
             let mk = merge_key(c);
             let len = items(c).len();
@@ -159,7 +158,7 @@ impl Group {
                 len,
             };
         }
-        Slot::Whole(*self.index.entry(key(c)).or_insert_with(|| {
+        Slot::Whole(*self.index.entry(key).or_insert_with(|| {
             self.calls.push(c.clone());
             self.calls.len() - 1
         }))
@@ -246,8 +245,8 @@ fn split(result: &CallResult, asked: usize, start: usize, len: usize) -> CallRes
 /// The client's side: when a group opens, and when it leaves.
 impl RpcClient {
     /// Puts `calls` in the endpoint's open group and waits for its answer.
-    /// The group leaves when it is full or `linger` after it opened, from a
-    /// task of its own: a lookup that is dropped never strands the others.
+    /// The group leaves when it is full, or once it stops growing: from a
+    /// task of its own, so a lookup that is dropped never strands the others.
     pub(super) async fn coalesced(
         &self,
         endpoint: &Endpoint,
@@ -255,6 +254,7 @@ impl RpcClient {
         linger: Duration,
     ) -> Result<Vec<CallResult>, EndpointError> {
         let cap = endpoint.batch_cap();
+        let keys: Vec<String> = calls.iter().map(key).collect();
         let (tx, rx) = oneshot::channel::<Reply>();
         let mut full = Vec::new();
         {
@@ -262,29 +262,20 @@ impl RpcClient {
             let group = groups
                 .entry(endpoint.url.clone())
                 .or_insert_with(|| self.new_group());
-            if !group.is_empty() && group.len() + group.added_by(calls) > cap {
+            if !group.is_empty() && group.len() + group.added_by(&keys) > cap {
                 full.push(std::mem::replace(group, self.new_group()));
             }
             if group.is_empty() {
                 let (client, endpoint, id) = (self.clone(), endpoint.clone(), group.id);
                 tokio::spawn(async move {
-                    // The group leaves once no lookup has joined for `linger`
-                    // (lookups started together arrive together, even on a
-                    // busy machine), and at the latest after 8 × `linger`.
-                    let opened = tokio::time::Instant::now();
-                    loop {
-                        tokio::time::sleep(linger).await;
-                        let quiet = client.quiet_for(&endpoint.url, id, linger);
-                        if quiet || opened.elapsed() >= linger * 8 {
-                            break;
-                        }
-                    }
-                    if let Some(group) = client.take_group(&endpoint.url, id) {
+                    if client.gathered(&endpoint.url, id, linger).await
+                        && let Some(group) = client.take_group(&endpoint.url, id)
+                    {
                         client.send_group(&endpoint, group).await;
                     }
                 });
             }
-            group.add(calls, tx);
+            group.add(calls, keys, tx);
             if group.len() >= cap {
                 full.push(std::mem::replace(group, self.new_group()));
             }
@@ -304,13 +295,37 @@ impl RpcClient {
         Group::new(self.shared.next_group.fetch_add(1, Ordering::Relaxed))
     }
 
-    /// Whether group `id` (still open) has had no lookup join for `linger`;
-    /// true when it has already left.
-    fn quiet_for(&self, url: &str, id: u64, linger: Duration) -> bool {
+    /// Waits while group `id` keeps growing: the lookups that are ready to
+    /// run (started together, or woken by the same answer) add their calls
+    /// within a few turns of the scheduler, so the group waits no fixed time
+    /// on an idle endpoint, and at most `linger` while lookups keep coming.
+    /// False when the group has left already (it was full).
+    async fn gathered(&self, url: &str, id: u64, linger: Duration) -> bool {
+        /// Turns without a new call after which no more are coming.
+        const STILL_TURNS: u32 = 3;
+        let opened = tokio::time::Instant::now();
+        let (mut size, mut still) = (0, 0);
+        while still < STILL_TURNS && opened.elapsed() < linger {
+            tokio::task::yield_now().await;
+            let Some(now) = self.open_size(url, id) else {
+                return false;
+            };
+            if now == size {
+                still += 1;
+            } else {
+                (size, still) = (now, 0);
+            }
+        }
+        true
+    }
+
+    /// How many lookups wait in group `id`, while it is still open.
+    fn open_size(&self, url: &str, id: u64) -> Option<usize> {
         let groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
         groups
             .get(url)
-            .is_none_or(|g| g.id != id || g.last_joined.elapsed() >= linger)
+            .filter(|g| g.id == id)
+            .map(|g| g.waiters.len())
     }
 
     /// The endpoint's open group, if it is still group `id` and has calls.
@@ -337,6 +352,15 @@ mod tests {
         Ok(std::sync::Arc::new(v))
     }
 
+    fn keys(calls: &[Call]) -> Vec<String> {
+        calls.iter().map(key).collect()
+    }
+
+    /// A lookup joins the group, as `coalesced` adds it.
+    fn add(g: &mut Group, calls: &[Call], reply: oneshot::Sender<Reply>) {
+        g.add(calls, keys(calls), reply);
+    }
+
     fn call(method: &'static str, p: &str) -> Call {
         Call::new(method, json!([p]))
     }
@@ -352,12 +376,12 @@ mod tests {
             Call::new("eth_chainId", json!([])),
             call("eth_getTransactionByHash", "0xb"),
         ];
-        assert_eq!(g.added_by(&a), 2);
+        assert_eq!(g.added_by(&keys(&a)), 2);
         let (ta, mut ra) = oneshot::channel();
-        g.add(&a, ta);
-        assert_eq!(g.added_by(&b), 1);
+        add(&mut g, &a, ta);
+        assert_eq!(g.added_by(&keys(&b)), 1);
         let (tb, mut rb) = oneshot::channel();
-        g.add(&b, tb);
+        add(&mut g, &b, tb);
         assert_eq!(g.len(), 3);
         let methods: Vec<_> = g.calls().iter().map(|c| c.method).collect();
         assert_eq!(
@@ -383,9 +407,9 @@ mod tests {
     fn a_failed_request_fails_every_lookup_in_it_and_gone_lookups_are_skipped() {
         let mut g = Group::new(1);
         let (ta, mut ra) = oneshot::channel();
-        g.add(&[call("m", "1")], ta);
+        add(&mut g, &[call("m", "1")], ta);
         let (tb, rb) = oneshot::channel();
-        g.add(&[call("m", "2")], tb);
+        add(&mut g, &[call("m", "2")], tb);
         drop(rb);
         let e = EndpointError::Connect("refused".into());
         g.answer(Err(e.clone()));
@@ -403,12 +427,12 @@ mod tests {
     fn list_calls_are_merged_and_each_lookup_gets_its_own_items() {
         let mut g = Group::new(1);
         let (ta, mut ra) = oneshot::channel();
-        g.add(&[statuses(&["A"]), Call::new("getSlot", json!([]))], ta);
+        add(&mut g, &[statuses(&["A"]), Call::new("getSlot", json!([]))], ta);
         let (tb, mut rb) = oneshot::channel();
-        g.add(&[statuses(&["B"]), Call::new("getSlot", json!([]))], tb);
+        add(&mut g, &[statuses(&["B"]), Call::new("getSlot", json!([]))], tb);
         // Other options: a call of its own.
         let (tc, mut rc) = oneshot::channel();
-        g.add(&[Call::new("getSignatureStatuses", json!([["C"]]))], tc);
+        add(&mut g, &[Call::new("getSignatureStatuses", json!([["C"]]))], tc);
         assert_eq!(g.len(), 3);
         assert_eq!(
             g.calls()[0].params,
@@ -441,9 +465,9 @@ mod tests {
     fn a_merged_answer_with_an_entry_missing_is_not_split_and_the_limit_holds() {
         let mut g = Group::new(1);
         let (ta, mut ra) = oneshot::channel();
-        g.add(&[statuses(&["A"])], ta);
+        add(&mut g, &[statuses(&["A"])], ta);
         let (tb, _rb) = oneshot::channel();
-        g.add(&[statuses(&["B"])], tb);
+        add(&mut g, &[statuses(&["B"])], tb);
         // Two asked, one answered: which one is unknown, so nobody is given it as theirs.
         let short = json!({"context": {"slot": 9}, "value": [{"slot": 1}]});
         g.answer(Ok(vec![ok(short.clone())]));
@@ -453,9 +477,9 @@ mod tests {
         let many: Vec<String> = (0..256).map(|i| i.to_string()).collect();
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
         let (t, _r) = oneshot::channel();
-        g.add(&[statuses(&many)], t);
+        add(&mut g, &[statuses(&many)], t);
         let (t, _r) = oneshot::channel();
-        g.add(&[statuses(&["one more"])], t);
+        add(&mut g, &[statuses(&["one more"])], t);
         assert_eq!(g.len(), 2, "a 257th signature starts another call");
     }
 
@@ -463,7 +487,7 @@ mod tests {
     fn a_short_answer_leaves_the_missing_calls_missing() {
         let mut g = Group::new(1);
         let (ta, mut ra) = oneshot::channel();
-        g.add(&[call("m", "1"), call("m", "2")], ta);
+        add(&mut g, &[call("m", "1"), call("m", "2")], ta);
         g.answer(Ok(vec![ok(json!(1))]));
         assert_eq!(
             ra.try_recv().unwrap().unwrap(),
