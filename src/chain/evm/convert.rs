@@ -588,10 +588,7 @@ fn to_f64(v: &U256) -> f64 {
 mod tests {
     use super::*;
 
-    /// An answer, as the transport hands it over.
-    fn ok(v: serde_json::Value) -> crate::chain::transport::CallResult {
-        Ok(std::sync::Arc::new(v))
-    }
+    use crate::chain::transport::answered as ok;
     use crate::config::{BUILTIN, parse};
     use alloy_primitives::{B256, address};
 

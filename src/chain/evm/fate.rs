@@ -177,10 +177,7 @@ fn probes(lo: u64, hi: u64) -> Vec<u64> {
 mod tests {
     use super::*;
 
-    /// An answer, as the transport hands it over.
-    fn ok(v: serde_json::Value) -> crate::chain::transport::CallResult {
-        Ok(std::sync::Arc::new(v))
-    }
+    use crate::chain::transport::answered as ok;
 
     #[test]
     fn probes_spread_over_the_range_and_end_at_hi() {

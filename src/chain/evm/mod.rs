@@ -22,7 +22,7 @@ use super::{AddressOutcome, AddressScope, TxKey};
 use crate::chain::spec::{FamilyConfig, FamilyKeys, Token};
 use crate::model::Target;
 use alloy_primitives::{Address, B256, U256, hex};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use self::convert::TokenInfo;
 use self::wire::{FeeHistory, Receipt, Transaction};
@@ -378,10 +378,7 @@ async fn follow_up(
 }
 
 fn bytes_of(answer: &CallResult) -> Option<Vec<u8>> {
-    match answer.as_deref() {
-        Ok(Value::String(s)) => hex::decode(s).ok(),
-        _ => None,
-    }
+    hex::decode(decode::<String>(answer).ok()?).ok()
 }
 
 /// One batch: `eth_chainId` (checked against chains.toml) and `eth_blockNumber`.

@@ -205,7 +205,7 @@ impl RpcClient {
                 self.send(endpoint, &json!(body), calls.len()),
             )
             .await
-            .and_then(|v| match_by_id(v, calls.len()));
+            .and_then(|body| match_by_id(&body, calls.len()));
         match outcome {
             // Some public endpoints refuse batches but answer single calls:
             // send them one by one, concurrently, so the wait stays one round trip.
@@ -230,7 +230,7 @@ impl RpcClient {
                     self.send(endpoint, &request(1, c), 1),
                 )
                 .await?;
-            match_by_id(answer, 1)
+            match_by_id(&answer, 1)
         }))
         .await;
         merge_parts(answers.into_iter().map(|a| (1, a)))
@@ -246,7 +246,15 @@ impl RpcClient {
     ) -> Result<Value, EndpointError> {
         let url = format!("{}{path}", endpoint.url.trim_end_matches('/'));
         let started = std::time::Instant::now();
-        let outcome = self.send_to(endpoint, &url, body, 1).await;
+        let outcome = self
+            .send_to(endpoint, &url, body, 1)
+            .await
+            .and_then(|bytes| {
+                serde_json::from_slice(&bytes).map_err(|e| EndpointError::Undecodable {
+                    detail: e.to_string(),
+                    snippet: snippet(&bytes),
+                })
+            });
         let outcome = outcome.map_err(|e| e.scrubbed(endpoint));
         let ms = started.elapsed().as_millis();
         match &outcome {
@@ -268,8 +276,8 @@ impl RpcClient {
         endpoint: &Endpoint,
         calls: &[Call],
         what: &str,
-        exchange: impl std::future::Future<Output = Result<Value, EndpointError>>,
-    ) -> Result<Value, EndpointError> {
+        exchange: impl std::future::Future<Output = Result<Vec<u8>, EndpointError>>,
+    ) -> Result<Vec<u8>, EndpointError> {
         let methods = method_list(calls);
         let started = std::time::Instant::now();
         let outcome = exchange.await;
@@ -292,18 +300,19 @@ impl RpcClient {
         endpoint: &Endpoint,
         body: &Value,
         calls: usize,
-    ) -> Result<Value, EndpointError> {
+    ) -> Result<Vec<u8>, EndpointError> {
         self.send_to(endpoint, &endpoint.url, body, calls).await
     }
 
-    /// POSTs `body` (worth `calls` calls) to `url` on `endpoint`.
+    /// POSTs `body` (worth `calls` calls) to `url` on `endpoint`: the
+    /// answer's body, read as JSON by the caller.
     async fn send_to(
         &self,
         endpoint: &Endpoint,
         url: &str,
         body: &Value,
         calls: usize,
-    ) -> Result<Value, EndpointError> {
+    ) -> Result<Vec<u8>, EndpointError> {
         let (status, bytes, _) = self
             .paced(endpoint, calls, || {
                 let mut request = self.http.post(url).json(body);
@@ -319,10 +328,7 @@ impl RpcClient {
                 snippet: snippet(&bytes),
             });
         }
-        serde_json::from_slice(&bytes).map_err(|e| EndpointError::Undecodable {
-            detail: e.to_string(),
-            snippet: snippet(&bytes),
-        })
+        Ok(bytes)
     }
 
     /// One REST GET of `path` under the endpoint's URL (Esplora). A 404 is

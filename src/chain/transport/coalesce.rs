@@ -15,7 +15,9 @@ use tokio::sync::oneshot;
 
 use super::RpcClient;
 use super::endpoint::Endpoint;
-use super::error::{CallResult, EndpointError};
+use serde_json::value::RawValue;
+
+use super::error::{CallError, CallResult, EndpointError, Json};
 use super::jsonrpc::Call;
 
 /// What one lookup is waiting for.
@@ -184,6 +186,15 @@ impl Group {
         // Each answer goes to its last reader and is copied only for the
         // others (the head, the chain id): a batch's answers are large.
         let asked: Vec<usize> = self.calls.iter().map(|c| items(c).len()).collect();
+        // The merged calls' answers, each read once for all their lookups.
+        let merged: HashMap<usize, CallResult> = (0..self.calls.len())
+            .filter(|&i| merge_limit(&self.calls[i]).is_some())
+            .filter_map(|i| Some((i, results.get(i)?.clone())))
+            .collect();
+        let lists: HashMap<usize, Listed> = merged
+            .iter()
+            .filter_map(|(&i, r)| Some((i, serde_json::from_str(r.as_ref().ok()?.text()).ok()?)))
+            .collect();
         let mut readers = vec![0usize; results.len()];
         for slot in self.waiters.iter().flat_map(|w| &w.slots) {
             if let Slot::Whole(i) = slot
@@ -201,16 +212,16 @@ impl Group {
                         (Some(result), Some(n)) => {
                             *n -= 1;
                             if *n == 0 {
-                                std::mem::replace(result, Err(super::error::CallError::Missing))
+                                std::mem::replace(result, Err(CallError::Missing))
                             } else {
                                 result.clone()
                             }
                         }
-                        _ => Err(super::error::CallError::Missing),
+                        _ => Err(CallError::Missing),
                     },
-                    Slot::Part { call, start, len } => match results.get(call) {
-                        Some(result) => split(result, asked[call], start, len),
-                        None => Err(super::error::CallError::Missing),
+                    Slot::Part { call, start, len } => match merged.get(&call) {
+                        Some(result) => split(result, lists.get(&call), asked[call], start, len),
+                        None => Err(CallError::Missing),
                     },
                 })
                 .collect();
@@ -219,26 +230,40 @@ impl Group {
     }
 }
 
-/// One lookup's share of a merged call's answer: the same `context`, its
-/// own items of `value`. An answer whose list is not one item per item
-/// asked (`asked`) is not split — an entry missing in the middle would
-/// hand one lookup another's status: the lookup gets it whole, and its own
-/// check (one entry per signature asked) refuses it.
-fn split(result: &CallResult, asked: usize, start: usize, len: usize) -> CallResult {
-    let value = result.as_ref().map_err(Clone::clone)?;
-    let Some(list) = value.get("value").and_then(|v| v.as_array()) else {
-        return Ok(value.clone());
-    };
-    match list.get(start..start + len) {
-        Some(own) if list.len() == asked => {
-            let mut mine = serde_json::Map::new();
-            if let Some(context) = value.get("context") {
-                mine.insert("context".into(), context.clone());
-            }
-            mine.insert("value".into(), serde_json::Value::Array(own.to_vec()));
-            Ok(std::sync::Arc::new(serde_json::Value::Object(mine)))
+/// A merged call's answer, read without copying: its `context` and the
+/// entries of its `value` list.
+#[derive(serde::Deserialize, serde::Serialize)]
+struct Listed<'a> {
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    context: Option<&'a RawValue>,
+    #[serde(borrow)]
+    value: Vec<&'a RawValue>,
+}
+
+/// One lookup's share of a merged call's answer (`list`, when it is one):
+/// the same `context`, its own items of `value`. An answer whose list is
+/// not one item per item asked (`asked`) is not split — an entry missing in
+/// the middle would hand one lookup another's status: the lookup gets it
+/// whole, and its own check (one entry per signature asked) refuses it.
+fn split(
+    result: &CallResult,
+    list: Option<&Listed>,
+    asked: usize,
+    start: usize,
+    len: usize,
+) -> CallResult {
+    let answer = result.as_ref().map_err(Clone::clone)?;
+    match list.and_then(|l| Some((l, l.value.get(start..start + len)?))) {
+        Some((list, own)) if list.value.len() == asked => {
+            let mine = Listed {
+                context: list.context,
+                value: own.to_vec(),
+            };
+            serde_json::to_string(&mine)
+                .map(|text| std::sync::Arc::new(Json::from_text(text)))
+                .map_err(|e| CallError::Decode(e.to_string()))
         }
-        _ => Ok(value.clone()),
+        _ => Ok(answer.clone()),
     }
 }
 
@@ -347,10 +372,7 @@ mod tests {
 
     use super::*;
 
-    /// An answer, as the transport hands it over.
-    fn ok(v: serde_json::Value) -> crate::chain::transport::CallResult {
-        Ok(std::sync::Arc::new(v))
-    }
+    use crate::chain::transport::answered as ok;
 
     fn keys(calls: &[Call]) -> Vec<String> {
         calls.iter().map(key).collect()
@@ -427,12 +449,24 @@ mod tests {
     fn list_calls_are_merged_and_each_lookup_gets_its_own_items() {
         let mut g = Group::new(1);
         let (ta, mut ra) = oneshot::channel();
-        add(&mut g, &[statuses(&["A"]), Call::new("getSlot", json!([]))], ta);
+        add(
+            &mut g,
+            &[statuses(&["A"]), Call::new("getSlot", json!([]))],
+            ta,
+        );
         let (tb, mut rb) = oneshot::channel();
-        add(&mut g, &[statuses(&["B"]), Call::new("getSlot", json!([]))], tb);
+        add(
+            &mut g,
+            &[statuses(&["B"]), Call::new("getSlot", json!([]))],
+            tb,
+        );
         // Other options: a call of its own.
         let (tc, mut rc) = oneshot::channel();
-        add(&mut g, &[Call::new("getSignatureStatuses", json!([["C"]]))], tc);
+        add(
+            &mut g,
+            &[Call::new("getSignatureStatuses", json!([["C"]]))],
+            tc,
+        );
         assert_eq!(g.len(), 3);
         assert_eq!(
             g.calls()[0].params,
@@ -491,7 +525,7 @@ mod tests {
         g.answer(Ok(vec![ok(json!(1))]));
         assert_eq!(
             ra.try_recv().unwrap().unwrap(),
-            vec![ok(json!(1)), Err(super::super::error::CallError::Missing)]
+            vec![ok(json!(1)), Err(super::CallError::Missing)]
         );
     }
 }

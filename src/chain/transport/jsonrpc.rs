@@ -3,9 +3,11 @@
 //! id answered twice makes the answer inconsistent), and the answers of a
 //! batch sent in parts merged back.
 
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
-use super::error::{CallError, CallResult, EndpointError, snippet};
+use super::error::{CallError, CallResult, EndpointError, Json, snippet};
 
 /// One JSON-RPC call of a batch.
 #[derive(Debug, Clone)]
@@ -79,36 +81,66 @@ pub(super) fn request(id: usize, call: &Call) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "method": call.method, "params": call.params})
 }
 
-/// Pairs batch responses with calls 1..=n by id.
-pub(super) fn match_by_id(answer: Value, n: usize) -> Result<Vec<CallResult>, EndpointError> {
-    let items = match answer {
-        Value::Array(items) => items,
+/// One response of a batch, read without building its result: the id, the
+/// result's text (`Some` whenever the key is there, `null` included) and
+/// the error.
+#[derive(Deserialize)]
+struct Response<'a> {
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(default, borrow, deserialize_with = "present")]
+    result: Option<&'a RawValue>,
+    #[serde(default)]
+    error: Option<Value>,
+}
+
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(d).map(Some)
+}
+
+/// Pairs the batch responses in `body` with calls 1..=n by id.
+pub(super) fn match_by_id(body: &[u8], n: usize) -> Result<Vec<CallResult>, EndpointError> {
+    let undecodable = |detail: String| EndpointError::Undecodable {
+        detail,
+        snippet: snippet(body),
+    };
+    let items: Vec<&RawValue> = match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => serde_json::from_slice(body).map_err(|e| undecodable(e.to_string()))?,
         // A lone object: either the endpoint's refusal of the whole batch, or
         // (for a batch of one) a server that unwraps single-call batches.
-        Value::Object(obj) => {
-            let id = obj.get("id").and_then(id_of);
+        Some(b'{') => {
+            let one: &RawValue =
+                serde_json::from_slice(body).map_err(|e| undecodable(e.to_string()))?;
+            let read: Option<Response> = serde_json::from_str(one.get()).ok();
+            let id = read.as_ref().and_then(|r| r.id.as_ref()).and_then(id_of);
             if n == 1 && id == Some(1) {
-                vec![Value::Object(obj)]
+                vec![one]
             } else {
-                let msg = obj
-                    .get("error")
+                let msg = read
+                    .as_ref()
+                    .and_then(|r| r.error.as_ref())
                     .and_then(|e| e.get("message"))
                     .and_then(Value::as_str)
                     .unwrap_or("a single object instead of a batch answer");
                 return Err(EndpointError::BatchRefused(msg.to_string()));
             }
         }
-        other => {
-            return Err(EndpointError::Undecodable {
-                detail: "expected a JSON array".into(),
-                snippet: snippet(other.to_string().as_bytes()),
-            });
+        _ => {
+            let read = serde_json::from_slice::<serde::de::IgnoredAny>(body);
+            return Err(undecodable(read.err().map_or_else(
+                || "expected a JSON array".to_string(),
+                |e| e.to_string(),
+            )));
         }
     };
     let mut out: Vec<CallResult> = vec![Err(CallError::Missing); n];
     let mut seen = vec![false; n];
     for item in items {
-        let Some(id) = item.get("id").and_then(id_of) else {
+        // Not a response (or one that names a key twice): no call's answer.
+        let Ok(response) = serde_json::from_str::<Response>(item.get()) else {
+            continue;
+        };
+        let Some(id) = response.id.as_ref().and_then(id_of) else {
             continue;
         };
         let Some(i) = id
@@ -124,7 +156,7 @@ pub(super) fn match_by_id(answer: Value, n: usize) -> Result<Vec<CallResult>, En
                 "the batch answer has two responses for call id {id}"
             )));
         }
-        out[i] = response_of(item);
+        out[i] = response_of(response);
     }
     Ok(out)
 }
@@ -134,8 +166,8 @@ fn id_of(v: &Value) -> Option<u64> {
         .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
-fn response_of(item: Value) -> CallResult {
-    if let Some(err) = item.get("error").filter(|e| !e.is_null()) {
+fn response_of(response: Response) -> CallResult {
+    if let Some(err) = response.error.filter(|e| !e.is_null()) {
         return Err(CallError::Rpc {
             code: err.get("code").and_then(Value::as_i64).unwrap_or(0),
             // A node's words, bounded: no honest error message is longer.
@@ -149,11 +181,9 @@ fn response_of(item: Value) -> CallResult {
             data: err.get("data").cloned(),
         });
     }
-    match item {
-        Value::Object(mut obj) if obj.contains_key("result") => Ok(std::sync::Arc::new(
-            obj.remove("result").unwrap_or(Value::Null),
-        )),
-        _ => Err(CallError::Decode(
+    match response.result {
+        Some(raw) => Ok(std::sync::Arc::new(Json::from(raw))),
+        None => Err(CallError::Decode(
             "a response with neither result nor error".into(),
         )),
     }
@@ -163,10 +193,7 @@ fn response_of(item: Value) -> CallResult {
 mod tests {
     use super::*;
 
-    /// An answer, as the transport hands it over.
-    fn ok(v: serde_json::Value) -> crate::chain::transport::CallResult {
-        Ok(std::sync::Arc::new(v))
-    }
+    use crate::chain::transport::answered as ok;
 
     #[test]
     fn batch_answers_are_matched_by_id_not_order() {
@@ -175,10 +202,28 @@ mod tests {
             {"jsonrpc": "2.0", "id": "1", "result": null},
             {"jsonrpc": "2.0", "id": 9, "result": "stray"},
         ]);
-        let out = match_by_id(answer, 3).unwrap();
+        let out = match_by_id(answer.to_string().as_bytes(), 3).unwrap();
         assert_eq!(out[0], ok(Value::Null));
         assert_eq!(out[1], Err(CallError::Missing));
         assert_eq!(out[2], ok(json!("0x3")));
+    }
+
+    #[test]
+    fn answers_are_kept_as_written_and_odd_items_answer_nothing() {
+        // Spaces inside a result stay (it is read, not rebuilt); an item that
+        // is not a response, or names `result` twice, answers no call.
+        let body = br#"[ {"jsonrpc":"2.0","id":1,"result": { "blockNumber" : "0x1" } },
+            42, {"id":2,"result":"0x1","result":"0x2"}, {"id":3,"error":null,"result":null} ]"#;
+        let out = match_by_id(body, 3).unwrap();
+        let first = out[0].as_ref().unwrap();
+        assert_eq!(first.text(), r#"{ "blockNumber" : "0x1" }"#);
+        assert_eq!(first.value(), json!({"blockNumber": "0x1"}));
+        assert_eq!(out[1], Err(CallError::Missing));
+        assert_eq!(out[2], ok(Value::Null));
+        assert!(matches!(
+            match_by_id(b"[{\"id\":1,", 1),
+            Err(EndpointError::Undecodable { .. })
+        ));
     }
 
     #[test]
@@ -188,7 +233,7 @@ mod tests {
             {"jsonrpc": "2.0", "id": 1, "result": "0x2"},
         ]);
         assert!(matches!(
-            match_by_id(answer, 2),
+            match_by_id(answer.to_string().as_bytes(), 2),
             Err(EndpointError::Inconsistent(m)) if m.contains("id 1")
         ));
     }
@@ -196,7 +241,7 @@ mod tests {
     #[test]
     fn call_errors_keep_code_message_and_data() {
         let answer = json!([{"jsonrpc": "2.0", "id": 1, "error": {"code": 3, "message": "execution reverted", "data": "0x08c379a0"}}]);
-        match &match_by_id(answer, 1).unwrap()[0] {
+        match &match_by_id(answer.to_string().as_bytes(), 1).unwrap()[0] {
             Err(CallError::Rpc {
                 code: 3,
                 message,
@@ -213,15 +258,18 @@ mod tests {
     fn a_lone_error_object_refuses_the_batch() {
         let answer = json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32600, "message": "batch requests are not supported"}});
         assert_eq!(
-            match_by_id(answer, 5),
+            match_by_id(answer.to_string().as_bytes(), 5),
             Err(EndpointError::BatchRefused(
                 "batch requests are not supported".into()
             ))
         );
         let single = json!({"jsonrpc": "2.0", "id": 1, "result": "0x1"});
-        assert_eq!(match_by_id(single, 1).unwrap(), vec![ok(json!("0x1"))]);
+        assert_eq!(
+            match_by_id(single.to_string().as_bytes(), 1).unwrap(),
+            vec![ok(json!("0x1"))]
+        );
         assert!(matches!(
-            match_by_id(json!("hello"), 1),
+            match_by_id(br#""hello""#, 1),
             Err(EndpointError::Undecodable { .. })
         ));
     }

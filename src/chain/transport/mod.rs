@@ -19,6 +19,10 @@ pub mod throttle;
 pub use crate::codec::url::redact_url;
 pub use client::{Headers, MAX_RETRY_AFTER, RestAnswer, RpcClient, Stats};
 pub use endpoint::{Endpoint, RefusalRule};
-pub use error::{CallError, CallResult, EndpointError, GetAnswer, MAX_BODY_BYTES, decode, snippet};
+#[cfg(test)]
+pub use error::answered;
+pub use error::{
+    CallError, CallResult, EndpointError, GetAnswer, Json, MAX_BODY_BYTES, decode, snippet,
+};
 pub use jsonrpc::Call;
 pub use options::Options;
