@@ -357,24 +357,28 @@ fn start_anvil() -> (std::process::Child, String) {
     } else {
         Command::new(&bin)
     };
-    let mut child = command
-        .args(["--port", "0", "--host", "127.0.0.1", "--chain-id", "1"])
-        .stdout(Stdio::piped())
+    // Quiet: anvil otherwise prints every method it serves, and reading
+    // those 4,000 lines a run would load the machine the clients are timed on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = command
+        .args(["--port", &port.to_string(), "--host", "127.0.0.1"])
+        .args(["--chain-id", "1", "--quiet"])
+        .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("start {}: {e} (bench/batch.sh installs it)", bin.display()));
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(addr) = line.strip_prefix("Listening on ") {
-                let _ = tx.send(addr.trim().to_string());
-            }
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("anvil started");
+    let addr = format!("127.0.0.1:{port}");
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(&addr).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "anvil did not listen on {addr}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     (child, format!("http://{addr}"))
 }
 

@@ -75,8 +75,14 @@ pub fn detect(input: &str) -> Option<Secret> {
     if keypair_array(input) {
         return Some(Secret::Keypair);
     }
-    let lower = input.to_lowercase();
-    let labelled = KEY_LABELS.iter().any(|l| lower.contains(l));
+    // Whether the text names a key: asked only of a token shaped like one.
+    let labelled = std::cell::OnceCell::new();
+    let labelled = || {
+        *labelled.get_or_init(|| {
+            let lower = input.to_lowercase();
+            KEY_LABELS.iter().any(|l| lower.contains(l))
+        })
+    };
     for token in input.split(|c: char| !c.is_ascii_alphanumeric()) {
         if XPRV_PREFIXES.iter().any(|p| token.starts_with(p))
             && token.len() >= 100
@@ -91,16 +97,15 @@ pub fn detect(input: &str) -> Option<Secret> {
         {
             return Some(Secret::Wif);
         }
-        if labelled {
-            let hex = token.strip_prefix("0x").unwrap_or(token);
-            if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Some(Secret::HexKey);
-            }
-            if (86..=88).contains(&token.len())
-                && bs58::decode(token).into_vec().is_ok_and(|b| b.len() == 64)
-            {
-                return Some(Secret::Keypair);
-            }
+        let hex = token.strip_prefix("0x").unwrap_or(token);
+        if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) && labelled() {
+            return Some(Secret::HexKey);
+        }
+        if (86..=88).contains(&token.len())
+            && labelled()
+            && bs58::decode(token).into_vec().is_ok_and(|b| b.len() == 64)
+        {
+            return Some(Secret::Keypair);
         }
     }
     None
@@ -122,10 +127,21 @@ fn recovery_phrase(input: &str) -> bool {
         .filter(|w| !w.is_empty());
     // Every word of the English list has 3 to 8 letters.
     if longest_run(words, |w| {
-        (3..=8).contains(&w.len()) && english.find_word(&w.to_ascii_lowercase()).is_some()
+        // Lowercased on the stack: most "words" of a pasted line are hex.
+        let mut buf = [0u8; 8];
+        (3..=8).contains(&w.len()) && w.is_ascii() && {
+            let lower = &mut buf[..w.len()];
+            lower.copy_from_slice(w.as_bytes());
+            lower.make_ascii_lowercase();
+            std::str::from_utf8(lower).is_ok_and(|l| english.find_word(l).is_some())
+        }
     }) >= PHRASE_MIN_WORDS
     {
         return true;
+    }
+    // The Chinese lists hold no ASCII character.
+    if input.is_ascii() {
+        return false;
     }
     let chinese = |w: &str| {
         [Language::SimplifiedChinese, Language::TraditionalChinese]
@@ -138,10 +154,11 @@ fn recovery_phrase(input: &str) -> bool {
     if longest_run(spaced, |w| w.chars().count() == 1 && chinese(w)) >= PHRASE_MIN_WORDS {
         return true;
     }
-    let bare: Vec<char> = input.chars().filter(|c| !c.is_whitespace()).collect();
-    (PHRASE_MIN_WORDS..=24).contains(&bare.len())
-        && bare.len().is_multiple_of(3)
-        && bare.iter().all(|c| chinese(&c.to_string()))
+    let bare = || input.chars().filter(|c| !c.is_whitespace());
+    let count = bare().count();
+    (PHRASE_MIN_WORDS..=24).contains(&count)
+        && count.is_multiple_of(3)
+        && bare().all(|c| chinese(c.encode_utf8(&mut [0; 4])))
 }
 
 fn longest_run<'a>(items: impl Iterator<Item = &'a str>, hit: impl Fn(&str) -> bool) -> usize {

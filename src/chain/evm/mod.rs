@@ -157,8 +157,17 @@ async fn ask(
         .map_err(|e| format!("eth_blockNumber: {e}"))
         .and_then(|h| verify::fit(h, "eth_blockNumber"));
     // Fee history only feeds the congestion figures and the pending
-    // diagnosis; its absence is not fatal.
-    let fee_history: Option<FeeHistory> = decode(&fee_history).ok();
+    // diagnosis; its absence is not fatal. Its figures are read once for all
+    // the lookups that share the answer; the history itself only when pending.
+    let congestion = fee_history.as_ref().ok().and_then(|answer| {
+        answer.read_once(|text| {
+            serde_json::from_str::<FeeHistory>(text)
+                .ok()
+                .as_ref()
+                .and_then(convert::congestion)
+        })
+    });
+    let fee_history = || decode::<FeeHistory>(&fee_history).ok();
     let Some(tx) = tx else {
         if receipt.is_some() {
             return Err(EndpointFailure::inconsistent(
@@ -173,7 +182,7 @@ async fn ask(
         })?;
         return Ok(Answer::Unknown {
             head: Some(head),
-            congestion: fee_history.as_ref().and_then(convert::congestion),
+            congestion,
         });
     };
     let head = head.map_err(|e| fail(false, e))?;
@@ -183,6 +192,7 @@ async fn ask(
 
     let mut book = convert::token_book(chain);
     let pending = tx.block_number.is_none();
+    let fee_history = if pending { fee_history() } else { None };
     let mut tokens = convert::unknown_tokens(&tx, receipt.as_ref(), &book);
     let tokens_unread = tokens.len().saturating_sub(super::MAX_TOKEN_READS);
     tokens.truncate(super::MAX_TOKEN_READS);
@@ -217,7 +227,7 @@ async fn ask(
     let mut facts = convert::tx_facts(chain, &tx, receipt.as_ref(), head, &book);
     facts.tokens_unread = tokens_unread;
     facts.failure = failure;
-    facts.congestion = fee_history.as_ref().and_then(convert::congestion);
+    facts.congestion = congestion;
     if pending {
         facts.family = crate::model::FamilyFacts::Evm {
             pending: Some(Box::new(convert::pending_facts(

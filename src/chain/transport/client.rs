@@ -9,13 +9,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::coalesce::Group;
 use super::endpoint::Endpoint;
 use super::error::root_cause;
 use super::error::{CallResult, EndpointError, GetAnswer, MAX_BODY_BYTES, snippet};
-use super::jsonrpc::{Call, match_by_id, merge_parts, method_list, request};
+use super::jsonrpc::{Call, batch_body, match_by_id, merge_parts, method_list, single_body};
 use super::options::Options;
 use super::throttle::Throttle;
 use crate::codec::url::redact_url;
@@ -192,17 +192,13 @@ impl RpcClient {
         endpoint: &Endpoint,
         calls: &[Call],
     ) -> Result<Vec<CallResult>, EndpointError> {
-        let body: Vec<Value> = calls
-            .iter()
-            .enumerate()
-            .map(|(i, c)| request(i + 1, c))
-            .collect();
+        let body = batch_body(calls);
         let outcome = self
             .logged(
                 endpoint,
                 calls,
                 "batch",
-                self.send(endpoint, &json!(body), calls.len()),
+                self.send(endpoint, &body, calls.len()),
             )
             .await
             .and_then(|body| match_by_id(&body, calls.len()));
@@ -227,7 +223,7 @@ impl RpcClient {
                     endpoint,
                     std::slice::from_ref(c),
                     "single call",
-                    self.send(endpoint, &request(1, c), 1),
+                    self.send(endpoint, &single_body(c), 1),
                 )
                 .await?;
             match_by_id(&answer, 1)
@@ -246,8 +242,9 @@ impl RpcClient {
     ) -> Result<Value, EndpointError> {
         let url = format!("{}{path}", endpoint.url.trim_end_matches('/'));
         let started = std::time::Instant::now();
+        let body = serde_json::to_vec(body).unwrap_or_default();
         let outcome = self
-            .send_to(endpoint, &url, body, 1)
+            .send_to(endpoint, &url, &body, 1)
             .await
             .and_then(|bytes| {
                 serde_json::from_slice(&bytes).map_err(|e| EndpointError::Undecodable {
@@ -298,7 +295,7 @@ impl RpcClient {
     async fn send(
         &self,
         endpoint: &Endpoint,
-        body: &Value,
+        body: &[u8],
         calls: usize,
     ) -> Result<Vec<u8>, EndpointError> {
         self.send_to(endpoint, &endpoint.url, body, calls).await
@@ -310,12 +307,16 @@ impl RpcClient {
         &self,
         endpoint: &Endpoint,
         url: &str,
-        body: &Value,
+        body: &[u8],
         calls: usize,
     ) -> Result<Vec<u8>, EndpointError> {
         let (status, bytes, _) = self
             .paced(endpoint, calls, || {
-                let mut request = self.http.post(url).json(body);
+                let mut request = self
+                    .http
+                    .post(url)
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.to_vec());
                 for (name, value) in &endpoint.headers {
                     request = request.header(name, value);
                 }

@@ -2,6 +2,9 @@
 //! form people see, the headers (an API key) it carries, its secrets —
 //! hidden wherever an error echoes them — and its pace.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use crate::chain::spec::Limits;
 use crate::codec::url::{redact_url, url_secrets};
 
@@ -21,6 +24,25 @@ pub struct Endpoint {
     pub(super) refusal: Option<RefusalRule>,
 }
 
+/// A URL's redacted form and its secrets, worked out once per URL (both
+/// depend on the URL alone): a batch makes an endpoint for every lookup.
+fn url_parts(url: &str) -> (String, Vec<String>) {
+    /// More distinct URLs than any configuration names: then start over.
+    const MAX_KEPT: usize = 1024;
+    static KEPT: std::sync::LazyLock<Mutex<HashMap<String, (String, Vec<String>)>>> =
+        std::sync::LazyLock::new(Mutex::default);
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(parts) = kept.get(url) {
+        return parts.clone();
+    }
+    let parts = (redact_url(url), url_secrets(url));
+    if kept.len() >= MAX_KEPT {
+        kept.clear();
+    }
+    kept.insert(url.to_string(), parts.clone());
+    parts
+}
+
 /// See `Endpoint::with_refusal`.
 pub type RefusalRule = fn(u16, &[u8]) -> Option<std::time::Duration>;
 
@@ -33,11 +55,12 @@ impl PartialEq for Endpoint {
 
 impl Endpoint {
     pub fn new(url: &str) -> Self {
+        let (shown, secrets) = url_parts(url);
         Endpoint {
             url: url.to_string(),
-            shown: redact_url(url),
+            shown,
             headers: Vec::new(),
-            secrets: url_secrets(url),
+            secrets,
             limits: Limits::default(),
             refusal: None,
         }

@@ -121,35 +121,78 @@ impl CallError {
 /// into the wire type a family asks for. No tree of values is built in
 /// between — for thousands of answers in a batch that tree cost more than
 /// everything else a lookup does with them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Json(Box<str>);
+pub struct Json {
+    text: Box<str>,
+    /// What `read_once` made of it, for every lookup sharing this answer.
+    read: std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>,
+}
 
 impl Json {
+    fn new(text: Box<str>) -> Self {
+        Json {
+            text,
+            read: std::sync::OnceLock::new(),
+        }
+    }
+
     /// The answer's text (valid JSON: it was read as such).
     pub fn text(&self) -> &str {
-        &self.0
+        &self.text
     }
 
     /// An answer made here from parts of answers (`text` is JSON).
     pub(super) fn from_text(text: String) -> Self {
-        Json(text.into())
+        Json::new(text.into())
     }
 
     /// The answer as a tree, for the rare reader that walks it.
     pub fn value(&self) -> Value {
-        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
+    }
+
+    /// What `read` makes of this answer, made once: the lookups that share
+    /// one answer (a chain's fee history, asked once for a whole request)
+    /// share what is read from it. One kind of reading is kept per answer;
+    /// another kind is made again each time.
+    pub fn read_once<T: Clone + Send + Sync + 'static>(&self, read: impl FnOnce(&str) -> T) -> T {
+        if let Some(kept) = self.read.get().and_then(|k| k.downcast_ref::<T>()) {
+            return kept.clone();
+        }
+        let made = read(&self.text);
+        let _ = self.read.set(Box::new(made.clone()));
+        made
+    }
+}
+
+impl Clone for Json {
+    fn clone(&self) -> Self {
+        Json::new(self.text.clone())
+    }
+}
+
+impl PartialEq for Json {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Json {}
+
+impl std::fmt::Debug for Json {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Json").field(&self.text).finish()
     }
 }
 
 impl From<&serde_json::value::RawValue> for Json {
     fn from(raw: &serde_json::value::RawValue) -> Self {
-        Json(raw.get().into())
+        Json::new(raw.get().into())
     }
 }
 
 impl From<Value> for Json {
     fn from(value: Value) -> Self {
-        Json(value.to_string().into())
+        Json::new(value.to_string().into())
     }
 }
 

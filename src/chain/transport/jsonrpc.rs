@@ -3,9 +3,9 @@
 //! id answered twice makes the answer inconsistent), and the answers of a
 //! batch sent in parts merged back.
 
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use serde_json::value::RawValue;
-use serde_json::{Value, json};
 
 use super::error::{CallError, CallResult, EndpointError, Json, snippet};
 
@@ -77,8 +77,40 @@ pub(super) fn method_list(calls: &[Call]) -> String {
         .join(", ")
 }
 
-pub(super) fn request(id: usize, call: &Call) -> Value {
-    json!({"jsonrpc": "2.0", "id": id, "method": call.method, "params": call.params})
+/// One call on the wire.
+#[derive(Serialize)]
+struct Request<'a> {
+    jsonrpc: &'static str,
+    id: usize,
+    method: &'static str,
+    params: &'a Value,
+}
+
+impl<'a> Request<'a> {
+    fn new(id: usize, call: &'a Call) -> Self {
+        Request {
+            jsonrpc: "2.0",
+            id,
+            method: call.method,
+            params: &call.params,
+        }
+    }
+}
+
+/// A batch's request body: the calls, numbered from 1, written out once.
+pub(super) fn batch_body(calls: &[Call]) -> Vec<u8> {
+    let requests: Vec<Request> = calls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Request::new(i + 1, c))
+        .collect();
+    // Values and these structs always serialize (their keys are strings).
+    serde_json::to_vec(&requests).unwrap_or_default()
+}
+
+/// One call alone (id 1), for an endpoint that refuses batches.
+pub(super) fn single_body(call: &Call) -> Vec<u8> {
+    serde_json::to_vec(&Request::new(1, call)).unwrap_or_default()
 }
 
 /// One response of a batch, read without building its result: the id, the
@@ -191,6 +223,8 @@ fn response_of(response: Response) -> CallResult {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     use crate::chain::transport::answered as ok;
