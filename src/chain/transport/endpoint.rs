@@ -24,12 +24,15 @@ pub struct Endpoint {
     pub(super) refusal: Option<RefusalRule>,
 }
 
+/// A URL's redacted form and its secrets.
+type UrlParts = (String, Vec<String>);
+
 /// A URL's redacted form and its secrets, worked out once per URL (both
 /// depend on the URL alone): a batch makes an endpoint for every lookup.
-fn url_parts(url: &str) -> (String, Vec<String>) {
+fn url_parts(url: &str) -> UrlParts {
     /// More distinct URLs than any configuration names: then start over.
     const MAX_KEPT: usize = 1024;
-    static KEPT: std::sync::LazyLock<Mutex<HashMap<String, (String, Vec<String>)>>> =
+    static KEPT: std::sync::LazyLock<Mutex<HashMap<String, UrlParts>>> =
         std::sync::LazyLock::new(Mutex::default);
     let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(parts) = kept.get(url) {
