@@ -58,11 +58,28 @@ impl std::fmt::Debug for Group {
 
 #[derive(Debug, Clone)]
 pub struct RpcClient {
-    http: reqwest::Client,
+    /// For `http://` endpoints (a local node): it loads no TLS roots.
+    plain: reqwest::Client,
+    /// For `https://` endpoints, made when the first is asked: loading the
+    /// system's roots reads every file under /etc/ssl/certs, most of
+    /// txdoctor's start-up, which a local node never needs.
+    tls: Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
     timeout: Duration,
     log: Log,
     pub(super) options: Options,
     pub(super) shared: Arc<Shared>,
+}
+
+/// What every request shares: no redirect is followed (a key in a header
+/// or the URL would go to the other host with it), no Referer is ever
+/// sent, and the time limits.
+fn http_client(timeout: Duration) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .referer(false)
+        .timeout(timeout)
+        .connect_timeout(timeout.min(CONNECT_TIMEOUT))
+        .user_agent(concat!("txdoctor/", env!("CARGO_PKG_VERSION")))
 }
 
 impl RpcClient {
@@ -74,22 +91,36 @@ impl RpcClient {
         // TLS through rustls with ring (Cargo.toml says why); installing it
         // twice is harmless, so every client may try.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        // No redirect is followed (a key in a header or the URL would go to
-        // the other host with it) and no Referer is ever sent.
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .referer(false)
-            .timeout(timeout)
-            .connect_timeout(timeout.min(CONNECT_TIMEOUT))
-            .user_agent(concat!("txdoctor/", env!("CARGO_PKG_VERSION")))
+        // No root at all: were it ever handed an https URL, it would trust nobody.
+        let plain = http_client(timeout)
+            .tls_certs_only(Vec::<reqwest::Certificate>::new())
             .build()?;
         Ok(RpcClient {
-            http,
+            plain,
+            tls: Arc::default(),
             timeout,
             log,
             options,
             shared: Arc::default(),
         })
+    }
+
+    /// The HTTP client for `url`: the one with the system's roots for https.
+    fn http_for(&self, url: &str) -> Result<&reqwest::Client, EndpointError> {
+        if url
+            .get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
+        {
+            return Ok(&self.plain);
+        }
+        self.tls
+            .get_or_init(|| {
+                http_client(self.timeout)
+                    .build()
+                    .map_err(|e| root_cause(&e))
+            })
+            .as_ref()
+            .map_err(|e| EndpointError::Transport(format!("could not set up TLS: {e}")))
     }
 
     /// See `Options::hedge_after`.
@@ -310,10 +341,10 @@ impl RpcClient {
         body: &[u8],
         calls: usize,
     ) -> Result<Vec<u8>, EndpointError> {
+        let http = self.http_for(url)?;
         let (status, bytes, _) = self
             .paced(endpoint, calls, || {
-                let mut request = self
-                    .http
+                let mut request = http
                     .post(url)
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .body(body.to_vec());
@@ -355,9 +386,10 @@ impl RpcClient {
     pub async fn rest(&self, endpoint: &Endpoint, path: &str) -> Result<RestAnswer, EndpointError> {
         let url = format!("{}{path}", endpoint.url.trim_end_matches('/'));
         let started = std::time::Instant::now();
+        let http = self.http_for(&url).map_err(|e| e.scrubbed(endpoint))?;
         let outcome = self
             .paced(endpoint, 1, || {
-                let mut request = self.http.get(&url);
+                let mut request = http.get(&url);
                 for (name, value) in &endpoint.headers {
                     request = request.header(name, value);
                 }
@@ -582,3 +614,25 @@ fn kept_headers(map: &reqwest::header::HeaderMap) -> Headers {
 
 /// How long a TCP and TLS connection may take before the endpoint is down.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_local_node_needs_no_tls_roots_and_https_gets_them_when_first_asked() {
+        let log = Log::new(crate::log::Verbosity::Quiet);
+        let client = RpcClient::new(Duration::from_secs(5), log).unwrap();
+        let plain = client.http_for("HTTP://127.0.0.1:8545").unwrap() as *const _;
+        assert_eq!(plain, &client.plain as *const _);
+        assert!(client.tls.get().is_none(), "no roots loaded for http");
+        let tls = client.http_for("https://rpc.example").unwrap() as *const _;
+        assert_ne!(tls, plain);
+        // Made once, shared by the client's clones.
+        let again = client.clone();
+        assert_eq!(
+            again.http_for("https://other.example").unwrap() as *const _,
+            tls
+        );
+    }
+}

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use futures_util::{StreamExt, stream};
+use futures_util::{FutureExt, StreamExt, stream};
 use tokio::sync::mpsc;
 
 use self::output::Writer;
@@ -48,7 +48,6 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         })?),
         None => Box::new(std::io::stdin()),
     };
-    let total = file.and_then(count_queries);
 
     let client = transport::RpcClient::with_options(
         settings.request_timeout,
@@ -70,9 +69,14 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     }));
 
     let started = Instant::now();
+    // The file is counted for the bar only: nobody else needs its length.
     let progress = (settings.stderr_fancy && !settings.log.is_quiet())
-        .then(|| progress_bar(total, settings.lang));
-    let mut writer = Writer::new(args.format, out);
+        .then(|| progress_bar(file.and_then(count_queries), settings.lang));
+    // Records are written out whenever none is ready (below): a reader of
+    // the pipe sees each as soon as txdoctor would wait, without a write
+    // (and a wake-up of the reader) per record.
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, out);
+    let mut writer = Writer::new(args.format, &mut out);
     let mut tally = Tally::default();
     // Lookups per chain, for requests per lookup and the pace on the bar.
     let mut lookups: std::collections::BTreeMap<String, u64> = Default::default();
@@ -80,10 +84,9 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     let mut fail_code = exit::OK;
     let mut broken_pipe = false;
     {
-        // Each line's lookup and its rendering run as a task of their own,
-        // on every core: with thousands of answers arriving together, the
-        // decoding and diagnosing is real work, and one thread would queue
-        // it. `buffered` still hands the records over in input order.
+        // Each line's lookup and its rendering run as a task of their own
+        // (on the one thread of the command's runtime: `main` says why);
+        // `buffered` hands the records over in input order.
         // `--concurrency` lookups run at once (the semaphore, fair: lines
         // start in order); a finished line's record waits for its turn
         // without holding a place, so one slow line (a rate limit waited
@@ -105,7 +108,23 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         // Unconstrained: tokio's cooperative budget would make this task
         // yield half-way through starting a window of lookups, and on a busy
         // machine their calls would then leave in several requests.
-        while let Some(record) = tokio::task::unconstrained(records.next()).await {
+        loop {
+            let next = match tokio::task::unconstrained(records.next()).now_or_never() {
+                Some(next) => next,
+                None => {
+                    if let Err(e) = writer.flush() {
+                        if super::is_closed(&e) {
+                            broken_pipe = true;
+                            break;
+                        }
+                        return Err(e).context("writing records to stdout");
+                    }
+                    tokio::task::unconstrained(records.next()).await
+                }
+            };
+            let Some(record) = next else {
+                break;
+            };
             let done = record.map_err(anyhow::Error::msg)?;
             if let Err(e) = writer.write(&done.text) {
                 if super::is_closed(&e) {
@@ -132,6 +151,13 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
                     )
                 ));
             }
+        }
+    }
+    if !broken_pipe && let Err(e) = writer.flush() {
+        if super::is_closed(&e) {
+            broken_pipe = true;
+        } else {
+            return Err(e).context("writing records to stdout");
         }
     }
     store::save(&mut memory, &updates, settings);

@@ -7,8 +7,9 @@ use crate::app::batch::csv_line;
 use crate::cli::BatchFormat;
 use crate::render::batch::{self as rows, CSV_HEADER};
 
-/// Writes the records to stdout, each as soon as its turn comes (flushed,
-/// so a reader of the pipe sees it at once), after the format's header.
+/// Writes the records to stdout in their turn, after the format's header;
+/// `flush` hands what is written to the reader (batch does whenever it
+/// would wait for the next record).
 pub struct Writer<'a> {
     format: BatchFormat,
     out: &'a mut dyn Write,
@@ -35,7 +36,10 @@ impl<'a> Writer<'a> {
             };
             self.out.write_all(header.as_bytes())?;
         }
-        self.out.write_all(record.as_bytes())?;
+        self.out.write_all(record.as_bytes())
+    }
+
+    pub fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
     }
 }
