@@ -7,8 +7,9 @@ use std::time::Duration;
 /// How the client treats rate limits and concurrent batches.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Options {
-    /// Gather the batches that concurrent lookups send to one endpoint within
-    /// this moment into one HTTP request (`None`: every batch goes alone).
+    /// Gather the batches that concurrent lookups send to one endpoint into
+    /// one HTTP request while they keep coming, for at most this long
+    /// (`None`: every batch goes alone).
     pub coalesce: Option<Duration>,
     /// How many times a request refused with 429/503 is sent again (after
     /// the wait the endpoint asked for) before the endpoint counts as failed.
@@ -41,8 +42,8 @@ impl Options {
     };
 
     /// Many lookups at once, as `batch` and `case check` do: their calls
-    /// to one endpoint share requests (the first waits `COALESCE_WINDOW`
-    /// for others), rate limits are waited out (5 times, at most 120 s
+    /// to one endpoint share requests (gathered while they keep coming, at
+    /// most `COALESCE_WINDOW`), rate limits are waited out (5 times, at most 120 s
     /// each), facts that are not a transaction's own are asked once, and
     /// the lookups are spread over every endpoint of a chain.
     pub const BATCH: Options = Options {
@@ -55,5 +56,6 @@ impl Options {
     };
 }
 
-/// How long the first call to an endpoint waits for others to share its request.
+/// The longest a shared request gathers calls while lookups keep joining it
+/// (it leaves sooner when full, or once it stops growing).
 pub const COALESCE_WINDOW: Duration = Duration::from_millis(10);
