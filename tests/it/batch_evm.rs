@@ -312,3 +312,54 @@ fn issue_8_rate_limits_are_waited_out_without_losing_a_line() {
         run.stderr
     );
 }
+
+/// A producer that writes a line now and then (a pipe from a queue): each
+/// record comes out while stdin is still open — a line is neither held back
+/// for a chunk of others nor for the rest of a line written in two parts.
+#[test]
+fn lines_from_a_slow_producer_are_answered_as_they_come() {
+    use std::io::{BufRead, BufReader, Write};
+    let node = Anvil::spawn(1);
+    let mut spec = ChainSpec::new("eth", 1, vec![node.url.clone()]);
+    spec.confirmations = 1;
+    let cfg = write_config(&[spec]);
+    let hashes = transfers(&node, 2);
+    let mut child = command(
+        &["batch", "-", "--config", cfg.path.to_str().unwrap()],
+        &cfg.cache,
+    )
+    .stdin(std::process::Stdio::piped())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::null())
+    .spawn()
+    .expect("start txdoctor");
+    let mut stdin = child.stdin.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let next = || {
+        let line = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a record while stdin is still open");
+        serde_json::from_str::<Value>(&line).unwrap()
+    };
+    // The first line and half of the second.
+    write!(stdin, "{}\n{}", hashes[0], &hashes[1][..30]).unwrap();
+    stdin.flush().unwrap();
+    let first = next();
+    assert_eq!(first["hash"], hashes[0].as_str());
+    assert_eq!(first["status"], "finalized");
+    assert!(
+        rx.recv_timeout(Duration::from_millis(300)).is_err(),
+        "half a line is not a query yet"
+    );
+    writeln!(stdin, "{}", &hashes[1][30..]).unwrap();
+    stdin.flush().unwrap();
+    assert_eq!(next()["hash"], hashes[1].as_str());
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}

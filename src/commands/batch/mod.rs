@@ -33,6 +33,11 @@ use crate::settings::Settings;
 
 /// Lines read ahead of the lookups.
 const READ_AHEAD: usize = 1024;
+/// The most lines the reader hands over at once.
+const CHUNK: usize = 256;
+
+/// What the reader thread hands over: the lines it has, in order.
+type Chunk = Vec<Result<Line, String>>;
 
 pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> Result<u8> {
     if let Some(key) = &args.chain
@@ -60,13 +65,16 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         now: memory::unix_now(),
         sender: None,
     };
-    let (tx, rx) = mpsc::channel(READ_AHEAD);
+    let (tx, rx) = mpsc::channel::<Chunk>(READ_AHEAD / CHUNK);
     let source = file.map(Path::to_path_buf);
     std::thread::spawn(move || read_lines(input, source, &tx));
     let (first, rx) = first_window(rx, args.concurrency as usize).await;
-    let lines = stream::iter(first).chain(stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|l| (l, rx))
-    }));
+    let lines = stream::iter(first).chain(
+        stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|chunk| (stream::iter(chunk), rx))
+        })
+        .flatten(),
+    );
 
     let started = Instant::now();
     // The file is counted for the bar only: nobody else needs its length.
@@ -272,22 +280,14 @@ const FIRST_WINDOW_WAIT: Duration = Duration::from_millis(50);
 /// `FIRST_WINDOW_WAIT` of the first: lookups that start together share
 /// their requests, even when the reader thread is slow to be scheduled on
 /// a busy machine (a slow producer on stdin still gets its records).
-async fn first_window(
-    mut rx: mpsc::Receiver<Result<Line, String>>,
-    n: usize,
-) -> (
-    Vec<Result<Line, String>>,
-    mpsc::Receiver<Result<Line, String>>,
-) {
-    let mut first = Vec::new();
-    let Some(line) = rx.recv().await else {
-        return (first, rx);
+async fn first_window(mut rx: mpsc::Receiver<Chunk>, n: usize) -> (Chunk, mpsc::Receiver<Chunk>) {
+    let Some(mut first) = rx.recv().await else {
+        return (Vec::new(), rx);
     };
-    first.push(line);
     let until = tokio::time::Instant::now() + FIRST_WINDOW_WAIT;
     while first.len() < n {
         match tokio::time::timeout_at(until, rx.recv()).await {
-            Ok(Some(line)) => first.push(line),
+            Ok(Some(chunk)) => first.extend(chunk),
             Ok(None) | Err(_) => break,
         }
     }
@@ -295,13 +295,18 @@ async fn first_window(
 }
 
 /// Sends the query lines of `input` into `tx`, stopping at a read error
-/// (sent as the last item) or when the receiver is gone.
-fn read_lines(
-    input: Box<dyn Read + Send>,
-    source: Option<PathBuf>,
-    tx: &mpsc::Sender<Result<Line, String>>,
-) {
-    for item in query_lines(BufReader::new(input)) {
+/// (sent as the last item) or when the receiver is gone. Lines go in chunks:
+/// whatever is already read when the next line would need another read (which
+/// may wait on a slow producer: its lines still go one by one), at most
+/// `CHUNK` — one hand-over between threads per line cost as much as a lookup.
+fn read_lines(input: Box<dyn Read + Send>, source: Option<PathBuf>, tx: &mpsc::Sender<Chunk>) {
+    let drained = std::rc::Rc::new(std::cell::Cell::new(true));
+    let reader = Watched {
+        inner: BufReader::with_capacity(64 * 1024, input),
+        drained: drained.clone(),
+    };
+    let mut chunk = Vec::new();
+    for item in query_lines(reader) {
         let item = item.map_err(|(number, e)| {
             format!(
                 "reading {} failed at line {number}: {e}",
@@ -311,9 +316,43 @@ fn read_lines(
             )
         });
         let failed = item.is_err();
-        if tx.blocking_send(item).is_err() || failed {
+        chunk.push(item);
+        if (failed || drained.get() || chunk.len() >= CHUNK)
+            && (tx.blocking_send(std::mem::take(&mut chunk)).is_err() || failed)
+        {
             return;
         }
+    }
+    if !chunk.is_empty() {
+        let _ = tx.blocking_send(chunk);
+    }
+}
+
+/// A buffered reader that tells whether what it has read holds no further
+/// whole line (the next line needs another read, which may wait).
+struct Watched<R> {
+    inner: BufReader<R>,
+    drained: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl<R: Read> Read for Watched<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.drained.set(!self.inner.buffer().contains(&b'\n'));
+        Ok(n)
+    }
+}
+
+impl<R: Read> std::io::BufRead for Watched<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        let buf = self.inner.fill_buf()?;
+        self.drained.set(!buf.contains(&b'\n'));
+        Ok(buf)
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.inner.consume(amount);
+        self.drained.set(!self.inner.buffer().contains(&b'\n'));
     }
 }
 
