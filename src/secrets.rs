@@ -75,7 +75,10 @@ pub fn detect(input: &str) -> Option<Secret> {
     if keypair_array(input) {
         return Some(Secret::Keypair);
     }
-    // Whether the text names a key: asked only of a token shaped like one.
+    // Whether the text names a key: asked only of a token shaped like one,
+    // and never of a line that is that token alone (a transaction hash has
+    // a key's shape; a label needs words beside it).
+    let alone = input.trim();
     let labelled = std::cell::OnceCell::new();
     let labelled = || {
         *labelled.get_or_init(|| {
@@ -98,10 +101,15 @@ pub fn detect(input: &str) -> Option<Secret> {
             return Some(Secret::Wif);
         }
         let hex = token.strip_prefix("0x").unwrap_or(token);
-        if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) && labelled() {
+        if hex.len() == 64
+            && hex.bytes().all(|b| b.is_ascii_hexdigit())
+            && token != alone
+            && labelled()
+        {
             return Some(Secret::HexKey);
         }
         if (86..=88).contains(&token.len())
+            && token != alone
             && labelled()
             && bs58::decode(token).into_vec().is_ok_and(|b| b.len() == 64)
         {

@@ -66,15 +66,15 @@ impl Lang {
         Lang::from_code(&code).unwrap_or(Lang::EN)
     }
 
+    /// The language's messages, read from its file when first needed (a
+    /// run in one language reads one file).
     fn table(self) -> &'static HashMap<String, String> {
-        static TABLES: OnceLock<HashMap<&'static str, HashMap<String, String>>> = OnceLock::new();
-        let tables = TABLES.get_or_init(|| {
-            LOCALES
-                .iter()
-                .map(|(code, text)| (*code, parse_table(text)))
-                .collect()
-        });
-        &tables[self.0]
+        static TABLES: [OnceLock<HashMap<String, String>>; LOCALES.len()] =
+            [const { OnceLock::new() }; LOCALES.len()];
+        // A `Lang` is only ever made from `LOCALES`' codes (else: English).
+        let index = |code: &str| LOCALES.iter().position(|(c, _)| *c == code);
+        let i = index(self.0).or_else(|| index(Lang::EN.0)).unwrap_or(0);
+        TABLES[i].get_or_init(|| parse_table(LOCALES[i].1))
     }
 
     /// The message `id` with its placeholders filled from `args`.
