@@ -57,7 +57,8 @@ pub fn escape(s: &str) -> String {
 
 /// `escape(s)` appended to `out`.
 pub fn push_escaped(out: &mut String, s: &str) {
-    if !s.chars().any(is_unsafe) {
+    // Printable ASCII (hashes, addresses, amounts) holds nothing unsafe.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(is_unsafe) {
         out.push_str(s);
         return;
     }

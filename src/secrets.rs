@@ -130,20 +130,25 @@ fn is_base58(b: u8) -> bool {
 /// with others.
 fn recovery_phrase(input: &str) -> bool {
     let english = Language::English;
-    let words = input
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty());
-    // Every word of the English list has 3 to 8 letters.
-    if longest_run(words, |w| {
-        // Lowercased on the stack: most "words" of a pasted line are hex.
-        let mut buf = [0u8; 8];
-        (3..=8).contains(&w.len()) && w.is_ascii() && {
-            let lower = &mut buf[..w.len()];
-            lower.copy_from_slice(w.as_bytes());
-            lower.make_ascii_lowercase();
-            std::str::from_utf8(lower).is_ok_and(|l| english.find_word(l).is_some())
-        }
-    }) >= PHRASE_MIN_WORDS
+    let words = || {
+        input
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+    };
+    // Every word of the English list has 3 to 8 letters: without twelve
+    // such runs of letters (a hash has a few) there is no list to look in.
+    let shaped = words().filter(|w| (3..=8).contains(&w.len())).count();
+    if shaped >= PHRASE_MIN_WORDS
+        && longest_run(words(), |w| {
+            // Lowercased on the stack: most "words" of a pasted line are hex.
+            let mut buf = [0u8; 8];
+            (3..=8).contains(&w.len()) && w.is_ascii() && {
+                let lower = &mut buf[..w.len()];
+                lower.copy_from_slice(w.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower).is_ok_and(|l| english.find_word(l).is_some())
+            }
+        }) >= PHRASE_MIN_WORDS
     {
         return true;
     }
