@@ -120,12 +120,9 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
             let next = match tokio::task::unconstrained(records.next()).now_or_never() {
                 Some(next) => next,
                 None => {
-                    if let Err(e) = writer.flush() {
-                        if super::is_closed(&e) {
-                            broken_pipe = true;
-                            break;
-                        }
-                        return Err(e).context("writing records to stdout");
+                    if !delivered(writer.flush())? {
+                        broken_pipe = true;
+                        break;
                     }
                     tokio::task::unconstrained(records.next()).await
                 }
@@ -134,12 +131,9 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
                 break;
             };
             let done = record.map_err(anyhow::Error::msg)?;
-            if let Err(e) = writer.write(&done.text) {
-                if super::is_closed(&e) {
-                    broken_pipe = true;
-                    break;
-                }
-                return Err(e).context("writing a record to stdout");
+            if !delivered(writer.write(&done.text))? {
+                broken_pipe = true;
+                break;
             }
             tally.add(done.label);
             if let Some(c) = done.chain {
@@ -161,12 +155,8 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
             }
         }
     }
-    if !broken_pipe && let Err(e) = writer.flush() {
-        if super::is_closed(&e) {
-            broken_pipe = true;
-        } else {
-            return Err(e).context("writing records to stdout");
-        }
+    if !broken_pipe && !delivered(writer.flush())? {
+        broken_pipe = true;
     }
     store::save(&mut memory, &updates, settings);
     if let Some(p) = progress {
@@ -270,6 +260,16 @@ fn per_lookup(requests: u64, lookups: u64) -> String {
     } else {
         let digits = (-r.log10().floor()) as usize + 1;
         format!("{r:.digits$}")
+    }
+}
+
+/// Whether writing to stdout went through: `false` when the reader closed
+/// the pipe (`batch | head`: the records it wanted are out), else the error.
+fn delivered(outcome: std::io::Result<()>) -> Result<bool> {
+    match outcome {
+        Ok(()) => Ok(true),
+        Err(e) if super::is_closed(&e) => Ok(false),
+        Err(e) => Err(e).context("writing records to stdout"),
     }
 }
 
