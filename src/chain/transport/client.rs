@@ -9,12 +9,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
 use super::coalesce::Group;
 use super::endpoint::Endpoint;
 use super::error::root_cause;
-use super::error::{CallResult, EndpointError, GetAnswer, MAX_BODY_BYTES, snippet};
+use super::error::{CallResult, EndpointError, MAX_BODY_BYTES, snippet};
 use super::jsonrpc::{Call, batch_body, match_by_id, merge_parts, method_list, single_body};
 use super::options::Options;
 use super::throttle::Throttle;
@@ -65,7 +63,7 @@ pub struct RpcClient {
     /// txdoctor's start-up, which a local node never needs.
     tls: Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
     timeout: Duration,
-    log: Log,
+    pub(super) log: Log,
     pub(super) options: Options,
     pub(super) shared: Arc<Shared>,
 }
@@ -106,7 +104,7 @@ impl RpcClient {
     }
 
     /// The HTTP client for `url`: the one with the system's roots for https.
-    fn http_for(&self, url: &str) -> Result<&reqwest::Client, EndpointError> {
+    pub(super) fn http_for(&self, url: &str) -> Result<&reqwest::Client, EndpointError> {
         if url
             .get(..7)
             .is_some_and(|s| s.eq_ignore_ascii_case("http://"))
@@ -263,41 +261,6 @@ impl RpcClient {
         merge_parts(answers.into_iter().map(|a| (1, a)))
     }
 
-    /// One REST call: POST `body` as JSON to `path` under the endpoint's URL
-    /// (the TRON full-node API), with the same failures as a batch.
-    pub async fn post(
-        &self,
-        endpoint: &Endpoint,
-        path: &'static str,
-        body: &Value,
-    ) -> Result<Value, EndpointError> {
-        let url = format!("{}{path}", endpoint.url.trim_end_matches('/'));
-        let started = std::time::Instant::now();
-        let body = serde_json::to_vec(body).unwrap_or_default();
-        let outcome = self
-            .send_to(endpoint, &url, &body, 1)
-            .await
-            .and_then(|bytes| {
-                serde_json::from_slice(&bytes).map_err(|e| EndpointError::Undecodable {
-                    detail: e.to_string(),
-                    snippet: snippet(&bytes),
-                })
-            });
-        let outcome = outcome.map_err(|e| e.scrubbed(endpoint));
-        let ms = started.elapsed().as_millis();
-        match &outcome {
-            Ok(_) => self.log.verbose(format_args!(
-                "{} POST {path} answered in {ms} ms",
-                endpoint.shown
-            )),
-            Err(e) => self.log.verbose(format_args!(
-                "{} POST {path} failed after {ms} ms: {e}",
-                endpoint.shown
-            )),
-        }
-        outcome
-    }
-
     /// Runs one HTTP exchange and logs it with `-v`.
     async fn logged(
         &self,
@@ -334,7 +297,7 @@ impl RpcClient {
 
     /// POSTs `body` (worth `calls` calls) to `url` on `endpoint`: the
     /// answer's body, read as JSON by the caller.
-    async fn send_to(
+    pub(super) async fn send_to(
         &self,
         endpoint: &Endpoint,
         url: &str,
@@ -363,63 +326,10 @@ impl RpcClient {
         Ok(bytes)
     }
 
-    /// One REST GET of `path` under the endpoint's URL (Esplora). A 404 is
-    /// an answer, not a failure: the caller decides what it means.
-    pub async fn get(&self, endpoint: &Endpoint, path: &str) -> Result<GetAnswer, EndpointError> {
-        let a = self.rest(endpoint, path).await?;
-        match a.status {
-            200..=299 => Ok(GetAnswer::Body(a.body)),
-            404 => Ok(GetAnswer::NotFound(endpoint.scrub(&snippet(&a.body)))),
-            status => Err(EndpointError::Http {
-                status,
-                snippet: snippet(&a.body),
-            }
-            .scrubbed(endpoint)),
-        }
-    }
-
-    /// One REST GET of `path` under the endpoint's URL with its status and
-    /// the API's own headers (`X-Aptos-*`): an answer of any status is
-    /// evidence the caller reads (Aptos's 404 names the missing thing and
-    /// still carries the ledger's headers). Rate limits, redirects and
-    /// transport faults stay failures.
-    pub async fn rest(&self, endpoint: &Endpoint, path: &str) -> Result<RestAnswer, EndpointError> {
-        let url = format!("{}{path}", endpoint.url.trim_end_matches('/'));
-        let started = std::time::Instant::now();
-        let http = self.http_for(&url).map_err(|e| e.scrubbed(endpoint))?;
-        let outcome = self
-            .paced(endpoint, 1, || {
-                let mut request = http.get(&url);
-                for (name, value) in &endpoint.headers {
-                    request = request.header(name, value);
-                }
-                request
-            })
-            .await
-            .map(|(status, body, headers)| RestAnswer {
-                status,
-                body,
-                headers,
-            })
-            .map_err(|e| e.scrubbed(endpoint));
-        let ms = started.elapsed().as_millis();
-        match &outcome {
-            Ok(a) => self.log.verbose(format_args!(
-                "{} GET {path} answered in {ms} ms (HTTP {})",
-                endpoint.shown, a.status
-            )),
-            Err(e) => self.log.verbose(format_args!(
-                "{} GET {path} failed after {ms} ms: {e}",
-                endpoint.shown
-            )),
-        }
-        outcome
-    }
-
     /// Sends the request `build` makes when the endpoint's pace allows
     /// (`calls` calls' worth); a rate limit slows the endpoint down and, as
     /// the options allow, the request is sent again after the wait asked for.
-    async fn paced(
+    pub(super) async fn paced(
         &self,
         endpoint: &Endpoint,
         calls: usize,
@@ -582,24 +492,6 @@ impl RpcClient {
 
 /// The headers an answer keeps: an API's own (`x-aptos-*`), a few, short.
 pub type Headers = Vec<(String, String)>;
-
-/// What a REST GET answered, whatever its status.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RestAnswer {
-    pub status: u16,
-    pub body: Vec<u8>,
-    /// Lower-case names.
-    pub headers: Headers,
-}
-
-impl RestAnswer {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
 
 /// The `x-aptos-*` headers of an answer: at most 16, each value at most 128
 /// bytes (what an endpoint sends is bounded before anyone reads it).

@@ -1,7 +1,7 @@
 //! How txdoctor talks to endpoints, one concern a file: `endpoint` (the
 //! URL, its redacted form, its secrets and pace), `error` (typed failures),
 //! `jsonrpc` (batches matched by id), `client` (HTTP: requests, pacing,
-//! rate limits, no redirects), `throttle` (the sliding-window pace) and
+//! rate limits, no redirects), `rest` (its POST and GETs), `throttle` (the sliding-window pace) and
 //! `coalesce` (concurrent lookups sharing one request), `options` (how a
 //! client treats rate limits and concurrent lookups). Family quirks live
 //! with their family (TronGrid's 403 penalty, TRON's `{"Error"}` with
@@ -13,11 +13,12 @@ mod endpoint;
 mod error;
 mod jsonrpc;
 mod options;
+mod rest;
 pub mod shared;
 pub mod throttle;
 
 pub use crate::codec::url::redact_url;
-pub use client::{Headers, MAX_RETRY_AFTER, RestAnswer, RpcClient, Stats};
+pub use client::{Headers, MAX_RETRY_AFTER, RpcClient, Stats};
 pub use endpoint::{Endpoint, RefusalRule};
 #[cfg(test)]
 pub use error::answered;
@@ -26,3 +27,4 @@ pub use error::{
 };
 pub use jsonrpc::Call;
 pub use options::Options;
+pub use rest::RestAnswer;
