@@ -145,11 +145,6 @@ impl Json {
         Json::new(text.into())
     }
 
-    /// The answer as a tree, for the rare reader that walks it.
-    pub fn value(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or(Value::Null)
-    }
-
     /// What `read` makes of this answer, made once: the lookups that share
     /// one answer (a chain's fee history, asked once for a whole request)
     /// share what is read from it. One kind of reading is kept per answer;
@@ -190,18 +185,12 @@ impl From<&serde_json::value::RawValue> for Json {
     }
 }
 
-impl From<Value> for Json {
-    fn from(value: Value) -> Self {
-        Json::new(value.to_string().into())
-    }
-}
-
 pub type CallResult = Result<std::sync::Arc<Json>, CallError>;
 
 /// An answer, as the transport hands it over (the tests' way to make one).
 #[cfg(test)]
 pub fn answered(value: Value) -> CallResult {
-    Ok(std::sync::Arc::new(Json::from(value)))
+    Ok(std::sync::Arc::new(Json::new(value.to_string().into())))
 }
 
 /// Decodes one call's result into a wire type; `null` stays representable via `Option`.
