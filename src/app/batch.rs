@@ -92,9 +92,9 @@ pub fn status_fail_code(status: Status, fail_on: &[FailOn]) -> u8 {
     }
 }
 
-/// Every line's lookup as a task of its own, on every core (with thousands
-/// of answers arriving together, decoding and diagnosing is real work, and
-/// one thread would queue it); the records in input order. `concurrency`
+/// Every line's lookup as a task of its own — on the runtime's one thread
+/// for `batch` and `case check`, on every core for `serve`'s many agents —
+/// and the records in input order. `concurrency`
 /// lookups run at once (the semaphore, fair: lines start in order); a
 /// finished line's record waits for its turn without holding a place, so
 /// one slow line (a rate limit waited out) does not stop the others — up
