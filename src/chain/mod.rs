@@ -173,22 +173,28 @@ pub async fn search_tx<'a>(
             )
         }
     };
-    let mut pending: FuturesUnordered<_> = direct.into_iter().map(search).collect();
-    let mut outcomes = Vec::new();
-    let mut grace: Option<tokio::time::Instant> = None;
-    loop {
-        let next = match grace {
-            None => pending.next().await,
-            Some(until) => match tokio::time::timeout_at(until, pending.next()).await {
-                Ok(next) => next,
-                Err(_) => break,
-            },
-        };
-        let Some((key, outcome)) = next else { break };
-        if grace.is_none() && matches!(outcome, ChainOutcome::Found { .. }) {
-            grace = Some(tokio::time::Instant::now() + ALSO_ON_GRACE);
+    let mut outcomes = Vec::with_capacity(chains.len());
+    if let [only] = direct[..] {
+        // One chain to ask (a hint, a link, a one-chain configuration): no
+        // race to run, and none of its bookkeeping per lookup.
+        outcomes.push(search(only).await);
+    } else {
+        let mut pending: FuturesUnordered<_> = direct.into_iter().map(search).collect();
+        let mut grace: Option<tokio::time::Instant> = None;
+        loop {
+            let next = match grace {
+                None => pending.next().await,
+                Some(until) => match tokio::time::timeout_at(until, pending.next()).await {
+                    Ok(next) => next,
+                    Err(_) => break,
+                },
+            };
+            let Some((key, outcome)) = next else { break };
+            if grace.is_none() && matches!(outcome, ChainOutcome::Found { .. }) {
+                grace = Some(tokio::time::Instant::now() + ALSO_ON_GRACE);
+            }
+            outcomes.push((key, outcome));
         }
-        outcomes.push((key, outcome));
     }
     // The costly searches, only where no other chain has it.
     if !outcomes

@@ -49,12 +49,17 @@ impl Amount {
     /// 0.000315829384); the exact value is in the JSON.
     pub fn display_fee(&self) -> String {
         const DIGITS: usize = 6;
-        let digits = self.raw.to_string().len();
-        let raw = if digits > DIGITS {
+        let digits = decimal(self.raw).len();
+        let raw = if digits <= DIGITS {
+            self.raw
+        } else if let Ok(raw) = u128::try_from(self.raw)
+            && let Some(up) = raw.checked_add(10u128.pow(digits as u32 - DIGITS as u32) / 2)
+        {
+            let unit = 10u128.pow((digits - DIGITS) as u32);
+            U256::from(up / unit * unit)
+        } else {
             let unit = U256::from(10).pow(U256::from(digits - DIGITS));
             self.raw.saturating_add(unit / U256::from(2)) / unit * unit
-        } else {
-            self.raw
         };
         format!(
             "{} {}",
@@ -73,8 +78,9 @@ impl Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut m = s.serialize_map(Some(3))?;
-        m.serialize_entry("raw", &self.raw.to_string())?;
-        m.serialize_entry("amount", &self.amount())?;
+        let digits = decimal(self.raw);
+        m.serialize_entry("raw", &digits)?;
+        m.serialize_entry("amount", &units_of(&digits, self.decimals))?;
         m.serialize_entry("symbol", &self.symbol)?;
         m.end()
     }
@@ -82,23 +88,41 @@ impl Serialize for Amount {
 
 /// `raw / 10^decimals` as an exact decimal string without trailing zeros.
 pub fn format_units(raw: U256, decimals: u8) -> String {
-    let digits = raw.to_string();
+    units_of(&decimal(raw), decimals)
+}
+
+/// `raw` in decimal digits. U256's own conversion divides in 256 bits;
+/// almost every amount fits in 128.
+pub fn decimal(raw: U256) -> String {
+    match u128::try_from(raw) {
+        Ok(n) => n.to_string(),
+        Err(_) => raw.to_string(),
+    }
+}
+
+/// `format_units` of an amount already in decimal `digits`.
+fn units_of(digits: &str, decimals: u8) -> String {
     let d = decimals as usize;
     if d == 0 {
-        return digits;
+        return digits.to_string();
     }
-    let (int, frac) = if digits.len() > d {
-        let (i, f) = digits.split_at(digits.len() - d);
-        (i.to_string(), f.to_string())
+    let mut out = String::with_capacity(digits.len().max(d) + 2);
+    let frac = if digits.len() > d {
+        let (int, frac) = digits.split_at(digits.len() - d);
+        out.push_str(int);
+        frac.trim_end_matches('0')
     } else {
-        ("0".to_string(), format!("{digits:0>d$}"))
+        out.push('0');
+        digits.trim_end_matches('0')
     };
-    let frac = frac.trim_end_matches('0');
-    if frac.is_empty() {
-        int
-    } else {
-        format!("{int}.{frac}")
+    if !frac.is_empty() {
+        out.push('.');
+        // Below one unit: the zeros between the point and the digits.
+        let zeros = d.saturating_sub(digits.len());
+        out.extend(std::iter::repeat_n('0', zeros));
+        out.push_str(frac);
     }
+    out
 }
 
 /// What the transaction cost and how that broke down.
@@ -527,6 +551,15 @@ mod tests {
         // A number no chain would charge, from a lying endpoint: no overflow.
         let huge = Amount::new(U256::MAX, 18, "ETH").display_fee();
         assert!(huge.starts_with("115792"), "{huge}");
+        // Either side of 128 bits (the fast path's edge) rounds the same way.
+        let big = |raw: U256| Amount::new(raw, 18, "ETH").display_fee();
+        let max128 = U256::from(u128::MAX);
+        assert_eq!(big(max128), "340282000000000000000 ETH");
+        assert_eq!(big(max128 + U256::from(1)), "340282000000000000000 ETH");
+        assert_eq!(
+            big(U256::from(u128::MAX - 10u128.pow(32))),
+            "340282000000000000000 ETH"
+        );
     }
     use super::*;
 
@@ -539,6 +572,19 @@ mod tests {
         assert_eq!(format_units(u("0"), 18), "0");
         assert_eq!(format_units(u("1"), 18), "0.000000000000000001");
         assert_eq!(format_units(u("123"), 0), "123");
+        assert_eq!(format_units(u("120"), 1), "12");
+        assert_eq!(format_units(u("1000"), 3), "1");
+        assert_eq!(format_units(u("1001"), 3), "1.001");
+        assert_eq!(format_units(u("10"), 3), "0.01");
+        // Either side of 128 bits.
+        assert_eq!(
+            format_units(u("340282366920938463463374607431768211455"), 18),
+            "340282366920938463463.374607431768211455"
+        );
+        assert_eq!(
+            format_units(u("340282366920938463463374607431768211456"), 18),
+            "340282366920938463463.374607431768211456"
+        );
         assert_eq!(
             format_units(U256::MAX, 18),
             "115792089237316195423570985008687907853269984665640564039457.584007913129639935"

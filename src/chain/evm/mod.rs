@@ -16,6 +16,8 @@ pub mod pending;
 pub mod verify;
 pub mod wire;
 
+use std::sync::LazyLock;
+
 use super::family::{ChainFamily, unheld_address, unheld_id};
 use super::probe::Probe;
 use super::{AddressOutcome, AddressScope, TxKey};
@@ -124,20 +126,29 @@ async fn ask(
     chain: &Chain,
     hash: B256,
 ) -> Result<Answer, EndpointFailure> {
-    let hash_hex = hex::encode_prefixed(hash);
+    // The calls every lookup shares, written once.
+    static SHARED: LazyLock<[Call; 3]> = LazyLock::new(|| {
+        [
+            Call::new("eth_chainId", json!([])),
+            Call::new("eth_blockNumber", json!([])),
+            Call::new(
+                "eth_feeHistory",
+                json!([
+                    format!("0x{:x}", convert::FEE_HISTORY_BLOCKS),
+                    "latest",
+                    convert::FEE_HISTORY_PERCENTILES
+                ]),
+            ),
+        ]
+    });
+    let [chain_id, block_number, fee_history] = &*SHARED;
+    let hash_hex = [hex::encode_prefixed(hash)];
     let calls = [
-        Call::new("eth_chainId", json!([])),
-        Call::new("eth_getTransactionByHash", json!([hash_hex])),
-        Call::new("eth_getTransactionReceipt", json!([hash_hex])),
-        Call::new("eth_blockNumber", json!([])),
-        Call::new(
-            "eth_feeHistory",
-            json!([
-                format!("0x{:x}", convert::FEE_HISTORY_BLOCKS),
-                "latest",
-                convert::FEE_HISTORY_PERCENTILES
-            ]),
-        ),
+        chain_id.clone(),
+        Call::new("eth_getTransactionByHash", &hash_hex),
+        Call::new("eth_getTransactionReceipt", &hash_hex),
+        block_number.clone(),
+        fee_history.clone(),
     ];
     let answers = client
         .batch(endpoint, &calls)

@@ -15,6 +15,7 @@ use tokio::sync::oneshot;
 
 use super::RpcClient;
 use super::endpoint::Endpoint;
+use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::error::{CallError, CallResult, EndpointError, Json};
@@ -48,48 +49,49 @@ enum Slot {
 /// (`MAX_GET_SIGNATURE_STATUSES_QUERY_ITEMS`, "Too many inputs provided").
 const MERGEABLE: &[(&str, usize)] = &[("getSignatureStatuses", 256)];
 
-fn merge_limit(call: &Call) -> Option<usize> {
+/// A call whose list may be merged with others': the limit, its items and
+/// what it asks after the list (the key of the calls it merges with).
+fn mergeable(call: &Call) -> Option<(usize, Merged, String)> {
     let (_, limit) = MERGEABLE.iter().find(|(m, _)| *m == call.method)?;
-    call.params.get(0)?.as_array()?;
-    Some(*limit)
+    let mut params = call.params_list()?;
+    if !params.first()?.is_array() {
+        return None;
+    }
+    let rest = params.split_off(1);
+    let Value::Array(items) = params.pop()? else {
+        return None;
+    };
+    let key = format!("{}{}", call.method, Value::from(rest.clone()));
+    let list = Merged {
+        method: call.method,
+        items,
+        rest,
+        grown: false,
+    };
+    Some((*limit, list, key))
 }
 
-/// What a merged call is keyed by: its method and the parameters after the list.
-fn merge_key(call: &Call) -> String {
-    let rest: Vec<&serde_json::Value> = call
-        .params
-        .as_array()
-        .map(|p| p.iter().skip(1).collect())
-        .unwrap_or_default();
-    format!(
-        "{}{}",
-        call.method,
-        serde_json::Value::from(rest.into_iter().cloned().collect::<Vec<_>>())
-    )
-}
-
-/// The items of a call's list.
-fn items(call: &Call) -> &[serde_json::Value] {
-    call.params
-        .get(0)
-        .and_then(|p| p.as_array())
-        .map(Vec::as_slice)
-        .unwrap_or_default()
+/// A merged call still taking items: the items so far, and the parameters
+/// after the list.
+struct Merged {
+    method: &'static str,
+    items: Vec<Value>,
+    rest: Vec<Value>,
+    /// Items were added since the call's text was last written.
+    grown: bool,
 }
 
 /// The calls gathered for one endpoint, not yet sent.
 pub struct Group {
     pub id: u64,
     calls: Vec<Call>,
-    index: HashMap<String, usize>,
+    /// Where each distinct call sits in `calls` (a call is its own key).
+    index: HashMap<Call, usize>,
     /// The merged call still taking items, per merge key.
     merging: HashMap<String, usize>,
+    /// The merged calls, by their place in `calls`.
+    merged: HashMap<usize, Merged>,
     waiters: Vec<Waiter>,
-}
-
-/// What identical calls share: the method and its parameters.
-pub fn key(call: &Call) -> String {
-    format!("{}{}", call.method, call.params)
 }
 
 impl Group {
@@ -99,6 +101,7 @@ impl Group {
             calls: Vec::new(),
             index: HashMap::new(),
             merging: HashMap::new(),
+            merged: HashMap::new(),
             waiters: Vec::new(),
         }
     }
@@ -112,62 +115,65 @@ impl Group {
         self.calls.len()
     }
 
-    /// How many distinct calls `calls` (keyed by `keys`) would add (at
-    /// most: a list call may join a merged one).
-    pub fn added_by(&self, keys: &[String]) -> usize {
-        keys.iter()
+    /// How many distinct calls `calls` would add (at most: a list call may
+    /// join a merged one).
+    pub fn added_by(&self, calls: &[Call]) -> usize {
+        calls
+            .iter()
             .enumerate()
-            .filter(|&(i, k)| !self.index.contains_key(k) && !keys[..i].contains(k))
+            .filter(|&(i, c)| !self.index.contains_key(c) && !calls[..i].contains(c))
             .count()
     }
 
-    /// Adds one lookup's calls (keyed by `keys`); its answers go to `reply`.
-    pub fn add(&mut self, calls: &[Call], keys: Vec<String>, reply: oneshot::Sender<Reply>) {
-        let slots = calls
-            .iter()
-            .zip(keys)
-            .map(|(c, k)| self.place(c, k))
-            .collect();
+    /// Adds one lookup's calls; its answers go to `reply`.
+    pub fn add(&mut self, calls: &[Call], reply: oneshot::Sender<Reply>) {
+        let slots = calls.iter().map(|c| self.place(c)).collect();
         self.waiters.push(Waiter { slots, reply });
     }
 
-    fn place(&mut self, c: &Call, key: String) -> Slot {
-        if let Some(limit) = merge_limit(c) {
-            let mk = merge_key(c);
-            let len = items(c).len();
-            if let Some(&i) = self.merging.get(&mk) {
-                let start = items(&self.calls[i]).len();
-                if start + len <= limit
-                    && let Some(list) = self.calls[i]
-                        .params
-                        .get_mut(0)
-                        .and_then(|p| p.as_array_mut())
-                {
-                    list.extend(items(c).iter().cloned());
-                    return Slot::Part {
-                        call: i,
-                        start,
-                        len,
-                    };
-                }
+    fn place(&mut self, c: &Call) -> Slot {
+        if let Some((limit, own, key)) = mergeable(c) {
+            let len = own.items.len();
+            if let Some(&i) = self.merging.get(&key)
+                && let Some(list) = self.merged.get_mut(&i)
+                && list.items.len() + len <= limit
+            {
+                let start = list.items.len();
+                list.items.extend(own.items);
+                list.grown = true;
+                return Slot::Part {
+                    call: i,
+                    start,
+                    len,
+                };
             }
+            let i = self.calls.len();
             self.calls.push(c.clone());
-            let i = self.calls.len() - 1;
-            self.merging.insert(mk, i);
+            self.merged.insert(i, own);
+            self.merging.insert(key, i);
             return Slot::Part {
                 call: i,
                 start: 0,
                 len,
             };
         }
-        Slot::Whole(*self.index.entry(key).or_insert_with(|| {
-            self.calls.push(c.clone());
-            self.calls.len() - 1
-        }))
+        if let Some(&i) = self.index.get(c) {
+            return Slot::Whole(i);
+        }
+        let i = self.calls.len();
+        self.calls.push(c.clone());
+        self.index.insert(c.clone(), i);
+        Slot::Whole(i)
     }
 
-    /// The batch to send.
-    pub fn calls(&self) -> &[Call] {
+    /// The batch to send (the merged calls written out with all their items).
+    pub fn calls(&mut self) -> &[Call] {
+        for (&i, list) in self.merged.iter_mut().filter(|(_, l)| l.grown) {
+            let mut params = vec![Value::from(list.items.clone())];
+            params.extend(list.rest.iter().cloned());
+            self.calls[i] = Call::new(list.method, params);
+            list.grown = false;
+        }
         &self.calls
     }
 
@@ -185,11 +191,11 @@ impl Group {
         };
         // Each answer goes to its last reader and is copied only for the
         // others (the head, the chain id): a batch's answers are large.
-        let asked: Vec<usize> = self.calls.iter().map(|c| items(c).len()).collect();
         // The merged calls' answers, each read once for all their lookups.
-        let merged: HashMap<usize, CallResult> = (0..self.calls.len())
-            .filter(|&i| merge_limit(&self.calls[i]).is_some())
-            .filter_map(|i| Some((i, results.get(i)?.clone())))
+        let merged: HashMap<usize, CallResult> = self
+            .merged
+            .keys()
+            .filter_map(|&i| Some((i, results.get(i)?.clone())))
             .collect();
         let lists: HashMap<usize, Listed> = merged
             .iter()
@@ -220,7 +226,10 @@ impl Group {
                         _ => Err(CallError::Missing),
                     },
                     Slot::Part { call, start, len } => match merged.get(&call) {
-                        Some(result) => split(result, lists.get(&call), asked[call], start, len),
+                        Some(result) => {
+                            let asked = self.merged.get(&call).map_or(0, |l| l.items.len());
+                            split(result, lists.get(&call), asked, start, len)
+                        }
                         None => Err(CallError::Missing),
                     },
                 })
@@ -279,7 +288,6 @@ impl RpcClient {
         linger: Duration,
     ) -> Result<Vec<CallResult>, EndpointError> {
         let cap = endpoint.batch_cap();
-        let keys: Vec<String> = calls.iter().map(key).collect();
         let (tx, rx) = oneshot::channel::<Reply>();
         let mut full = Vec::new();
         {
@@ -287,7 +295,7 @@ impl RpcClient {
             let group = groups
                 .entry(endpoint.url.clone())
                 .or_insert_with(|| self.new_group());
-            if !group.is_empty() && group.len() + group.added_by(&keys) > cap {
+            if !group.is_empty() && group.len() + group.added_by(calls) > cap {
                 full.push(std::mem::replace(group, self.new_group()));
             }
             if group.is_empty() {
@@ -300,7 +308,7 @@ impl RpcClient {
                     }
                 });
             }
-            group.add(calls, keys, tx);
+            group.add(calls, tx);
             if group.len() >= cap {
                 full.push(std::mem::replace(group, self.new_group()));
             }
@@ -328,17 +336,29 @@ impl RpcClient {
     async fn gathered(&self, url: &str, id: u64, linger: Duration) -> bool {
         /// Turns without a new call after which no more are coming.
         const STILL_TURNS: u32 = 3;
+        /// On a runtime of many threads (`serve`) lookups arrive one by one
+        /// from the network rather than all ready at once: there the group
+        /// also waits until none has joined for this long.
+        const QUIET: Duration = Duration::from_millis(1);
+        let quiet = tokio::runtime::Handle::current().runtime_flavor()
+            == tokio::runtime::RuntimeFlavor::MultiThread;
         let opened = tokio::time::Instant::now();
         let (mut size, mut still) = (0, 0);
-        while still < STILL_TURNS && opened.elapsed() < linger {
-            tokio::task::yield_now().await;
+        while opened.elapsed() < linger {
+            if still < STILL_TURNS {
+                tokio::task::yield_now().await;
+            } else if quiet {
+                tokio::time::sleep(QUIET).await;
+            }
             let Some(now) = self.open_size(url, id) else {
                 return false;
             };
-            if now == size {
+            if now != size {
+                (size, still) = (now, 0);
+            } else if still < STILL_TURNS {
                 still += 1;
             } else {
-                (size, still) = (now, 0);
+                break;
             }
         }
         true
@@ -360,7 +380,7 @@ impl RpcClient {
         (group.id == id && !group.is_empty()).then(|| std::mem::replace(group, self.new_group()))
     }
 
-    async fn send_group(&self, endpoint: &Endpoint, group: Group) {
+    async fn send_group(&self, endpoint: &Endpoint, mut group: Group) {
         let reply = self.batch_now(endpoint, group.calls()).await;
         group.answer(reply);
     }
@@ -374,13 +394,9 @@ mod tests {
 
     use crate::chain::transport::answered as ok;
 
-    fn keys(calls: &[Call]) -> Vec<String> {
-        calls.iter().map(key).collect()
-    }
-
     /// A lookup joins the group, as `coalesced` adds it.
     fn add(g: &mut Group, calls: &[Call], reply: oneshot::Sender<Reply>) {
-        g.add(calls, keys(calls), reply);
+        g.add(calls, reply);
     }
 
     fn call(method: &'static str, p: &str) -> Call {
@@ -398,10 +414,10 @@ mod tests {
             Call::new("eth_chainId", json!([])),
             call("eth_getTransactionByHash", "0xb"),
         ];
-        assert_eq!(g.added_by(&keys(&a)), 2);
+        assert_eq!(g.added_by(&a), 2);
         let (ta, mut ra) = oneshot::channel();
         add(&mut g, &a, ta);
-        assert_eq!(g.added_by(&keys(&b)), 1);
+        assert_eq!(g.added_by(&b), 1);
         let (tb, mut rb) = oneshot::channel();
         add(&mut g, &b, tb);
         assert_eq!(g.len(), 3);
@@ -469,8 +485,9 @@ mod tests {
         );
         assert_eq!(g.len(), 3);
         assert_eq!(
-            g.calls()[0].params,
-            json!([["A", "B"], {"searchTransactionHistory": true}])
+            g.calls()[0],
+            statuses(&["A", "B"]),
+            "one call with both signatures"
         );
         let ctx = json!({"slot": 9});
         g.answer(Ok(vec![

@@ -3,22 +3,46 @@
 //! id answered twice makes the answer inconsistent), and the answers of a
 //! batch sent in parts merged back.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::error::{CallError, CallResult, EndpointError, Json, snippet};
 
-/// One JSON-RPC call of a batch.
-#[derive(Debug, Clone)]
+/// One JSON-RPC call of a batch, its parameters written out as JSON once:
+/// a call is cloned into a shared request, compared with the calls already
+/// there, and written into the body — all without serialising it again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Call {
     pub method: &'static str,
-    pub params: Value,
+    params: Arc<str>,
 }
 
 impl Call {
-    pub fn new(method: &'static str, params: Value) -> Self {
-        Call { method, params }
+    /// A call of `method` with `params` (a JSON array: a `json!` value, or
+    /// any list that serialises as one).
+    pub fn new(method: &'static str, params: impl Serialize) -> Self {
+        // Lists of JSON values always serialise (their keys are strings);
+        // should one not, the call still goes out well-formed, and the
+        // endpoint's refusal of its parameters comes back as its answer.
+        let text = serde_json::to_string(&params).unwrap_or_else(|_| "[]".into());
+        Call {
+            method,
+            params: text.into(),
+        }
+    }
+
+    /// The parameters as JSON text.
+    pub fn params(&self) -> &str {
+        &self.params
+    }
+
+    /// The parameters read back, for the rare call whose list is merged
+    /// with others' (`coalesce`).
+    pub(super) fn params_list(&self) -> Option<Vec<Value>> {
+        serde_json::from_str(&self.params).ok()
     }
 }
 
@@ -77,40 +101,40 @@ pub(super) fn method_list(calls: &[Call]) -> String {
         .join(", ")
 }
 
-/// One call on the wire.
-#[derive(Serialize)]
-struct Request<'a> {
-    jsonrpc: &'static str,
-    id: usize,
-    method: &'static str,
-    params: &'a Value,
+/// One call on the wire, numbered `id`: written out by hand around the
+/// call's own text (the method is one of ours, a plain name).
+fn write_request(out: &mut Vec<u8>, id: usize, call: &Call) {
+    use std::io::Write;
+    out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
+    let _ = write!(out, "{id}");
+    out.extend_from_slice(br#","method":"#);
+    // Escaped all the same: the body must stay JSON whatever a name holds.
+    let _ = serde_json::to_writer(&mut *out, call.method);
+    out.extend_from_slice(br#","params":"#);
+    out.extend_from_slice(call.params.as_bytes());
+    out.push(b'}');
 }
 
-impl<'a> Request<'a> {
-    fn new(id: usize, call: &'a Call) -> Self {
-        Request {
-            jsonrpc: "2.0",
-            id,
-            method: call.method,
-            params: &call.params,
-        }
-    }
-}
-
-/// A batch's request body: the calls, numbered from 1, written out once.
+/// A batch's request body: the calls, numbered from 1.
 pub(super) fn batch_body(calls: &[Call]) -> Vec<u8> {
-    let requests: Vec<Request> = calls
-        .iter()
-        .enumerate()
-        .map(|(i, c)| Request::new(i + 1, c))
-        .collect();
-    // Values and these structs always serialize (their keys are strings).
-    serde_json::to_vec(&requests).unwrap_or_default()
+    let size: usize = calls.iter().map(|c| c.params.len() + 64).sum();
+    let mut out = Vec::with_capacity(size + 2);
+    out.push(b'[');
+    for (i, call) in calls.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_request(&mut out, i + 1, call);
+    }
+    out.push(b']');
+    out
 }
 
 /// One call alone (id 1), for an endpoint that refuses batches.
 pub(super) fn single_body(call: &Call) -> Vec<u8> {
-    serde_json::to_vec(&Request::new(1, call)).unwrap_or_default()
+    let mut out = Vec::with_capacity(call.params.len() + 64);
+    write_request(&mut out, 1, call);
+    out
 }
 
 /// One response of a batch, read without building its result: the id, the
@@ -228,6 +252,34 @@ mod tests {
     use super::*;
 
     use crate::chain::transport::answered as ok;
+
+    #[test]
+    fn request_bodies_are_json_rpc_numbered_from_one_with_each_calls_params() {
+        let calls = [
+            Call::new("eth_chainId", json!([])),
+            Call::new("eth_getTransactionByHash", ["0xab\"c"]),
+            Call::new("odd\"name", json!([{"k": [1, 2.5, null]}])),
+        ];
+        let body: Value = serde_json::from_slice(&batch_body(&calls)).unwrap();
+        assert_eq!(
+            body,
+            json!([
+                {"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []},
+                {"jsonrpc": "2.0", "id": 2, "method": "eth_getTransactionByHash", "params": ["0xab\"c"]},
+                {"jsonrpc": "2.0", "id": 3, "method": "odd\"name", "params": [{"k": [1, 2.5, null]}]},
+            ])
+        );
+        let mut one: Value = serde_json::from_slice(&single_body(&calls[1])).unwrap();
+        assert_eq!(one["id"], 1, "a call alone is call 1");
+        one["id"] = json!(2);
+        assert_eq!(one, body[1]);
+        // Equal calls are one call, whatever built their parameters.
+        assert_eq!(
+            calls[1],
+            Call::new("eth_getTransactionByHash", json!(["0xab\"c"]))
+        );
+        assert_eq!(calls[0].params(), "[]");
+    }
 
     #[test]
     fn batch_answers_are_matched_by_id_not_order() {
