@@ -251,7 +251,7 @@ pub struct BatchArgs {
 }
 
 /// Lines in flight unless `--concurrency` says otherwise.
-pub const DEFAULT_CONCURRENCY: u32 = 500;
+pub const DEFAULT_CONCURRENCY: u32 = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BatchFormat {

@@ -94,40 +94,70 @@ pub fn status_fail_code(status: Status, fail_on: &[FailOn]) -> u8 {
 
 /// Every line's lookup as a task of its own — on the runtime's one thread
 /// for `batch` and `case check`, on every core for `serve`'s many agents —
-/// and the records in input order. `concurrency`
-/// lookups run at once (the semaphore, fair: lines start in order); a
-/// finished line's record waits for its turn without holding a place, so
-/// one slow line (a rate limit waited out) does not stop the others — up
-/// to `WAITING_PER_LOOKUP` times as many lines may be started or waiting.
+/// and the records in input order. `concurrency` lookups run at once (the
+/// semaphore, fair: lines start in order); a finished line's record waits
+/// for its turn without holding a place, so one slow line (a rate limit
+/// waited out) does not stop the others — up to `WAITING_PER_LOOKUP` times
+/// as many lines may be started or waiting.
+///
+/// The lines are started by a task of their own, `BURST` at a time, each
+/// burst behind the work the one before made: on one thread a task spawned
+/// runs after every task already queued, and the shared request a burst's
+/// lookups fill should leave before the rest of a large window opens (with
+/// 2,000 lines started at once, the first request left after all of them).
 pub fn records(
     work: Arc<Work>,
-    lines: impl Stream<Item = Result<Line, String>> + Send,
+    lines: impl Stream<Item = Result<Line, String>> + Send + 'static,
     concurrency: usize,
 ) -> impl Stream<Item = Result<Done, String>> + Send {
     let concurrency = concurrency.max(1);
     let running = Arc::new(tokio::sync::Semaphore::new(concurrency));
-    lines
-        .map(move |line: Result<Line, String>| {
-            let work = work.clone();
-            let running = running.clone();
-            let task = AbortOnDrop(tokio::spawn(async move {
-                let line = line?;
-                let number = line.number;
-                // The line's --timeout starts with its lookup, not here.
-                let place = running.acquire_owned().await;
-                // Boxed: a line waiting for its place holds only itself,
-                // not the room of a lookup's state machine.
-                let record = Box::pin(answer(&work, line)).await;
-                drop(place);
-                done(&work, number, &record).map_err(|e| format!("rendering line {number}: {e}"))
-            }));
-            async move {
-                (&mut *Box::pin(task))
-                    .await
-                    .map_err(|e| format!("a lookup stopped unexpectedly: {e}"))?
+    // The lines started or waiting for their turn, in input order.
+    let (started, waiting) = tokio::sync::mpsc::channel(concurrency * WAITING_PER_LOOKUP);
+    let starter = AbortOnDrop(tokio::spawn(async move {
+        let mut lines = std::pin::pin!(lines);
+        let mut burst = 0;
+        while let Some(line) = lines.next().await {
+            let task = AbortOnDrop(tokio::spawn(line_task(work.clone(), running.clone(), line)));
+            // Gone: the records are no longer read.
+            if started.send(task).await.is_err() {
+                return;
             }
-        })
-        .buffered(concurrency * WAITING_PER_LOOKUP)
+            burst += 1;
+            if burst == BURST {
+                burst = 0;
+                tokio::task::yield_now().await;
+            }
+        }
+    }));
+    futures_util::stream::unfold((waiting, starter), |(mut waiting, starter)| async move {
+        let task = waiting.recv().await?;
+        let done = task
+            .await
+            .map_err(|e| format!("a lookup stopped unexpectedly: {e}"))
+            .and_then(|done| done);
+        Some((done, (waiting, starter)))
+    })
+}
+
+/// Lines started at a time (see `records`).
+const BURST: usize = 100;
+
+/// One line: its lookup once it has a place, then its record.
+async fn line_task(
+    work: Arc<Work>,
+    running: Arc<tokio::sync::Semaphore>,
+    line: Result<Line, String>,
+) -> Result<Done, String> {
+    let line = line?;
+    let number = line.number;
+    // The line's --timeout starts with its lookup, not here.
+    let place = running.acquire_owned().await;
+    // Boxed: a line waiting for its place holds only itself, not the room
+    // of a lookup's state machine.
+    let record = Box::pin(answer(&work, line)).await;
+    drop(place);
+    done(&work, number, &record).map_err(|e| format!("rendering line {number}: {e}"))
 }
 
 /// A line's task, stopped when its record is no longer awaited (the

@@ -131,6 +131,11 @@ pub async fn race_in_turn<T, F, Fut>(
     F: FnMut(Endpoint) -> Fut,
     Fut: std::future::Future<Output = Result<T, EndpointFailure>>,
 {
+    if let [only] = endpoints {
+        // One endpoint: nothing to race or hedge.
+        judge(0, ask(only.clone()).await);
+        return;
+    }
     let mut running = FuturesUnordered::new();
     let mut next = 0;
     let mut start = |next: &mut usize, running: &mut FuturesUnordered<_>| {

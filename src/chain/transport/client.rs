@@ -450,7 +450,10 @@ impl RpcClient {
                 retry_after,
             });
         }
-        let mut bytes = Vec::new();
+        // Sized once from the length announced (never beyond the cap; a
+        // false one only costs a grown or idle allocation).
+        let announced = response.content_length().unwrap_or(0);
+        let mut bytes = Vec::with_capacity(announced.min(MAX_BODY_BYTES as u64) as usize);
         while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(e))? {
             if bytes.len() + chunk.len() > MAX_BODY_BYTES {
                 return Err(EndpointError::TooLarge);

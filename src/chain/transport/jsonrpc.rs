@@ -160,8 +160,18 @@ pub(super) fn match_by_id(body: &[u8], n: usize) -> Result<Vec<CallResult>, Endp
         detail,
         snippet: snippet(body),
     };
-    let items: Vec<&RawValue> = match body.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'[') => serde_json::from_slice(body).map_err(|e| undecodable(e.to_string()))?,
+    // Each item read as a response, or None when it is not one.
+    let items: Vec<Option<Response>> = match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        // Read in one pass when every item is a response (an honest
+        // endpoint's answer); otherwise item by item, the odd ones left out.
+        Some(b'[') => match serde_json::from_slice::<Vec<Response>>(body) {
+            Ok(all) => all.into_iter().map(Some).collect(),
+            Err(_) => serde_json::from_slice::<Vec<&RawValue>>(body)
+                .map_err(|e| undecodable(e.to_string()))?
+                .into_iter()
+                .map(|item| serde_json::from_str::<Response>(item.get()).ok())
+                .collect(),
+        },
         // A lone object: either the endpoint's refusal of the whole batch, or
         // (for a batch of one) a server that unwraps single-call batches.
         Some(b'{') => {
@@ -170,7 +180,7 @@ pub(super) fn match_by_id(body: &[u8], n: usize) -> Result<Vec<CallResult>, Endp
             let read: Option<Response> = serde_json::from_str(one.get()).ok();
             let id = read.as_ref().and_then(|r| r.id.as_ref()).and_then(id_of);
             if n == 1 && id == Some(1) {
-                vec![one]
+                vec![read]
             } else {
                 let msg = read
                     .as_ref()
@@ -193,7 +203,7 @@ pub(super) fn match_by_id(body: &[u8], n: usize) -> Result<Vec<CallResult>, Endp
     let mut seen = vec![false; n];
     for item in items {
         // Not a response (or one that names a key twice): no call's answer.
-        let Ok(response) = serde_json::from_str::<Response>(item.get()) else {
+        let Some(response) = item else {
             continue;
         };
         let Some(id) = response.id.as_ref().and_then(id_of) else {
