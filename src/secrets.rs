@@ -69,6 +69,13 @@ const XPRV_PREFIXES: &[&str] = &[
 
 /// The kind of secret `input` holds, if any.
 pub fn detect(input: &str) -> Option<Secret> {
+    // A transaction hash alone, the commonest line of a batch: a secret of
+    // its shape is refused only beside a label (below), so none is here.
+    let alone = input.trim();
+    let hex = alone.strip_prefix("0x").unwrap_or(alone);
+    if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
     if recovery_phrase(input) {
         return Some(Secret::RecoveryPhrase);
     }
@@ -78,7 +85,6 @@ pub fn detect(input: &str) -> Option<Secret> {
     // Whether the text names a key: asked only of a token shaped like one,
     // and never of a line that is that token alone (a transaction hash has
     // a key's shape; a label needs words beside it).
-    let alone = input.trim();
     let labelled = std::cell::OnceCell::new();
     let labelled = || {
         *labelled.get_or_init(|| {
