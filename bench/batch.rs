@@ -18,7 +18,7 @@
 #[allow(dead_code)]
 mod fake;
 
-use std::io::{BufRead, BufReader};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -110,18 +110,37 @@ fn compare(
     rounds: usize,
 ) {
     let (mut t, mut p, mut c) = (Vec::new(), Vec::new(), Vec::new());
+    // Each round's txdoctor / concurrent plain client.
+    let mut ratios = Vec::new();
     for round in 1..=rounds {
         // CPU time as the kernel counted it: txdoctor's own (wait4), the
         // concurrent plain client's (this process, RUSAGE_SELF) and anvil's
         // (/proc) over each run. Both share the machine's cores with anvil.
-        let anvil_before = process_cpu(anvil);
-        let (records, td, _, t_cpu) = run_txdoctor(txdoctor, cfg, file);
-        let anvil_t = process_cpu(anvil) - anvil_before;
-        assert_eq!(records, hashes.len());
+        let run_td = || {
+            let anvil_before = process_cpu(anvil);
+            let (records, td, _, t_cpu) = run_txdoctor(txdoctor, cfg, file);
+            assert_eq!(records, hashes.len());
+            (td, t_cpu, process_cpu(anvil) - anvil_before)
+        };
+        let run_concurrent = || {
+            let (self_before, anvil_before) = (self_cpu(), process_cpu(anvil));
+            let (_, cd) = plain_concurrent(url, hashes);
+            (
+                cd,
+                self_cpu() - self_before,
+                process_cpu(anvil) - anvil_before,
+            )
+        };
+        // The two compared run back to back, in turn first: the machine's
+        // mood drifts over seconds, and each round's ratio is a fair pair.
+        let ((td, t_cpu, anvil_t), (cd, c_cpu, anvil_c)) = if round % 2 == 1 {
+            let t = run_td();
+            (t, run_concurrent())
+        } else {
+            let c = run_concurrent();
+            (run_td(), c)
+        };
         let (requests, pd) = plain_client(url, hashes);
-        let (self_before, anvil_before) = (self_cpu(), process_cpu(anvil));
-        let (_, cd) = plain_concurrent(url, hashes);
-        let (c_cpu, anvil_c) = (self_cpu() - self_before, process_cpu(anvil) - anvil_before);
         println!(
             "{name} round {round}: txdoctor {:>6.0} ms   plain client {:>6.0} ms ({requests} requests)   concurrent plain client {:>6.0} ms",
             ms(td),
@@ -138,7 +157,9 @@ fn compare(
         t.push(td);
         p.push(pd);
         c.push(cd);
+        ratios.push(td.as_secs_f64() / cd.as_secs_f64());
     }
+    ratios.sort_by(f64::total_cmp);
     let (mt, mp, mc) = (median(&mut t), median(&mut p), median(&mut c));
     println!(
         "{name} median: txdoctor {:.0} ms, plain client {:.0} ms, ratio {:.2} (goal <= 1.0)",
@@ -151,6 +172,12 @@ fn compare(
         ms(mt),
         ms(mc),
         mt.as_secs_f64() / mc.as_secs_f64()
+    );
+    println!(
+        "{name} rounds' ratios txdoctor / concurrent plain client: median {:.2}, best {:.2}, worst {:.2}",
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1]
     );
 }
 
@@ -215,8 +242,22 @@ fn run_txdoctor(bin: &Path, cfg: &Path, file: &Path) -> (usize, Duration, i64, D
         .stderr(Stdio::piped())
         .spawn()
         .expect("start txdoctor");
+    // Read whole (the records are checked once txdoctor is done): this
+    // process shares the cores, and reading line by line as they come
+    // would charge its own work to the run timed.
+    let mut out = Vec::with_capacity(8 << 20);
+    std::io::Read::read_to_end(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+    // The summary line; stderr holds nothing else without -v.
+    let mut summary = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut summary).unwrap();
+    let (code, peak_kib, cpu) = wait_with_peak_rss(child.id());
+    let took = started.elapsed();
+    assert_eq!(code, 0, "txdoctor batch failed");
+    if let Some(line) = summary.lines().find(|l| l.contains("HTTP requests")) {
+        println!("  {}", line.trim_start_matches("txdoctor: "));
+    }
     let mut records = 0;
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+    for line in out.lines() {
         let line = line.unwrap();
         assert!(
             line.contains(r#""status":"finalized""#),
@@ -224,15 +265,7 @@ fn run_txdoctor(bin: &Path, cfg: &Path, file: &Path) -> (usize, Duration, i64, D
         );
         records += 1;
     }
-    // The summary line; stderr holds nothing else without -v.
-    let mut summary = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut summary).unwrap();
-    if let Some(line) = summary.lines().find(|l| l.contains("HTTP requests")) {
-        println!("  {}", line.trim_start_matches("txdoctor: "));
-    }
-    let (code, peak_kib, cpu) = wait_with_peak_rss(child.id());
-    assert_eq!(code, 0, "txdoctor batch failed");
-    (records, started.elapsed(), peak_kib, cpu)
+    (records, took, peak_kib, cpu)
 }
 
 /// Waits for the child `pid` and returns its exit status and its own peak

@@ -360,7 +360,7 @@ pub fn timed_out(settings: &Settings, q: &Query, limit: Duration) -> TxReport {
             })
             .collect(),
     };
-    diagnose::tx_report(&q.input, &hash, &q.chains, &search, &settings.config)
+    diagnose::tx_report(&q.input, &hash, &q.chains, search, &settings.config)
 }
 
 /// Looks one transaction query up on its candidate chains and diagnoses it.
@@ -397,5 +397,5 @@ pub async fn lookup(
         deadline,
     )
     .await;
-    diagnose::tx_report(&q.input, &hash_hex, &q.chains, &search, &settings.config)
+    diagnose::tx_report(&q.input, &hash_hex, &q.chains, search, &settings.config)
 }

@@ -126,7 +126,7 @@ pub fn tx_report(
     input: &str,
     hash: &str,
     searched: &[String],
-    search: &Search,
+    mut search: Search,
     config: &Config,
 ) -> TxReport {
     let single = (searched.len() == 1)
@@ -142,17 +142,25 @@ pub fn tx_report(
         ..TxReport::new(input, hash)
     };
 
-    let found = search.outcomes.iter().find_map(|(key, o)| match o {
-        ChainOutcome::Found {
-            facts,
-            failures,
-            endpoint,
-        } => Some((config.chain(key)?, facts, failures, endpoint)),
+    // The chain that has it: its answer is taken out of the search (the
+    // report keeps its facts; the other chains' answers stay to be read).
+    let found = search.outcomes.iter().position(|(key, o)| {
+        matches!(o, ChainOutcome::Found { .. }) && config.chain(key).is_some()
+    });
+    let found = found.and_then(|i| match search.outcomes.remove(i) {
+        (
+            key,
+            ChainOutcome::Found {
+                facts,
+                failures,
+                endpoint,
+            },
+        ) => Some((config.chain(&key)?, facts, failures, endpoint)),
         _ => None,
     });
     if let Some((chain, facts, failures, endpoint)) = found {
         let key = &chain.key;
-        let v = verdict(facts, chain);
+        let v = verdict(&facts, chain);
         report.chain = Some(chain.key.clone());
         report.chain_name = Some(chain.name.clone());
         report.family = Some(chain.family);
@@ -163,11 +171,11 @@ pub fn tx_report(
         report.eta_seconds = v.eta_seconds;
         report.explorer_url = Some(chain.tx_url(&facts.hash));
         report.hash = facts.hash.clone();
-        report.warnings = endpoint_warnings(key, failures);
-        report.answered_by = vec![endpoint.clone()];
+        report.warnings = endpoint_warnings(key, &failures);
+        report.answered_by = vec![endpoint];
         report.congestion = facts.congestion.clone();
-        crate::chain::family::of(chain.family).annotate(facts, chain, &mut report);
-        let mut facts = (**facts).clone();
+        crate::chain::family::of(chain.family).annotate(&facts, chain, &mut report);
+        let mut facts = *facts;
         report.warnings.extend(tokens::check(&mut facts, chain));
         if facts.tokens_unread > 0 {
             report.warnings.push(Warning {
@@ -181,7 +189,7 @@ pub fn tx_report(
                 )
             });
         }
-        report.warnings.extend(also_on(search, config, key));
+        report.warnings.extend(also_on(&search, config, key));
         report.facts = Some(facts);
         return report;
     }
@@ -500,7 +508,7 @@ mod tests {
                 .collect(),
         };
         let searched: Vec<String> = search.outcomes.iter().map(|(k, _)| k.clone()).collect();
-        tx_report("q", "0xab", &searched, &search, &cfg())
+        tx_report("q", "0xab", &searched, search, &cfg())
     }
 
     #[test]

@@ -898,7 +898,7 @@ fn case_report(cfg: &Config, searched: &[&str], outcomes: Vec<(String, ChainOutc
         _ => hash("a1"),
     };
     let search = Search { outcomes };
-    tx_report(&hash, &hash, &searched, &search, cfg)
+    tx_report(&hash, &hash, &searched, search, cfg)
 }
 
 /// The table and paragraph `check` prints for a report, with no terminal.
