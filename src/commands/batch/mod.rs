@@ -93,8 +93,8 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     let mut broken_pipe = false;
     {
         // Each line's lookup and its rendering run as a task of their own
-        // (on the one thread of the command's runtime: `main` says why);
-        // `buffered` hands the records over in input order.
+        // (on the one thread of the command's runtime: `main` says why),
+        // started a hundred at a time; the records come back in input order.
         // `--concurrency` lookups run at once (the semaphore, fair: lines
         // start in order); a finished line's record waits for its turn
         // without holding a place, so one slow line (a rate limit waited
