@@ -100,11 +100,12 @@ pub fn status_fail_code(status: Status, fail_on: &[FailOn]) -> u8 {
 /// waited out) does not stop the others — up to `WAITING_PER_LOOKUP` times
 /// as many lines may be started or waiting.
 ///
-/// The lines are started by a task of their own, `BURST` at a time, each
-/// burst behind the work the one before made: on one thread a task spawned
-/// runs after every task already queued, and the shared request a burst's
-/// lookups fill should leave before the rest of a large window opens (with
-/// 2,000 lines started at once, the first request left after all of them).
+/// The lines are started by a task of their own, `BURST` at a time, the
+/// next burst once the last of the one before has run: on one thread a task
+/// spawned runs after every task already queued, and the shared request a
+/// burst's lookups fill — and an answer come in — should not wait behind the
+/// rest of a large window (with 2,000 lines started at once, the first
+/// request left after all of them).
 pub fn records(
     work: Arc<Work>,
     lines: impl Stream<Item = Result<Line, String>> + Send + 'static,
@@ -118,15 +119,24 @@ pub fn records(
         let mut lines = std::pin::pin!(lines);
         let mut burst = 0;
         while let Some(line) = lines.next().await {
-            let task = AbortOnDrop(tokio::spawn(line_task(work.clone(), running.clone(), line)));
+            burst += 1;
+            // The last line of a burst says when it has run: every task queued
+            // before it (a request its burst filled, an answer come in) has.
+            let (ran, last) = match burst == BURST {
+                true => {
+                    let (ran, last) = tokio::sync::oneshot::channel();
+                    (Some(ran), Some(last))
+                }
+                false => (None, None),
+            };
+            let task = line_task(work.clone(), running.clone(), line, ran);
             // Gone: the records are no longer read.
-            if started.send(task).await.is_err() {
+            if started.send(AbortOnDrop(tokio::spawn(task))).await.is_err() {
                 return;
             }
-            burst += 1;
-            if burst == BURST {
+            if let Some(last) = last {
                 burst = 0;
-                tokio::task::yield_now().await;
+                let _ = last.await;
             }
         }
     }));
@@ -148,7 +158,11 @@ async fn line_task(
     work: Arc<Work>,
     running: Arc<tokio::sync::Semaphore>,
     line: Result<Line, String>,
+    ran: Option<tokio::sync::oneshot::Sender<()>>,
 ) -> Result<Done, String> {
+    if let Some(ran) = ran {
+        let _ = ran.send(());
+    }
     let line = line?;
     let number = line.number;
     // The line's --timeout starts with its lookup, not here.
