@@ -122,13 +122,7 @@ pub fn records(
             burst += 1;
             // The last line of a burst says when it has run: every task queued
             // before it (a request its burst filled, an answer come in) has.
-            let (ran, last) = match burst == BURST {
-                true => {
-                    let (ran, last) = tokio::sync::oneshot::channel();
-                    (Some(ran), Some(last))
-                }
-                false => (None, None),
-            };
+            let (ran, last) = (burst == BURST).then(tokio::sync::oneshot::channel).unzip();
             let task = line_task(work.clone(), running.clone(), line, ran);
             // Gone: the records are no longer read.
             if started.send(AbortOnDrop(tokio::spawn(task))).await.is_err() {

@@ -62,23 +62,14 @@ fn mergeable(call: &Call) -> Option<(usize, Merged, String)> {
         return None;
     };
     let key = format!("{}{}", call.method, Value::from(rest.clone()));
-    let list = Merged {
-        method: call.method,
-        items,
-        rest,
-        grown: false,
-    };
-    Some((*limit, list, key))
+    Some((*limit, Merged { items, rest }, key))
 }
 
 /// A merged call still taking items: the items so far, and the parameters
 /// after the list.
 struct Merged {
-    method: &'static str,
     items: Vec<Value>,
     rest: Vec<Value>,
-    /// Items were added since the call's text was last written.
-    grown: bool,
 }
 
 /// The calls gathered for one endpoint, not yet sent.
@@ -140,7 +131,6 @@ impl Group {
             {
                 let start = list.items.len();
                 list.items.extend(own.items);
-                list.grown = true;
                 return Slot::Part {
                     call: i,
                     start,
@@ -168,11 +158,10 @@ impl Group {
 
     /// The batch to send (the merged calls written out with all their items).
     pub fn calls(&mut self) -> &[Call] {
-        for (&i, list) in self.merged.iter_mut().filter(|(_, l)| l.grown) {
+        for (&i, list) in &self.merged {
             let mut params = vec![Value::from(list.items.clone())];
             params.extend(list.rest.iter().cloned());
-            self.calls[i] = Call::new(list.method, params);
-            list.grown = false;
+            self.calls[i] = Call::new(self.calls[i].method, params);
         }
         &self.calls
     }
@@ -336,19 +325,15 @@ impl RpcClient {
     async fn gathered(&self, url: &str, id: u64, linger: Duration) -> bool {
         /// Turns without a new call after which no more are coming.
         const STILL_TURNS: u32 = 3;
-        /// On a runtime of many threads (`serve`) lookups arrive one by one
-        /// from the network rather than all ready at once: there the group
-        /// also waits until none has joined for this long.
-        const QUIET: Duration = Duration::from_millis(1);
-        let quiet = tokio::runtime::Handle::current().runtime_flavor()
-            == tokio::runtime::RuntimeFlavor::MultiThread;
+        // Where lookups arrive one by one (`serve`), also this long without one.
+        let quiet = self.options.coalesce_quiet;
         let opened = tokio::time::Instant::now();
         let (mut size, mut still) = (0, 0);
         while opened.elapsed() < linger {
             if still < STILL_TURNS {
                 tokio::task::yield_now().await;
-            } else if quiet {
-                tokio::time::sleep(QUIET).await;
+            } else if !quiet.is_zero() {
+                tokio::time::sleep(quiet).await;
             }
             let Some(now) = self.open_size(url, id) else {
                 return false;

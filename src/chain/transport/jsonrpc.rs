@@ -35,6 +35,7 @@ impl Call {
     }
 
     /// The parameters as JSON text.
+    #[cfg(test)]
     pub fn params(&self) -> &str {
         &self.params
     }

@@ -1,6 +1,7 @@
 //! How a client treats rate limits, concurrent lookups and shared facts:
-//! `Options`, and its two presets — one lookup at a time (`check`,
-//! `watch`) and many at once (`batch`, `case check`, `serve`).
+//! `Options`, and its presets — one lookup at a time (`check`, `watch`)
+//! and many at once (`batch`, `case check`; `serve` as they do, its
+//! lookups arriving one by one).
 
 use std::time::Duration;
 
@@ -11,6 +12,11 @@ pub struct Options {
     /// one HTTP request while they keep coming, for at most this long
     /// (`None`: every batch goes alone).
     pub coalesce: Option<Duration>,
+    /// A shared request also waits until no lookup has joined it for this
+    /// long (`serve`: agents' queries arrive one by one from the network);
+    /// zero where the lookups are all at hand (`batch`: it leaves as soon
+    /// as the lookups ready to run have joined).
+    pub coalesce_quiet: Duration,
     /// How many times a request refused with 429/503 is sent again (after
     /// the wait the endpoint asked for) before the endpoint counts as failed.
     pub rate_limit_retries: u32,
@@ -34,6 +40,7 @@ impl Options {
     /// endpoint is left for the next one at once, and its wait is kept.
     pub const INTERACTIVE: Options = Options {
         coalesce: None,
+        coalesce_quiet: Duration::ZERO,
         rate_limit_retries: 0,
         max_retry_wait: Duration::ZERO,
         hedge_after: Some(Duration::from_millis(1500)),
@@ -48,11 +55,19 @@ impl Options {
     /// the lookups are spread over every endpoint of a chain.
     pub const BATCH: Options = Options {
         coalesce: Some(COALESCE_WINDOW),
+        coalesce_quiet: Duration::ZERO,
         rate_limit_retries: 5,
         max_retry_wait: Duration::from_secs(120),
         hedge_after: None,
         share_facts: true,
         spread_load: true,
+    };
+
+    /// `batch`'s, for `serve`'s many agents: their queries come one by one,
+    /// so a shared request also waits for 1 ms without a newcomer.
+    pub const SERVE: Options = Options {
+        coalesce_quiet: Duration::from_millis(1),
+        ..Options::BATCH
     };
 }
 

@@ -113,9 +113,9 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         });
         let records = app::batch::records(work, lines, args.concurrency as usize);
         let mut records = std::pin::pin!(records);
-        // Unconstrained: tokio's cooperative budget would make this task
-        // yield half-way through starting a window of lookups, and on a busy
-        // machine their calls would then leave in several requests.
+        // Unconstrained: the records that are ready are written in one go;
+        // tokio's cooperative budget would cut the run every few dozen
+        // records, and each cut would flush and yield for nothing.
         loop {
             let next = match tokio::task::unconstrained(records.next()).now_or_never() {
                 Some(next) => next,

@@ -103,7 +103,7 @@ pub async fn run(args: &ServeArgs, settings: &Settings) -> Result<u8> {
         .into());
     }
     let server = Arc::new(Server {
-        client: RpcClient::with_options(settings.request_timeout, settings.log, Options::BATCH)?,
+        client: RpcClient::with_options(settings.request_timeout, settings.log, Options::SERVE)?,
         settings: settings.clone(),
         memory: Mutex::new(Arc::new(memory_store::open_memory(settings))),
         token,
