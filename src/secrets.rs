@@ -72,8 +72,7 @@ pub fn detect(input: &str) -> Option<Secret> {
     // A transaction hash alone, the commonest line of a batch: a secret of
     // its shape is refused only beside a label (below), so none is here.
     let alone = input.trim();
-    let hex = alone.strip_prefix("0x").unwrap_or(alone);
-    if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if hex_key_shaped(alone) {
         return None;
     }
     if recovery_phrase(input) {
@@ -106,12 +105,7 @@ pub fn detect(input: &str) -> Option<Secret> {
         {
             return Some(Secret::Wif);
         }
-        let hex = token.strip_prefix("0x").unwrap_or(token);
-        if hex.len() == 64
-            && hex.bytes().all(|b| b.is_ascii_hexdigit())
-            && token != alone
-            && labelled()
-        {
+        if hex_key_shaped(token) && token != alone && labelled() {
             return Some(Secret::HexKey);
         }
         if (86..=88).contains(&token.len())
@@ -123,6 +117,12 @@ pub fn detect(input: &str) -> Option<Secret> {
         }
     }
     None
+}
+
+/// 64 hex digits, `0x` or not: a private key's shape, and a transaction hash's.
+fn hex_key_shaped(token: &str) -> bool {
+    let hex = token.strip_prefix("0x").unwrap_or(token);
+    hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn is_base58(b: u8) -> bool {
