@@ -52,14 +52,17 @@ impl Amount {
         let digits = decimal(self.raw).len();
         let raw = if digits <= DIGITS {
             self.raw
-        } else if let Ok(raw) = u128::try_from(self.raw)
-            && let Some(up) = raw.checked_add(10u128.pow(digits as u32 - DIGITS as u32) / 2)
-        {
-            let unit = 10u128.pow((digits - DIGITS) as u32);
-            U256::from(up / unit * unit)
         } else {
-            let unit = U256::from(10).pow(U256::from(digits - DIGITS));
-            self.raw.saturating_add(unit / U256::from(2)) / unit * unit
+            // Half up to the last digit kept: in 128 bits when it fits.
+            let places = (digits - DIGITS) as u32;
+            let in_128 = u128::try_from(self.raw).ok().and_then(|raw| {
+                let unit = 10u128.pow(places);
+                Some(U256::from(raw.checked_add(unit / 2)? / unit * unit))
+            });
+            in_128.unwrap_or_else(|| {
+                let unit = U256::from(10).pow(U256::from(places));
+                self.raw.saturating_add(unit / U256::from(2)) / unit * unit
+            })
         };
         format!(
             "{} {}",
@@ -93,7 +96,7 @@ pub fn format_units(raw: U256, decimals: u8) -> String {
 
 /// `raw` in decimal digits. U256's own conversion divides in 256 bits;
 /// almost every amount fits in 128.
-pub fn decimal(raw: U256) -> String {
+fn decimal(raw: U256) -> String {
     match u128::try_from(raw) {
         Ok(n) => n.to_string(),
         Err(_) => raw.to_string(),
