@@ -348,8 +348,13 @@ impl RpcClient {
                     retry_after: Some(left),
                 });
             }
-            let at = self.with_throttle(endpoint, |t| t.reserve(Instant::now(), calls));
-            tokio::time::sleep_until(at.into()).await;
+            let now = Instant::now();
+            let at = self.with_throttle(endpoint, |t| t.reserve(now, calls));
+            // Only a wait to make: tokio rounds a deadline up to its next
+            // millisecond, so even one already past would hold the request.
+            if at > now {
+                tokio::time::sleep_until(at.into()).await;
+            }
             self.shared.requests.fetch_add(1, Ordering::Relaxed);
             *self
                 .shared
