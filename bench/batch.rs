@@ -18,7 +18,7 @@
 #[allow(dead_code)]
 mod fake;
 
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -28,11 +28,16 @@ use serde_json::{Value, json};
 const ALICE: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const BOB: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const PLAIN_HASHES_PER_REQUEST: usize = 100;
+/// The concurrent plain client's requests in flight (issue 24).
+const PLAIN_IN_FLIGHT: usize = 20;
 const MEMORY_LINES: usize = 20_000;
 const DELAY: Duration = Duration::from_millis(20);
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(PLAIN_PROCESS) {
+        return plain_process_main(&args[2], Path::new(&args[3]));
+    }
     let txdoctor = PathBuf::from(
         args.get(1)
             .expect("usage: batch_bench TXDOCTOR_BIN [N] [ROUNDS]"),
@@ -109,9 +114,10 @@ fn compare(
     hashes: &[String],
     rounds: usize,
 ) {
-    let (mut t, mut p, mut c) = (Vec::new(), Vec::new(), Vec::new());
-    // Each round's txdoctor / concurrent plain client.
-    let mut ratios = Vec::new();
+    let (mut t, mut p, mut c, mut q) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // Each round's txdoctor / concurrent plain client, in this process's
+    // threads and as a process of its own.
+    let (mut ratios, mut process_ratios) = (Vec::new(), Vec::new());
     for round in 1..=rounds {
         // CPU time as the kernel counted it: txdoctor's own (wait4), the
         // concurrent plain client's (this process, RUSAGE_SELF) and anvil's
@@ -131,36 +137,56 @@ fn compare(
                 process_cpu(anvil) - anvil_before,
             )
         };
-        // The two compared run back to back, in turn first: the machine's
-        // mood drifts over seconds, and each round's ratio is a fair pair.
-        let ((td, t_cpu, anvil_t), (cd, c_cpu, anvil_c)) = if round % 2 == 1 {
+        let run_process = || {
+            let anvil_before = process_cpu(anvil);
+            let (lines, took, p_cpu) = run_plain_process(url, file);
+            assert_eq!(lines, hashes.len());
+            (took, p_cpu, process_cpu(anvil) - anvil_before)
+        };
+        // The three compared run back to back, in turn first and last: the
+        // machine's mood drifts over seconds, and each round's ratios are
+        // fair pairs.
+        let ((td, t_cpu, anvil_t), (cd, c_cpu, anvil_c), (pd, p_cpu, anvil_p)) = if round % 2 == 1 {
             let t = run_td();
-            (t, run_concurrent())
+            let p = run_process();
+            (t, run_concurrent(), p)
         } else {
             let c = run_concurrent();
-            (run_td(), c)
+            let p = run_process();
+            (run_td(), c, p)
         };
-        let (requests, pd) = plain_client(url, hashes);
+        let (requests, sd) = plain_client(url, hashes);
         println!(
-            "{name} round {round}: txdoctor {:>6.0} ms   plain client {:>6.0} ms ({requests} requests)   concurrent plain client {:>6.0} ms",
+            "{name} round {round}: txdoctor {:>6.0} ms   plain client {:>6.0} ms ({requests} requests)   concurrent plain client {:>6.0} ms, as a process {:>6.0} ms",
             ms(td),
-            ms(pd),
-            ms(cd)
+            ms(sd),
+            ms(cd),
+            ms(pd)
         );
         println!(
-            "{name} round {round} CPU: txdoctor {:.0} ms + anvil {:.0} ms   concurrent plain client {:.0} ms + anvil {:.0} ms",
+            "{name} round {round} CPU: txdoctor {:.0} ms + anvil {:.0} ms   concurrent plain client {:.0} ms + anvil {:.0} ms, as a process {:.0} ms + anvil {:.0} ms",
             ms(t_cpu),
             ms(anvil_t),
             ms(c_cpu),
-            ms(anvil_c)
+            ms(anvil_c),
+            ms(p_cpu),
+            ms(anvil_p)
         );
         t.push(td);
-        p.push(pd);
+        p.push(sd);
         c.push(cd);
+        q.push(pd);
         ratios.push(td.as_secs_f64() / cd.as_secs_f64());
+        process_ratios.push(td.as_secs_f64() / pd.as_secs_f64());
     }
     ratios.sort_by(f64::total_cmp);
-    let (mt, mp, mc) = (median(&mut t), median(&mut p), median(&mut c));
+    process_ratios.sort_by(f64::total_cmp);
+    let (mt, mp, mc, mq) = (
+        median(&mut t),
+        median(&mut p),
+        median(&mut c),
+        median(&mut q),
+    );
     println!(
         "{name} median: txdoctor {:.0} ms, plain client {:.0} ms, ratio {:.2} (goal <= 1.0)",
         ms(mt),
@@ -179,12 +205,88 @@ fn compare(
         ratios[0],
         ratios[ratios.len() - 1]
     );
+    println!(
+        "{name} median: txdoctor {:.0} ms, concurrent plain client as a process {:.0} ms, ratio {:.2} (issue 24's goal <= 1.0)",
+        ms(mt),
+        ms(mq),
+        mt.as_secs_f64() / mq.as_secs_f64()
+    );
+    println!(
+        "{name} rounds' ratios txdoctor / concurrent plain client as a process: median {:.2}, best {:.2}, worst {:.2}",
+        process_ratios[process_ratios.len() / 2],
+        process_ratios[0],
+        process_ratios[process_ratios.len() - 1]
+    );
+}
+
+/// The first argument that makes this program the plain client as a
+/// process: `batch_bench --plain-process URL FILE`.
+const PLAIN_PROCESS: &str = "--plain-process";
+
+/// The concurrent plain client as a script author runs it: a process of its
+/// own that reads the file of hashes, asks as `plain_concurrent` does and
+/// prints one line per hash (hash, block, receipt status), in order.
+fn plain_process_main(url: &str, file: &Path) {
+    let text = std::fs::read_to_string(file).expect("read the hashes");
+    let hashes: Vec<String> = text.lines().map(str::to_string).collect();
+    let chunks: Vec<Vec<String>> = hashes
+        .chunks(PLAIN_HASHES_PER_REQUEST)
+        .map(<[String]>::to_vec)
+        .collect();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for wave in chunks.chunks(PLAIN_IN_FLIGHT) {
+        let handles: Vec<_> = wave
+            .iter()
+            .cloned()
+            .map(|chunk| {
+                let url = url.to_string();
+                std::thread::spawn(move || plain_request(&ureq::agent(), &url, &chunk))
+            })
+            .collect();
+        for (chunk, handle) in wave.iter().zip(handles) {
+            let answer = handle.join().unwrap();
+            for (i, hash) in chunk.iter().enumerate() {
+                let receipt = &answer[2 * i + 1]["result"];
+                writeln!(
+                    out,
+                    "{hash} {} {}",
+                    receipt["blockNumber"].as_str().unwrap_or("-"),
+                    receipt["status"].as_str().unwrap_or("-")
+                )
+                .unwrap();
+            }
+        }
+    }
+}
+
+/// The plain client as a process (`plain_process_main`) over `file`: the
+/// lines it printed, its wall time and its CPU time.
+// The child is waited for with wait4 (for its rusage), which clippy cannot see.
+#[allow(clippy::zombie_processes)]
+fn run_plain_process(url: &str, file: &Path) -> (usize, Duration, Duration) {
+    let started = Instant::now();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([PLAIN_PROCESS, url, file.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the plain client");
+    let mut out = Vec::with_capacity(1 << 20);
+    std::io::Read::read_to_end(&mut child.stdout.take().unwrap(), &mut out).unwrap();
+    let (code, _, cpu) = wait_with_peak_rss(child.id());
+    let took = started.elapsed();
+    assert_eq!(code, 0, "the plain client failed");
+    let lines = out.lines().map(Result::unwrap);
+    let mut count = 0;
+    for line in lines {
+        assert!(line.ends_with(" 0x1"), "not found or failed: {line}");
+        count += 1;
+    }
+    (count, took, cpu)
 }
 
 /// The plain client with up to `PLAIN_IN_FLIGHT` requests at once (issue
 /// 24's comparison): what a script author writes with a thread pool.
 fn plain_concurrent(url: &str, hashes: &[String]) -> (usize, Duration) {
-    const PLAIN_IN_FLIGHT: usize = 20;
     let started = Instant::now();
     let chunks: Vec<Vec<String>> = hashes
         .chunks(PLAIN_HASHES_PER_REQUEST)
@@ -318,30 +420,39 @@ fn plain_client(url: &str, hashes: &[String]) -> (usize, Duration) {
     let agent = ureq::agent();
     let mut requests = 0;
     for chunk in hashes.chunks(PLAIN_HASHES_PER_REQUEST) {
-        let body: Vec<Value> = chunk
-            .iter()
-            .enumerate()
-            .flat_map(|(i, h)| {
-                [
-                    json!({"jsonrpc": "2.0", "id": 2 * i, "method": "eth_getTransactionByHash", "params": [h]}),
-                    json!({"jsonrpc": "2.0", "id": 2 * i + 1, "method": "eth_getTransactionReceipt", "params": [h]}),
-                ]
-            })
-            .collect();
-        let answer: Vec<Value> = agent
-            .post(url)
-            .send_json(Value::Array(body))
-            .unwrap()
-            .into_json()
-            .unwrap();
-        assert_eq!(answer.len(), 2 * chunk.len());
-        assert!(
-            answer.iter().all(|a| !a["result"].is_null()),
-            "every hash found"
-        );
+        plain_request(&agent, url, chunk);
         requests += 1;
     }
     (requests, started.elapsed())
+}
+
+/// One request of the plain client: `eth_getTransactionByHash` and
+/// `eth_getTransactionReceipt` for each of `chunk`; the answers, all found.
+fn plain_request(agent: &ureq::Agent, url: &str, chunk: &[String]) -> Vec<Value> {
+    let body: Vec<Value> = chunk
+        .iter()
+        .enumerate()
+        .flat_map(|(i, h)| {
+            [
+                json!({"jsonrpc": "2.0", "id": 2 * i, "method": "eth_getTransactionByHash", "params": [h]}),
+                json!({"jsonrpc": "2.0", "id": 2 * i + 1, "method": "eth_getTransactionReceipt", "params": [h]}),
+            ]
+        })
+        .collect();
+    let mut answer: Vec<Value> = agent
+        .post(url)
+        .send_json(Value::Array(body))
+        .unwrap()
+        .into_json()
+        .unwrap();
+    assert_eq!(answer.len(), 2 * chunk.len());
+    assert!(
+        answer.iter().all(|a| !a["result"].is_null()),
+        "every hash found"
+    );
+    // A batch's answers may come in any order (JSON-RPC 2.0): by id.
+    answer.sort_by_key(|a| a["id"].as_u64());
+    answer
 }
 
 fn config(dir: &Path, name: &str, url: &str) -> PathBuf {
