@@ -146,7 +146,8 @@ pub async fn answer(client: &RpcClient, settings: &Settings, q: &Query, ask: Ask
     }
     let lookup = lookup(client, settings, q, ask.memory, deadline);
     let report = within(deadline, lookup).await;
-    let mut report = report.unwrap_or_else(|| timed_out(settings, q, limit));
+    // Boxed now: the report (2 KB) is kept across the rarer steps below.
+    let mut report = Box::new(report.unwrap_or_else(|| timed_out(settings, q, limit)));
     // No chain has it as a transaction: it may be an Aptos account's address.
     if let Some(aq) = as_account.filter(|_| {
         matches!(report.status, Status::NotFound | Status::Unknown) && report.facts.is_none()
@@ -179,7 +180,7 @@ pub async fn answer(client: &RpcClient, settings: &Settings, q: &Query, ask: Ask
             ));
         }
     }
-    Report::Tx(Box::new(report))
+    Report::Tx(report)
 }
 
 /// `work`'s result, or `None` when `deadline` passed first.

@@ -154,6 +154,32 @@ async fn ask(
         .batch(endpoint, &calls)
         .await
         .map_err(|e| EndpointFailure::from_error(&e))?;
+    // Read outside this future: what a found transaction needs is kept
+    // across an await only when a second request follows (boxed), and a
+    // batch holds thousands of lookups waiting for their first answer.
+    match read(client, endpoint, chain, hash, answers)? {
+        Read::Done(answer) => Ok(answer),
+        Read::FollowUp(rest) => rest.await,
+    }
+}
+
+/// What the first answer says: the answer itself, or the second request
+/// it needs (and what follows it) still to make.
+enum Read<'a> {
+    Done(Answer),
+    FollowUp(futures_util::future::BoxFuture<'a, Result<Answer, EndpointFailure>>),
+}
+
+/// The answers to `ask`'s calls, checked against each other and the
+/// configuration, and the found transaction's facts when they need no
+/// second request.
+fn read<'a>(
+    client: &'a RpcClient,
+    endpoint: &'a Endpoint,
+    chain: &'a Chain,
+    hash: B256,
+    answers: Vec<CallResult>,
+) -> Result<Read<'a>, EndpointFailure> {
     let [chain_id, tx, receipt, head, fee_history] = <[CallResult; 5]>::try_from(answers)
         .map_err(|_| fail(false, "wrong number of answers".into()))?;
 
@@ -178,7 +204,6 @@ async fn ask(
                 .and_then(convert::congestion)
         })
     });
-    let fee_history = || decode::<FeeHistory>(&fee_history).ok();
     let Some(tx) = tx else {
         if receipt.is_some() {
             return Err(EndpointFailure::inconsistent(
@@ -191,19 +216,22 @@ async fn ask(
                 format!("cannot say whether it knows the transaction: {e}"),
             )
         })?;
-        return Ok(Answer::Unknown {
+        return Ok(Read::Done(Answer::Unknown {
             head: Some(head),
             congestion,
-        });
+        }));
     };
     let head = head.map_err(|e| fail(false, e))?;
     verify::included_block(hash, &tx, receipt.as_ref(), head)
         .map_err(EndpointFailure::inconsistent)?;
-    let head = Some(head);
 
-    let mut book = convert::token_book(chain);
+    let book = convert::token_book(chain);
     let pending = tx.block_number.is_none();
-    let fee_history = if pending { fee_history() } else { None };
+    let fee_history = if pending {
+        decode::<FeeHistory>(&fee_history).ok()
+    } else {
+        None
+    };
     let mut tokens = convert::unknown_tokens(&tx, receipt.as_ref(), &book);
     let tokens_unread = tokens.len().saturating_sub(super::MAX_TOKEN_READS);
     tokens.truncate(super::MAX_TOKEN_READS);
@@ -213,43 +241,74 @@ async fn ask(
         sender_nonce: pending.then_some(tx.from),
         pending_block: pending && fee_history.is_none(),
     };
-    let mut failure = receipt
+    let failure = receipt
         .as_ref()
         .and_then(|r| failure_without_replay(&tx, r));
-    let extra = if wanted.is_empty() {
-        Extra::default()
-    } else {
-        // Boxed, as the replay below: rarer paths, and a batch holds
-        // thousands of these state machines while they wait for answers.
-        Box::pin(follow_up(client, endpoint, &tx, &wanted)).await
+    let found = Found {
+        tx,
+        receipt,
+        head,
+        congestion,
+        fee_history,
+        book,
+        tokens_unread,
+        failure,
     };
-    failure = failure.or(extra.failure);
-    if wanted.replay
-        && failure
-            .as_ref()
-            .is_none_or(|f| f.kind == FailureKind::Unavailable)
-    {
-        failure = Box::pin(replay_elsewhere(client, chain, endpoint, &tx))
-            .await
-            .or(failure);
+    if wanted.is_empty() {
+        return Ok(Read::Done(found.answer(chain, Extra::default())));
     }
-    book.extend(extra.tokens);
+    // Rarer paths: the follow-up, and the replay of a failed call elsewhere.
+    Ok(Read::FollowUp(Box::pin(async move {
+        let mut found = found;
+        let mut extra = follow_up(client, endpoint, &found.tx, &wanted).await;
+        found.failure = found.failure.take().or(extra.failure.take());
+        if wanted.replay
+            && found
+                .failure
+                .as_ref()
+                .is_none_or(|f| f.kind == FailureKind::Unavailable)
+        {
+            let replayed = replay_elsewhere(client, chain, endpoint, &found.tx).await;
+            found.failure = replayed.or(found.failure.take());
+        }
+        Ok(found.answer(chain, extra))
+    })))
+}
 
-    let mut facts = convert::tx_facts(chain, &tx, receipt.as_ref(), head, &book);
-    facts.tokens_unread = tokens_unread;
-    facts.failure = failure;
-    facts.congestion = congestion;
-    if pending {
-        facts.family = crate::model::FamilyFacts::Evm {
-            pending: Some(Box::new(convert::pending_facts(
-                &tx,
-                fee_history.as_ref(),
-                extra.pending_base_fee,
-                extra.sender_nonce,
-            ))),
-        };
+/// A transaction an endpoint has, read from the first answer.
+struct Found {
+    tx: Transaction,
+    receipt: Option<Receipt>,
+    head: u64,
+    congestion: Option<crate::model::Congestion>,
+    /// Read only while the transaction is pending.
+    fee_history: Option<FeeHistory>,
+    book: convert::TokenBook,
+    tokens_unread: usize,
+    failure: Option<Failure>,
+}
+
+impl Found {
+    /// Its facts, with what a second request added (`extra`).
+    fn answer(mut self, chain: &Chain, extra: Extra) -> Answer {
+        self.book.extend(extra.tokens);
+        let (tx, receipt) = (&self.tx, self.receipt.as_ref());
+        let mut facts = convert::tx_facts(chain, tx, receipt, Some(self.head), &self.book);
+        facts.tokens_unread = self.tokens_unread;
+        facts.failure = self.failure;
+        facts.congestion = self.congestion;
+        if tx.block_number.is_none() {
+            facts.family = crate::model::FamilyFacts::Evm {
+                pending: Some(Box::new(convert::pending_facts(
+                    tx,
+                    self.fee_history.as_ref(),
+                    extra.pending_base_fee,
+                    extra.sender_nonce,
+                ))),
+            };
+        }
+        Answer::Found(Box::new(facts))
     }
-    Ok(Answer::Found(Box::new(facts)))
 }
 
 /// The replay of a failed call on the chain's other endpoints, in order,
