@@ -73,14 +73,24 @@ fn warning_sentences(
 
 /// What an agent pastes: the paragraph, then on its own line the reminder
 /// that support never asks for a recovery phrase or a private key.
-pub fn with_reminder(paragraph: String, lang: Lang) -> String {
-    format!("{paragraph}\n{}", lang.t("safety_reminder", &[]))
+pub fn with_reminder(mut paragraph: String, lang: Lang) -> String {
+    let reminder = lang.t("safety_reminder", &[]);
+    paragraph.reserve_exact(1 + reminder.len());
+    paragraph.push('\n');
+    paragraph.push_str(&reminder);
+    paragraph
 }
+
+/// Bytes kept free after a paragraph for its safety reminder.
+const REMINDER_ROOM: usize = 256;
 
 /// Sentences separated by a space, except after full-width punctuation
 /// (Chinese and Japanese run sentences together).
 pub fn join_sentences(sentences: &[String]) -> String {
-    let mut out = String::new();
+    // Room for the spaces between them and the safety reminder after them
+    // (`with_reminder`): the paragraph is written once, not grown.
+    let length: usize = sentences.iter().map(|s| s.len() + 1).sum();
+    let mut out = String::with_capacity(length + REMINDER_ROOM);
     for s in sentences {
         if !out.is_empty() && !out.ends_with(['。', '！', '？', '」', '）']) {
             out.push(' ');
