@@ -77,7 +77,9 @@ pub struct Group {
     pub id: u64,
     calls: Vec<Call>,
     /// Where each distinct call sits in `calls` (a call is its own key).
-    index: HashMap<Call, usize>,
+    /// Hashed with foldhash (randomly seeded), not SipHash: every lookup's
+    /// calls go through it, and a group never holds more than `max_batch`.
+    index: HashMap<Call, usize, foldhash::fast::RandomState>,
     /// The merged call still taking items, per merge key.
     merging: HashMap<String, usize>,
     /// The merged calls, by their place in `calls`.
@@ -90,7 +92,7 @@ impl Group {
         Group {
             id,
             calls: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
             merging: HashMap::new(),
             merged: HashMap::new(),
             waiters: Vec::new(),
