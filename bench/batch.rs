@@ -193,29 +193,29 @@ fn compare(
         ms(mp),
         mt.as_secs_f64() / mp.as_secs_f64()
     );
+    compared(name, "concurrent plain client", mt, mc, &ratios);
+    compared(
+        name,
+        "concurrent plain client as a process",
+        mt,
+        mq,
+        &process_ratios,
+    );
+}
+
+/// txdoctor's median against `what`'s, and the rounds' ratios (sorted).
+fn compared(name: &str, what: &str, txdoctor: Duration, other: Duration, ratios: &[f64]) {
     println!(
-        "{name} median: txdoctor {:.0} ms, concurrent plain client {:.0} ms, ratio {:.2} (issue 24's goal <= 1.0)",
-        ms(mt),
-        ms(mc),
-        mt.as_secs_f64() / mc.as_secs_f64()
+        "{name} median: txdoctor {:.0} ms, {what} {:.0} ms, ratio {:.2} (issue 24's goal <= 1.0)",
+        ms(txdoctor),
+        ms(other),
+        txdoctor.as_secs_f64() / other.as_secs_f64()
     );
     println!(
-        "{name} rounds' ratios txdoctor / concurrent plain client: median {:.2}, best {:.2}, worst {:.2}",
+        "{name} rounds' ratios txdoctor / {what}: median {:.2}, best {:.2}, worst {:.2}",
         ratios[ratios.len() / 2],
         ratios[0],
         ratios[ratios.len() - 1]
-    );
-    println!(
-        "{name} median: txdoctor {:.0} ms, concurrent plain client as a process {:.0} ms, ratio {:.2} (issue 24's goal <= 1.0)",
-        ms(mt),
-        ms(mq),
-        mt.as_secs_f64() / mq.as_secs_f64()
-    );
-    println!(
-        "{name} rounds' ratios txdoctor / concurrent plain client as a process: median {:.2}, best {:.2}, worst {:.2}",
-        process_ratios[process_ratios.len() / 2],
-        process_ratios[0],
-        process_ratios[process_ratios.len() - 1]
     );
 }
 
@@ -229,34 +229,19 @@ const PLAIN_PROCESS: &str = "--plain-process";
 fn plain_process_main(url: &str, file: &Path) {
     let text = std::fs::read_to_string(file).expect("read the hashes");
     let hashes: Vec<String> = text.lines().map(str::to_string).collect();
-    let chunks: Vec<Vec<String>> = hashes
-        .chunks(PLAIN_HASHES_PER_REQUEST)
-        .map(<[String]>::to_vec)
-        .collect();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for wave in chunks.chunks(PLAIN_IN_FLIGHT) {
-        let handles: Vec<_> = wave
-            .iter()
-            .cloned()
-            .map(|chunk| {
-                let url = url.to_string();
-                std::thread::spawn(move || plain_request(&ureq::agent(), &url, &chunk))
-            })
-            .collect();
-        for (chunk, handle) in wave.iter().zip(handles) {
-            let answer = handle.join().unwrap();
-            for (i, hash) in chunk.iter().enumerate() {
-                let receipt = &answer[2 * i + 1]["result"];
-                writeln!(
-                    out,
-                    "{hash} {} {}",
-                    receipt["blockNumber"].as_str().unwrap_or("-"),
-                    receipt["status"].as_str().unwrap_or("-")
-                )
-                .unwrap();
-            }
+    plain_waves(url, &hashes, |chunk, answer| {
+        for (i, hash) in chunk.iter().enumerate() {
+            let receipt = &answer[2 * i + 1]["result"];
+            writeln!(
+                out,
+                "{hash} {} {}",
+                receipt["blockNumber"].as_str().unwrap_or("-"),
+                receipt["status"].as_str().unwrap_or("-")
+            )
+            .unwrap();
         }
-    }
+    });
 }
 
 /// The plain client as a process (`plain_process_main`) over `file`: the
@@ -288,26 +273,31 @@ fn run_plain_process(url: &str, file: &Path) -> (usize, Duration, Duration) {
 /// 24's comparison): what a script author writes with a thread pool.
 fn plain_concurrent(url: &str, hashes: &[String]) -> (usize, Duration) {
     let started = Instant::now();
+    let mut requests = 0;
+    plain_waves(url, hashes, |_, _| requests += 1);
+    (requests, started.elapsed())
+}
+
+/// `hashes` asked 100 a request, 20 requests at once (a thread each); each
+/// request's hashes and answers handed to `each` in the order of the hashes.
+fn plain_waves(url: &str, hashes: &[String], mut each: impl FnMut(&[String], Vec<Value>)) {
     let chunks: Vec<Vec<String>> = hashes
         .chunks(PLAIN_HASHES_PER_REQUEST)
-        .map(|c| c.to_vec())
+        .map(<[String]>::to_vec)
         .collect();
-    let mut requests = 0;
     for wave in chunks.chunks(PLAIN_IN_FLIGHT) {
         let handles: Vec<_> = wave
             .iter()
             .cloned()
             .map(|chunk| {
                 let url = url.to_string();
-                std::thread::spawn(move || plain_client(&url, &chunk).0)
+                std::thread::spawn(move || plain_request(&ureq::agent(), &url, &chunk))
             })
             .collect();
-        requests += handles
-            .into_iter()
-            .map(|h| h.join().unwrap())
-            .sum::<usize>();
+        for (chunk, handle) in wave.iter().zip(handles) {
+            each(chunk, handle.join().unwrap());
+        }
     }
-    (requests, started.elapsed())
 }
 
 fn ms(d: Duration) -> f64 {
