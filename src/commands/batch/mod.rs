@@ -54,6 +54,11 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         None => Box::new(std::io::stdin()),
     };
 
+    // The reader starts first: the first lines are read while the client
+    // and the store are made.
+    let (tx, rx) = mpsc::channel::<Chunk>(READ_AHEAD / CHUNK);
+    let source = file.map(Path::to_path_buf);
+    std::thread::spawn(move || read_lines(input, source, &tx));
     let client = transport::RpcClient::with_options(
         settings.request_timeout,
         settings.log,
@@ -65,9 +70,6 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
         now: memory::unix_now(),
         sender: None,
     };
-    let (tx, rx) = mpsc::channel::<Chunk>(READ_AHEAD / CHUNK);
-    let source = file.map(Path::to_path_buf);
-    std::thread::spawn(move || read_lines(input, source, &tx));
     let (first, rx) = first_window(rx, args.concurrency as usize).await;
     let lines = stream::iter(first).chain(
         stream::unfold(rx, |mut rx| async move {
