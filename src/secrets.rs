@@ -83,7 +83,7 @@ pub fn detect(input: &str) -> Option<Secret> {
     }
     // Whether the text names a key: asked only of a token shaped like one,
     // and never of a line that is that token alone (a transaction hash has
-    // a key's shape; a label needs words beside it).
+    // a key's shape, answered above; a label needs words beside it).
     let labelled = std::cell::OnceCell::new();
     let labelled = || {
         *labelled.get_or_init(|| {
@@ -105,7 +105,7 @@ pub fn detect(input: &str) -> Option<Secret> {
         {
             return Some(Secret::Wif);
         }
-        if hex_key_shaped(token) && token != alone && labelled() {
+        if hex_key_shaped(token) && labelled() {
             return Some(Secret::HexKey);
         }
         if (86..=88).contains(&token.len())
