@@ -179,8 +179,6 @@ fn compare(
         ratios.push(td.as_secs_f64() / cd.as_secs_f64());
         process_ratios.push(td.as_secs_f64() / pd.as_secs_f64());
     }
-    ratios.sort_by(f64::total_cmp);
-    process_ratios.sort_by(f64::total_cmp);
     let (mt, mp, mc, mq) = (
         median(&mut t),
         median(&mut p),
@@ -193,18 +191,19 @@ fn compare(
         ms(mp),
         mt.as_secs_f64() / mp.as_secs_f64()
     );
-    compared(name, "concurrent plain client", mt, mc, &ratios);
+    compared(name, "concurrent plain client", mt, mc, ratios);
     compared(
         name,
         "concurrent plain client as a process",
         mt,
         mq,
-        &process_ratios,
+        process_ratios,
     );
 }
 
-/// txdoctor's median against `what`'s, and the rounds' ratios (sorted).
-fn compared(name: &str, what: &str, txdoctor: Duration, other: Duration, ratios: &[f64]) {
+/// txdoctor's median against `what`'s, and the rounds' ratios.
+fn compared(name: &str, what: &str, txdoctor: Duration, other: Duration, mut ratios: Vec<f64>) {
+    ratios.sort_by(f64::total_cmp);
     println!(
         "{name} median: txdoctor {:.0} ms, {what} {:.0} ms, ratio {:.2} (issue 24's goal <= 1.0)",
         ms(txdoctor),
