@@ -8,6 +8,7 @@ use alloy_primitives::{Address, Bytes, U256, hex};
 use alloy_sol_types::{Panic, Revert, SolCall, SolError, SolEvent, SolValue, sol};
 use serde_json::Value;
 
+use super::ids::checksummed;
 use super::wire::{FeeHistory, Log, Receipt, Transaction};
 use crate::chain::spec::Chain;
 use crate::chain::transport::CallError;
@@ -129,10 +130,10 @@ pub fn transfer(
     let info = book.get(&token).cloned().unwrap_or_default();
     TokenTransfer {
         memo: None,
-        token: token.to_string(),
+        token: checksummed(&token),
         symbol: info.symbol,
-        from: from.to_string(),
-        to: to.to_string(),
+        from: checksummed(&from),
+        to: checksummed(&to),
         raw: value.to_string(),
         amount: info.decimals.map(|d| crate::model::format_units(value, d)),
         trust: crate::model::Trust::Unchecked,
@@ -194,8 +195,8 @@ pub fn tx_facts(
     };
     TxFacts {
         hash: hex::encode_prefixed(tx.hash),
-        from: tx.from.to_string(),
-        to: tx.to.map(|a| a.to_string()),
+        from: checksummed(&tx.from),
+        to: tx.to.as_ref().map(checksummed),
         nonce: u64::try_from(tx.nonce).ok(),
         value: native(tx.value),
         block,
@@ -207,7 +208,8 @@ pub fn tx_facts(
         failure: None,
         contract_created: receipt
             .and_then(|r| r.contract_address)
-            .map(|a| a.to_string()),
+            .as_ref()
+            .map(checksummed),
         congestion: None,
         solidified: None,
         expires_at_ms: None,
