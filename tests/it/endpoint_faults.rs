@@ -354,3 +354,63 @@ fn batch_timeout_bounds_each_line_behind_a_hung_endpoint() {
         run.elapsed
     );
 }
+
+/// A kept-alive connection the endpoint closes instead of answering (a
+/// server's idle timeout racing the next request, a proxy hanging up after an
+/// early error): the request goes again on a new connection, and the lookups
+/// are answered, not `unknown`. A closed connection every time is still a
+/// failure of that endpoint, after two more tries.
+#[test]
+fn a_request_closed_unanswered_goes_again_on_a_new_connection() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let node = Anvil::spawn(1);
+    let hashes: Vec<String> = (0..2)
+        .map(|_| node.send(json!({"from": ALICE, "to": BOB, "value": "0x1"})))
+        .collect();
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    // The second request (the second line's lookup, on the kept-alive
+    // connection of the first) is read and its connection closed.
+    let flaky = FakeServer::proxy(&node.url, move |_| {
+        (counter.fetch_add(1, Ordering::SeqCst) == 1).then(Reply::close)
+    });
+    let cfg = write_config(&[ChainSpec::new("eth", 1, vec![flaky.url.clone()])]);
+    let input = hashes.join("\n");
+    let run = cfg.run_stdin(
+        &["batch", "-", "-v", "--concurrency", "1"],
+        input.as_bytes(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let records = run.ndjson();
+    assert_eq!(records.len(), 2);
+    for (r, hash) in records.iter().zip(&hashes) {
+        assert_eq!(
+            (r["hash"].as_str(), r["status"].as_str()),
+            (Some(hash.as_str()), Some("confirmed")),
+            "{r}"
+        );
+        assert_eq!(r["warnings"], json!([]), "{r}");
+    }
+    assert!(
+        run.stderr
+            .contains("closed the connection before answering: sending again"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(flaky.hits(), 3, "two answered, one closed and sent again");
+
+    // An endpoint that always closes: unknown, naming it, after three tries a lookup.
+    let closing = FakeServer::start(|_| Reply::close());
+    let cfg = write_config(&[ChainSpec::new("eth", 1, vec![closing.url.clone()])]);
+    let run = cfg.run(&["check", &hashes[0], "--json"]);
+    let v = run.json();
+    assert_eq!(v["status"], "unknown", "{v}");
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("closed before any answer"),
+        "{v}"
+    );
+    assert_eq!(closing.hits(), 3, "one request and two more");
+}

@@ -335,7 +335,7 @@ impl RpcClient {
         calls: usize,
         build: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<(u16, Vec<u8>, Headers), EndpointError> {
-        let mut retries = 0;
+        let (mut retries, mut reopened) = (0, 0);
         loop {
             // One lookup at a time (no retries): an endpoint that asked to be
             // left alone for longer than we would wait is skipped at once.
@@ -364,6 +364,15 @@ impl RpcClient {
                 .entry(endpoint.url.clone())
                 .or_insert(0) += 1;
             match self.exchange(endpoint, build()).await {
+                // Every request we make only reads, so it may go again: on a
+                // new connection (hyper drops the closed one), paced anew.
+                Err(EndpointError::Closed) if reopened < REOPENS => {
+                    reopened += 1;
+                    self.log.verbose(format_args!(
+                        "{} closed the connection before answering: sending again on a new one",
+                        endpoint.shown
+                    ));
+                }
                 Err(EndpointError::RateLimited {
                     status,
                     retry_after,
@@ -487,6 +496,8 @@ impl RpcClient {
             EndpointError::Timeout(self.timeout)
         } else if e.is_connect() {
             EndpointError::Connect(root_cause(&e))
+        } else if closed_unanswered(&e) {
+            EndpointError::Closed
         } else if e.is_body() || e.is_decode() {
             EndpointError::Transport(format!(
                 "the answer was cut off before its end: {}",
@@ -496,6 +507,21 @@ impl RpcClient {
             EndpointError::Transport(root_cause(&e))
         }
     }
+}
+
+/// Whether hyper saw the connection closed before any answer to the request
+/// it had sent (its `IncompleteMessage`).
+fn closed_unanswered(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_incomplete_message)
+        {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// The headers an answer keeps: an API's own (`x-aptos-*`), a few, short.
@@ -511,6 +537,11 @@ fn kept_headers(map: &reqwest::header::HeaderMap) -> Headers {
         .take(16)
         .collect()
 }
+
+/// How many times a request whose connection was closed unanswered goes
+/// again (each closed connection is dropped from the pool: a second stale
+/// one may follow the first).
+const REOPENS: u32 = 2;
 
 /// How long a TCP and TLS connection may take before the endpoint is down.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

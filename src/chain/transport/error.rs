@@ -36,6 +36,11 @@ pub enum EndpointError {
     BatchRefused(String),
     #[error("transport error ({0})")]
     Transport(String),
+    /// The connection was closed after the request went out, before any
+    /// answer: a kept-alive connection the server had just closed (its idle
+    /// timeout, or a hang-up after an earlier error on it).
+    #[error("the connection was closed before any answer came")]
+    Closed,
     #[error("the node answered with an error: {0}")]
     NodeError(String),
     #[error(
@@ -76,7 +81,7 @@ impl EndpointError {
             EndpointError::Http { .. } => K::Http,
             EndpointError::Undecodable { .. } | EndpointError::BatchRefused(_) => K::Undecodable,
             EndpointError::TooLarge => K::TooLarge,
-            EndpointError::Transport(_) => K::Other,
+            EndpointError::Transport(_) | EndpointError::Closed => K::Other,
             EndpointError::NodeError(_) => K::NodeError,
             EndpointError::Redirected { .. } => K::Redirected,
             EndpointError::Inconsistent(_) => K::Inconsistent,

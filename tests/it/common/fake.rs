@@ -15,6 +15,8 @@ pub struct Reply {
     pub delay: Option<std::time::Duration>,
     /// Announce the whole body but send only this many bytes, then close.
     pub cut_at: Option<usize>,
+    /// Read the request, answer nothing and close the connection.
+    pub close: bool,
 }
 
 impl Reply {
@@ -29,6 +31,17 @@ impl Reply {
             body: body.into(),
             delay: None,
             cut_at: None,
+            close: false,
+        }
+    }
+
+    /// Reads the request and closes the connection without a word: what a
+    /// client sees when a server closes a kept-alive connection (its idle
+    /// timeout) just as the next request goes out on it.
+    pub fn close() -> Reply {
+        Reply {
+            close: true,
+            ..Reply::json("")
         }
     }
 
@@ -141,6 +154,9 @@ impl FakeServer {
                         };
                         requests.lock().unwrap().push(request.clone());
                         let reply = handler(&request);
+                        if reply.close {
+                            return;
+                        }
                         if let Some(d) = reply.delay {
                             std::thread::sleep(d);
                         }
