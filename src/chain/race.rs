@@ -160,6 +160,7 @@ pub async fn race_in_turn<T, F, Fut>(
         let hedge = client.hedge_after().filter(|_| next < endpoints.len());
         tokio::select! {
             Some((i, answer)) = running.next() => {
+                client.judged(&endpoints[i], answer.is_ok());
                 if judge(i, answer) {
                     return;
                 }

@@ -142,7 +142,7 @@ impl RpcClient {
 
     /// The order a lookup asks `endpoints` in: as configured, or (spreading
     /// the load) starting at the next one in turn for `chain`, those resting
-    /// after a rate limit last.
+    /// after a rate limit or failed lookups last.
     pub fn in_turn(&self, chain: &str, mut endpoints: Vec<Endpoint>) -> Vec<Endpoint> {
         if !self.options.spread_load || endpoints.len() < 2 {
             return endpoints;
@@ -156,8 +156,21 @@ impl RpcClient {
         let n = endpoints.len();
         endpoints.rotate_left(turn % n);
         let now = Instant::now();
-        endpoints.sort_by_key(|e| self.with_throttle(e, |t| t.benched(now).is_some()));
+        endpoints.sort_by_key(|e| self.with_throttle(e, |t| t.resting(now)));
         endpoints
+    }
+
+    /// What a lookup made of `endpoint`'s answer, when the load is spread:
+    /// a failure rests it (`Throttle::failed`), a proper answer ends that.
+    pub fn judged(&self, endpoint: &Endpoint, usable: bool) {
+        if !self.options.spread_load {
+            return;
+        }
+        if usable {
+            self.with_throttle(endpoint, Throttle::succeeded);
+        } else {
+            self.with_throttle(endpoint, |t| t.failed(Instant::now()));
+        }
     }
 
     pub fn stats(&self) -> Stats {

@@ -1,7 +1,9 @@
 //! How fast one endpoint may be asked: a sliding window per endpoint that
 //! lets no more than `rps` calls start within any second (a call inside a
 //! JSON-RPC batch counts as one, as providers count them), slows down when
-//! the endpoint says "too many requests", and recovers slowly as it answers.
+//! the endpoint says "too many requests", and recovers slowly as it answers;
+//! and whether it is resting — after a rate limit, or after lookups it
+//! failed — so that a batch asks the others first (`RpcClient::in_turn`).
 //! Pure: the caller passes the clock in.
 
 use std::collections::VecDeque;
@@ -16,6 +18,10 @@ pub const MIN_RPS: f64 = 0.5;
 pub const DEFAULT_BACKOFF: Duration = Duration::from_secs(1);
 /// Each answer lets the pace grow back by this factor, up to the configured rate.
 const RECOVERY: f64 = 1.05;
+/// How long an endpoint rests after a failed lookup, doubled with each
+/// failure in a row up to `FAILING_REST_MAX`.
+pub const FAILING_REST: Duration = Duration::from_secs(1);
+pub const FAILING_REST_MAX: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone)]
 pub struct Throttle {
@@ -33,6 +39,9 @@ pub struct Throttle {
     refused_with: u16,
     /// The span the budget is counted over, in seconds (`rps_window`).
     window: Option<f64>,
+    /// Lookups failed in a row (rate limits aside), and the rest they earned.
+    failures: u32,
+    failing_until: Option<Instant>,
 }
 
 impl Throttle {
@@ -45,6 +54,8 @@ impl Throttle {
             refusals: 0,
             refused_with: 429,
             window: None,
+            failures: 0,
+            failing_until: None,
         }
     }
 
@@ -64,6 +75,30 @@ impl Throttle {
         self.not_before
             .filter(|t| *t > now)
             .map(|t| (self.refused_with, t - now))
+    }
+
+    /// Asked after the others for now: resting after a rate limit, or
+    /// after failed lookups.
+    pub fn resting(&self, now: Instant) -> bool {
+        self.benched(now).is_some() || self.failing_until.is_some_and(|t| t > now)
+    }
+
+    /// A lookup got no usable answer from the endpoint (down, an error page,
+    /// an answer that contradicts itself, a lagging node): it rests
+    /// `FAILING_REST`, doubled with each failure in a row. It is still asked
+    /// when the others fail or a second opinion is needed.
+    pub fn failed(&mut self, now: Instant) {
+        self.failures = self.failures.saturating_add(1);
+        let rest = FAILING_REST
+            .saturating_mul(2u32.saturating_pow(self.failures.saturating_sub(1).min(16)))
+            .min(FAILING_REST_MAX);
+        self.failing_until = now.checked_add(rest);
+    }
+
+    /// A lookup got a proper answer from the endpoint: it is not failing.
+    pub fn succeeded(&mut self) {
+        self.failures = 0;
+        self.failing_until = None;
     }
 
     /// The rate in force now.
@@ -247,5 +282,34 @@ mod tests {
             Duration::from_secs(1),
             "backoff restarts"
         );
+    }
+
+    #[test]
+    fn failed_lookups_rest_an_endpoint_longer_each_time_until_one_succeeds() {
+        let t0 = Instant::now();
+        let mut t = Throttle::new(Some(10.0));
+        assert!(!t.resting(t0));
+        t.failed(t0);
+        assert!(t.resting(t0 + ms(999)) && !t.resting(t0 + ms(1000)));
+        t.failed(t0);
+        assert!(
+            t.resting(t0 + ms(1999)) && !t.resting(t0 + ms(2000)),
+            "doubled"
+        );
+        for _ in 0..40 {
+            t.failed(t0);
+        }
+        assert!(t.resting(t0 + FAILING_REST_MAX - ms(1)));
+        assert!(
+            !t.resting(t0 + FAILING_REST_MAX),
+            "never longer than the cap"
+        );
+        t.succeeded();
+        assert!(!t.resting(t0), "a proper answer ends the rest");
+        t.failed(t0);
+        assert!(!t.resting(t0 + ms(1000)), "and the doubling starts again");
+        // Its pace is not touched: a failure is not a rate limit.
+        assert_eq!(t.rps(), Some(10.0));
+        assert_eq!(t.reserve(t0, 1), t0);
     }
 }
