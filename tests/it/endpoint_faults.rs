@@ -365,9 +365,7 @@ fn a_request_closed_unanswered_goes_again_on_a_new_connection() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let node = Anvil::spawn(1);
-    let hashes: Vec<String> = (0..2)
-        .map(|_| node.send(json!({"from": ALICE, "to": BOB, "value": "0x1"})))
-        .collect();
+    let hashes = node.transfers(2);
     let seen = Arc::new(AtomicUsize::new(0));
     let counter = seen.clone();
     // The second request (the second line's lookup, on the kept-alive
@@ -421,9 +419,7 @@ fn a_request_closed_unanswered_goes_again_on_a_new_connection() {
 #[test]
 fn a_failing_endpoint_gets_less_work_in_a_batch() {
     let node = Anvil::spawn(1);
-    let hashes: Vec<String> = (0..12)
-        .map(|_| node.send(json!({"from": ALICE, "to": BOB, "value": "0x1"})))
-        .collect();
+    let hashes = node.transfers(12);
     let failing = FakeServer::start(|_| Reply::status(500, "Internal Server Error"));
     let cfg = write_config(&[ChainSpec::new(
         "eth",

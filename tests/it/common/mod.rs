@@ -122,6 +122,13 @@ impl Anvil {
         hash
     }
 
+    /// `n` mined transfers of 1 wei from ALICE to BOB; their hashes.
+    pub fn transfers(&self, n: usize) -> Vec<String> {
+        (0..n)
+            .map(|_| self.send(json!({"from": ALICE, "to": BOB, "value": "0x1"})))
+            .collect()
+    }
+
     /// Sends without waiting for a block (automine off, or a queued nonce).
     pub fn send_pending(&self, tx: Value) -> String {
         self.rpc("eth_sendTransaction", json!([tx]))
