@@ -160,7 +160,6 @@ pub async fn race_in_turn<T, F, Fut>(
         let hedge = client.hedge_after().filter(|_| next < endpoints.len());
         tokio::select! {
             Some((i, answer)) = running.next() => {
-                client.judged(&endpoints[i], answer.is_ok());
                 if judge(i, answer) {
                     return;
                 }
@@ -205,12 +204,14 @@ where
     };
     race_in_turn(client, &endpoints, ask, |i, answer| match answer {
         Ok(Answer::Found(facts)) => {
+            client.judged(&endpoints[i], true);
             asked.found = Some((facts, endpoints[i].shown.clone()));
             true
         }
         // A node that cannot say where its chain is (no head, or block 0:
         // not synced) has nothing to compare the hash with.
         Ok(Answer::Unknown { head: None | Some(0), .. }) => {
+            client.judged(&endpoints[i], false);
             asked.failures.push(EndpointFailure {
                 endpoint: endpoints[i].shown.clone(),
                 ..EndpointFailure::new(
@@ -221,11 +222,13 @@ where
             false
         }
         Ok(Answer::Unknown { head, congestion }) => {
+            client.judged(&endpoints[i], true);
             asked.congestion = asked.congestion.take().or(congestion);
             asked.unknown.push((endpoints[i].clone(), head));
             asked.trusted(chain).count() >= quorum
         }
         Err(failure) => {
+            client.judged(&endpoints[i], false);
             asked.failures.push(EndpointFailure {
                 endpoint: endpoints[i].shown.clone(),
                 ..failure
@@ -314,10 +317,12 @@ where
     let mut failures = Vec::new();
     race_in_turn(client, endpoints, ask, |i, answer| match answer {
         Ok(t) => {
+            client.judged(&endpoints[i], true);
             found = Some((t, i));
             true
         }
         Err(f) => {
+            client.judged(&endpoints[i], false);
             failures.push(EndpointFailure {
                 endpoint: endpoints[i].shown.clone(),
                 ..f

@@ -160,8 +160,10 @@ impl RpcClient {
         endpoints
     }
 
-    /// What a lookup made of `endpoint`'s answer, when the load is spread:
-    /// a failure rests it (`Throttle::failed`), a proper answer ends that.
+    /// What a lookup made of `endpoint`'s answer (the judges of
+    /// `race::race_in_turn`), when the load is spread: no usable answer —
+    /// a failure, or "unknown" from a node that gives no head — rests it
+    /// (`Throttle::failed`), a proper answer ends that.
     pub fn judged(&self, endpoint: &Endpoint, usable: bool) {
         if !self.options.spread_load {
             return;
