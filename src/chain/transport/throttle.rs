@@ -21,6 +21,7 @@ const RECOVERY: f64 = 1.05;
 /// How long an endpoint rests after a failed lookup, doubled with each
 /// failure in a row up to `FAILING_REST_MAX`.
 pub const FAILING_REST: Duration = Duration::from_secs(1);
+/// The longest rest: a dead endpoint is still tried about once a minute.
 pub const FAILING_REST_MAX: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone)]
@@ -84,7 +85,7 @@ impl Throttle {
     }
 
     /// A lookup got no usable answer from the endpoint (down, an error page,
-    /// an answer that contradicts itself, a lagging node): it rests
+    /// an answer that contradicts itself, a node with no head): it rests
     /// `FAILING_REST`, doubled with each failure in a row. It is still asked
     /// when the others fail or a second opinion is needed.
     pub fn failed(&mut self, now: Instant) {
