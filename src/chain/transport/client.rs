@@ -157,6 +157,12 @@ impl RpcClient {
         endpoints.rotate_left(turn % n);
         let now = Instant::now();
         endpoints.sort_by_key(|e| self.with_throttle(e, |t| t.resting(now)));
+        // One back from a rest is tried by this lookup alone (its request
+        // ends within the timeout, or the lookup is gone by twice that).
+        if let Some(first) = endpoints.first() {
+            let until = now + self.timeout * 2;
+            self.with_throttle(first, |t| t.placed_first(now, until));
+        }
         endpoints
     }
 

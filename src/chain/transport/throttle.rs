@@ -43,6 +43,9 @@ pub struct Throttle {
     /// Lookups failed in a row (rate limits aside), and the rest they earned.
     failures: u32,
     failing_until: Option<Instant>,
+    /// While one lookup probes the endpoint after its rest ran out: the
+    /// others keep it last until that lookup's answer (or this moment).
+    probing_until: Option<Instant>,
 }
 
 impl Throttle {
@@ -57,6 +60,7 @@ impl Throttle {
             window: None,
             failures: 0,
             failing_until: None,
+            probing_until: None,
         }
     }
 
@@ -81,7 +85,20 @@ impl Throttle {
     /// Asked after the others for now: resting after a rate limit, or
     /// after failed lookups.
     pub fn resting(&self, now: Instant) -> bool {
-        self.benched(now).is_some() || self.failing_until.is_some_and(|t| t > now)
+        self.benched(now).is_some()
+            || self.failing_until.is_some_and(|t| t > now)
+            || self.probing_until.is_some_and(|t| t > now)
+    }
+
+    /// The endpoint comes first for a lookup. One that failed and whose
+    /// rest has run out is that lookup's alone to try: the others keep it
+    /// last until its answer is judged, or until `until` (the lookup may be
+    /// dropped) — a hung endpoint then holds up one lookup per rest, not
+    /// every one whose turn it is.
+    pub fn placed_first(&mut self, now: Instant, until: Instant) {
+        if self.failures > 0 && !self.resting(now) {
+            self.probing_until = Some(until);
+        }
     }
 
     /// A lookup got no usable answer from the endpoint (down, an error page,
@@ -94,12 +111,14 @@ impl Throttle {
             .saturating_mul(2u32.saturating_pow(self.failures.saturating_sub(1).min(16)))
             .min(FAILING_REST_MAX);
         self.failing_until = now.checked_add(rest);
+        self.probing_until = None;
     }
 
     /// A lookup got a proper answer from the endpoint: it is not failing.
     pub fn succeeded(&mut self) {
         self.failures = 0;
         self.failing_until = None;
+        self.probing_until = None;
     }
 
     /// The rate in force now.
@@ -312,5 +331,29 @@ mod tests {
         // Its pace is not touched: a failure is not a rate limit.
         assert_eq!(t.rps(), Some(10.0));
         assert_eq!(t.reserve(t0, 1), t0);
+    }
+
+    #[test]
+    fn after_its_rest_a_failed_endpoint_is_one_lookups_to_try() {
+        let t0 = Instant::now();
+        let mut t = Throttle::new(None);
+        // A healthy endpoint placed first stays open to every lookup.
+        t.placed_first(t0, t0 + ms(20_000));
+        assert!(!t.resting(t0));
+        t.failed(t0);
+        let back = t0 + FAILING_REST;
+        assert!(!t.resting(back));
+        t.placed_first(back, back + ms(20_000));
+        assert!(t.resting(back + ms(1)), "the others keep it last");
+        assert!(!t.resting(back + ms(20_000)), "unless the probe never ends");
+        t.succeeded();
+        assert!(!t.resting(back + ms(1)), "its proper answer opens it");
+        t.failed(back);
+        t.placed_first(back + FAILING_REST, back + ms(20_000));
+        t.failed(back + FAILING_REST + ms(5));
+        assert!(
+            t.resting(back + FAILING_REST + ms(5) + FAILING_REST),
+            "a failed probe rests it longer (2 s)"
+        );
     }
 }
