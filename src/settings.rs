@@ -113,6 +113,13 @@ impl Settings {
             .map(|c| c.name.clone())
             .unwrap_or_else(|| key.to_string())
     }
+
+    /// How long one request may take when a query (or a batch line) has
+    /// `time` in all: at most 80 % of it, so that a hung endpoint fails while
+    /// there is still time to ask the next one, and the warning can name it.
+    pub fn request_timeout_within(&self, time: Duration) -> Duration {
+        self.request_timeout.min(time.mul_f64(0.8))
+    }
 }
 
 #[cfg(test)]

@@ -66,7 +66,7 @@ async fn add(
         timeout: args.timeout,
     };
     let client = transport::RpcClient::with_options(
-        settings.request_timeout.min(args.timeout.mul_f64(0.8)),
+        settings.request_timeout_within(args.timeout),
         settings.log,
         transport::Options::INTERACTIVE,
     )?;

@@ -54,7 +54,7 @@ pub async fn run(args: &CheckArgs, settings: &Settings, out: &mut dyn Write) -> 
     // Several queries share what is not a transaction's own (a head,
     // prices, fee estimates), as batch does (issue 24).
     let client = RpcClient::with_options(
-        settings.request_timeout.min(args.timeout.mul_f64(0.8)),
+        settings.request_timeout_within(args.timeout),
         settings.log,
         chain::transport::Options {
             share_facts: queries.len() > 1,

@@ -48,10 +48,7 @@ const MAX_INTERVAL: Duration = Duration::from_secs(15);
 pub async fn run(args: &WatchArgs, settings: &Settings, out: &mut dyn Write) -> Result<u8> {
     let mut q = query::parse(&args.query, &settings.config, args.chain.as_deref())?;
     require_transaction(&q)?;
-    let client = RpcClient::new(
-        settings.request_timeout.min(args.timeout.mul_f64(0.8)),
-        settings.log,
-    )?;
+    let client = RpcClient::new(settings.request_timeout_within(args.timeout), settings.log)?;
     let mut memory = store::open_memory(settings);
     let deadline = Instant::now() + args.timeout;
     let mut progress = Progress::new(settings);

@@ -59,12 +59,11 @@ pub async fn run(args: &BatchArgs, settings: &Settings, out: &mut dyn Write) -> 
     let (tx, rx) = mpsc::channel::<Chunk>(READ_AHEAD / CHUNK);
     let source = file.map(Path::to_path_buf);
     std::thread::spawn(move || read_lines(input, source, &tx));
-    // With `--timeout`, a request to one endpoint gets at most 80 % of a
-    // line's time (as `check`'s do): a hung endpoint fails while the line
-    // can still ask the next, and is judged so (it rests), instead of the
-    // line running out on it.
+    // With `--timeout`, a request gets only part of a line's time (as
+    // `check`'s do): a hung endpoint fails while the line can still ask the
+    // next, and is judged so (it rests), instead of the line running out.
     let request_timeout = args.timeout.map_or(settings.request_timeout, |t| {
-        settings.request_timeout.min(t.mul_f64(0.8))
+        settings.request_timeout_within(t)
     });
     let client = transport::RpcClient::with_options(
         request_timeout,
