@@ -6,6 +6,7 @@
 use futures_util::FutureExt;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
+use std::time::Duration;
 
 use super::endpoint;
 use super::outcome::{AddressOutcome, Answer, ChainOutcome, EndpointFailure, FaultKind};
@@ -117,10 +118,16 @@ impl Asked {
     }
 }
 
+/// The soonest a lookup looks again at whether the endpoint it waits on has
+/// stalled (`Options::hedge_stalled`).
+const STALL_RECHECK: Duration = Duration::from_millis(50);
+
 /// Asks `endpoints` in order. The next one is asked as soon as `judge` lets
 /// an answer pass (returns false) and — with the client's `hedge_after` —
-/// when the one asked has not answered in that time: a hung endpoint costs
-/// a moment, not a timeout. Stops at the first answer `judge` keeps (true),
+/// when the one asked has not answered in that time, or — with
+/// `hedge_stalled` (batch) — when the one asked has gone quiet with
+/// requests waiting on it (`Throttle::stalled`): a hung endpoint costs a
+/// moment, not a timeout. Stops at the first answer `judge` keeps (true),
 /// dropping the requests still running, or when every endpoint answered.
 pub async fn race_in_turn<T, F, Fut>(
     client: &RpcClient,
@@ -157,7 +164,15 @@ pub async fn race_in_turn<T, F, Fut>(
             }
             start(&mut next, &mut running);
         }
-        let hedge = client.hedge_after().filter(|_| next < endpoints.len());
+        let more = next < endpoints.len();
+        let hedge = client.hedge_after().filter(|_| more);
+        // The endpoint asked last, when it may stall (batch): checked again
+        // when it could first have gone quiet for its patience.
+        let watched = (more && hedge.is_none() && client.hedges_stalled())
+            .then(|| &endpoints[next - 1]);
+        let check_at = watched.map_or(Duration::ZERO, |e| {
+            client.stalls_in(e).max(STALL_RECHECK)
+        });
         tokio::select! {
             Some((i, answer)) = running.next() => {
                 if judge(i, answer) {
@@ -167,6 +182,15 @@ pub async fn race_in_turn<T, F, Fut>(
             }
             () = tokio::time::sleep(hedge.unwrap_or_default()), if hedge.is_some() => {
                 start(&mut next, &mut running);
+            }
+            () = tokio::time::sleep(check_at), if watched.is_some() => {
+                if let Some(e) = watched.filter(|e| client.stalled(e)) {
+                    // Given up on for now: it rests, so that the lookups
+                    // after this one start elsewhere (it may still answer
+                    // this one, and a proper answer ends the rest).
+                    client.judged(e, false);
+                    start(&mut next, &mut running);
+                }
             }
         }
     }

@@ -490,3 +490,63 @@ fn a_failing_endpoint_gets_less_work_in_a_batch() {
         );
     }
 }
+
+/// Issue 24: in a batch, the lookups waiting on a hung endpoint leave it
+/// once it has given no reply for 1.5 s (it has stalled) and ask the next
+/// endpoint, instead of each waiting out the request timeout (10 s); the
+/// lookups after them start elsewhere. An endpoint that is slow but replies
+/// keeps its share of the load: nobody leaves it.
+#[test]
+fn a_batch_leaves_a_stalled_endpoint_in_a_moment_and_a_slow_one_keeps_its_load() {
+    use std::time::Duration;
+    let node = Anvil::spawn(1);
+    let hashes = node.transfers(20);
+    let input = hashes.join("\n");
+    let confirmed = |run: &Run| {
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let records = run.ndjson();
+        assert_eq!(records.len(), hashes.len());
+        for (r, hash) in records.iter().zip(&hashes) {
+            assert_eq!(r["hash"], hash.as_str(), "{r}");
+            assert!(
+                ["confirmed", "finalized"].contains(&r["status"].as_str().unwrap_or_default()),
+                "{r}"
+            );
+        }
+    };
+
+    // Every line starts at once: half of them at the hung endpoint first.
+    let hung = FakeServer::start(|_| Reply::hang());
+    let cfg = write_config(&[ChainSpec::new(
+        "eth",
+        1,
+        vec![hung.url.clone(), node.url.clone()],
+    )]);
+    let run = cfg.run_stdin(&["batch", "-"], input.as_bytes());
+    confirmed(&run);
+    assert!(
+        run.elapsed < Duration::from_secs(6),
+        "took {:?}: the lines waited for the request timeout",
+        run.elapsed
+    );
+    assert!(hung.hits() <= 2, "asked {} times", hung.hits());
+
+    // One line at a time, turns alternating: a slow endpoint (1 s a reply,
+    // within the 1.5 s of patience) answers its own turns, and the other
+    // endpoint is asked only for its own.
+    let slow = FakeServer::tamper(&node.url, |_, mut reply| {
+        reply.delay = Some(Duration::from_millis(1000));
+        reply
+    });
+    let fast = FakeServer::proxy(&node.url, |_| None);
+    let cfg = write_config(&[ChainSpec::new(
+        "eth",
+        1,
+        vec![slow.url.clone(), fast.url.clone()],
+    )]);
+    let few = hashes[..6].join("\n");
+    let run = cfg.run_stdin(&["batch", "-", "--concurrency", "1"], few.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.ndjson().len(), 6);
+    assert_eq!((slow.hits(), fast.hits()), (3, 3), "{}", run.stderr);
+}

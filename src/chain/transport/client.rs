@@ -166,6 +166,23 @@ impl RpcClient {
         endpoints
     }
 
+    /// Whether `endpoint` has gone quiet with requests waiting on it
+    /// (`Throttle::stalled`): a batch's lookup waiting on it asks the next
+    /// endpoint too (`Options::hedge_stalled`).
+    pub fn stalled(&self, endpoint: &Endpoint) -> bool {
+        self.with_throttle(endpoint, |t| t.stalled(Instant::now()))
+    }
+
+    /// How long until `endpoint` would be stalled (`Throttle::stalls_in`).
+    pub fn stalls_in(&self, endpoint: &Endpoint) -> Duration {
+        self.with_throttle(endpoint, |t| t.stalls_in(Instant::now()))
+    }
+
+    /// See `Options::hedge_stalled`.
+    pub fn hedges_stalled(&self) -> bool {
+        self.options.hedge_stalled
+    }
+
     /// What a lookup made of `endpoint`'s answer (the judges of
     /// `race::race_in_turn`), when the load is spread: no usable answer —
     /// a failure, or "unknown" from a node that gives no head — rests it
@@ -384,7 +401,8 @@ impl RpcClient {
                 .unwrap_or_else(|e| e.into_inner())
                 .entry(endpoint.url.clone())
                 .or_insert(0) += 1;
-            match self.exchange(endpoint, build()).await {
+            let mut out = Outstanding::sent(self, endpoint);
+            match self.exchange(endpoint, build(), &mut out).await {
                 // Every request we make only reads, so it may go again: on a
                 // new connection (hyper drops the closed one), paced anew.
                 Err(EndpointError::Closed) if reopened < REOPENS => {
@@ -446,8 +464,10 @@ impl RpcClient {
         &self,
         endpoint: &Endpoint,
         request: reqwest::RequestBuilder,
+        out: &mut Outstanding<'_>,
     ) -> Result<(u16, Vec<u8>, Headers), EndpointError> {
         let mut response = request.send().await.map_err(|e| self.classify(e))?;
+        out.replied();
         let status = response.status();
         let headers = kept_headers(response.headers());
         if status.is_redirection() {
@@ -526,6 +546,47 @@ impl RpcClient {
             ))
         } else {
             EndpointError::Transport(root_cause(&e))
+        }
+    }
+}
+
+/// A request out to an endpoint, counted by its throttle until a reply
+/// comes (`replied`: its status line, whatever it says) or it ends without
+/// one — an error, a timeout, or the lookup dropping it — so that an
+/// endpoint gone quiet is seen (`Throttle::stalled`).
+pub(super) struct Outstanding<'a> {
+    client: &'a RpcClient,
+    endpoint: &'a Endpoint,
+    sent: Instant,
+    replied: bool,
+}
+
+impl<'a> Outstanding<'a> {
+    fn sent(client: &'a RpcClient, endpoint: &'a Endpoint) -> Self {
+        let sent = Instant::now();
+        client.with_throttle(endpoint, |t| t.sent(sent));
+        Outstanding {
+            client,
+            endpoint,
+            sent,
+            replied: false,
+        }
+    }
+
+    fn replied(&mut self) {
+        if !std::mem::replace(&mut self.replied, true) {
+            let now = Instant::now();
+            let took = now.saturating_duration_since(self.sent);
+            self.client
+                .with_throttle(self.endpoint, |t| t.replied(now, took));
+        }
+    }
+}
+
+impl Drop for Outstanding<'_> {
+    fn drop(&mut self) {
+        if !self.replied {
+            self.client.with_throttle(self.endpoint, Throttle::unanswered);
         }
     }
 }

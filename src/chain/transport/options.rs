@@ -23,9 +23,15 @@ pub struct Options {
     /// A refusal asking for a longer wait than this fails at once.
     pub max_retry_wait: Duration,
     /// When the endpoint asked has not answered within this, a lookup asks
-    /// the next one too (`None`: strictly one after another, as batch does
-    /// to keep its load on the first endpoint).
+    /// the next one too (`None`: one after another, as batch does to keep
+    /// its load where the limits are — but see `hedge_stalled`).
     pub hedge_after: Option<Duration>,
+    /// A lookup waiting on an endpoint that has gone quiet with requests
+    /// out (`Throttle::stalled`: no reply for 1.5 s, or three times its
+    /// usual reply time) asks the next endpoint too (batch: a hung endpoint
+    /// costs the lookups waiting on it a moment, not a request timeout,
+    /// while one that is merely slow or paced keeps its load).
+    pub hedge_stalled: bool,
     /// Keep what is not the transaction's (a head, prices, fee estimates)
     /// per endpoint for a block time, for every lookup to share (batch).
     pub share_facts: bool,
@@ -44,6 +50,7 @@ impl Options {
         rate_limit_retries: 0,
         max_retry_wait: Duration::ZERO,
         hedge_after: Some(Duration::from_millis(1500)),
+        hedge_stalled: false,
         share_facts: false,
         spread_load: false,
     };
@@ -59,6 +66,7 @@ impl Options {
         rate_limit_retries: 5,
         max_retry_wait: Duration::from_secs(120),
         hedge_after: None,
+        hedge_stalled: true,
         share_facts: true,
         spread_load: true,
     };

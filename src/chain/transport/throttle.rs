@@ -2,8 +2,9 @@
 //! lets no more than `rps` calls start within any second (a call inside a
 //! JSON-RPC batch counts as one, as providers count them), slows down when
 //! the endpoint says "too many requests", and recovers slowly as it answers;
-//! and whether it is resting — after a rate limit, or after lookups it
-//! failed — so that a batch asks the others first (`RpcClient::in_turn`).
+//! and whether it is resting — after a rate limit, after lookups it
+//! failed, or while it has gone quiet with requests waiting on it — so
+//! that a batch asks the others first (`RpcClient::in_turn`).
 //! Pure: the caller passes the clock in.
 
 use std::collections::VecDeque;
@@ -23,6 +24,11 @@ const RECOVERY: f64 = 1.05;
 pub const FAILING_REST: Duration = Duration::from_secs(1);
 /// The longest rest: a dead endpoint is still tried about once a minute.
 pub const FAILING_REST_MAX: Duration = Duration::from_secs(60);
+/// An endpoint that has given no reply for this long while requests wait on
+/// it is stalled (`Throttle::stalled`) — or for three times its usual reply
+/// time, when that is longer: `check` gives an endpoint the same 1.5 s
+/// before it asks the next one too.
+pub const STALL_AFTER: Duration = Duration::from_millis(1500);
 
 #[derive(Debug, Clone)]
 pub struct Throttle {
@@ -46,6 +52,13 @@ pub struct Throttle {
     /// While one lookup probes the endpoint after its rest ran out: the
     /// others keep it last until that lookup's answer (or this moment).
     probing_until: Option<Instant>,
+    /// Requests sent and not yet replied to (nor failed, nor dropped).
+    out: u32,
+    /// While `out > 0`: since when the endpoint has shown no sign of life
+    /// (the first request out, or its last reply since).
+    quiet_since: Option<Instant>,
+    /// How long its replies usually take (a moving average).
+    usual: Option<Duration>,
 }
 
 impl Throttle {
@@ -61,6 +74,9 @@ impl Throttle {
             failures: 0,
             failing_until: None,
             probing_until: None,
+            out: 0,
+            quiet_since: None,
+            usual: None,
         }
     }
 
@@ -88,6 +104,50 @@ impl Throttle {
         self.benched(now).is_some()
             || self.failing_until.is_some_and(|t| t > now)
             || self.probing_until.is_some_and(|t| t > now)
+            || self.stalled(now)
+    }
+
+    /// A request left for the endpoint.
+    pub fn sent(&mut self, now: Instant) {
+        if self.out == 0 {
+            self.quiet_since = Some(now);
+        }
+        self.out = self.out.saturating_add(1);
+    }
+
+    /// The endpoint replied (any HTTP status) to a request sent `took` ago.
+    pub fn replied(&mut self, now: Instant, took: Duration) {
+        self.out = self.out.saturating_sub(1);
+        self.quiet_since = (self.out > 0).then_some(now);
+        self.usual = Some(self.usual.map_or(took, |u| (u * 7 + took) / 8));
+    }
+
+    /// A request ended with no reply (no connection, a timeout) or was
+    /// dropped unanswered.
+    pub fn unanswered(&mut self) {
+        self.out = self.out.saturating_sub(1);
+        if self.out == 0 {
+            self.quiet_since = None;
+        }
+    }
+
+    /// Requests wait on the endpoint and it has given no reply for
+    /// `STALL_AFTER`, or three times its usual reply time if longer: hung,
+    /// or in trouble. A busy endpoint that keeps replying is not stalled,
+    /// however long its queue.
+    pub fn stalled(&self, now: Instant) -> bool {
+        self.stalls_in(now).is_zero()
+    }
+
+    /// How long until the endpoint is stalled if no reply comes (zero: it
+    /// is); with nothing out, the whole patience — a request sent now could
+    /// stall no sooner.
+    pub fn stalls_in(&self, now: Instant) -> Duration {
+        let patience = self.usual.map_or(STALL_AFTER, |u| STALL_AFTER.max(u * 3));
+        match self.quiet_since.filter(|_| self.out > 0) {
+            Some(t) => patience.saturating_sub(now.saturating_duration_since(t)),
+            None => patience,
+        }
     }
 
     /// The endpoint comes first for a lookup. One that failed and whose
@@ -331,6 +391,43 @@ mod tests {
         // Its pace is not touched: a failure is not a rate limit.
         assert_eq!(t.rps(), Some(10.0));
         assert_eq!(t.reserve(t0, 1), t0);
+    }
+
+    #[test]
+    fn an_endpoint_silent_with_requests_out_is_stalled_until_it_replies() {
+        let t0 = Instant::now();
+        let mut t = Throttle::new(None);
+        assert!(!t.stalled(t0 + ms(60_000)), "nothing out: not stalled");
+        t.sent(t0);
+        t.sent(t0 + ms(1000));
+        assert!(!t.stalled(t0 + ms(1499)));
+        assert_eq!(t.stalls_in(t0 + ms(1200)), ms(300));
+        // Quiet since the first request, not the last one sent.
+        assert!(t.stalled(t0 + ms(1500)));
+        assert_eq!(t.stalls_in(t0 + ms(9000)), Duration::ZERO);
+        assert!(t.resting(t0 + ms(1500)), "a stalled endpoint is asked last");
+        // A reply is a sign of life: quiet counts again from it.
+        t.replied(t0 + ms(1600), ms(1600));
+        assert!(!t.stalled(t0 + ms(2000)));
+        // The usual reply time (1.6 s) sets the patience: three times it.
+        assert!(!t.stalled(t0 + ms(1600 + 4700)));
+        assert!(t.stalled(t0 + ms(1600 + 4800)));
+        // Nothing out any more: not stalled, however long the silence.
+        t.unanswered();
+        assert!(!t.stalled(t0 + ms(60_000)));
+        assert!(!t.resting(t0 + ms(60_000)));
+        // A fast endpoint still gets the 1.5 s floor.
+        let mut t = Throttle::new(None);
+        t.sent(t0);
+        t.replied(t0 + ms(10), ms(10));
+        t.sent(t0 + ms(20));
+        assert!(!t.stalled(t0 + ms(1519)));
+        assert!(t.stalled(t0 + ms(1520)));
+        // Replies never drive the count below zero.
+        t.replied(t0 + ms(30), ms(10));
+        t.replied(t0 + ms(40), ms(10));
+        t.unanswered();
+        assert!(!t.stalled(t0 + ms(60_000)));
     }
 
     #[test]
