@@ -168,11 +168,9 @@ pub async fn race_in_turn<T, F, Fut>(
         let hedge = client.hedge_after().filter(|_| more);
         // The endpoint asked last, when it may stall (batch): checked again
         // when it could first have gone quiet for its patience.
-        let watched = (more && hedge.is_none() && client.hedges_stalled())
-            .then(|| &endpoints[next - 1]);
-        let check_at = watched.map_or(Duration::ZERO, |e| {
-            client.stalls_in(e).max(STALL_RECHECK)
-        });
+        let watched =
+            (more && hedge.is_none() && client.hedges_stalled()).then(|| &endpoints[next - 1]);
+        let check_at = watched.map_or(Duration::ZERO, |e| client.stalls_in(e).max(STALL_RECHECK));
         tokio::select! {
             Some((i, answer)) = running.next() => {
                 if judge(i, answer) {
@@ -188,7 +186,7 @@ pub async fn race_in_turn<T, F, Fut>(
                     // Given up on for now: it rests, so that the lookups
                     // after this one start elsewhere (it may still answer
                     // this one, and a proper answer ends the rest).
-                    client.judged(e, false);
+                    client.left_stalled(e);
                     start(&mut next, &mut running);
                 }
             }

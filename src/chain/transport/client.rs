@@ -178,6 +178,13 @@ impl RpcClient {
         self.with_throttle(endpoint, |t| t.stalls_in(Instant::now()))
     }
 
+    /// Lookups left `endpoint` because it stalled (`Throttle::left_stalled`).
+    pub fn left_stalled(&self, endpoint: &Endpoint) {
+        if self.options.spread_load {
+            self.with_throttle(endpoint, |t| t.left_stalled(Instant::now()));
+        }
+    }
+
     /// See `Options::hedge_stalled`.
     pub fn hedges_stalled(&self) -> bool {
         self.options.hedge_stalled
@@ -586,7 +593,8 @@ impl<'a> Outstanding<'a> {
 impl Drop for Outstanding<'_> {
     fn drop(&mut self) {
         if !self.replied {
-            self.client.with_throttle(self.endpoint, Throttle::unanswered);
+            self.client
+                .with_throttle(self.endpoint, Throttle::unanswered);
         }
     }
 }

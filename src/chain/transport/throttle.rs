@@ -174,6 +174,15 @@ impl Throttle {
         self.probing_until = None;
     }
 
+    /// Lookups left the endpoint because it stalled: one failure per
+    /// stall, however many lookups were waiting on it (each of them
+    /// failing it would rest a merely slow endpoint a minute at once).
+    pub fn left_stalled(&mut self, now: Instant) {
+        if self.failing_until.is_none_or(|t| t <= now) {
+            self.failed(now);
+        }
+    }
+
     /// A lookup got a proper answer from the endpoint: it is not failing.
     pub fn succeeded(&mut self) {
         self.failures = 0;
@@ -412,6 +421,11 @@ mod tests {
         // The usual reply time (1.6 s) sets the patience: three times it.
         assert!(!t.stalled(t0 + ms(1600 + 4700)));
         assert!(t.stalled(t0 + ms(1600 + 4800)));
+        // The lookups waiting on it leave it: it rests 1 s, once for them all.
+        t.left_stalled(t0 + ms(6400));
+        t.left_stalled(t0 + ms(6400));
+        t.left_stalled(t0 + ms(6500));
+        assert_eq!(t.failures, 1);
         // Nothing out any more: not stalled, however long the silence.
         t.unanswered();
         assert!(!t.stalled(t0 + ms(60_000)));
