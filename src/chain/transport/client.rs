@@ -446,6 +446,12 @@ impl RpcClient {
                 other => {
                     if other.is_ok() {
                         self.with_throttle(endpoint, Throttle::answered);
+                    } else if !out.replied && self.options.spread_load {
+                        // No reply at all (a timeout, no connection): the
+                        // endpoint failed, whether or not a lookup still
+                        // waits to judge it — those that left it when it
+                        // stalled no longer do.
+                        self.with_throttle(endpoint, |t| t.failed(Instant::now()));
                     }
                     return other;
                 }
