@@ -119,7 +119,10 @@ impl Throttle {
     pub fn replied(&mut self, now: Instant, took: Duration) {
         self.out = self.out.saturating_sub(1);
         self.quiet_since = (self.out > 0).then_some(now);
-        self.usual = Some(self.usual.map_or(took, |u| (u * 7 + took) / 8));
+        self.usual = Some(
+            self.usual
+                .map_or(took, |u| u.saturating_mul(7).saturating_add(took) / 8),
+        );
     }
 
     /// A request ended with no reply (no connection, a timeout) or was
@@ -143,7 +146,9 @@ impl Throttle {
     /// is); with nothing out, the whole patience — a request sent now could
     /// stall no sooner.
     pub fn stalls_in(&self, now: Instant) -> Duration {
-        let patience = self.usual.map_or(STALL_AFTER, |u| STALL_AFTER.max(u * 3));
+        let patience = self
+            .usual
+            .map_or(STALL_AFTER, |u| STALL_AFTER.max(u.saturating_mul(3)));
         match self.quiet_since.filter(|_| self.out > 0) {
             Some(t) => patience.saturating_sub(now.saturating_duration_since(t)),
             None => patience,
