@@ -561,3 +561,29 @@ fn sigterm_lets_a_lookup_under_way_finish() {
         Some(0)
     );
 }
+
+/// An agent's query behind a hung endpoint listed first: answered once that
+/// endpoint has stalled (1.5 s without a reply), not after a request timeout
+/// (10 s) — serve, like batch, asks one endpoint after another, so without
+/// the stall rule the agent waited the whole timeout.
+#[test]
+fn an_agents_query_leaves_a_hung_endpoint_in_a_moment() {
+    let node = Anvil::spawn(1);
+    let hash = node.send(json!({"from": ALICE, "to": BOB, "value": "0x1"}));
+    let hung = FakeServer::start(|_| crate::common::fake::Reply::hang());
+    let cfg = write_config(&[ChainSpec::new(
+        "eth",
+        1,
+        vec![hung.url.clone(), node.url.clone()],
+    )]);
+    let s = Served::start(&cfg, &[]);
+    let started = Instant::now();
+    let (code, body) = s.get(&format!("/api/check?q={hash}"));
+    let took = started.elapsed();
+    assert_eq!(code, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["status"], "confirmed", "{v}");
+    assert_eq!(v["answered_by"], json!([node.url]), "{v}");
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert_eq!(hung.hits(), 1);
+}
