@@ -459,6 +459,17 @@ impl RpcClient {
         }
     }
 
+    /// When a request of `calls` calls to `endpoint` could start, booking
+    /// nothing (`Throttle::earliest`).
+    pub(super) fn earliest_start(
+        &self,
+        endpoint: &Endpoint,
+        now: Instant,
+        calls: usize,
+    ) -> Instant {
+        self.with_throttle(endpoint, |t| t.earliest(now, calls))
+    }
+
     fn with_throttle<T>(&self, endpoint: &Endpoint, f: impl FnOnce(&mut Throttle) -> T) -> T {
         let mut throttles = self
             .shared

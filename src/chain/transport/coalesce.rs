@@ -293,6 +293,7 @@ impl RpcClient {
                 let (client, endpoint, id) = (self.clone(), endpoint.clone(), group.id);
                 tokio::spawn(async move {
                     if client.gathered(&endpoint.url, id, linger).await
+                        && client.paced_open(&endpoint, id).await
                         && let Some(group) = client.take_group(&endpoint.url, id)
                     {
                         client.send_group(&endpoint, group).await;
@@ -349,6 +350,31 @@ impl RpcClient {
             }
         }
         true
+    }
+
+    /// Keeps group `id` open while the endpoint's pace would hold its
+    /// request back anyway: the lookups arriving meanwhile join it (up to
+    /// the cap, when it leaves full), so a paced endpoint gets requests as
+    /// large as its pace allows, not a queue of small ones. False when the
+    /// group has left already (it was full).
+    async fn paced_open(&self, endpoint: &Endpoint, id: u64) -> bool {
+        loop {
+            let Some(calls) = self.open_calls(&endpoint.url, id) else {
+                return false;
+            };
+            let now = std::time::Instant::now();
+            let at = self.earliest_start(endpoint, now, calls);
+            if at <= now {
+                return true;
+            }
+            tokio::time::sleep_until(at.into()).await;
+        }
+    }
+
+    /// How many calls group `id` holds, while it is still open.
+    fn open_calls(&self, url: &str, id: u64) -> Option<usize> {
+        let groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
+        groups.get(url).filter(|g| g.id == id).map(Group::len)
     }
 
     /// How many lookups wait in group `id`, while it is still open.

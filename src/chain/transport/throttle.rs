@@ -204,6 +204,40 @@ impl Throttle {
     /// earliest moment at or after `now` (and after every earlier booking)
     /// at which the window still has room for it.
     pub fn reserve(&mut self, now: Instant, calls: usize) -> Instant {
+        let t = self.earliest(now, calls);
+        if let Some(window) = self.window_and_capacity().map(|(w, _)| w) {
+            // Bookings never go back in time: what left the window by `t`
+            // can no longer count against any request.
+            while self.booked.front().is_some_and(|&(at, _)| at + window <= t) {
+                self.booked.pop_front();
+            }
+            self.booked.push_back((t, calls.max(1) as f64));
+        }
+        t
+    }
+
+    /// The span the pace is counted over and the calls it lets start
+    /// within it (`None`: unpaced).
+    fn window_and_capacity(&self) -> Option<(Duration, f64)> {
+        let rps = self.rps?;
+        // Below one call a second the window widens so that it holds one call.
+        Some(
+            if let Some(w) = self.window.filter(|w| w.is_finite() && *w >= 1.0) {
+                let w = w.min(86_400.0);
+                (Duration::from_secs_f64(w), (rps * w).max(1.0))
+            } else if rps >= 1.0 {
+                (Duration::from_secs(1), rps)
+            } else {
+                // chains.toml keeps rps ≥ 0.1; a wild value still cannot panic.
+                let window = Duration::try_from_secs_f64(1.0 / rps.max(MIN_RPS / 8.0));
+                (window.unwrap_or(Duration::from_secs(16)), 1.0)
+            },
+        )
+    }
+
+    /// When a request of `calls` calls could start, booking nothing: a
+    /// request still gathering calls stays open until then.
+    pub fn earliest(&self, now: Instant, calls: usize) -> Instant {
         let mut t = now;
         if let Some(nb) = self.not_before {
             t = t.max(nb);
@@ -211,34 +245,27 @@ impl Throttle {
         if let Some(&(last, _)) = self.booked.back() {
             t = t.max(last);
         }
-        let Some(rps) = self.rps else {
+        let Some((window, capacity)) = self.window_and_capacity() else {
             return t;
         };
-        // Below one call a second the window widens so that it holds one call.
-        let (window, capacity) = if let Some(w) = self.window.filter(|w| w.is_finite() && *w >= 1.0)
-        {
-            let w = w.min(86_400.0);
-            (Duration::from_secs_f64(w), (rps * w).max(1.0))
-        } else if rps >= 1.0 {
-            (Duration::from_secs(1), rps)
-        } else {
-            // chains.toml keeps rps ≥ 0.1; a wild value still cannot panic.
-            let window = Duration::try_from_secs_f64(1.0 / rps.max(MIN_RPS / 8.0));
-            (window.unwrap_or(Duration::from_secs(16)), 1.0)
-        };
         let calls = calls.max(1) as f64;
+        // The bookings still in the window at `t` start at `first`.
+        let mut first = 0;
         loop {
-            while self.booked.front().is_some_and(|&(at, _)| at + window <= t) {
-                self.booked.pop_front();
+            while self
+                .booked
+                .get(first)
+                .is_some_and(|&(at, _)| at + window <= t)
+            {
+                first += 1;
             }
-            let used: f64 = self.booked.iter().map(|&(_, n)| n).sum();
+            let used: f64 = self.booked.range(first..).map(|&(_, n)| n).sum();
             // A request larger than the window is let through alone.
-            if used + calls <= capacity || self.booked.is_empty() {
+            if used + calls <= capacity || first == self.booked.len() {
                 break;
             }
-            t = self.booked[0].0 + window;
+            t = self.booked[first].0 + window;
         }
-        self.booked.push_back((t, calls));
         t
     }
 
@@ -309,6 +336,22 @@ mod tests {
         let c = t.reserve(t0, 1);
         assert!(a <= b && b <= c, "{a:?} {b:?} {c:?}");
         assert_eq!(c, t0 + ms(1000));
+    }
+
+    #[test]
+    fn the_earliest_start_books_nothing() {
+        let t0 = Instant::now();
+        let mut t = Throttle::new(Some(10.0));
+        t.reserve(t0, 8);
+        // 4 more calls do not fit in this second; asking twice books nothing.
+        assert_eq!(t.earliest(t0, 4), t0 + ms(1000));
+        assert_eq!(t.earliest(t0, 4), t0 + ms(1000));
+        assert_eq!(t.earliest(t0, 2), t0, "2 calls still fit");
+        assert_eq!(t.reserve(t0, 4), t0 + ms(1000));
+        // Unpaced: always now.
+        let mut t = Throttle::new(None);
+        t.reserve(t0, 500);
+        assert_eq!(t.earliest(t0, 500), t0);
     }
 
     #[test]
