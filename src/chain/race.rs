@@ -182,7 +182,7 @@ pub async fn race_in_turn<T, F, Fut>(
                 start(&mut next, &mut running);
             }
             () = tokio::time::sleep(check_at), if watched.is_some() => {
-                if let Some(e) = watched.filter(|e| client.stalled(e)) {
+                if let Some(e) = watched.filter(|e| client.stalls_in(e).is_zero()) {
                     // Given up on for now: it rests, so that the lookups
                     // after this one start elsewhere (it may still answer
                     // this one, and a proper answer ends the rest).

@@ -166,14 +166,10 @@ impl RpcClient {
         endpoints
     }
 
-    /// Whether `endpoint` has gone quiet with requests waiting on it
-    /// (`Throttle::stalled`): a batch's lookup waiting on it asks the next
-    /// endpoint too (`Options::hedge_stalled`).
-    pub fn stalled(&self, endpoint: &Endpoint) -> bool {
-        self.with_throttle(endpoint, |t| t.stalled(Instant::now()))
-    }
-
-    /// How long until `endpoint` would be stalled (`Throttle::stalls_in`).
+    /// How long until `endpoint` would be stalled (`Throttle::stalls_in`;
+    /// zero: it has gone quiet with requests waiting on it, and a batch's
+    /// lookup waiting on it asks the next endpoint too,
+    /// `Options::hedge_stalled`).
     pub fn stalls_in(&self, endpoint: &Endpoint) -> Duration {
         self.with_throttle(endpoint, |t| t.stalls_in(Instant::now()))
     }
@@ -446,12 +442,12 @@ impl RpcClient {
                 other => {
                     if other.is_ok() {
                         self.with_throttle(endpoint, Throttle::answered);
-                    } else if !out.replied && self.options.spread_load {
+                    } else if !out.replied {
                         // No reply at all (a timeout, no connection): the
                         // endpoint failed, whether or not a lookup still
                         // waits to judge it — those that left it when it
                         // stalled no longer do.
-                        self.with_throttle(endpoint, |t| t.failed(Instant::now()));
+                        self.judged(endpoint, false);
                     }
                     return other;
                 }

@@ -338,7 +338,7 @@ impl RpcClient {
             } else if !quiet.is_zero() {
                 tokio::time::sleep(quiet).await;
             }
-            let Some(now) = self.open_size(url, id) else {
+            let Some(now) = self.open_group(url, id, |g| g.waiters.len()) else {
                 return false;
             };
             if now != size {
@@ -359,7 +359,7 @@ impl RpcClient {
     /// group has left already (it was full).
     async fn paced_open(&self, endpoint: &Endpoint, id: u64) -> bool {
         loop {
-            let Some(calls) = self.open_calls(&endpoint.url, id) else {
+            let Some(calls) = self.open_group(&endpoint.url, id, Group::len) else {
                 return false;
             };
             let now = std::time::Instant::now();
@@ -371,19 +371,11 @@ impl RpcClient {
         }
     }
 
-    /// How many calls group `id` holds, while it is still open.
-    fn open_calls(&self, url: &str, id: u64) -> Option<usize> {
+    /// What `f` reads of group `id` (its calls, its lookups), while it is
+    /// still the endpoint's open group.
+    fn open_group<T>(&self, url: &str, id: u64, f: impl FnOnce(&Group) -> T) -> Option<T> {
         let groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
-        groups.get(url).filter(|g| g.id == id).map(Group::len)
-    }
-
-    /// How many lookups wait in group `id`, while it is still open.
-    fn open_size(&self, url: &str, id: u64) -> Option<usize> {
-        let groups = self.shared.groups.lock().unwrap_or_else(|e| e.into_inner());
-        groups
-            .get(url)
-            .filter(|g| g.id == id)
-            .map(|g| g.waiters.len())
+        groups.get(url).filter(|g| g.id == id).map(f)
     }
 
     /// The endpoint's open group, if it is still group `id` and has calls.
