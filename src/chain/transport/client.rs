@@ -16,6 +16,7 @@ use super::error::{CallResult, EndpointError, MAX_BODY_BYTES, snippet};
 use super::jsonrpc::{Call, batch_body, match_by_id, merge_parts, method_list, single_body};
 use super::options::Options;
 use super::throttle::Throttle;
+use super::throttled::Outstanding;
 use crate::codec::url::redact_url;
 use crate::log::Log;
 
@@ -35,7 +36,7 @@ pub struct Stats {
 /// State every clone of a client shares: one pace and one open batch per endpoint.
 #[derive(Debug, Default)]
 pub(super) struct Shared {
-    throttles: Mutex<HashMap<String, Throttle>>,
+    pub(super) throttles: Mutex<HashMap<String, Throttle>>,
     pub(super) groups: Mutex<HashMap<String, Group>>,
     pub(super) next_group: AtomicU64,
     requests: AtomicU64,
@@ -43,7 +44,7 @@ pub(super) struct Shared {
     /// What lookups share in a batch (`Options::share_facts`).
     pub(super) kept: super::shared::Shared,
     /// Lookups started per chain (`Options::spread_load`).
-    turns: Mutex<HashMap<String, usize>>,
+    pub(super) turns: Mutex<HashMap<String, usize>>,
     /// Requests sent per endpoint URL (for the per-chain figures of batch).
     per_endpoint: Mutex<HashMap<String, u64>>,
 }
@@ -62,7 +63,7 @@ pub struct RpcClient {
     /// system's roots reads every file under /etc/ssl/certs, most of
     /// txdoctor's start-up, which a local node never needs.
     tls: Arc<std::sync::OnceLock<Result<reqwest::Client, String>>>,
-    timeout: Duration,
+    pub(super) timeout: Duration,
     pub(super) log: Log,
     pub(super) options: Options,
     pub(super) shared: Arc<Shared>,
@@ -138,67 +139,6 @@ impl RpcClient {
     /// Whether facts that are not the transaction's are shared (batch).
     pub fn shares_facts(&self) -> bool {
         self.options.share_facts
-    }
-
-    /// The order a lookup asks `endpoints` in: as configured, or (spreading
-    /// the load) starting at the next one in turn for `chain`, those resting
-    /// after a rate limit or failed lookups last.
-    pub fn in_turn(&self, chain: &str, mut endpoints: Vec<Endpoint>) -> Vec<Endpoint> {
-        if !self.options.spread_load || endpoints.len() < 2 {
-            return endpoints;
-        }
-        let turn = {
-            let mut turns = self.shared.turns.lock().unwrap_or_else(|e| e.into_inner());
-            let t = turns.entry(chain.to_string()).or_insert(0);
-            *t = t.wrapping_add(1);
-            *t - 1
-        };
-        let n = endpoints.len();
-        endpoints.rotate_left(turn % n);
-        let now = Instant::now();
-        endpoints.sort_by_key(|e| self.with_throttle(e, |t| t.resting(now)));
-        // One back from a rest is tried by this lookup alone (its request
-        // ends within the timeout, or the lookup is gone by twice that).
-        if let Some(first) = endpoints.first() {
-            let until = now + self.timeout * 2;
-            self.with_throttle(first, |t| t.placed_first(now, until));
-        }
-        endpoints
-    }
-
-    /// How long until `endpoint` would be stalled (`Throttle::stalls_in`;
-    /// zero: it has gone quiet with requests waiting on it, and a batch's
-    /// lookup waiting on it asks the next endpoint too,
-    /// `Options::hedge_stalled`).
-    pub fn stalls_in(&self, endpoint: &Endpoint) -> Duration {
-        self.with_throttle(endpoint, |t| t.stalls_in(Instant::now()))
-    }
-
-    /// Lookups left `endpoint` because it stalled (`Throttle::left_stalled`).
-    pub fn left_stalled(&self, endpoint: &Endpoint) {
-        if self.options.spread_load {
-            self.with_throttle(endpoint, |t| t.left_stalled(Instant::now()));
-        }
-    }
-
-    /// See `Options::hedge_stalled`.
-    pub fn hedges_stalled(&self) -> bool {
-        self.options.hedge_stalled
-    }
-
-    /// What a lookup made of `endpoint`'s answer (the judges of
-    /// `race::race_in_turn`), when the load is spread: no usable answer —
-    /// a failure, or "unknown" from a node that gives no head — rests it
-    /// (`Throttle::failed`), a proper answer ends that.
-    pub fn judged(&self, endpoint: &Endpoint, usable: bool) {
-        if !self.options.spread_load {
-            return;
-        }
-        if usable {
-            self.with_throttle(endpoint, Throttle::succeeded);
-        } else {
-            self.with_throttle(endpoint, |t| t.failed(Instant::now()));
-        }
     }
 
     pub fn stats(&self) -> Stats {
@@ -455,29 +395,6 @@ impl RpcClient {
         }
     }
 
-    /// When a request of `calls` calls to `endpoint` could start, booking
-    /// nothing (`Throttle::earliest`).
-    pub(super) fn earliest_start(
-        &self,
-        endpoint: &Endpoint,
-        now: Instant,
-        calls: usize,
-    ) -> Instant {
-        self.with_throttle(endpoint, |t| t.earliest(now, calls))
-    }
-
-    fn with_throttle<T>(&self, endpoint: &Endpoint, f: impl FnOnce(&mut Throttle) -> T) -> T {
-        let mut throttles = self
-            .shared
-            .throttles
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let throttle = throttles
-            .entry(endpoint.url.clone())
-            .or_insert_with(|| Throttle::with_window(endpoint.limits.rps, endpoint.limits.window));
-        f(throttle)
-    }
-
     /// Sends a request and reads the status and body (at most
     /// `MAX_BODY_BYTES`); rate limits (429, 503) become `RateLimited`.
     async fn exchange(
@@ -566,48 +483,6 @@ impl RpcClient {
             ))
         } else {
             EndpointError::Transport(root_cause(&e))
-        }
-    }
-}
-
-/// A request out to an endpoint, counted by its throttle until a reply
-/// comes (`replied`: its status line, whatever it says) or it ends without
-/// one — an error, a timeout, or the lookup dropping it — so that an
-/// endpoint gone quiet is seen (`Throttle::stalled`).
-pub(super) struct Outstanding<'a> {
-    client: &'a RpcClient,
-    endpoint: &'a Endpoint,
-    sent: Instant,
-    replied: bool,
-}
-
-impl<'a> Outstanding<'a> {
-    fn sent(client: &'a RpcClient, endpoint: &'a Endpoint) -> Self {
-        let sent = Instant::now();
-        client.with_throttle(endpoint, |t| t.sent(sent));
-        Outstanding {
-            client,
-            endpoint,
-            sent,
-            replied: false,
-        }
-    }
-
-    fn replied(&mut self) {
-        if !std::mem::replace(&mut self.replied, true) {
-            let now = Instant::now();
-            let took = now.saturating_duration_since(self.sent);
-            self.client
-                .with_throttle(self.endpoint, |t| t.replied(now, took));
-        }
-    }
-}
-
-impl Drop for Outstanding<'_> {
-    fn drop(&mut self) {
-        if !self.replied {
-            self.client
-                .with_throttle(self.endpoint, Throttle::unanswered);
         }
     }
 }

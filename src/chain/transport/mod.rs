@@ -1,7 +1,8 @@
 //! How txdoctor talks to endpoints, one concern a file: `endpoint` (the
 //! URL, its redacted form, its secrets and pace), `error` (typed failures),
 //! `jsonrpc` (batches matched by id), `client` (HTTP: requests, pacing,
-//! rate limits, no redirects), `rest` (its POST and GETs), `throttle` (the sliding-window pace) and
+//! rate limits, no redirects), `rest` (its POST and GETs), `throttle` (the sliding-window pace),
+//! `throttled` (the client's side of it: turns, judgements, stalls) and
 //! `coalesce` (concurrent lookups sharing one request), `options` (how a
 //! client treats rate limits and concurrent lookups). Family quirks live
 //! with their family (TronGrid's 403 penalty, TRON's `{"Error"}` with
@@ -16,6 +17,7 @@ mod options;
 mod rest;
 pub mod shared;
 pub mod throttle;
+mod throttled;
 
 pub use crate::codec::url::redact_url;
 pub use client::{Headers, MAX_RETRY_AFTER, RpcClient, Stats};
