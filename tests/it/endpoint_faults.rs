@@ -374,11 +374,7 @@ fn batch_timeout_bounds_each_line_behind_a_hung_endpoint() {
         &["batch", "-", "--timeout", "2s", "--concurrency", "1"],
         input.as_bytes(),
     );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let records = run.ndjson();
-    assert_eq!(records.len(), 6);
-    for (r, hash) in records.iter().zip(&hashes) {
-        assert_eq!(r["hash"], hash.as_str(), "{r}");
+    for r in run.batch_records(&hashes) {
         assert_eq!(r["status"], "confirmed", "{r}");
     }
     assert_eq!(hung.hits(), 1, "asked once, then resting");
@@ -408,15 +404,8 @@ fn a_request_closed_unanswered_goes_again_on_a_new_connection() {
         &["batch", "-", "-v", "--concurrency", "1"],
         input.as_bytes(),
     );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let records = run.ndjson();
-    assert_eq!(records.len(), 2);
-    for (r, hash) in records.iter().zip(&hashes) {
-        assert_eq!(
-            (r["hash"].as_str(), r["status"].as_str()),
-            (Some(hash.as_str()), Some("confirmed")),
-            "{r}"
-        );
+    for r in run.batch_records(&hashes) {
+        assert_eq!(r["status"], "confirmed", "{r}");
         assert_eq!(r["warnings"], json!([]), "{r}");
     }
     assert!(
@@ -472,11 +461,7 @@ fn a_failing_endpoint_gets_less_work_in_a_batch() {
         let input = hashes.join("\n");
         // One line at a time: each lookup's turn starts at the next endpoint.
         let run = cfg.run_stdin(&["batch", "-", "--concurrency", "1"], input.as_bytes());
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        let records = run.ndjson();
-        assert_eq!(records.len(), 12);
-        for (r, hash) in records.iter().zip(&hashes) {
-            assert_eq!(r["hash"], hash.as_str(), "{r}");
+        for r in run.batch_records(&hashes) {
             // The first transfers have their 12 confirmations by now.
             assert!(
                 ["confirmed", "finalized"].contains(&r["status"].as_str().unwrap_or_default()),
@@ -503,11 +488,7 @@ fn a_batch_leaves_a_stalled_endpoint_in_a_moment_and_a_slow_one_keeps_its_load()
     let hashes = node.transfers(20);
     let input = hashes.join("\n");
     let confirmed = |run: &Run| {
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        let records = run.ndjson();
-        assert_eq!(records.len(), hashes.len());
-        for (r, hash) in records.iter().zip(&hashes) {
-            assert_eq!(r["hash"], hash.as_str(), "{r}");
+        for r in run.batch_records(&hashes) {
             assert!(
                 ["confirmed", "finalized"].contains(&r["status"].as_str().unwrap_or_default()),
                 "{r}"

@@ -428,6 +428,18 @@ pub struct Run {
 }
 
 impl Run {
+    /// A batch's records, checked to come from a run that exited 0, one
+    /// per hash of `hashes` and in their order.
+    pub fn batch_records(&self, hashes: &[String]) -> Vec<Value> {
+        assert_eq!(self.code, 0, "{}", self.stderr);
+        let records = self.ndjson();
+        assert_eq!(records.len(), hashes.len(), "{}", self.stdout);
+        for (r, hash) in records.iter().zip(hashes) {
+            assert_eq!(r["hash"], hash.as_str(), "{r}");
+        }
+        records
+    }
+
     /// stdout as NDJSON: one value per line.
     pub fn ndjson(&self) -> Vec<Value> {
         self.stdout
