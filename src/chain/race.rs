@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::endpoint;
 use super::outcome::{AddressOutcome, Answer, ChainOutcome, EndpointFailure, FaultKind};
-use super::transport::{Endpoint, RpcClient};
+use super::transport::{Endpoint, Hedge, RpcClient};
 use crate::chain::spec::Chain;
 use crate::model::address::AddressFacts;
 use crate::model::{Congestion, TxFacts};
@@ -119,13 +119,13 @@ impl Asked {
 }
 
 /// The soonest a lookup looks again at whether the endpoint it waits on has
-/// stalled (`Options::hedge_stalled`).
+/// stalled (`Hedge::Stalled`).
 const STALL_RECHECK: Duration = Duration::from_millis(50);
 
 /// Asks `endpoints` in order. The next one is asked as soon as `judge` lets
-/// an answer pass (returns false) and — with the client's `hedge_after` —
-/// when the one asked has not answered in that time, or — with
-/// `hedge_stalled` (batch) — when the one asked has gone quiet with
+/// an answer pass (returns false) and, as the client's `Hedge` says, when
+/// the one asked has not answered in a given time, or (batch) when the one
+/// asked has gone quiet with
 /// requests waiting on it (`Throttle::stalled`): a hung endpoint costs a
 /// moment, not a timeout. Stops at the first answer `judge` keeps (true),
 /// dropping the requests still running, or when every endpoint answered.
@@ -165,11 +165,13 @@ pub async fn race_in_turn<T, F, Fut>(
             start(&mut next, &mut running);
         }
         let more = next < endpoints.len();
-        let hedge = client.hedge_after().filter(|_| more);
-        // The endpoint asked last, when it may stall (batch): checked again
-        // when it could first have gone quiet for its patience.
-        let watched =
-            (more && hedge.is_none() && client.hedges_stalled()).then(|| &endpoints[next - 1]);
+        // After a time, or — the endpoint asked last (batch) — when it could
+        // first have gone quiet for its patience.
+        let (hedge, watched) = match client.hedge() {
+            _ if !more => (None, None),
+            Hedge::After(time) => (Some(time), None),
+            Hedge::Stalled => (None, Some(&endpoints[next - 1])),
+        };
         let check_at = watched.map_or(Duration::ZERO, |e| client.stalls_in(e).max(STALL_RECHECK));
         tokio::select! {
             Some((i, answer)) = running.next() => {

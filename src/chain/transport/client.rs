@@ -122,9 +122,9 @@ impl RpcClient {
             .map_err(|e| EndpointError::Transport(format!("could not set up TLS: {e}")))
     }
 
-    /// See `Options::hedge_after`.
-    pub fn hedge_after(&self) -> Option<Duration> {
-        self.options.hedge_after
+    /// See `Options::hedge`.
+    pub fn hedge(&self) -> super::options::Hedge {
+        self.options.hedge
     }
 
     /// Requests sent so far per endpoint URL (as configured).

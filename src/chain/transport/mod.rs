@@ -28,5 +28,5 @@ pub use error::{
     CallError, CallResult, EndpointError, GetAnswer, Json, MAX_BODY_BYTES, decode, snippet,
 };
 pub use jsonrpc::Call;
-pub use options::Options;
+pub use options::{Hedge, Options};
 pub use rest::RestAnswer;

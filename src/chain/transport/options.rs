@@ -22,16 +22,9 @@ pub struct Options {
     pub rate_limit_retries: u32,
     /// A refusal asking for a longer wait than this fails at once.
     pub max_retry_wait: Duration,
-    /// When the endpoint asked has not answered within this, a lookup asks
-    /// the next one too (`None`: one after another, as batch does to keep
-    /// its load where the limits are — but see `hedge_stalled`).
-    pub hedge_after: Option<Duration>,
-    /// A lookup waiting on an endpoint that has gone quiet with requests
-    /// out (`Throttle::stalled`: no reply for 1.5 s, or three times its
-    /// usual reply time) asks the next endpoint too (batch: a hung endpoint
-    /// costs the lookups waiting on it a moment, not a request timeout,
-    /// while one that is merely slow or paced keeps its load).
-    pub hedge_stalled: bool,
+    /// When a lookup asks the next endpoint too, before the one it asked
+    /// has answered.
+    pub hedge: Hedge,
     /// Keep what is not the transaction's (a head, prices, fee estimates)
     /// per endpoint for a block time, for every lookup to share (batch).
     pub share_facts: bool,
@@ -49,8 +42,7 @@ impl Options {
         coalesce_quiet: Duration::ZERO,
         rate_limit_retries: 0,
         max_retry_wait: Duration::ZERO,
-        hedge_after: Some(Duration::from_millis(1500)),
-        hedge_stalled: false,
+        hedge: Hedge::After(Duration::from_millis(1500)),
         share_facts: false,
         spread_load: false,
     };
@@ -65,8 +57,7 @@ impl Options {
         coalesce_quiet: Duration::ZERO,
         rate_limit_retries: 5,
         max_retry_wait: Duration::from_secs(120),
-        hedge_after: None,
-        hedge_stalled: true,
+        hedge: Hedge::Stalled,
         share_facts: true,
         spread_load: true,
     };
@@ -77,6 +68,21 @@ impl Options {
         coalesce_quiet: Duration::from_millis(1),
         ..Options::BATCH
     };
+}
+
+/// When a lookup asks the next endpoint too, before the one it asked has
+/// answered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Hedge {
+    /// When the one asked has not answered within this (`check`, `watch`):
+    /// a hung endpoint costs a moment, not a timeout.
+    After(Duration),
+    /// Only when the one asked has gone quiet with requests out to it
+    /// (`Throttle::stalled`: no reply for 1.5 s, or three times its usual
+    /// reply time) — `batch`, `serve`, `case check` keep their load where
+    /// the limits are, on endpoints that are merely slow or paced, while a
+    /// hung one costs the lookups waiting on it a moment, not a timeout.
+    Stalled,
 }
 
 /// The longest a shared request gathers calls while lookups keep joining it

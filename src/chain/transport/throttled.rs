@@ -40,7 +40,7 @@ impl RpcClient {
     /// How long until `endpoint` would be stalled (`Throttle::stalls_in`;
     /// zero: it has gone quiet with requests waiting on it, and a batch's
     /// lookup waiting on it asks the next endpoint too,
-    /// `Options::hedge_stalled`).
+    /// `Hedge::Stalled`).
     pub fn stalls_in(&self, endpoint: &Endpoint) -> Duration {
         self.with_throttle(endpoint, |t| t.stalls_in(Instant::now()))
     }
@@ -50,11 +50,6 @@ impl RpcClient {
         if self.options.spread_load {
             self.with_throttle(endpoint, |t| t.left_stalled(Instant::now()));
         }
-    }
-
-    /// See `Options::hedge_stalled`.
-    pub fn hedges_stalled(&self) -> bool {
-        self.options.hedge_stalled
     }
 
     /// What a lookup made of `endpoint`'s answer (the judges of
